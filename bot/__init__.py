@@ -1,0 +1,1 @@
+"""The edge: WeCom transports, web service, CLI, scheduler wiring, composition root."""

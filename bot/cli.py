@@ -1,0 +1,140 @@
+"""The `zsbot` command line: parse, say, chat, roster import (and more as features land)."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.runtime import Runtime, build_runtime
+from bot.settings import ConfigError, Settings, load_settings
+from handlers.messages import Incoming
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="招商助手 zsbot")
+roster_app = typer.Typer(no_args_is_help=True, help="名册 roster")
+app.add_typer(roster_app, name="roster")
+
+
+class State:
+    config: Path | None = None
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    try:
+        return load_settings(ctx.obj.config if ctx.obj else None)
+    except ConfigError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+
+
+def _runtime(ctx: typer.Context) -> Runtime:
+    settings = _settings(ctx)
+    try:
+        return build_runtime(settings)
+    except Exception as exc:
+        typer.echo(f"无法连接或初始化数据库 {settings.database.url.split('@')[-1]}: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def parse_at(value: str | None, settings: Settings) -> datetime:
+    """An ISO time from the command line; without a zone it is read in the configured zone."""
+    tz = settings.schedule.tz
+    if not value:
+        return datetime.now(tz)
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        typer.echo(f"时间格式不对：{value}（例如 2026-03-10T09:30）", err=True)
+        raise typer.Exit(2) from None
+    return at if at.tzinfo else at.replace(tzinfo=tz)
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    config: Annotated[Path | None, typer.Option("--config", help="config.toml 路径")] = None,
+) -> None:
+    """招商助手: WeCom investment-promotion reporting bot."""
+    state = State()
+    state.config = config
+    ctx.obj = state
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def parse(ctx: typer.Context) -> None:
+    """Parse messages (see parse-contract.md): `zsbot parse [--today D] TEXT` or `--jsonl < file`."""
+    from nlp.cli import run_parse_cli
+
+    raise typer.Exit(run_parse_cli(list(ctx.args), sys.stdin, sys.stdout))
+
+
+@app.command()
+def say(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="消息内容")],
+    as_: Annotated[str, typer.Option("--as", help="发送人企业微信账号 userid")],
+    at: Annotated[str | None, typer.Option("--at", help="发送时间 ISO，例如 2026-03-10T09:30")] = None,
+) -> None:
+    """Handle TEXT exactly as if USERID sent it to the bot at that time; print the reply."""
+    runtime = _runtime(ctx)
+    reply = runtime.bot.handle(
+        Incoming(channel="console", msg_id=uuid.uuid4().hex, user_id=as_, text=text, at=parse_at(at, runtime.settings))
+    )
+    typer.echo(reply.text)
+    _flush_console_pushes(runtime)
+
+
+@app.command()
+def chat(
+    ctx: typer.Context,
+    as_: Annotated[str, typer.Option("--as", help="发送人企业微信账号 userid")],
+) -> None:
+    """Talk to the bot interactively as USERID (empty line or Ctrl-D to quit)."""
+    runtime = _runtime(ctx)
+    typer.echo(f"以 {as_} 的身份与招商助手对话，空行或 Ctrl-D 退出。")
+    for line in sys.stdin:
+        text = line.rstrip("\n")
+        if not text:
+            break
+        reply = runtime.bot.handle(
+            Incoming(channel="console", msg_id=uuid.uuid4().hex, user_id=as_, text=text,
+                     at=datetime.now(runtime.settings.schedule.tz))
+        )
+        typer.echo(reply.text)
+        _flush_console_pushes(runtime)
+
+
+@roster_app.command("import")
+def roster_import(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="CSV 或 XLSX")]) -> None:
+    """Import or update the roster; bad rows are reported by line number, the rest imported."""
+    from handlers.roster import RosterFileError, import_roster, read_rows
+    from storage.store import unit_of_work
+
+    runtime = _runtime(ctx)
+    if not file.exists():
+        typer.echo(f"文件不存在：{file}", err=True)
+        raise typer.Exit(2)
+    try:
+        with unit_of_work(runtime.engine) as store:
+            result = import_roster(read_rows(file), store)
+    except RosterFileError as exc:
+        typer.echo(f"名册导入失败：{exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(result.summary())
+    if result.errors:
+        raise typer.Exit(1)
+
+
+def _flush_console_pushes(runtime: Runtime) -> None:
+    """Without WeCom, pushes queued by this command are printed instead of sent."""
+    from bot.console import flush_pushes_to_console
+
+    flush_pushes_to_console(runtime, typer.echo)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,34 @@
+"""The composition root for everything that is not the web app: engine, migrations, the core Bot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from bot.settings import Settings
+from handlers.dispatch import Bot
+from handlers.rules import Rules
+from storage.db import make_engine, migrate
+
+
+def rules_of(settings: Settings) -> Rules:
+    return Rules(schedule=settings.schedule, reporting=settings.reporting, scoring=settings.scoring)
+
+
+@dataclass(frozen=True)
+class Runtime:
+    settings: Settings
+    engine: Engine
+    bot: Bot
+
+    @property
+    def rules(self) -> Rules:
+        return self.bot.rules
+
+
+def build_runtime(settings: Settings, engine: Engine | None = None) -> Runtime:
+    """Connect, migrate to the newest schema, and build the Bot."""
+    engine = engine or make_engine(settings.database.url, settings.database.echo)
+    migrate(engine)
+    return Runtime(settings=settings, engine=engine, bot=Bot(engine, rules_of(settings)))

@@ -1,0 +1,1 @@
+"""Features: what the bot does with each parsed message, and its scheduled jobs."""

@@ -1,0 +1,144 @@
+"""One message, end to end: log it, know the sender, parse, complete drafts, route, answer.
+
+Transports call `Bot.handle(Incoming)`; nothing here knows WeCom.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+
+from sqlalchemy import Engine
+
+from handlers.context import Context
+from handlers.features import router as default_router
+from handlers.intake import parsed_from_json, parsed_to_json, receipt, store_record, with_answer
+from handlers.messages import Incoming, Reply
+from handlers.receipts import kind_name, missing_question
+from handlers.registry import Router
+from handlers.rules import Rules
+from nlp import Intent, Parsed
+from nlp import parse as nlp_parse
+from storage.store import Store, unit_of_work
+
+log = logging.getLogger(__name__)
+
+STRANGER = (
+    "您好，您还不在招商助手的名册中，消息未登记。请联系县招商办（招商引资领导小组办公室），"
+    "提供企业微信账号、姓名、所属单位和角色（联络员/领导），登记后即可报送。"
+)
+TOO_LONG = "消息太长了（超过{limit}字），请分成几条发送，每条一项或几项。本条未登记。"
+EMPTY = "没有收到文字内容。报送请发送文字，例如「线索：XX公司拟投资5000万元建设XX项目」。"
+_KEYWORDS = {
+    Intent.LEAD: "线索：", Intent.VISIT: "拜访：", Intent.RECEPTION: "接待：", Intent.SIGNING: "签约：",
+    Intent.START: "开工：", Intent.FUNDS: "到位：", Intent.COMPLETION: "竣工：", Intent.PROGRESS: "进展：",
+}
+FAILED = "抱歉，处理这条消息时出了问题，已记录，请稍后再试或联系招商办。已登记的内容不受影响。"
+
+
+def _clean(text: str) -> str:
+    """Drop NUL and other control characters (PostgreSQL refuses NUL) but keep newlines and tabs."""
+    return "".join(ch for ch in text if ch in "\n\t" or ch >= " " and ch != "\x7f")
+
+
+class Bot:
+    """The transport-agnostic core. One instance per process, built by the composition root."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        rules: Rules,
+        router: Router = default_router,
+        parse: Callable[[str, date], Parsed] = nlp_parse,
+    ) -> None:
+        self.engine = engine
+        self.rules = rules
+        self.router = router
+        self.parse = parse
+
+    def handle(self, incoming: Incoming) -> Reply:
+        incoming = replace(incoming, text=_clean(incoming.text))
+        limit = self.rules.reporting.max_message_chars
+        if len(incoming.text) > limit:
+            return Reply(TOO_LONG.format(limit=limit))
+        if not incoming.text.strip():
+            return Reply(EMPTY)
+        try:
+            with unit_of_work(self.engine) as store:
+                return self._handle(store, incoming)
+        except Exception:
+            log.exception("handling failed for %s/%s", incoming.channel, incoming.msg_id)
+            self._log_failed(incoming)
+            return Reply(FAILED)
+
+    def _handle(self, store: Store, incoming: Incoming) -> Reply:
+        member = store.roster.member(incoming.user_id)
+        if member is None:
+            return Reply(STRANGER)
+        message = store.messages.record(
+            incoming.channel, incoming.msg_id, incoming.user_id, incoming.text, incoming.at, incoming.chat_id
+        )
+        if message is None:
+            earlier = store.messages.seen(incoming.channel, incoming.msg_id)
+            return Reply(earlier.reply or "" if earlier else "", duplicate=True)
+        unit = store.roster.unit(member.unit_id) if member.unit_id is not None else None
+        ctx = Context(store=store, member=member, unit=unit, incoming=incoming, rules=self.rules, message_id=message.id)
+        parsed = self.parse(incoming.text, ctx.today)
+        reply = self._answer_draft(parsed, ctx) or self._route(parsed, ctx)
+        store.messages.answer(message, str(parsed.intent), reply.text)
+        return reply
+
+    def _route(self, parsed: Parsed, ctx: Context) -> Reply:
+        route = self.router.route_for(parsed.intent)
+        if route is None:
+            return Reply("这个我还不会处理，发送「帮助」看看我能做什么。")
+        return route.fn(parsed, ctx)
+
+    def _answer_draft(self, parsed: Parsed, ctx: Context) -> Reply | None:
+        """If the sender has an open draft and this message is an answer (not a new request), use it."""
+        if parsed.intent is not Intent.UNKNOWN:
+            return None
+        drafts = ctx.store.drafts
+        draft = drafts.oldest_open(ctx.member.userid)
+        if draft is None:
+            return None
+        pending = parsed_from_json(draft.parsed)
+        if ctx.at > draft.expires_at:
+            drafts.close(draft, "expired")
+            minutes = self.rules.reporting.draft_minutes
+            return Reply(
+                f"⌛ 您之前报送的{kind_name(pending.intent)}草稿超过{minutes}分钟未补充，已作废。"
+                "请把完整内容重新发送一次（含金额、建设内容等）。"
+            )
+        if ctx.unit is None:
+            drafts.close(draft, "abandoned")
+            return None
+        # Read the bare answer ("8000万元", "苏州") as if it carried the draft's own keyword.
+        keyword = _KEYWORDS.get(pending.intent, "")
+        answer = self.parse(f"{keyword}{ctx.incoming.text}", ctx.today)
+        completed = with_answer(pending, answer, ctx.incoming.text)
+        if completed.missing == pending.missing:
+            return Reply(f"没看懂这条补充。{kind_name(pending.intent)}{missing_question(pending.missing)}")
+        if completed.missing:
+            drafts.update(draft, parsed_to_json(completed), ctx.at, self.rules.reporting.draft_minutes)
+            return Reply(f"已补充。{missing_question(completed.missing)}", stored=True)
+        drafts.close(draft, "completed")
+        stored = store_record(replace(completed, source_text=f"{pending.source_text} {ctx.incoming.text}"), ctx)
+        return Reply(receipt(stored, ctx), stored=True, records=(stored.record.id or 0,))
+
+    def _log_failed(self, incoming: Incoming) -> None:
+        """Keep the message even when handling failed, so nothing a liaison sent is lost."""
+        try:
+            with unit_of_work(self.engine) as store:
+                if store.roster.member(incoming.user_id) is None:
+                    return
+                message = store.messages.record(
+                    incoming.channel, incoming.msg_id, incoming.user_id, incoming.text, incoming.at, incoming.chat_id
+                )
+                if message is not None:
+                    store.messages.answer(message, "error", FAILED)
+        except Exception:
+            log.exception("could not even log the failed message")
+

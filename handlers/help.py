@@ -1,0 +1,28 @@
+"""帮助: what the bot understands, built from the registered handlers' docstrings and examples."""
+
+from __future__ import annotations
+
+from handlers.context import Context
+from handlers.messages import Reply
+from handlers.registry import router
+from nlp import Intent, Parsed
+
+
+@router.on(Intent.HELP, title="帮助", examples=("帮助",))
+def show_help(parsed: Parsed, ctx: Context) -> Reply:
+    """列出机器人能听懂的内容和示例。"""
+    deadline = ctx.rules.schedule.deadline_day
+    lines = [f"我是招商助手，请在每月{deadline}日前报送（逾期不报，视为没有）。可以这样说："]
+    for route in router.routes():
+        if route.fn is show_help or not route.title:
+            continue
+        lines.append(f"• {route.title}：{route.summary}")
+        lines.extend(f"    例：{example}" for example in route.examples[:2])
+    lines.append("缺少金额、建设内容或地点时我会追问，30分钟内直接回复即可补全。")
+    return Reply("\n".join(lines))
+
+
+@router.on(Intent.UNKNOWN)
+def small_talk(parsed: Parsed, ctx: Context) -> Reply:
+    """Chit-chat: nothing stored, a short hint at most."""
+    return Reply("🙂 报送请以「线索：」「拜访：」「签约：」等开头，发送「帮助」查看格式。")

@@ -1,0 +1,131 @@
+"""Assessment periods: a month runs from the day after the previous deadline to this month's deadline.
+
+"每月20日前报送，逾期不报视为没有": a report on March 21 counts for April, never for March.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from handlers.rules import ScheduleRules
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A named span of months ("2026-03", "2026-Q1", "2026-H1", "2026") or a campaign."""
+
+    key: str
+    months: tuple[str, ...]
+    starts_at: datetime
+    ends_at: datetime
+
+    @property
+    def label(self) -> str:
+        return period_label(self.key)
+
+
+def month_key(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def _add_months(year: int, month: int, delta: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+def deadline_of(key: str, rules: ScheduleRules) -> datetime:
+    """The last instant a report counts for month `key`: deadline_day 23:59:59 local time."""
+    year, month = int(key[:4]), int(key[5:7])
+    return datetime.combine(date(year, month, rules.deadline_day), time(23, 59, 59), tzinfo=rules.tz)
+
+
+def month_bounds(key: str, rules: ScheduleRules) -> tuple[datetime, datetime]:
+    """[start, end] of the reporting window of month `key`."""
+    year, month = int(key[:4]), int(key[5:7])
+    py, pm = _add_months(year, month, -1)
+    start = datetime.combine(date(py, pm, rules.deadline_day) + timedelta(days=1), time(0), tzinfo=rules.tz)
+    return start, deadline_of(key, rules)
+
+
+def month_of(at: datetime, rules: ScheduleRules) -> str:
+    """The month key a report sent at `at` counts for."""
+    local = at.astimezone(rules.tz)
+    if local.day <= rules.deadline_day:
+        return month_key(local.year, local.month)
+    return month_key(*_add_months(local.year, local.month, 1))
+
+
+def is_late(at: datetime, rules: ScheduleRules) -> bool:
+    """True when `at` is past the deadline of its own calendar month (so it rolls to the next)."""
+    return at.astimezone(rules.tz).day > rules.deadline_day
+
+
+def calendar_month(at: datetime, tz: ZoneInfo) -> str:
+    local = at.astimezone(tz)
+    return month_key(local.year, local.month)
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
+_HALF = re.compile(r"^(\d{4})-H([12])$", re.IGNORECASE)
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+def months_of(key: str) -> tuple[str, ...]:
+    """The month keys making up a period key; ValueError for an unknown form."""
+    if m := _MONTH.match(key):
+        if not 1 <= int(m[2]) <= 12:
+            raise ValueError(f"月份无效: {key}")
+        return (key,)
+    if m := _QUARTER.match(key):
+        first = (int(m[2]) - 1) * 3 + 1
+        return tuple(month_key(int(m[1]), first + i) for i in range(3))
+    if m := _HALF.match(key):
+        first = (int(m[2]) - 1) * 6 + 1
+        return tuple(month_key(int(m[1]), first + i) for i in range(6))
+    if m := _YEAR.match(key):
+        return tuple(month_key(int(m[1]), i) for i in range(1, 13))
+    raise ValueError(f"无法识别的期间: {key}（可用 2026-03、2026-Q1、2026-H1、2026）")
+
+
+def period(key: str, rules: ScheduleRules) -> Period:
+    """A Period from its key, or a campaign's name as configured in [schedule].campaigns."""
+    for campaign in rules.campaigns:
+        if campaign.name == key:
+            return campaign_period(campaign.name, campaign.start, campaign.end, rules)
+    months = months_of(key.upper() if "q" in key or "h" in key else key)
+    start, _ = month_bounds(months[0], rules)
+    _, end = month_bounds(months[-1], rules)
+    return Period(key=key.upper(), months=months, starts_at=start, ends_at=end)
+
+
+def campaign_period(name: str, start: date, end: date, rules: ScheduleRules) -> Period:
+    """A campaign counts reports sent between its start and end dates (inclusive)."""
+    starts = datetime.combine(start, time(0), tzinfo=rules.tz)
+    ends = datetime.combine(end, time(23, 59, 59), tzinfo=rules.tz)
+    months: list[str] = []
+    key = month_of(starts, rules)
+    while key <= month_of(ends, rules):
+        months.append(key)
+        key = month_key(*_add_months(int(key[:4]), int(key[5:7]), 1))
+    return Period(key=name, months=tuple(months), starts_at=starts, ends_at=ends)
+
+
+def current_period(at: datetime, rules: ScheduleRules) -> Period:
+    return period(month_of(at, rules), rules)
+
+
+def period_label(key: str) -> str:
+    """"2026-03" -> "2026年3月", "2026-Q1" -> "2026年第1季度"."""
+    if m := _MONTH.match(key):
+        return f"{m[1]}年{int(m[2])}月"
+    if m := _QUARTER.match(key):
+        return f"{m[1]}年第{m[2]}季度"
+    if m := _HALF.match(key):
+        return f"{m[1]}年{'上' if m[2] == '1' else '下'}半年"
+    if m := _YEAR.match(key):
+        return f"{m[1]}年"
+    return key

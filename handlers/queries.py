@@ -1,0 +1,1 @@
+"""Queries (placeholder, replaced by the assessment work)."""

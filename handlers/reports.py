@@ -1,0 +1,73 @@
+"""Reports: leads, visits, receptions and project milestones, alone or as a multi-part monthly report."""
+
+from __future__ import annotations
+
+from handlers.context import Context
+from handlers.intake import parsed_to_json, receipt, store_record
+from handlers.messages import Reply
+from handlers.receipts import kind_name, missing_question, one_line
+from handlers.registry import router
+from nlp import RECORD_INTENTS, Intent, Parsed
+
+NO_UNIT = "报送需由单位联络员发送：您在名册中没有所属单位，本条未登记。如需为某单位报送，请联系招商办在名册中登记。"
+
+
+@router.on(
+    *sorted(RECORD_INTENTS),
+    title="报送",
+    examples=(
+        "线索：江苏恒润新材料有限公司拟投资8000万元建设可降解塑料项目",
+        "拜访：今天带队赴苏州拜访苏州澄岚精密机械有限公司",
+        "接待：今天接待浙江客商一行5人考察竹木加工项目",
+        "签约：XX公司储能项目正式签约，总投资1.2亿元",
+        "开工：/ 到位：/ 竣工：/ 进展：…",
+    ),
+)
+def record_report(parsed: Parsed, ctx: Context) -> Reply:
+    """报送线索、外出招商、接待洽谈、签约、开工、资金到位、竣工投产、项目进展，每条回执带编号。"""
+    if ctx.unit is None:
+        return Reply(NO_UNIT)
+    if parsed.missing:
+        ctx.store.drafts.open(
+            ctx.member.userid, parsed_to_json(parsed), ctx.at, ctx.rules.reporting.draft_minutes, ctx.message_id
+        )
+        return Reply(
+            f"📝 收到{kind_name(parsed.intent)}，已存为草稿。{missing_question(parsed.missing)}", stored=True
+        )
+    stored = store_record(parsed, ctx)
+    return Reply(receipt(stored, ctx), stored=True, records=(stored.record.id or 0,))
+
+
+@router.on(Intent.REPORT, title="月度汇总报送", examples=("3月份报送：\n1.线索：…\n2.拜访：…\n3.签约：…",))
+def record_monthly_report(parsed: Parsed, ctx: Context) -> Reply:
+    """一条消息报送多项（分行或用；隔开），逐项登记。"""
+    if ctx.unit is None:
+        return Reply(NO_UNIT)
+    lines, ids, drafts = [], [], 0
+    for item in parsed.items:
+        if item.intent not in RECORD_INTENTS:
+            continue
+        if item.missing:
+            ctx.store.drafts.open(
+                ctx.member.userid, parsed_to_json(item), ctx.at, ctx.rules.reporting.draft_minutes, ctx.message_id
+            )
+            drafts += 1
+            lines.append(f"📝 {kind_name(item.intent)}（{_brief(item)}）待补充：{missing_question(item.missing)}")
+            continue
+        stored = store_record(item, ctx)
+        ids.append(stored.record.id or 0)
+        lines.append(f"✅ {one_line(stored.record)}")
+    if not ids and not drafts:
+        return Reply("没有识别出可登记的事项，请按「线索：…」「拜访：…」逐行报送，或发送「帮助」查看格式。")
+    head = f"已登记 {len(ids)} 项" + (f"，{drafts} 项待补充（请逐项回复）" if drafts else "")
+    record = ctx.store.records.get(ids[0]) if ids else None
+    tail = []
+    if record is not None and record.late:
+        tail.append("⚠️ 已过本月报送截止日，以上计入下一期（逾期不报，视为没有）。")
+    if ids:
+        tail.append("有误请回复「更正 #编号 …」或「撤回 #编号」。")
+    return Reply("\n".join([head, *lines, *tail]), stored=True, records=tuple(ids))
+
+
+def _brief(item: Parsed) -> str:
+    return (item.company or item.project or item.place or item.source_text[:16] or "").strip()

@@ -1,0 +1,148 @@
+"""Numerals and money amounts.
+
+Only numeral spans are converted (never the whole message: cn2an.transform turns 张三
+into 张3). Colloquial forms cn2an rejects (一亿五, 2.3个亿) get rules of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cn2an
+
+CN_DIGITS = "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
+CN_UNITS = "十百千拾佰仟"
+_DIGIT_VALUE = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {
+    "〇": 0, "两": 2, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9,
+}
+_UNIT_VALUE = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+
+#: A numeral: Arabic (with thousands commas / decimals), Chinese, formal or mixed, with 万/亿 inside.
+NUMERAL = (
+    rf"(?:\d[\d,]*(?:\.\d+)?|[{CN_DIGITS}{CN_UNITS}])"
+    rf"(?:[\d.{CN_DIGITS}{CN_UNITS}点万亿]|个(?=亿)|,(?=\d{{3}}))*"
+)
+_CURRENCY_AFTER = r"(?P<cur>元人民币|人民币|美元|美金|港元|港币|欧元|日元|元|远|块钱|块)?"
+_AMOUNT = re.compile(
+    rf"(?P<a>{NUMERAL})(?:\s*(?:-|~|到|至)\s*(?P<b>{NUMERAL}))?(?P<hedge>多|余|来)?(?P<mag>万|亿)?"
+    rf"(?P<hedge2>多|余)?{_CURRENCY_AFTER}"
+)
+_CURRENCY_BEFORE = re.compile(r"(美元|美金|港元|港币|欧元|日元|人民币)\s*$")
+_CURRENCY_CODE = {
+    "美元": "USD", "美金": "USD", "港元": "HKD", "港币": "HKD", "欧元": "EUR", "日元": "JPY",
+}
+#: Measure words after a number that make it not money (5万吨, 1.5万平方米, 30万方, 一行4人).
+_NOT_MONEY_AFTER = re.compile(
+    r"\s*(?:吨|平|亩|方|立方|人|台|套|千瓦|瓦|度|株|头|只|件|个(?!亿)|家|批|辆|户|米|公里|千克|公斤|斤|箱|羽|张|条|"
+    r"伏|次|%|[a-zA-Z]|年|月|日|号|天|小时|岁|层|栋|间|块(?!钱)|平米|元/)"
+)
+
+
+def _small(text: str) -> float | None:
+    """Value of a numeral below 万 (e.g. 5千, 一千二百, 3,000, 伍佰, 一点五)."""
+    if not text:
+        return None
+    text = text.replace(",", "")
+    if "点" in text:
+        head, _, frac = text.partition("点")
+        whole = _small(head)
+        digits = "".join(str(_DIGIT_VALUE[c]) if c in _DIGIT_VALUE else c for c in frac)
+        if whole is None or not digits.isdigit():
+            return None
+        return whole + float("0." + digits)
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([十百千拾佰仟])", text)
+    if m:
+        return float(m.group(1)) * _UNIT_VALUE[m.group(2)]
+    if len(text) == 1 and text in _DIGIT_VALUE:
+        return float(_DIGIT_VALUE[text])
+    try:
+        return float(cn2an.cn2an(text, "smart"))
+    except Exception:  # noqa: BLE001 - cn2an raises KeyError/ValueError/... on odd input
+        pass
+    total, current = 0.0, 0.0
+    for ch in text:
+        if ch in _DIGIT_VALUE:
+            current = current * 10 + _DIGIT_VALUE[ch]
+        elif ch in _UNIT_VALUE:
+            total += (current or 1) * _UNIT_VALUE[ch]
+            current = 0
+        elif ch.isdigit():
+            current = current * 10 + int(ch)
+        else:
+            return None
+    return total + current
+
+
+def numeral_value(text: str) -> float | None:
+    """Value of any numeral span (万/亿 inside, 一亿五, 两万五, 2.3个亿); None when not a number."""
+    text = text.replace("个", "").replace(",", "")
+    if not text or not any(ch.isdigit() or ch in _DIGIT_VALUE or ch in "十拾" for ch in text):
+        return None
+    for mag_char, mag in (("亿", 1e8), ("万", 1e4)):
+        if mag_char in text:
+            head, _, tail = text.partition(mag_char)
+            head_value = _small(head) if head else 1.0
+            if head_value is None or (head and mag_char == "万" and "亿" in head):
+                return None
+            if len(tail) == 1 and (tail in _DIGIT_VALUE or tail.isdigit()):
+                tail_value: float | None = _small(tail) * mag / 10  # 一亿五 = 1.5亿
+            else:
+                tail_value = numeral_value(tail) if tail else 0.0
+            if tail_value is None:
+                return None
+            return head_value * mag + tail_value
+    return _small(text)
+
+
+def small_int(text: str) -> int | None:
+    """A count or a day/month written in Arabic or Chinese numerals."""
+    value = numeral_value(text)
+    return int(value) if value is not None and value == int(value) and value < 10_000 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """A money figure found in the text, with where it sits (for choosing among several)."""
+
+    wan: float
+    currency: str
+    start: int
+    end: int
+
+
+def _with_mag(text: str, mag: str | None) -> str:
+    return text + mag if mag and not text.endswith(("万", "亿")) else text
+
+
+def find_amounts(key: str) -> list[Amount]:
+    """Every money figure in `key` (the matching copy), in order of appearance."""
+    found: list[Amount] = []
+    for m in _AMOUNT.finditer(key):
+        a, b, mag, cur = m.group("a"), m.group("b"), m.group("mag"), m.group("cur")
+        if b is not None:
+            b_full = _with_mag(b, mag)
+            tail = re.search(r"[十百千拾佰仟]*[万亿]+$", b_full)
+            if tail and not a.endswith(("万", "亿")):
+                suffix = tail.group(0)
+                a = a + (suffix if not re.search(r"[十百千拾佰仟]$", a) else suffix.lstrip("十百千拾佰仟"))
+        else:
+            a = _with_mag(a, mag)
+        colloquial = re.search(r"[亿万][一二两三四五六七八九\d]$", a) and m.group("hedge") is None
+        if not (a.endswith(("万", "亿")) or cur or colloquial):
+            continue
+        if cur in ("块", "块钱") and not a.endswith(("万", "亿")):
+            continue
+        if _NOT_MONEY_AFTER.match(key, m.end()) and not cur:
+            continue
+        value = numeral_value(a)
+        if value is None or value <= 0:
+            continue
+        before = _CURRENCY_BEFORE.search(key, max(0, m.start() - 4), m.start())
+        word = cur or (before.group(1) if before else "")
+        found.append(Amount(round(value / 1e4, 6), _CURRENCY_CODE.get(word, "CNY"), m.start(), m.end()))
+    return found

@@ -1,0 +1,108 @@
+"""Message clean-up and a matching copy of the text.
+
+Rules match on `key`: a simplified, half-width copy with exactly the same length as
+the cleaned original, so every span found in `key` can be cut from `orig` and values
+come back "as written" (traditional stays traditional).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+#: Longest input analysed; anything beyond is ignored to keep parsing bounded in time.
+MAX_CHARS = 4000
+
+_MENTION = re.compile(r"^\s*(?:@\S{1,20}[\s\u2005\u00a0]+)+")
+_UNIT_TAG = re.compile(r"^\s*【[^】\n]{1,20}】\s*")
+_WECHAT_EMOJI = re.compile(r"\[[\u4e00-\u9fffA-Za-z]{1,4}\]")
+_SPACES = re.compile(r"[ \t\u3000\u00a0\u2005]+")
+
+_HALF_WIDTH = {
+    "：": ":", "，": ",", "；": ";", "（": "(", "）": ")", "～": "~", "、": ",",
+    "！": "!", "？": "?", "＃": "#", "－": "-", "—": "-", "–": "-", "\u3000": " ",
+    "．": ".", "％": "%", "＠": "@",
+}
+
+
+@lru_cache(maxsize=1)
+def _t2s_table() -> dict[int, str]:
+    """One simplified character per traditional one (from OpenCC's TSCharacters)."""
+    table: dict[int, str] = {}
+    try:
+        import opencc
+
+        path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+        for line in path.read_text(encoding="utf-8").splitlines():
+            src, _, dst = line.partition("\t")
+            target = dst.split(" ")[0] if dst else ""
+            if len(src) == 1 and len(target) == 1:
+                table[ord(src)] = target
+    except Exception:  # noqa: BLE001 - matching degrades to simplified-only, never fails
+        table = {}
+    for ch, half in _HALF_WIDTH.items():
+        table[ord(ch)] = half
+    for code in range(0xFF10, 0xFF1A):  # full-width digits
+        table[code] = chr(code - 0xFF10 + 0x30)
+    for code in range(0xFF21, 0xFF3B):
+        table[code] = chr(code - 0xFF21 + 0x41)
+    for code in range(0xFF41, 0xFF5B):
+        table[code] = chr(code - 0xFF41 + 0x61)
+    return table
+
+
+def to_key(text: str) -> str:
+    """Simplified, half-width copy of `text`, one character for one character."""
+    key = text.translate(_t2s_table())
+    return key if len(key) == len(text) else text
+
+
+def _is_emoji(ch: str) -> bool:
+    code = ord(ch)
+    if code in (0x200D, 0xFE0F, 0x20E3):
+        return True
+    if 0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF or 0x1F900 <= code <= 0x1F9FF:
+        return True
+    return unicodedata.category(ch) in ("So", "Cs", "Co", "Cn") and code > 0x2000 and not (
+        0x3000 <= code <= 0x9FFF or 0x2460 <= code <= 0x24FF
+    )
+
+
+def clean(text: str) -> str:
+    """Drop what carries no report content: @mentions, 【unit】 tags, emoji, control chars."""
+    text = text[:MAX_CHARS]
+    text = "".join(
+        ch for ch in text if ch in "\n\t" or (ord(ch) >= 0x20 and ord(ch) != 0x7F and not _is_emoji(ch))
+    )
+    text = _MENTION.sub("", text)
+    text = _UNIT_TAG.sub("", text)
+    text = _WECHAT_EMOJI.sub("", text)
+    text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.replace("\r", "\n").split("\n"))
+    return text.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A cleaned message and its aligned matching copy."""
+
+    orig: str
+    key: str
+
+    @classmethod
+    def of(cls, raw: str) -> Text:
+        cleaned = clean(raw)
+        return cls(cleaned, to_key(cleaned))
+
+    def sub(self, start: int, end: int) -> Text:
+        return Text(self.orig[start:end], self.key[start:end])
+
+    def strip(self) -> Text:
+        start, end = 0, len(self.key)
+        while start < end and self.key[start] in " \n\t,.;:":
+            start += 1
+        while end > start and self.key[end - 1] in " \n\t,.;:":
+            end -= 1
+        return self.sub(start, end)

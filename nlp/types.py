@@ -1,0 +1,136 @@
+"""The typed result of parsing one chat message; its `to_contract()` is what `zsbot parse` prints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+
+class Intent(StrEnum):
+    LEAD = "lead"
+    VISIT = "visit"
+    RECEPTION = "reception"
+    SIGNING = "signing"
+    START = "start"
+    FUNDS = "funds"
+    COMPLETION = "completion"
+    PROGRESS = "progress"
+    REPORT = "report"
+    QUERY_RANK = "query_rank"
+    QUERY_MISSING = "query_missing"
+    QUERY_SUMMARY = "query_summary"
+    BULLETIN = "bulletin"
+    CORRECTION = "correction"
+    RETRACT = "retract"
+    HELP = "help"
+    UNKNOWN = "unknown"
+
+
+#: Intents that create a record for the sender's unit.
+RECORD_INTENTS = frozenset(
+    {
+        Intent.LEAD,
+        Intent.VISIT,
+        Intent.RECEPTION,
+        Intent.SIGNING,
+        Intent.START,
+        Intent.FUNDS,
+        Intent.COMPLETION,
+        Intent.PROGRESS,
+    }
+)
+
+#: Record intents that move a followed project along (线索 → 签约 → 开工 → 投产).
+MILESTONE_INTENTS = frozenset({Intent.SIGNING, Intent.START, Intent.FUNDS, Intent.COMPLETION, Intent.PROGRESS})
+
+#: Required fields per intent, in the contract's order.
+REQUIRED_FIELDS: dict[Intent, tuple[str, ...]] = {
+    Intent.LEAD: ("amount_wan", "project"),
+    Intent.SIGNING: ("amount_wan",),
+    Intent.FUNDS: ("amount_wan",),
+    Intent.VISIT: ("place",),
+}
+
+#: The keys every contract object carries (besides `items`, only for reports).
+CONTRACT_KEYS = (
+    "intent",
+    "company",
+    "project",
+    "amount_wan",
+    "currency",
+    "date",
+    "place",
+    "industry",
+    "contact_name",
+    "contact_phone",
+    "count",
+    "missing",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """What one message (or one part of a monthly report) says.
+
+    Contract fields come first; the rest are extras the handlers need and that
+    `zsbot parse` may print as extra keys.
+    """
+
+    intent: Intent
+    company: str | None = None
+    project: str | None = None
+    amount_wan: float | None = None
+    currency: str | None = None
+    date: date | None = None
+    place: str | None = None
+    industry: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    count: int | None = None
+    items: tuple[Parsed, ...] = ()
+    missing: tuple[str, ...] = ()
+    #: `#N` named by 更正/撤回 (also usable by queries).
+    ref: int | None = None
+    #: A unit named in a query (`卫庄镇排名`), as written.
+    target_unit: str | None = None
+    #: True when the sender asks about their own unit (`我单位排名`, `我们排第几`).
+    own_unit: bool = False
+    #: The broadcast text after `通报：` / the correction text after `更正 #N`.
+    body: str | None = None
+    #: 财政 / 政府投资 / 专项债 / 中央预算内: stored but never counted.
+    government_funded: bool = False
+    #: The part of the message this result was read from (a report line for items).
+    source_text: str = ""
+    #: Names of the fields that were explicitly written (for corrections: what to change).
+    stated: frozenset[str] = field(default_factory=frozenset)
+
+    def with_missing_recomputed(self) -> Parsed:
+        """Recompute `missing` from REQUIRED_FIELDS (after a draft is completed)."""
+        need = REQUIRED_FIELDS.get(self.intent, ())
+        return replace(self, missing=tuple(f for f in need if getattr(self, f) in (None, "")))
+
+    def to_contract(self) -> dict[str, Any]:
+        """The JSON object of parse-contract.md (with a few extra keys)."""
+        out: dict[str, Any] = {}
+        for key in CONTRACT_KEYS:
+            value = getattr(self, key)
+            if key == "intent":
+                value = str(value)
+            elif key == "date":
+                value = value.isoformat() if value else None
+            elif key == "missing":
+                value = list(value)
+            elif key == "amount_wan" and value is not None and float(value).is_integer():
+                value = int(value)
+            out[key] = value
+        if self.intent is Intent.REPORT:
+            out["items"] = [item.to_contract() for item in self.items]
+        if self.ref is not None:
+            out["ref"] = self.ref
+        if self.target_unit:
+            out["target_unit"] = self.target_unit
+        if self.government_funded:
+            out["government_funded"] = True
+        return out

@@ -1,0 +1,1 @@
+"""Persistence: tables, sessions, repositories with intent-named methods, ranking queries."""

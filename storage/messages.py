@@ -1,0 +1,42 @@
+"""The raw message log: every inbound message kept verbatim; a redelivered id is recognised."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from storage.clock import utcnow
+from storage.models import Message
+
+
+class MessageLog:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def seen(self, channel: str, msg_id: str) -> Message | None:
+        return self.session.exec(
+            select(Message).where(Message.channel == channel, Message.msg_id == msg_id)
+        ).first()
+
+    def record(
+        self, channel: str, msg_id: str, user_id: str, text: str, at: datetime, chat_id: str | None
+    ) -> Message | None:
+        """Store the message; None when (channel, msg_id) was stored before (a redelivery)."""
+        if self.seen(channel, msg_id) is not None:
+            return None
+        message = Message(
+            channel=channel, msg_id=msg_id, user_id=user_id, chat_id=chat_id, text=text, at=at,
+            received_at=utcnow(),
+        )
+        try:
+            with self.session.begin_nested():
+                self.session.add(message)
+        except IntegrityError:
+            return None
+        return message
+
+    def answer(self, message: Message, intent: str, reply: str) -> None:
+        message.intent, message.reply = intent, reply
+        self.session.add(message)

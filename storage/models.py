@@ -1,0 +1,227 @@
+"""Tables. Nothing is ever deleted: records change status, the audit trail keeps every version.
+
+Times are stored as timezone-aware UTC instants (`TIMESTAMP WITH TIME ZONE` on PostgreSQL);
+periods are stored as text keys ("2026-03") computed when the report arrives.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+def _ts(**kw: Any) -> Any:
+    return Field(sa_column=Column(UTCDateTime(), **kw))
+
+
+class Role(StrEnum):
+    LIAISON = "liaison"
+    LEADER = "leader"
+    ADMIN = "admin"
+
+
+class RecordKind(StrEnum):
+    LEAD = "lead"
+    VISIT = "visit"
+    RECEPTION = "reception"
+    SIGNING = "signing"
+    START = "start"
+    FUNDS = "funds"
+    COMPLETION = "completion"
+    PROGRESS = "progress"
+
+
+class RecordStatus(StrEnum):
+    ACTIVE = "active"
+    CORRECTED = "corrected"
+    RETRACTED = "retracted"
+
+
+class ProjectStage(StrEnum):
+    LEAD = "lead"  # 线索
+    TALKS = "talks"  # 在谈
+    SIGNED = "signed"  # 签约
+    STARTED = "started"  # 开工
+    COMPLETED = "completed"  # 投产
+
+
+class Unit(SQLModel, table=True):
+    """An assessed unit: a township, department, or the development zone."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(Text, unique=True, nullable=False))
+    #: Target amount (万元) the unit must bring in, e.g. one 5000万元 project.
+    target_amount_wan: float | None = None
+    #: Target count of big leads, e.g. six leads ≥ 3000万.
+    target_leads: int | None = None
+    created_at: datetime = _ts(nullable=False)
+
+
+class Member(SQLModel, table=True):
+    """A roster entry: one WeCom user, their unit (if any) and role."""
+
+    userid: str = Field(sa_column=Column(Text, primary_key=True))
+    name: str
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    role: str = Field(default=Role.LIAISON.value)
+    mobile: str | None = None
+    updated_at: datetime = _ts(nullable=False)
+
+
+class Message(SQLModel, table=True):
+    """Every inbound message, verbatim: the source of truth. (channel, msg_id) stops redeliveries."""
+
+    __table_args__ = (UniqueConstraint("channel", "msg_id", name="uq_message_channel_msgid"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str
+    msg_id: str
+    user_id: str = Field(index=True)
+    chat_id: str | None = None
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    at: datetime = _ts(nullable=False)
+    received_at: datetime = _ts(nullable=False)
+    intent: str | None = None
+    reply: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Project(SQLModel, table=True):
+    """One project a unit follows from 线索 through 签约, 开工 to 投产."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    name: str | None = None
+    company: str | None = None
+    stage: str = Field(default=ProjectStage.LEAD.value)
+    amount_wan: float | None = None
+    currency: str | None = None
+    industry: str | None = None
+    lead_on: date | None = None
+    signed_on: date | None = None
+    started_on: date | None = None
+    completed_on: date | None = None
+    signed_wan: float | None = None
+    funds_cny_wan: float = 0.0
+    last_progress_at: datetime = _ts(nullable=False)
+    created_at: datetime = _ts(nullable=False)
+
+
+class Record(SQLModel, table=True):
+    """One reported fact (a lead, a visit, a signing …) for one unit."""
+
+    __table_args__ = (
+        Index("ix_record_period_unit", "period", "unit_id"),
+        Index("ix_record_unit_reported", "unit_id", "reported_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    reporter: str = Field(foreign_key="member.userid")
+    message_id: int | None = Field(default=None, foreign_key="message.id")
+    project_id: int | None = Field(default=None, foreign_key="project.id", index=True)
+    kind: str
+    status: str = Field(default=RecordStatus.ACTIVE.value, index=True)
+    #: The period the report counts for ("2026-03"): decided by when it was reported.
+    period: str
+    #: True when it arrived after the deadline of the month it was reported in.
+    late: bool = False
+    event_date: date | None = None
+    reported_at: datetime = _ts(nullable=False)
+    company: str | None = None
+    project_name: str | None = None
+    amount_wan: float | None = None
+    currency: str | None = None
+    amount_cny_wan: float | None = None
+    place: str | None = None
+    industry: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    count: int | None = None
+    government_funded: bool = False
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Draft(SQLModel, table=True):
+    """A report waiting for a missing field; the sender's next message may complete it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: str = Field(index=True)
+    message_id: int | None = Field(default=None, foreign_key="message.id")
+    parsed: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _ts(nullable=False)
+    expires_at: datetime = _ts(nullable=False)
+    #: "open", "completed", "expired", "abandoned"
+    state: str = "open"
+
+
+class Audit(SQLModel, table=True):
+    """Who changed what, when. Append-only."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _ts(nullable=False)
+    actor: str
+    action: str
+    entity: str
+    entity_id: int | None = None
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class OutboxItem(SQLModel, table=True):
+    """A push waiting to go out (group broadcast, reminder, private message)."""
+
+    __tablename__ = "outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    #: Idempotency key, e.g. "monthly-nag:2026-03:18": a second push with it is a no-op.
+    key: str = Field(sa_column=Column(Text, unique=True, nullable=False))
+    #: "group" (webhook / AI bot group), "user:<userid>" (app message)
+    target: str
+    #: "text" or "markdown"
+    kind: str = "markdown"
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    mentions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _ts(nullable=False)
+    due_at: datetime = _ts(nullable=False, index=True)
+    attempts: int = 0
+    #: "pending", "sent", "failed"
+    state: str = Field(default="pending", index=True)
+    sent_at: datetime | None = _ts(nullable=True)
+    last_error: str | None = None
+
+
+class JobRun(SQLModel, table=True):
+    """A scheduled job round that ran (job, period, round): runs are idempotent."""
+
+    __table_args__ = (UniqueConstraint("job", "period", "round", name="uq_jobrun"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    job: str
+    period: str
+    round: str
+    ran_at: datetime = _ts(nullable=False)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+__all__ = [
+    "Audit",
+    "Draft",
+    "JobRun",
+    "Member",
+    "Message",
+    "OutboxItem",
+    "Project",
+    "ProjectStage",
+    "Record",
+    "RecordKind",
+    "RecordStatus",
+    "Role",
+    "Unit",
+]

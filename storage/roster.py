@@ -1,0 +1,63 @@
+"""Units and members: who may report, for which unit, in which role."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
+
+from storage.clock import utcnow
+from storage.models import Member, Role, Unit
+
+
+class Roster:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def member(self, userid: str) -> Member | None:
+        return self.session.get(Member, userid)
+
+    def unit(self, unit_id: int) -> Unit | None:
+        return self.session.get(Unit, unit_id)
+
+    def unit_named(self, name: str) -> Unit | None:
+        return self.session.exec(select(Unit).where(Unit.name == name)).first()
+
+    def units(self) -> Sequence[Unit]:
+        return self.session.exec(select(Unit).order_by(col(Unit.id))).all()
+
+    def members(self) -> Sequence[Member]:
+        return self.session.exec(select(Member).order_by(col(Member.userid))).all()
+
+    def members_of(self, unit_id: int, role: Role | None = None) -> Sequence[Member]:
+        query = select(Member).where(Member.unit_id == unit_id)
+        if role is not None:
+            query = query.where(Member.role == role.value)
+        return self.session.exec(query.order_by(col(Member.userid))).all()
+
+    def ensure_unit(self, name: str) -> Unit:
+        unit = self.unit_named(name)
+        if unit is None:
+            unit = Unit(name=name, created_at=utcnow())
+            self.session.add(unit)
+            self.session.flush()
+        return unit
+
+    def upsert_member(
+        self, userid: str, name: str, role: Role, unit_name: str | None, mobile: str | None
+    ) -> tuple[Member, bool]:
+        """Create or update a member by userid; returns (member, created)."""
+        unit_id = self.ensure_unit(unit_name).id if unit_name else None
+        member = self.member(userid)
+        created = member is None
+        if member is None:
+            member = Member(userid=userid, name=name, updated_at=utcnow())
+        member.name, member.role, member.unit_id, member.mobile = name, role.value, unit_id, mobile
+        member.updated_at = utcnow()
+        self.session.add(member)
+        self.session.flush()
+        return member, created
+
+    def set_targets(self, unit: Unit, amount_wan: float | None, leads: int | None) -> None:
+        unit.target_amount_wan, unit.target_leads = amount_wan, leads
+        self.session.add(unit)

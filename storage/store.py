@@ -1,0 +1,39 @@
+"""One unit of work's repositories, sharing one session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from storage.audit import AuditTrail
+from storage.db import session_scope
+from storage.drafts import Drafts
+from storage.messages import MessageLog
+from storage.outbox import Outbox
+from storage.projects import Projects
+from storage.records import Records
+from storage.roster import Roster
+
+
+class Store:
+    """The repositories a handler or job may use, all on the same transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.roster = Roster(session)
+        self.messages = MessageLog(session)
+        self.records = Records(session)
+        self.projects = Projects(session)
+        self.drafts = Drafts(session)
+        self.audit = AuditTrail(session)
+        self.outbox = Outbox(session)
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[Store]:
+    """A Store on a fresh session: committed when the block ends, rolled back on error."""
+    with session_scope(engine) as session:
+        yield Store(session)
