@@ -138,3 +138,13 @@ def _flush_console_pushes(runtime: Runtime) -> None:
 
 def main() -> None:
     app()
+
+
+def _register_feature_commands() -> None:
+    from bot import cli_assessment, cli_serve
+
+    cli_serve.register(app)
+    cli_assessment.register(app)
+
+
+_register_feature_commands()

@@ -1,0 +1,7 @@
+"""CLI commands (placeholder until its feature lands)."""
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    return None
