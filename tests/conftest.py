@@ -7,7 +7,6 @@ server answers at $ZSBOT_TEST_PG (default 127.0.0.1:5432, database `test`).
 from __future__ import annotations
 
 import os
-import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -50,6 +49,8 @@ def pg_skip_reason() -> str | None:
     global _PG_REASON
     if _PG_REASON is False:
         _PG_REASON = _pg_answers()
+        if _PG_REASON and os.environ.get("ZSBOT_REQUIRE_PG"):
+            raise RuntimeError(f"ZSBOT_REQUIRE_PG is set but {_PG_REASON}")
         if _PG_REASON:
             print(f"\n[zsbot tests] skipping PostgreSQL variants: {_PG_REASON}")
     return _PG_REASON  # type: ignore[return-value]
