@@ -129,6 +129,31 @@ def roster_import(ctx: typer.Context, file: Annotated[Path, typer.Argument(help=
         raise typer.Exit(1)
 
 
+@app.command()
+def export(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="输出的 Excel 文件，例如 台账.xlsx")],
+    period: Annotated[str | None, typer.Option("--period", help="2026-03、2026-Q1、2026；默认本月")] = None,
+) -> None:
+    """Write the ledger (台账) as an Excel workbook: records, projects, per-unit summary."""
+    from handlers.ledger import write_ledger
+    from handlers.periods import current_period
+    from handlers.periods import period as period_of
+    from storage.store import unit_of_work
+
+    runtime = _runtime(ctx)
+    try:
+        chosen = period_of(period, runtime.rules.schedule) if period else current_period(
+            datetime.now(runtime.rules.schedule.tz), runtime.rules.schedule
+        )
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    with unit_of_work(runtime.engine) as store:
+        count = write_ledger(store, chosen, runtime.rules, out)
+    typer.echo(f"已导出 {chosen.label} 台账 {count} 条记录到 {out}")
+
+
 def _flush_console_pushes(runtime: Runtime) -> None:
     """Without WeCom, pushes queued by this command are printed instead of sent."""
     from bot.console import flush_pushes_to_console

@@ -52,3 +52,20 @@ def test_parse_prints_the_contract_object() -> None:
     result = CliRunner().invoke(app, ["parse", "--today", "2026-03-10", "线索：某某公司拟投资5000万元建设食品加工项目"])
     out = json.loads(result.output)
     assert out["intent"] == "lead" and out["amount_wan"] == 5000 and out["missing"] == []
+
+
+def test_export_writes_the_ledger_workbook(cli_env: CliRunner, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    cli_env.invoke(app, ["roster", "import", str(FIXTURES / "roster.csv")])
+    cli_env.invoke(app, ["say", "--as", "wz_liu", "--at", "2026-03-10T10:00",
+                         "线索：江苏恒润新材料有限公司拟投资8000万元建设可降解塑料项目"])
+    out = tmp_path / "台账.xlsx"
+    result = cli_env.invoke(app, ["export", "--out", str(out), "--period", "2026-03"])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out)
+    assert book.sheetnames == ["台账", "项目", "汇总"]
+    rows = list(book["台账"].iter_rows(values_only=True))
+    assert rows[1][1] == "卫庄镇" and rows[1][3] == "江苏恒润新材料有限公司" and rows[1][5] == 8000
+    summary = {row[0]: row[-1] for row in book["汇总"].iter_rows(min_row=2, values_only=True)}
+    assert summary["卫庄镇"] == "是" and summary["南樊镇"] == "否"

@@ -1,0 +1,88 @@
+"""The office's ledger (台账) as an Excel workbook: every record, every project, a per-unit summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from handlers.periods import Period, period_label
+from handlers.receipts import kind_name
+from handlers.rules import Rules
+from storage.models import Record
+from storage.store import Store
+
+_STAGES = {"lead": "线索", "talks": "在谈", "signed": "签约", "started": "开工", "completed": "投产"}
+_STATUS = {"active": "有效", "corrected": "已更正", "retracted": "已撤回"}
+_HEAD = Font(bold=True, color="FFFFFF")
+_FILL = PatternFill("solid", fgColor="2F6FB2")
+
+
+def _sheet(book: Workbook, title: str, header: list[str], rows: list[list[object]], first: bool = False) -> None:
+    sheet = book.active if first else book.create_sheet()
+    assert sheet is not None
+    sheet.title = title
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font, cell.fill = _HEAD, _FILL
+        cell.alignment = Alignment(horizontal="center")
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    for index, name in enumerate(header, start=1):
+        width = max([len(str(name)) * 2] + [min(len(str(r[index - 1] or "")) * 2, 60) for r in rows[:200]])
+        sheet.column_dimensions[get_column_letter(index)].width = max(8, width)
+
+
+def write_ledger(store: Store, period: Period, rules: Rules, out: Path) -> int:
+    """Write the ledger for `period` to `out`; returns how many records it lists."""
+    tz = rules.schedule.tz
+    units = {u.id: u.name for u in store.roster.units()}
+    records: list[Record] = list(store.records.in_periods(period.months, include_retracted=True))
+    book = Workbook()
+    _sheet(
+        book,
+        "台账",
+        ["编号", "单位", "类型", "企业", "项目", "金额(万)", "币种", "折合人民币(万元)", "地点", "行业", "联系人",
+         "电话", "事件日期", "报送时间", "计入期间", "逾期", "状态", "政府投资(不计分)", "报送人", "原文"],
+        [
+            [r.id, units.get(r.unit_id, ""), kind_name(r.kind), r.company, r.project_name, r.amount_wan, r.currency,
+             r.amount_cny_wan, r.place, r.industry, r.contact_name, r.contact_phone,
+             r.event_date.isoformat() if r.event_date else None,
+             r.reported_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), period_label(r.period),
+             "是" if r.late else "", _STATUS.get(r.status, r.status), "是" if r.government_funded else "",
+             r.reporter, r.text]
+            for r in records
+        ],
+        first=True,
+    )
+    projects = [p for uid in units for p in store.projects.of_unit(uid)]
+    _sheet(
+        book,
+        "项目",
+        ["项目号", "单位", "企业", "项目", "阶段", "投资额(万元)", "签约额(万元)", "累计到位(万元)", "签约日期",
+         "开工日期", "投产日期", "最近进展"],
+        [
+            [f"P{p.id}", units.get(p.unit_id, ""), p.company, p.name, _STAGES.get(p.stage, p.stage), p.amount_wan,
+             p.signed_wan, p.funds_cny_wan, p.signed_on, p.started_on, p.completed_on,
+             p.last_progress_at.astimezone(tz).strftime("%Y-%m-%d")]
+            for p in projects
+        ],
+    )
+    counted = [r for r in records if r.status != "retracted" and not r.government_funded]
+    by_unit: dict[int, Counter[str]] = {uid: Counter() for uid in units}
+    for r in counted:
+        by_unit.setdefault(r.unit_id, Counter())[r.kind] += 1
+    kinds = ["lead", "visit", "reception", "signing", "start", "funds", "completion", "progress"]
+    _sheet(
+        book,
+        "汇总",
+        ["单位", *[kind_name(k) for k in kinds], "已报送"],
+        [[units[uid], *[c[k] for k in kinds], "是" if sum(c.values()) else "否"] for uid, c in by_unit.items()],
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    book.save(out)
+    return len(records)
