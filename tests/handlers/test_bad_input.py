@@ -21,7 +21,7 @@ def one_lead(chat: Chat) -> Chat:
         "   \n  ",
         "\x00\x01\x02\ufffd\ufffe binary junk \x7f",
         "线索'; DROP TABLE record; --",
-        "撤回 #1; DELETE FROM record",
+        "我的上报' OR '1'='1",
         "🙂" * 300,
     ],
 )
