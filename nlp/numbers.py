@@ -14,7 +14,17 @@ import cn2an
 CN_DIGITS = "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
 CN_UNITS = "十百千拾佰仟"
 _DIGIT_VALUE = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {
-    "〇": 0, "两": 2, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9,
+    "〇": 0,
+    "两": 2,
+    "壹": 1,
+    "贰": 2,
+    "叁": 3,
+    "肆": 4,
+    "伍": 5,
+    "陆": 6,
+    "柒": 7,
+    "捌": 8,
+    "玖": 9,
 }
 _UNIT_VALUE = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 
@@ -30,7 +40,12 @@ _AMOUNT = re.compile(
 )
 _CURRENCY_BEFORE = re.compile(r"(美元|美金|港元|港币|欧元|日元|人民币)\s*$")
 _CURRENCY_CODE = {
-    "美元": "USD", "美金": "USD", "港元": "HKD", "港币": "HKD", "欧元": "EUR", "日元": "JPY",
+    "美元": "USD",
+    "美金": "USD",
+    "港元": "HKD",
+    "港币": "HKD",
+    "欧元": "EUR",
+    "日元": "JPY",
 }
 #: Measure words after a number that make it not money (5万吨, 1.5万平方米, 30万方, 一行4人).
 _NOT_MONEY_AFTER = re.compile(
@@ -62,7 +77,7 @@ def _small(text: str) -> float | None:
         return float(_DIGIT_VALUE[text])
     try:
         return float(cn2an.cn2an(text, "smart"))
-    except Exception:  # noqa: BLE001 - cn2an raises KeyError/ValueError/... on odd input
+    except Exception:  # cn2an raises KeyError/ValueError/... on odd input
         pass
     total, current = 0.0, 0.0
     for ch in text:
@@ -146,3 +161,53 @@ def find_amounts(key: str) -> list[Amount]:
         word = cur or (before.group(1) if before else "")
         found.append(Amount(round(value / 1e4, 6), _CURRENCY_CODE.get(word, "CNY"), m.start(), m.end()))
     return found
+
+
+_PUNCT = re.compile(r"[,;。!?\n]")
+_REVENUE = re.compile(r"产值|收入|营收|税收|利税|销售额|销售|产出|利润|效益|达产|年产")
+_PHASE = re.compile(r"一期|首期|二期|三期|第[一二三]期|分期")
+_FUNDS = re.compile(r"到位|到账|拨付|注入|打款|实际投入|入账")
+_THIS_TIME = re.compile(r"本月|本次|新增|本期|当月|今天|昨天|今日|昨日|本周")
+_CUMULATIVE = re.compile(r"累计|共计|总计|合计|累积|截至|截止")
+_TOTAL = re.compile(r"总投资|投资总额|总额|总规模")
+_INVEST = re.compile(r"投资|投入|投资额|资金")
+
+
+def _context(key: str, amount: Amount) -> tuple[str, str]:
+    """The words before (up to 12 chars) and after an amount, within its clause."""
+    before = key[max(0, amount.start - 12) : amount.start]
+    cut = list(_PUNCT.finditer(before))
+    if cut:
+        before = before[cut[-1].end() :]
+    after = key[amount.end : amount.end + 14]
+    stop = _PUNCT.search(after)
+    return before, after[: stop.start()] if stop else after
+
+
+def pick_amount(key: str, intent: str) -> Amount | None:
+    """The amount the record is about: the investment total, or for funds the arrived sum."""
+    best: tuple[int, int] | None = None
+    chosen: Amount | None = None
+    for index, amount in enumerate(find_amounts(key)):
+        before, after = _context(key, amount)
+        if _REVENUE.search(before) and not _INVEST.search(before[-4:]):
+            continue
+        funds = bool(_FUNDS.search(before) or _FUNDS.search(after))
+        if intent == "funds":
+            if funds:
+                rank = 0 if _THIS_TIME.search(before) else (2 if _CUMULATIVE.search(before) else 1)
+            else:
+                rank = 4 if _TOTAL.search(before) or "投资" in before else 3
+        elif _TOTAL.search(before):
+            rank = 0
+        elif _PHASE.search(before):
+            rank = 3
+        elif funds:
+            rank = 4
+        elif _INVEST.search(before):
+            rank = 1
+        else:
+            rank = 2
+        if best is None or (rank, index) < best:
+            best, chosen = (rank, index), amount
+    return chosen

@@ -1,9 +1,114 @@
-"""Entry point of the parser (to be replaced by the real rules)."""
+"""Assembles a `Parsed` from the rule modules. Pure: no I/O besides the bundled dictionary."""
 
+from __future__ import annotations
+
+import re
 from datetime import date
 
-from nlp.types import Intent, Parsed
+from nlp.contacts import find_contact_name, find_phone
+from nlp.dates import find_date
+from nlp.entities import find_companies, find_industry, find_place, find_project
+from nlp.intents import command_of, label_of, record_intent, report_parts
+from nlp.numbers import pick_amount, small_int
+from nlp.text import Text
+from nlp.types import RECORD_INTENTS, REQUIRED_FIELDS, Intent, Parsed
+
+_GOVERNMENT = re.compile(r"财政|政府投资|专项债|中央预算内|预算内资金|政府专项|国债资金|债券资金|国有资本")
+_COUNT = re.compile(
+    r"(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:家|批次|批|个|位)(?P<what>企业|客商|公司|单位|项目)?"
+)
+_COUNT_VERB = re.compile(r"拜访|拜方|走访|对接|接待|考察|拜会|外出|企业|客商")
+_COUNT_INTENTS = (Intent.VISIT, Intent.RECEPTION)
+
+
+def _count(key: str) -> int | None:
+    """How many enterprises visited / investor groups received (拜访企业3家, 两批客商)."""
+    for m in _COUNT.finditer(key):
+        before = key[max(0, m.start() - 8) : m.start()]
+        before = re.split(r"[,;。\n]", before)[-1]
+        if m.group("what") in ("企业", "客商", "公司", "单位") or _COUNT_VERB.search(before):
+            if re.search(r"其中\s*$", before):
+                continue
+            value = small_int(m.group("n"))
+            if value:
+                return value
+    return None
+
+
+def _record(text: Text, intent: Intent, today: date) -> Parsed:
+    """The fields of one record-like text (also the body of a correction)."""
+    labelled = label_of(text.key)
+    if labelled:
+        text = text.sub(labelled[1], len(text.key))
+    key = text.key
+    companies = find_companies(text)
+    amount = pick_amount(key, str(intent))
+    fields: dict[str, object] = {
+        "company": text.orig[companies[0][0] : companies[0][1]] if companies else None,
+        "project": find_project(text, companies),
+        "amount_wan": amount.wan if amount else None,
+        "currency": amount.currency if amount else None,
+        "date": find_date(key, today),
+        "place": find_place(text, str(intent), companies)
+        if intent in (Intent.LEAD, Intent.VISIT, Intent.RECEPTION)
+        else None,
+        "industry": find_industry(text, companies),
+        "contact_name": find_contact_name(text),
+        "contact_phone": find_phone(key),
+        "count": _count(key) if intent in _COUNT_INTENTS else None,
+    }
+    return Parsed(
+        intent=intent,
+        missing=tuple(f for f in REQUIRED_FIELDS.get(intent, ()) if fields[f] in (None, "")),
+        government_funded=bool(_GOVERNMENT.search(key)),
+        source_text=text.orig,
+        stated=frozenset(name for name, value in fields.items() if value is not None),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def _parse(raw: str, today: date) -> Parsed:
+    text = Text.of(raw)
+    if not text.key:
+        return Parsed(intent=Intent.UNKNOWN, source_text=raw)
+    command = command_of(text)
+    if command is not None:
+        if command.intent is Intent.CORRECTION and command.body is not None:
+            fields = _record(command.body, Intent.CORRECTION, today)
+            return Parsed(
+                intent=Intent.CORRECTION,
+                **{f: getattr(fields, f) for f in sorted(fields.stated)},
+                ref=command.ref,
+                body=command.body.orig,
+                government_funded=fields.government_funded,
+                source_text=text.orig,
+                stated=fields.stated,
+            )
+        return Parsed(
+            intent=command.intent,
+            ref=command.ref,
+            body=command.body.orig if command.body is not None else None,
+            target_unit=command.target_unit,
+            own_unit=command.own_unit,
+            source_text=text.orig,
+        )
+    parts = report_parts(text)
+    if len(parts) >= 2:
+        items = tuple(_record(part.text, part.intent, today) for part in parts)
+        return Parsed(intent=Intent.REPORT, items=items, source_text=text.orig)
+    intent = record_intent(text.key)
+    if intent is None:
+        if re.search(r"有限公司|集团|客商|项目", text.key):
+            intent = Intent.PROGRESS
+        else:
+            return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)
+    assert intent in RECORD_INTENTS
+    return _record(text, intent, today)
 
 
 def parse(text: str, today: date) -> Parsed:
-    return Parsed(intent=Intent.UNKNOWN, source_text=text)
+    """Read one chat message. Never raises: anything unreadable is `unknown`."""
+    try:
+        return _parse(text if isinstance(text, str) else str(text), today)
+    except Exception:  # a chat message must never crash the bot
+        return Parsed(intent=Intent.UNKNOWN, source_text=str(text)[:1000])

@@ -8,7 +8,6 @@ come back "as written" (traditional stays traditional).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,9 +21,23 @@ _WECHAT_EMOJI = re.compile(r"\[[\u4e00-\u9fffA-Za-z]{1,4}\]")
 _SPACES = re.compile(r"[ \t\u3000\u00a0\u2005]+")
 
 _HALF_WIDTH = {
-    "：": ":", "，": ",", "；": ";", "（": "(", "）": ")", "～": "~", "、": ",",
-    "！": "!", "？": "?", "＃": "#", "－": "-", "—": "-", "–": "-", "\u3000": " ",
-    "．": ".", "％": "%", "＠": "@",
+    "：": ":",
+    "，": ",",
+    "；": ";",
+    "（": "(",
+    "）": ")",
+    "～": "~",
+    "、": ",",
+    "！": "!",
+    "？": "?",
+    "＃": "#",
+    "－": "-",
+    "—": "-",
+    "–": "-",
+    "\u3000": " ",
+    "．": ".",
+    "％": "%",
+    "＠": "@",
 }
 
 
@@ -41,7 +54,7 @@ def _t2s_table() -> dict[int, str]:
             target = dst.split(" ")[0] if dst else ""
             if len(src) == 1 and len(target) == 1:
                 table[ord(src)] = target
-    except Exception:  # noqa: BLE001 - matching degrades to simplified-only, never fails
+    except Exception:  # matching degrades to simplified-only, never fails
         table = {}
     for ch, half in _HALF_WIDTH.items():
         table[ord(ch)] = half
@@ -60,23 +73,18 @@ def to_key(text: str) -> str:
     return key if len(key) == len(text) else text
 
 
-def _is_emoji(ch: str) -> bool:
-    code = ord(ch)
-    if code in (0x200D, 0xFE0F, 0x20E3):
-        return True
-    if 0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF or 0x1F900 <= code <= 0x1F9FF:
-        return True
-    return unicodedata.category(ch) in ("So", "Cs", "Co", "Cn") and code > 0x2000 and not (
-        0x3000 <= code <= 0x9FFF or 0x2460 <= code <= 0x24FF
-    )
+#: Emoji, pictographs, variation selectors, lone surrogates, private use and control characters.
+_JUNK = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf"
+    "\u2b00-\u2bff\u3030\u303d\u3297\u3299\ud800-\udfff\ue000-\uf8ff\ufe00-\ufe0f\U0001f000-\U0001faff"
+    "\U000e0000-\U000e007f]"
+)
 
 
 def clean(text: str) -> str:
     """Drop what carries no report content: @mentions, 【unit】 tags, emoji, control chars."""
     text = text[:MAX_CHARS]
-    text = "".join(
-        ch for ch in text if ch in "\n\t" or (ord(ch) >= 0x20 and ord(ch) != 0x7F and not _is_emoji(ch))
-    )
+    text = _JUNK.sub("", text)
     text = _MENTION.sub("", text)
     text = _UNIT_TAG.sub("", text)
     text = _WECHAT_EMOJI.sub("", text)

@@ -1,0 +1,47 @@
+"""Investor-side contact: a name only where a 联系人/对接人 label says so, and a phone number."""
+
+from __future__ import annotations
+
+import re
+
+from nlp.text import Text
+
+_MOBILE = re.compile(r"(?<![\d.])1[3-9]\d(?:[ \-]?\d){8}(?![\d.])")
+_LANDLINE = re.compile(r"(?<![\d.])\(?0\d{2,3}\)?[ \-]?\d{3,4}[ \-]?\d{4}(?![\d.])")
+_NAME_LABEL = re.compile(r"(?:联系人|对接人|联络人|负责人|联系人员)\s*(?:[:为是]\s*)?")
+_NAME = re.compile(r"[\u4e00-\u9fff·]{1,5}")
+_NAME_STOP = re.compile(r"电话|手机|联系|电|tel|微信|先生(?=.)|女士(?=.)")
+_TITLES = ("先生", "女士", "总", "经理", "主任", "董事长")
+
+
+def find_phone(key: str) -> str | None:
+    """Digits of the first mobile (else landline) number."""
+    for pattern in (_MOBILE, _LANDLINE):
+        m = pattern.search(key)
+        if m:
+            return re.sub(r"\D", "", m.group(0))
+    return None
+
+
+def find_contact_name(text: Text) -> str | None:
+    """The name right after a contact label (jieba's person tags misfire on 华为/宁德, so no NER)."""
+    label = _NAME_LABEL.search(text.key)
+    if not label:
+        return None
+    m = _NAME.match(text.key, label.end())
+    if not m:
+        return None
+    name = m.group(0)
+    stop = _NAME_STOP.search(name)
+    if stop and stop.start() > 0:
+        name = name[: stop.start()]
+    for title in _TITLES:
+        at = name.find(title)
+        if at > 0:
+            name = name[: at + len(title)]
+            break
+    if len(name) > 4:
+        name = name[:3]
+    if not name or (len(name) == 1 and name not in "·"):
+        return None
+    return text.orig[m.start() : m.start() + len(name)]

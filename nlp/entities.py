@@ -1,0 +1,294 @@
+"""Company, place, industry and project: the named things in a record.
+
+Names are found on the matching copy (`Text.key`) and cut from the original, so they
+come back exactly as written. jieba (one private tokenizer, bundled dictionary) decides
+where a name starts: a company or project name begins after the last word that cannot
+be part of a name (拜访, 与, 的, 今天上午, 我镇 …), which a character class cannot tell.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+
+from nlp.text import Text
+
+DICT_PATH = Path(__file__).with_name("dict.txt")
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """The bundled domain dictionary, split by tag."""
+
+    industries: frozenset[str]
+    places: tuple[str, ...]
+    breakers: frozenset[str]
+    project_breakers: frozenset[str]
+    entries: tuple[tuple[str, int, str], ...]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    entries: list[tuple[str, int, str]] = []
+    for line in DICT_PATH.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, freq, tag = line.split()
+        entries.append((word, int(freq), tag))
+    return Lexicon(
+        industries=frozenset(w for w, _, t in entries if t == "ind"),
+        places=tuple(sorted((w for w, _, t in entries if t.startswith("ns")), key=len, reverse=True)),
+        breakers=frozenset(w for w, _, t in entries if t == "brk"),
+        project_breakers=frozenset(w for w, _, t in entries if t in ("brk", "brkp")),
+        entries=tuple(entries),
+    )
+
+
+@lru_cache(maxsize=1)
+def tokenizer() -> jieba.Tokenizer:
+    """One private tokenizer per process (jieba's globals are never touched)."""
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    for word, freq, tag in lexicon().entries:
+        tok.add_word(word, freq, tag)
+    return tok
+
+
+Token = tuple[str, int, int]
+
+
+def trie_pattern(words: Iterable[str]) -> str:
+    """A regex matching any of `words`, longest first, built as a trie.
+
+    Python's re tries alternatives one by one; a trie keeps hundreds of place or
+    industry names as cheap as a handful.
+    """
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return f"(?:{body})?"
+        return body
+
+    return build(trie)
+
+
+def tokens(key: str) -> list[Token]:
+    """(word, start, end) of `key`, dictionary words only (no HMM guessing across names)."""
+    if not key:
+        return []
+    return list(tokenizer().tokenize(key, HMM=False))
+
+
+@lru_cache(maxsize=2)
+def _breaker_re(project: bool) -> re.Pattern[str]:
+    """Cheap pre-check: segmenting is only needed when a breaker word occurs at all."""
+    return re.compile(trie_pattern(lexicon().project_breakers if project else lexicon().breakers))
+
+
+def breaker_cut(key: str, start: int, end: int, project: bool = False) -> int:
+    """Where a name inside key[start:end] begins: after the last word that cannot be part of one.
+
+    Only this region is segmented (jieba is the costly step). Company names may contain
+    投资/建设 (XX投资有限公司); project names may not.
+    """
+    region = key[start:end]
+    if not _breaker_re(project).search(region):
+        return start
+    breakers = lexicon().project_breakers if project else lexicon().breakers
+    cut = start
+    for word, _tok_start, tok_end in tokens(region):
+        if word in breakers:
+            cut = start + tok_end
+    return cut
+
+
+@lru_cache(maxsize=1)
+def _place_re() -> re.Pattern[str]:
+    return re.compile(rf"(?:{trie_pattern(lexicon().places)})(?:市|省|地区)?")
+
+
+_COMPANY_SUFFIX = re.compile(
+    r"集团股份有限公司|集团有限公司|股份有限公司|有限责任公司|有限公司|集团|公司|合作社|厂(?![房区长家商址])"
+)
+_GENERIC_NAME = {"投资", "企业", "一家", "这家", "该", "该公司", "子", "分", "总", "母", "工", "本"}
+_BUILD_BEFORE = re.compile(r"建|办|开")
+
+
+_NAME_RUN = re.compile(r"[\u4e00-\u9fffA-Za-z()·&]{1,30}$")
+
+
+def _extend_left(key: str, end: int) -> int:
+    """Start of the run of name characters (at most 30) that ends at `end`."""
+    m = _NAME_RUN.search(key, max(0, end - 30), end)
+    return m.start() if m else end
+
+
+def find_companies(text: Text) -> list[Span]:
+    """Spans of registered-looking company names (…有限公司, …集团, …合作社, …厂), then X客商."""
+    key = text.key
+    spans: list[Span] = []
+    for m in _COMPANY_SUFFIX.finditer(key):
+        region_start = _extend_left(key, m.start())
+        start = breaker_cut(key, region_start, m.start())
+        name = key[start : m.start()]
+        if len(name) < 2 or name in _GENERIC_NAME:
+            continue
+        if m.group(0) == "厂" and _BUILD_BEFORE.search(key[region_start : m.start()]):
+            continue
+        spans.append((start, m.end()))
+    for m in re.finditer(rf"(?:{_place_re().pattern})客商", key):
+        if not any(s <= m.start() < e for s, e in spans):
+            spans.append((m.start(), m.end()))
+    return sorted(spans)
+
+
+def find_places(key: str) -> list[Span]:
+    return [(m.start(), m.end()) for m in _place_re().finditer(key)]
+
+
+def _inside(pos: int, spans: list[Span]) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+def find_place(text: Text, intent: str, companies: list[Span]) -> str | None:
+    """Where the liaison went (visit) or where the investor comes from (lead, reception)."""
+    key = text.key
+    places = [p for p in find_places(key) if not _inside(p[0], companies)]
+    if not places:
+        return None
+
+    def cut(span: Span) -> str:
+        return text.orig[span[0] : span[1]]
+
+    if intent == "visit":
+        for s, e in places:
+            if re.search(r"(?:赴|前往|去|到|地点\s*:?)\s*$", key[max(0, s - 4) : s]):
+                return cut((s, e))
+        return cut(places[0])
+    for s, e in places:
+        before, after = key[max(0, s - 4) : s], key[e : e + 4]
+        if re.search(r"来自\s*$", before) or re.match(
+            r"\s*(?:来的|来我|过来|的客商|客商|一家|某|的企业|企业)", after
+        ):
+            return cut((s, e))
+        if re.search(r"在\s*$", before) and re.match(r"\s*(?:做|从事|经营|开|办)", after):
+            return cut((s, e))
+    for s, e in places:
+        if not re.search(r"(?:在|赴|到|于|去|往)\s*$", key[max(0, s - 2) : s]):
+            return cut((s, e))
+    return None
+
+
+_INDUSTRY_FIELD = re.compile(
+    r"(?:所属行业|所属产业|行业类别|产业类别|行业|产业)\s*(?:为|是|:)\s*([^\s,;。:!?]{2,12})"
+)
+
+
+@lru_cache(maxsize=1)
+def _industry_re() -> re.Pattern[str]:
+    return re.compile(trie_pattern(lexicon().industries))
+
+
+def _crosses_word(key: str, start: int, end: int) -> bool:
+    """True when some dictionary word straddles an edge of key[start:end]."""
+    freq = tokenizer().FREQ
+    for i in range(start, end):
+        for j in range(end + 1, min(len(key), end + 3) + 1):
+            if freq.get(key[i:j]):
+                return True
+    for i in range(max(0, start - 3), start):
+        for j in range(start + 1, end + 1):
+            if freq.get(key[i:j]):
+                return True
+    return False
+
+
+def find_industry(text: Text, companies: list[Span]) -> str | None:
+    """An explicit 行业:/产业: value, else a dictionary industry word (outside company names first)."""
+    m = _INDUSTRY_FIELD.search(text.key)
+    if m:
+        return text.orig[m.start(1) : m.end(1)]
+    key = text.key
+    industries = lexicon().industries
+    found = [(m.start(), m.end()) for m in _industry_re().finditer(key)]
+    outside = [f for f in found if not _inside(f[0], companies)]
+    for start, end in (outside or found)[:3]:
+        if not _crosses_word(key, start, end):
+            return text.orig[start:end]
+        # A dictionary word overlaps the hit's edge: let jieba decide (羽绒服饰 is 羽绒/服饰, 农业银行 is one word).
+        lo, hi = max(0, start - 4), min(len(key), end + 4)
+        for word, s, e in tokens(key[lo:hi]):
+            if word in industries and lo + s <= start < lo + e:
+                return text.orig[lo + s : lo + e]
+    return None
+
+
+_PROJECT_FIELD = re.compile(r"(?:项目名称|项目)\s*:\s*([^\n;,。]{2,60})")
+_CONTENT_FIELD = re.compile(r"建设内容\s*:\s*([^\n;。]{2,80})")
+_UNDECIDED = re.compile(r"^\s*(?:待|未|暂|尚|不|还没|没有|无)")
+_BUILD_VERB = re.compile(r"(?:建设|新建|投建|兴建|扩建|打造|上马|建(?![设成材筑议立档]))\s*")
+_PROJECT_SUFFIX = re.compile(
+    r"项目|工程|生产线|生产基地|基地|产业园|物流园|园区|中心|综合体|工厂|加工厂|厂(?!房)|车间|电站|仓库|农场|园"
+)
+_CLAUSE_CHAR = re.compile(r"[^\s,;。:!?()\x00]")
+
+
+def _masked(key: str, spans: list[Span]) -> str:
+    chars = list(key)
+    for s, e in spans:
+        chars[s:e] = "\x00" * (e - s)
+    return "".join(chars)
+
+
+def find_project(text: Text, companies: list[Span]) -> str | None:
+    """What will be built, as written, without the amount; None when 待定/未定."""
+    key = text.key
+    m = _PROJECT_FIELD.search(key)
+    if m:
+        value = m.group(1).strip()
+        if _UNDECIDED.search(value):
+            return None
+        return text.orig[m.start(1) : m.start(1) + len(value)]
+    masked = _masked(key, companies)
+    for verb in _BUILD_VERB.finditer(masked):
+        end = verb.end()
+        while end < len(masked) and _CLAUSE_CHAR.match(masked[end]):
+            end += 1
+        clause = masked[verb.end() : end]
+        if clause.startswith("内容"):
+            continue
+        last = None
+        for suffix in _PROJECT_SUFFIX.finditer(clause):
+            last = suffix
+        if last and last.end() >= 2:
+            return text.orig[verb.end() : verb.end() + last.end()]
+    for m in re.finditer("项目", masked):
+        start = m.start()
+        while start > 0 and _CLAUSE_CHAR.match(masked[start - 1]):
+            start -= 1
+        start = breaker_cut(key, start, m.start(), project=True)
+        if m.start() - start >= 2:
+            return text.orig[start : m.end()]
+    c = _CONTENT_FIELD.search(key)
+    if c and not _UNDECIDED.search(c.group(1)):
+        return text.orig[c.start(1) : c.end(1)].strip()
+    return None

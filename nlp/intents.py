@@ -1,0 +1,185 @@
+"""What a message is for: record intents, queries, commands, and multi-part reports."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nlp.entities import breaker_cut
+from nlp.text import Text
+from nlp.types import Intent
+
+#: Labels a liaison writes before a colon (`线索:` …), matched on the simplified copy.
+LABELS: dict[Intent, str] = {
+    Intent.LEAD: r"新线索|招商线索|项目线索|报送线索|线索|项目信息|新项目",
+    Intent.VISIT: r"外出招商|招商外出|外出拜访|拜访客商|拜访|拜方|拜会|走访|出访|外出",
+    Intent.RECEPTION: r"接待客商|接待|洽谈|来访|考察|接洽",
+    Intent.SIGNING: r"项目签约|签约|签订",
+    Intent.START: r"项目开工|开工|动工",
+    Intent.FUNDS: r"资金到位|到位资金|到位|到账",
+    Intent.COMPLETION: r"竣工投产|建成投产|竣工|投产|建成",
+    Intent.PROGRESS: r"项目进展|进展|进度|跟进|推进",
+}
+#: Item numbers as they look in the matching copy (where 、 became ,).
+_NUMBERING = r"(?:\d{1,2}\s*[.,)](?!\d)|\(\d{1,2}\)|[①-⑳]|[一二三四五六七八九十]{1,2}\s*,)"
+_LABEL_RE = re.compile(rf"^\s*(?P<num>{_NUMBERING})?\s*(?P<label>{'|'.join(LABELS.values())})\s*:\s*")
+_LABEL_INTENT = {word: intent for intent, words in LABELS.items() for word in words.split("|")}
+_NUMBERED = re.compile(rf"^\s*{_NUMBERING}\s*")
+
+#: Keyword rules for unlabelled text, strongest first.
+_KEYWORDS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
+    (Intent.LEAD, re.compile(r"线索")),
+    (Intent.VISIT, re.compile(r"赴|外出招商|外出拜访|拜访|拜方|走访|拜会|出访")),
+    (Intent.SIGNING, re.compile(r"签约|签订|签署")),
+    (Intent.START, re.compile(r"开工|动工|开建|奠基")),
+    (Intent.COMPLETION, re.compile(r"竣工|投产|建成")),
+    (Intent.FUNDS, re.compile(r"到位|到账")),
+    (Intent.RECEPTION, re.compile(r"接待|来我[县镇乡区市]|来我们|来访|考察|洽谈|来的客商|客商来")),
+    (Intent.PROGRESS, re.compile(r"进展|汇报一下|批复|审批|规划方案|摘牌|封顶|进场|推进|完成|办理")),
+)
+
+_COMMAND = re.compile(r"^\s*(?P<cmd>更正|更改|修改|修正|撤回|撤销|删除)\s*#?\s*(?P<ref>\d{1,9})?\s*:?\s*")
+_BULLETIN = re.compile(r"^\s*(?:通报|公告|通知)\s*:\s*")
+_HELP = re.compile(
+    r"^[?\s]+$|^(?:帮助|help|菜单|指令|格式|说明)\s*[?!]*$|帮助|怎么用|如何使用|使用说明|使用方法|怎么报|如何报|"
+    r"什么格式|报送格式|能做什么|有什么功能|怎么操作",
+    re.IGNORECASE,
+)
+_QUERY_MISSING = re.compile(r"未报送|未报|没报|没有报|未上报|没上报|未提交|没提交|没交|未交")
+_QUERY_RANK = re.compile(r"排名|排第几|排多少|第几名|名次|排行|排位")
+_QUERY_SUMMARY = re.compile(
+    r"我的上报|上报情况|报送情况|本月情况|台账|汇总|我的记录|报了哪些|报了什么|查一下|查询|看一下"
+)
+_OWN_UNIT = re.compile(r"我单位|本单位|我们|我镇|我乡|我局|我的|我区|咱们|本镇|本乡|我县")
+_TARGET_UNIT = re.compile(r"([\u4e00-\u9fff]{2,6}?(?:镇|乡|街道|开发区|园区|局|办事处))")
+_REPORT_HEADER = re.compile(
+    r"^[^\n:,。;]{0,20}?(?:报送|汇报|工作情况|工作报告|情况汇报|工作总结|总结|小结|情况)[^\n:,。;]{0,6}?(?::|\n|$)"
+)
+_MULTI_PART = re.compile(r"[\n;①-⑳]")
+_FIELD_LINE = re.compile(r"^\s*([^\s:]{1,8})\s*:")
+
+
+def _target_unit(text: Text) -> str | None:
+    """A unit other than the sender's named in a query (`卫庄镇排名`), as written."""
+    unit = _TARGET_UNIT.search(text.key)
+    if not unit:
+        return None
+    start = breaker_cut(text.key, unit.start(1), unit.end(1) - 1)
+    name = text.key[start : unit.end(1)]
+    if len(name) < 3 or re.match(r"[我本哪这各那咱每全该]", name):
+        return None
+    return text.orig[start : unit.end(1)]
+
+
+def label_of(key: str) -> tuple[Intent, int] | None:
+    """The intent of a leading `label:` and where its value starts."""
+    m = _LABEL_RE.match(key)
+    if not m:
+        return None
+    return _LABEL_INTENT[m.group("label")], m.end()
+
+
+def keyword_intent(key: str) -> Intent | None:
+    for intent, pattern in _KEYWORDS:
+        if pattern.search(key):
+            return intent
+    return None
+
+
+def record_intent(key: str) -> Intent | None:
+    """Intent of one record-like text (label first, then keywords)."""
+    labelled = label_of(key)
+    if labelled:
+        return labelled[0]
+    return keyword_intent(key)
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A non-record message: command, bulletin, help or query."""
+
+    intent: Intent
+    ref: int | None = None
+    body: Text | None = None
+    target_unit: str | None = None
+    own_unit: bool = False
+
+
+def command_of(text: Text) -> Command | None:
+    key = text.key
+    m = _COMMAND.match(key)
+    if m and (m.group("ref") or m.group("cmd") in ("更正", "撤回")):
+        ref = int(m.group("ref")) if m.group("ref") else None
+        intent = Intent.CORRECTION if m.group("cmd") in ("更正", "更改", "修改", "修正") else Intent.RETRACT
+        return Command(intent, ref=ref, body=text.sub(m.end(), len(key)).strip())
+    m = _BULLETIN.match(key)
+    if m:
+        return Command(Intent.BULLETIN, body=text.sub(m.end(), len(key)).strip())
+    if label_of(key):
+        return None
+    if len(key) <= 60 and _HELP.search(key):
+        return Command(Intent.HELP)
+    if len(key) <= 30:
+        for intent, pattern in (
+            (Intent.QUERY_MISSING, _QUERY_MISSING),
+            (Intent.QUERY_RANK, _QUERY_RANK),
+            (Intent.QUERY_SUMMARY, _QUERY_SUMMARY),
+        ):
+            if pattern.search(key):
+                target = _target_unit(text)
+                return Command(intent, target_unit=target, own_unit=bool(_OWN_UNIT.search(key)))
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    text: Text
+    intent: Intent
+
+
+def _segments(text: Text) -> list[tuple[Text, bool]]:
+    """Lines, then `;` pieces, then ①② pieces, each with whether it came from a `;`/① split."""
+    out: list[tuple[Text, bool]] = []
+    pos = 0
+    for line in text.key.split("\n"):
+        line_start, pos = pos, pos + len(line) + 1
+        cuts = [line_start] + [line_start + m.start() for m in re.finditer(r";|(?<=.)[①-⑳]", line)]
+        cuts.append(line_start + len(line))
+        for i in range(len(cuts) - 1):
+            seg = text.sub(cuts[i], cuts[i + 1]).strip()
+            if seg.key:
+                out.append((seg, len(cuts) > 2))
+        if len(out) > 200:
+            break
+    return out
+
+
+def report_parts(text: Text) -> list[Part]:
+    """The records of a multi-part report; fewer than two means the message is one record."""
+    if not _MULTI_PART.search(text.key):
+        return []
+    header = _REPORT_HEADER.match(text.key)
+    has_header = bool(header) and not label_of(text.key)
+    body = text.sub(header.end(), len(text.key)) if has_header and header else text
+    parts: list[Part] = []
+    open_label = False
+    for seg, split in _segments(body):
+        key = seg.key
+        labelled = label_of(key)
+        intent: Intent | None = None
+        if labelled and not open_label:
+            intent = labelled[0]
+            open_label = labelled[1] >= len(key)
+        elif not open_label and (has_header or split or _NUMBERED.match(key)):
+            field = _FIELD_LINE.match(key)
+            if not field or not label_of(field.group(0)):
+                intent = None if field else keyword_intent(key)
+        else:
+            open_label = False
+        if intent is not None:
+            parts.append(Part(seg, intent))
+        elif parts:
+            prev = parts[-1]
+            joined = Text(prev.text.orig + "\n" + seg.orig, prev.text.key + "\n" + seg.key)
+            parts[-1] = Part(joined, prev.intent)
+    return parts
