@@ -1,7 +1,77 @@
-"""CLI commands (placeholder until its feature lands)."""
+"""`zsbot rank` and `zsbot job run|list`: the ranking and the scheduled jobs, from the command line."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
 
 import typer
 
+job_app = typer.Typer(no_args_is_help=True, help="定时任务 scheduled jobs")
+
+
+def rank(
+    ctx: typer.Context,
+    period: Annotated[str | None, typer.Option("--period", help="2026-03、2026-Q1、2026-H1、2026 或活动名；默认本月")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="按服务约定输出 JSON")] = False,
+) -> None:
+    """The ranking of all assessed units for a period (default: the period of this moment)."""
+    from datetime import datetime
+
+    from bot.cli import _runtime
+    from handlers.periods import current_period
+    from handlers.periods import period as period_of
+    from handlers.ranking import contract_json, table, table_text
+    from storage.store import unit_of_work
+
+    runtime = _runtime(ctx)
+    schedule = runtime.rules.schedule
+    try:
+        chosen = period_of(period, schedule) if period else current_period(datetime.now(schedule.tz), schedule)
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    with unit_of_work(runtime.engine) as store:
+        result = table(store, chosen, runtime.rules)
+    if as_json:
+        typer.echo(json.dumps(contract_json(result), ensure_ascii=False))
+    else:
+        typer.echo(table_text(result))
+
+
+@job_app.command("run")
+def job_run(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="monthly-nag、overdue-list、bulletin、stale-projects、quarterly-planning")],
+    at: Annotated[str | None, typer.Option("--at", help="当作此时执行，ISO，例如 2026-03-18T09:00")] = None,
+) -> None:
+    """Run a scheduled job now as if the clock read --at; a round that ran already is not sent again."""
+    from bot.cli import _runtime, parse_at
+    from bot.console import flush_pushes_to_console
+    from handlers.jobs import job_named, jobs, run_job
+
+    runtime = _runtime(ctx)
+    job = job_named(name)
+    if job is None:
+        typer.echo(f"没有这个任务：{name}（可用：{'、'.join(j.name for j in jobs())}）", err=True)
+        raise typer.Exit(2)
+    for outcome in run_job(runtime.engine, job, parse_at(at, runtime.settings), runtime.rules, forced=True):
+        typer.echo(outcome.describe())
+    flush_pushes_to_console(runtime, typer.echo)
+
+
+@job_app.command("list")
+def job_list(ctx: typer.Context) -> None:
+    """The scheduled jobs and when they wake."""
+    from bot.cli import _settings
+    from handlers.jobs import jobs
+
+    schedule = _settings(ctx).schedule
+    for job in jobs():
+        trigger = job.trigger(schedule)
+        typer.echo(f"{job.name:<20} 每天 {trigger.at:%H:%M}（{trigger.day_of_week}）  {job.summary}")
+
 
 def register(app: typer.Typer) -> None:
-    return None
+    app.command("rank")(rank)
+    app.add_typer(job_app, name="job")

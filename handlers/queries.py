@@ -1,1 +1,104 @@
-"""Queries (placeholder, replaced by the assessment work)."""
+"""Queries in chat: 排名, 我单位排名, XX镇排名, 未报送, 本月情况/我的上报/台账.
+
+A query means the period of the moment it is asked. A leader without a unit (and the office) sees
+the county; a liaison or a unit's leader sees their unit in detail and the public table.
+"""
+
+from __future__ import annotations
+
+from handlers.context import Context
+from handlers.messages import Reply
+from handlers.periods import Period, current_period, deadline_of
+from handlers.ranking import Standing, Table, figures, number, table, table_text, unit_text
+from handlers.receipts import one_line
+from handlers.registry import router
+from nlp import Intent, Parsed
+
+#: Records listed in one reply; more are summed up (the full ledger is `zsbot export`).
+MAX_LINES = 30
+
+
+def _period(ctx: Context) -> Period:
+    return current_period(ctx.at, ctx.rules.schedule)
+
+
+def _sees_county(ctx: Context) -> bool:
+    return ctx.unit is None or ctx.is_admin
+
+
+def _public_line(t: Table, s: Standing) -> str:
+    r = s.row
+    return (f"{r.unit} {t.period.label}：第{r.rank}名/共{len(t.standings)}个，{number(r.score)}分 {s.grade}"
+            f"{(' ' + s.mark) if s.mark else ''}｜{figures(r)}")
+
+
+def _unit_in_text(t: Table, text: str) -> str | None:
+    """A roster unit named in the question (the parser knows townships; the roster knows them all)."""
+    named = [s.row.unit for s in t.standings if s.row.unit in text]
+    return max(named, key=len) if named else None
+
+
+@router.on(Intent.QUERY_RANK, title="排名", examples=("排名", "我单位排名", "卫庄镇排名"))
+def show_ranking(parsed: Parsed, ctx: Context) -> Reply:
+    """查看本期排名（前三🏆、后三⚠️），或本单位/某单位的得分、各项数据、任务完成情况。"""
+    t = table(ctx.store, _period(ctx), ctx.rules)
+    named = parsed.target_unit or _unit_in_text(t, ctx.incoming.text)
+    if named:
+        found = t.named(named)
+        if found is None:
+            names = "、".join(s.row.unit for s in t.standings)
+            return Reply(f"没有找到「{named}」。参加考核的单位：{names}")
+        mine = ctx.unit is not None and found.row.unit_id == ctx.unit.id
+        return Reply(unit_text(t, found, ctx.rules) if mine or _sees_county(ctx) else _public_line(t, found))
+    if parsed.own_unit and ctx.unit is not None:
+        own = t.of_unit(ctx.unit.id)
+        if own is not None:
+            return Reply(unit_text(t, own, ctx.rules))
+    text = table_text(t)
+    own = t.of_unit(ctx.unit.id) if ctx.unit is not None else None
+    if own is not None:
+        text += f"\n本单位{own.row.unit}：第{own.row.rank}名。发送「我单位排名」看明细和提分建议。"
+    return Reply(text)
+
+
+@router.on(Intent.QUERY_MISSING, title="未报送", examples=("未报送", "哪些单位还没报"))
+def show_not_reported(parsed: Parsed, ctx: Context) -> Reply:
+    """查看本期还没有报送的单位（截止日后逾期不报，视为没有）。"""
+    chosen = _period(ctx)
+    t = table(ctx.store, chosen, ctx.rules)
+    deadline = deadline_of(chosen.months[-1], ctx.rules.schedule)
+    due = f"{deadline.month}月{deadline.day}日"
+    missing = t.not_reported
+    if not missing:
+        return Reply(f"✅ {chosen.label}全部{len(t.standings)}个单位均已报送（截止{due}）。")
+    days = (deadline.date() - ctx.today).days
+    left = f"，距截止还有{days}天" if days > 0 else "，今天截止" if days == 0 else ""
+    names = "、".join(r.unit for r in missing)
+    text = f"{chosen.label}（{due}截止{left}）还有{len(missing)}/{len(t.standings)}个单位未报送：{names}"
+    if ctx.unit is not None and any(r.unit_id == ctx.unit.id for r in missing):
+        text += f"\n⚠️ 本单位{ctx.unit.name}尚未报送，请在{due}前报送，逾期不报，视为没有。"
+    return Reply(text)
+
+
+@router.on(Intent.QUERY_SUMMARY, title="本月情况", examples=("本月情况", "我的上报", "台账"))
+def show_summary(parsed: Parsed, ctx: Context) -> Reply:
+    """查看本单位本期已登记的每一条（带#编号，便于更正/撤回）；县领导看各单位汇总。"""
+    chosen = _period(ctx)
+    if _sees_county(ctx) or ctx.unit is None or ctx.unit.id is None:
+        t = table(ctx.store, chosen, ctx.rules)
+        lines = [f"**{chosen.label}各单位报送情况**（已报送{len(t.rows) - len(t.not_reported)}/{len(t.rows)}）"]
+        lines += [f"{s.row.unit}：{figures(s.row)}" for s in t.standings]
+        return Reply("\n".join(lines))
+    records = ctx.store.records.of_unit(ctx.unit.id, chosen.months)
+    if not records:
+        deadline = deadline_of(chosen.months[-1], ctx.rules.schedule)
+        return Reply(f"{ctx.unit.name}{chosen.label}还没有登记任何报送，请在{deadline.month}月{deadline.day}日前报送。")
+    shown = records[-MAX_LINES:]
+    lines = [f"**{ctx.unit.name}{chosen.label}已登记{len(records)}条**"]
+    if len(records) > len(shown):
+        lines.append(f"（仅列最近{len(shown)}条，完整台账请找招商办导出）")
+    for record in shown:
+        note = "（政府投资，不计分）" if record.government_funded else "（已更正）" if record.status == "corrected" else ""
+        lines.append(one_line(record) + note)
+    lines.append("有误请回复「更正 #编号 …」或「撤回 #编号」。")
+    return Reply("\n".join(lines))

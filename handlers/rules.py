@@ -6,6 +6,7 @@ They live with the features that apply them; `bot.settings` assembles them from 
 from __future__ import annotations
 
 from datetime import date, time
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -65,24 +66,61 @@ class ReportingRules(Section):
     project_match_threshold: float = Field(0.6, ge=0, le=1)
 
 
+class UnitTarget(Section):
+    """A unit's yearly task: "各承担一个5000万元招商任务" / "谋划6个投资额3000万元以上招商线索"."""
+
+    #: Signed amount (万元, 签约额) to bring in.
+    amount_wan: float | None = Field(None, ge=0)
+    #: Leads at or above `lead_big_min_wan` to find.
+    big_leads: int | None = Field(None, ge=0)
+
+
 class ScoringRules(Section):
     """Weights of the ranking. Defaults follow the seeds' practice (see config.example.toml)."""
 
-    lead: float = 10
-    lead_big: float = 10
-    lead_big_min_wan: float = 3000
-    visit: float = 4
-    reception: float = 5
-    signing: float = 30
-    signed_per_yi: float = 5
-    start: float = 20
-    funds_per_yi: float = 5
-    completion: float = 20
-    progress: float = 2
-    on_time: float = 5
+    lead: float = Field(10, ge=0)
+    lead_big: float = Field(10, ge=0)
+    lead_big_min_wan: float = Field(3000, ge=0)
+    visit: float = Field(4, ge=0)
+    reception: float = Field(5, ge=0)
+    signing: float = Field(30, ge=0)
+    signed_per_yi: float = Field(5, ge=0)
+    start: float = Field(20, ge=0)
+    funds: float = Field(5, ge=0)
+    funds_per_yi: float = Field(5, ge=0)
+    completion: float = Field(20, ge=0)
+    progress: float = Field(2, ge=0)
+    on_time: float = Field(5, ge=0)
+    #: Bonus by project size: {min 万元: points}; a record earns its highest tier only.
     tier_bonus: dict[str, float] = Field(
         default_factory=lambda: {"5000": 5, "10000": 10, "20000": 20, "50000": 40}
     )
+    #: Record kinds the size bonus applies to (lead, signing, start, completion …).
+    tier_kinds: list[str] = Field(default_factory=lambda: ["signing"])
+    #: Yearly tasks: by unit name, and "*" for every unit not named (the roster's targets next).
+    targets: dict[str, UnitTarget] = Field(default_factory=dict)
+    #: 优/中/差 by "rank" (top / bottom N) or by "score" bands.
+    grade_by: Literal["rank", "score"] = "rank"
+    grade_top: int = Field(3, ge=0)
+    grade_bottom: int = Field(3, ge=0)
+    grade_excellent_min: float = 100
+    grade_poor_below: float = 20
+
+    @field_validator("tier_bonus")
+    @classmethod
+    def _numeric_tiers(cls, value: dict[str, float]) -> dict[str, float]:
+        for key in value:
+            float(key)
+        return value
+
+    @field_validator("tier_kinds")
+    @classmethod
+    def _known_kinds(cls, value: list[str]) -> list[str]:
+        known = {"lead", "visit", "reception", "signing", "start", "funds", "completion", "progress"}
+        unknown = [k for k in value if k not in known]
+        if unknown:
+            raise ValueError(f"unknown record kinds {unknown}; use {sorted(known)}")
+        return value
 
 
 class Rules(Section):

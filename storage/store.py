@@ -11,6 +11,7 @@ from sqlmodel import Session
 from storage.audit import AuditTrail
 from storage.db import session_scope
 from storage.drafts import Drafts
+from storage.jobruns import JobRuns
 from storage.messages import MessageLog
 from storage.outbox import Outbox
 from storage.projects import Projects
@@ -30,6 +31,7 @@ class Store:
         self.drafts = Drafts(session)
         self.audit = AuditTrail(session)
         self.outbox = Outbox(session)
+        self.jobruns = JobRuns(session)
 
 
 @contextmanager

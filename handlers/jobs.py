@@ -1,0 +1,169 @@
+"""Scheduled jobs as data: a name, a trigger from settings, which rounds are due on a day, and a function.
+
+Every run claims its (job, period, round) in `JobRun` in the same transaction as its outbox pushes,
+so a misfire, a restart, a second process or `zsbot job run` twice never sends anything twice.
+The scheduler in `bot/` only turns triggers into wake-ups; which day is due (workdays, 调休) is here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Engine
+
+from handlers.rules import Rules, ScheduleRules
+from handlers.workdays import Workdays
+from storage.store import Store, unit_of_work
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """When the scheduler wakes a job: every day at `at` (local time), on `day_of_week` (cron names)."""
+
+    at: time
+    day_of_week: str = "mon-sun"
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    """One sending of a job: e.g. monthly-nag, period 2026-03, round 2026-03-18."""
+
+    period: str
+    name: str
+    #: The last round before a deadline (the nag then also mentions the units' leaders).
+    last: bool = False
+    #: Further round names this one stands for (nag days that fall on the same workday).
+    covers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Push:
+    body: str
+    mentions: tuple[str, ...] = ()
+    target: str = "group"
+    kind: str = "markdown"
+    #: Appended to the idempotency key when a round pushes more than one message.
+    suffix: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class JobContext:
+    store: Store
+    at: datetime
+    rules: Rules
+    workdays: Workdays
+
+    @property
+    def local_at(self) -> datetime:
+        return self.at.astimezone(self.rules.schedule.tz)
+
+    @property
+    def today(self) -> date:
+        return self.local_at.date()
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    name: str
+    summary: str
+    trigger: Callable[[ScheduleRules], Trigger]
+    #: The rounds due on a local date when the scheduler wakes the job (usually none).
+    due: Callable[[date, Rules, Workdays], list[Round]]
+    #: The round `zsbot job run NAME --at T` means: today's due round, else one for T itself.
+    forced: Callable[[datetime, Rules, Workdays], Round]
+    run: Callable[[JobContext, Round], list[Push]]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    job: str
+    round: Round
+    #: "sent", "nothing" (nobody to tell) or "already" (this round ran before).
+    status: str
+    pushes: int = 0
+    keys: tuple[str, ...] = field(default=())
+
+    def describe(self) -> str:
+        what = {"sent": f"已推送 {self.pushes} 条", "nothing": "无需推送", "already": "本轮已执行过，未重复推送"}
+        return f"{self.job} {self.round.period} 第{self.round.name}轮：{what[self.status]}"
+
+
+def jobs() -> tuple[Job, ...]:
+    """Every scheduled job, as declared next to its feature."""
+    from handlers import reminders
+
+    return reminders.JOBS
+
+
+def job_named(name: str) -> Job | None:
+    return next((j for j in jobs() if j.name == name), None)
+
+
+def run_job(engine: Engine, job: Job, at: datetime, rules: Rules, forced: bool = False) -> list[Outcome]:
+    """Run the job's due rounds (or its forced round) at `at`, each claimed once in one transaction."""
+    workdays = Workdays(rules.schedule)
+    local_day = at.astimezone(rules.schedule.tz).date()
+    rounds = [job.forced(at, rules, workdays)] if forced else job.due(local_day, rules, workdays)
+    outcomes = []
+    for rnd in rounds:
+        with unit_of_work(engine) as store:
+            outcomes.append(_run_round(store, job, rnd, JobContext(store, at, rules, workdays)))
+    return outcomes
+
+
+def _run_round(store: Store, job: Job, rnd: Round, ctx: JobContext) -> Outcome:
+    runs = store.jobruns
+    claim = runs.claim(job.name, rnd.period, rnd.name, {"at": ctx.at.isoformat()})
+    if claim is None:
+        return Outcome(job.name, rnd, "already")
+    for other in rnd.covers:
+        runs.claim(job.name, rnd.period, other, {"at": ctx.at.isoformat(), "covered_by": rnd.name})
+    keys = []
+    for push in job.run(ctx, rnd):
+        key = f"{job.name}:{rnd.period}:{rnd.name}{push.suffix}"
+        if store.outbox.push(key, push.body, target=push.target, kind=push.kind, mentions=push.mentions):
+            keys.append(key)
+    runs.note(claim, pushes=keys)
+    log.info("job %s %s round %s: %d push(es)", job.name, rnd.period, rnd.name, len(keys))
+    return Outcome(job.name, rnd, "sent" if keys else "nothing", len(keys), tuple(keys))
+
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _weekdays(spec: str) -> set[int]:
+    """Cron weekday names ("mon-fri", "mon,wed", "mon-sun") as date.weekday() numbers."""
+    days: set[int] = set()
+    for part in spec.lower().split(","):
+        first, _, last = part.strip().partition("-")
+        a = _WEEKDAYS.index(first)
+        b = _WEEKDAYS.index(last) if last else a
+        days.update(range(a, b + 1))
+    return days
+
+
+def fire_times(job: Job, rules: Rules, start: datetime, end: datetime) -> Iterator[datetime]:
+    """The instants in [start, end] at which the scheduler would wake `job` (for tests and catch-up)."""
+    trigger = job.trigger(rules.schedule)
+    tz = rules.schedule.tz
+    days = _weekdays(trigger.day_of_week)
+    day = start.astimezone(tz).date()
+    while day <= end.astimezone(tz).date():
+        moment = datetime.combine(day, trigger.at, tzinfo=tz)
+        if day.weekday() in days and start <= moment <= end:
+            yield moment
+        day += timedelta(days=1)
+
+
+def run_due_between(engine: Engine, rules: Rules, start: datetime, end: datetime) -> list[Outcome]:
+    """Walk every job's trigger from `start` to `end` in time order, running what is due (no sleeping)."""
+    wakeups = sorted((at, index) for index, job in enumerate(jobs()) for at in fire_times(job, rules, start, end))
+    outcomes: list[Outcome] = []
+    for at, index in wakeups:
+        outcomes += run_job(engine, jobs()[index], at, rules)
+    return outcomes

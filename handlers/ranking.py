@@ -1,0 +1,186 @@
+"""The ranking as people see it: a table with the top three and bottom three marked, grades, targets.
+
+"对全县排名前三位的单位给予适当奖励，对排名后三位的进行警诫约谈": the marks are the point.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from handlers.periods import Period, period
+from handlers.receipts import format_amount
+from handlers.rules import Rules
+from handlers.scoring import Target, grades, target_of, top_and_bottom, weights
+from storage.ranking import RankingRow, ranking
+from storage.store import Store
+
+TOP, BOTTOM = "🏆", "⚠️"
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    row: RankingRow
+    grade: str
+    #: TOP, BOTTOM or "".
+    mark: str
+    #: The unit's yearly task, with progress over the year of the ranked period.
+    target: Target
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    period: Period
+    standings: tuple[Standing, ...]
+    #: How many places the top and bottom marks cover (grade_top / grade_bottom).
+    top: int = 3
+    bottom: int = 3
+
+    @property
+    def rows(self) -> list[RankingRow]:
+        return [s.row for s in self.standings]
+
+    def of_unit(self, unit_id: int | None) -> Standing | None:
+        return next((s for s in self.standings if s.row.unit_id == unit_id), None)
+
+    def named(self, name: str) -> Standing | None:
+        """The unit called `name`, or the one unit whose name contains it (卫庄 → 卫庄镇)."""
+        exact = next((s for s in self.standings if s.row.unit == name), None)
+        if exact is not None:
+            return exact
+        found = [s for s in self.standings if name and (name in s.row.unit or s.row.unit in name)]
+        return found[0] if len(found) == 1 else None
+
+    @property
+    def not_reported(self) -> list[RankingRow]:
+        return [r for r in self.rows if not r.reported]
+
+
+def rows_of(store: Store, chosen: Period, rules: Rules) -> list[RankingRow]:
+    return ranking(store.session, chosen.months, weights(rules.scoring))
+
+
+def table(store: Store, chosen: Period, rules: Rules) -> Table:
+    """Rank every unit for `chosen`; targets are yearly, so their progress is over its year."""
+    rows = rows_of(store, chosen, rules)
+    year_key = chosen.months[-1][:4]
+    year_rows = rows if chosen.key == year_key else rows_of(store, period(year_key, rules.schedule), rules)
+    by_unit = {r.unit_id: r for r in year_rows}
+    graded = grades(rows, rules.scoring)
+    best, worst = top_and_bottom(rows, rules.scoring.grade_top, rules.scoring.grade_bottom)
+    standings = tuple(
+        Standing(
+            row=r,
+            grade=graded[r.unit_id],
+            mark=TOP if r.unit_id in best else BOTTOM if r.unit_id in worst else "",
+            target=target_of(by_unit.get(r.unit_id, r), rules.scoring),
+        )
+        for r in rows
+    )
+    return Table(chosen, standings, rules.scoring.grade_top, rules.scoring.grade_bottom)
+
+
+def number(value: float) -> int | float:
+    """85.0 -> 85, 85.5 -> 85.5 (for JSON and text)."""
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
+def contract_json(t: Table) -> list[dict[str, Any]]:
+    """What `zsbot rank --json` prints (service contract): one object per unit, by rank."""
+    return [
+        {
+            "rank": r.rank,
+            "unit": r.unit,
+            "score": number(r.score),
+            "leads": r.leads,
+            "visits": r.visits,
+            "receptions": r.receptions,
+            "signings": r.signings,
+            "signed_wan": number(r.signed_wan),
+            "starts": r.starts,
+            "funds_wan": number(r.funds_wan),
+            "completions": r.completions,
+            "reported": r.reported,
+        }
+        for r in t.rows
+    ]
+
+
+def figures(r: RankingRow) -> str:
+    """线索2（大项目1）·外出1·签约1（1.2亿元）…, only what is non-zero."""
+    parts = []
+    if r.leads:
+        parts.append(f"线索{r.leads}" + (f"（含大线索{r.big_leads}）" if r.big_leads else ""))
+    if r.visits:
+        parts.append(f"外出{r.visits}")
+    if r.receptions:
+        parts.append(f"接待{r.receptions}")
+    if r.signings:
+        parts.append(f"签约{r.signings}（{format_amount(r.signed_wan)}）")
+    if r.starts:
+        parts.append(f"开工{r.starts}")
+    if r.funds:
+        parts.append(f"到位{format_amount(r.funds_wan)}")
+    if r.completions:
+        parts.append(f"投产{r.completions}")
+    if r.progress:
+        parts.append(f"进展{r.progress}")
+    return "·".join(parts) if parts else "未报送"
+
+
+def table_text(t: Table, title: str = "招商引资排名") -> str:
+    """The whole table, one line per unit, top three and bottom three marked."""
+    n = len(t.standings)
+    lines = [f"**{t.period.label}{title}**（共{n}个单位，{TOP}前{t.top} {BOTTOM}后{t.bottom}）"]
+    for s in t.standings:
+        r = s.row
+        lines.append(f"{s.mark or '　'}{r.rank}. {r.unit} {number(r.score)}分 {s.grade}｜{figures(r)}")
+    if not t.standings:
+        lines.append("名册中还没有单位。")
+    return "\n".join(lines)
+
+
+def target_text(target: Target, year: str) -> str:
+    """任务完成：签约 6,000万元/5,000万元（120%）；3000万元以上线索 2/6."""
+    if not target.is_set:
+        return "年度任务：未设定"
+    parts = []
+    if target.amount_wan:
+        parts.append(
+            f"签约{format_amount(target.signed_wan)}/{format_amount(target.amount_wan)}"
+            f"（{(target.amount_rate or 0):.0%}）"
+        )
+    if target.big_leads:
+        parts.append(f"大线索{target.big_leads_found}/{target.big_leads}个（{(target.leads_rate or 0):.0%}）")
+    return f"{year}年任务完成：" + "；".join(parts)
+
+
+def lift_hint(t: Table, s: Standing, rules: Rules) -> str:
+    """What would lift the unit one place: the points to the next unit up, in reports of each kind."""
+    w = rules.scoring
+    if not s.row.reported:
+        return f"本期还没有报送：报送任意一条即可得分，{rules.schedule.deadline_day}日前报送才算数。"
+    above = [x.row for x in t.standings if x.row.score > s.row.score]
+    if not above:
+        return "目前排名第一，保持住！"
+    nxt = above[-1]
+    gap = nxt.score - s.row.score + 0.01
+    options = [f"{math.ceil(gap / weight)}个{name}" for name, weight in (("签约", w.signing), ("线索", w.lead),
+               ("接待", w.reception), ("外出招商", w.visit)) if weight > 0]
+    return f"距{nxt.unit}（第{nxt.rank}名）差{number(round(gap - 0.01, 2))}分：再报{'或'.join(options[:3])}即可超过。"
+
+
+def unit_text(t: Table, s: Standing, rules: Rules) -> str:
+    """One unit in detail: rank of N, score, each figure, target completion, what would lift it."""
+    r = s.row
+    lines = [
+        f"**{r.unit} {t.period.label}排名：第{r.rank}名/共{len(t.standings)}个**（{number(r.score)}分，{s.grade}）"
+        + (f" {s.mark}" if s.mark else ""),
+        f"线索{r.leads}个（{format_amount(rules.scoring.lead_big_min_wan)}以上{r.big_leads}个）、外出招商{r.visits}次、接待洽谈{r.receptions}批",
+        f"签约{r.signings}个（{format_amount(r.signed_wan)}）、开工{r.starts}个、资金到位{format_amount(r.funds_wan)}、"
+        f"竣工投产{r.completions}个、项目进展{r.progress}条",
+        target_text(s.target, t.period.months[-1][:4]),
+        lift_hint(t, s, rules),
+    ]
+    return "\n".join(lines)
