@@ -11,7 +11,6 @@ from handlers.periods import deadline_of, is_late, month_of, period_label
 from handlers.receipts import describe, fix_hint, kind_name
 from nlp import MILESTONE_INTENTS, Intent, Parsed
 from storage.models import ProjectStage, Record
-from storage.records import NewRecord
 
 _STAGE_OF = {
     Intent.LEAD: ProjectStage.LEAD,
@@ -43,7 +42,7 @@ def store_record(parsed: Parsed, ctx: Context) -> Stored:
     rules = ctx.rules.schedule
     project_id, note = _link_project(parsed, ctx)
     record = ctx.store.records.add(
-        NewRecord(
+        Record(
             unit_id=ctx.unit.id,
             reporter=ctx.member.userid,
             kind=str(parsed.intent),

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -19,32 +17,6 @@ EDITABLE = (
 )
 
 
-@dataclass(slots=True)
-class NewRecord:
-    unit_id: int
-    reporter: str
-    kind: str
-    period: str
-    late: bool
-    reported_at: datetime
-    text: str
-    message_id: int | None = None
-    project_id: int | None = None
-    event_date: date | None = None
-    company: str | None = None
-    project_name: str | None = None
-    amount_wan: float | None = None
-    currency: str | None = None
-    amount_cny_wan: float | None = None
-    place: str | None = None
-    industry: str | None = None
-    contact_name: str | None = None
-    contact_phone: str | None = None
-    count: int | None = None
-    government_funded: bool = False
-    fields: dict[str, Any] = field(default_factory=dict)
-
-
 def snapshot(record: Record) -> dict[str, Any]:
     """A JSON-safe picture of a record for the audit trail."""
     data = record.model_dump(mode="json")
@@ -56,11 +28,11 @@ class Records:
         self.session = session
         self.audit = AuditTrail(session)
 
-    def add(self, new: NewRecord) -> Record:
-        record = Record(**asdict(new))
+    def add(self, record: Record) -> Record:
+        """Store a new record; its creation is the first entry of its audit trail."""
         self.session.add(record)
         self.session.flush()
-        self.audit.log(new.reporter, "create", "record", record.id, None, snapshot(record))
+        self.audit.log(record.reporter, "create", "record", record.id, None, snapshot(record))
         return record
 
     def get(self, record_id: int) -> Record | None:

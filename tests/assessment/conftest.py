@@ -9,8 +9,7 @@ import pytest
 
 from bot.runtime import Runtime
 from handlers.jobs import Outcome, job_named, run_due_between, run_job
-from storage.models import OutboxItem, Role
-from storage.records import NewRecord
+from storage.models import OutboxItem, Record, Role
 from storage.store import unit_of_work
 from tests.conftest import Chat, local
 
@@ -50,7 +49,7 @@ def add_record(runtime: Runtime, unit: str, kind: str, period: str = "2026-03", 
         found = store.roster.unit_named(unit)
         assert found is not None and found.id is not None
         liaison = store.roster.members_of(found.id, Role.LIAISON)[0].userid
-        record = store.records.add(NewRecord(
+        record = store.records.add(Record(
             unit_id=found.id, reporter=liaison, kind=kind, period=period, late=False,
             reported_at=datetime.fromisoformat(f"{period}-10T10:00:00+08:00"), text=f"{kind} {amount_wan}",
             amount_wan=amount_wan, amount_cny_wan=amount_wan, **extra,  # type: ignore[arg-type]
