@@ -42,6 +42,9 @@ class AibotSettings(Section):
     token: SecretStr = SecretStr("")
     encoding_aes_key: SecretStr = SecretStr("")
     heartbeat_s: float = 30.0
+    #: Long connection: the group chat that receives pushes when there is no webhook; empty means
+    #: the group the bot was last @-mentioned in.
+    group_chatid: str = ""
 
     @property
     def websocket_enabled(self) -> bool:

@@ -1,0 +1,210 @@
+"""Encrypted WeCom callbacks per second, p50/p99 latency, at 20 concurrent senders (SQLite).
+
+Our endpoints (verify, decrypt, store, parse, answer, encrypt) against a bare endpoint that only
+verifies, decrypts and answers, served the same way and measured in the same run.
+
+Run: python benchmarks/callback.py [--requests N] [--concurrency C]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import httpx  # noqa: E402
+from fastapi import FastAPI, Request  # noqa: E402
+from fastapi.responses import JSONResponse, Response  # noqa: E402
+
+TOKEN = "QDG6eK"
+AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
+CORP_ID = "ww5823bf96d3bd56c7"
+LIAISONS = ["wz_liu", "nf_wang", "hs_li", "kfq_chen", "sw_sun"]
+
+
+def _settings(db: Path) -> Any:
+    from bot.settings import AibotSettings, DatabaseSettings, Settings, WecomSettings
+
+    return Settings(
+        database=DatabaseSettings(url=f"sqlite:///{db}"),
+        wecom=WecomSettings(corp_id=CORP_ID, token=TOKEN, encoding_aes_key=AES_KEY, agent_id=1000002),
+        aibot=AibotSettings(mode="callback", token=TOKEN, encoding_aes_key=AES_KEY),
+    )
+
+
+def ours(db: Path) -> Any:
+    import csv
+    import io
+
+    from bot.runtime import build_runtime
+    from bot.simulator import DEMO_ROSTER
+    from bot.web import create_app
+    from handlers.roster import import_roster
+    from storage.store import unit_of_work
+
+    runtime = build_runtime(_settings(db))
+    with unit_of_work(runtime.engine) as store:
+        import_roster(((n + 2, row) for n, row in enumerate(csv.DictReader(io.StringIO(DEMO_ROSTER)))), store)
+    return create_app(runtime)
+
+
+def bare(db: Path) -> Any:
+    """Verify, decrypt, answer with a fixed encrypted reply: the floor any endpoint pays."""
+    from bot.wecom import aibot_wire, app_wire
+    from bot.wecom.crypto import AibotCrypto, AppCrypto
+
+    app_crypto, aibot_crypto = AppCrypto(TOKEN, AES_KEY, CORP_ID), AibotCrypto(TOKEN, AES_KEY)
+    app = FastAPI()
+
+    @app.post("/wecom/aibot")
+    async def aibot(request: Request) -> JSONResponse:
+        q = request.query_params
+        body = aibot_crypto.open_json(q["msg_signature"], q["timestamp"], q["nonce"], await request.body())
+        reply = aibot_wire.stream_reply("s", f"收到 {body['msgid']}", finish=True)
+        return JSONResponse(aibot_crypto.seal_json(reply, q["nonce"]))
+
+    @app.post("/wecom/callback")
+    async def callback(request: Request) -> Response:
+        q = request.query_params
+        encrypt = app_wire.envelope_encrypt(await request.body())
+        message = app_wire.parse_message(app_crypto.open(q["msg_signature"], q["timestamp"], q["nonce"], encrypt))
+        plain = app_wire.text_reply(message, f"收到 {message.msg_id}", int(time.time()))
+        return Response(app_crypto.seal_xml(plain, q["nonce"]), media_type="application/xml")
+
+    return app
+
+
+def _serve(kind: str, db: str, port: int) -> None:
+    import logging
+
+    import uvicorn
+
+    logging.disable(logging.WARNING)
+    app = (ours if kind == "ours" else bare)(Path(db))
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
+
+
+def _requests(channel: str, count: int) -> list[tuple[dict[str, str], bytes]]:
+    """Signed, encrypted callbacks built before the clock starts."""
+    from bot.wecom.crypto import Envelope
+
+    envelope = Envelope(TOKEN, AES_KEY, "" if channel == "aibot" else CORP_ID)
+    out = []
+    for n in range(count):
+        user = LIAISONS[n % len(LIAISONS)]
+        text = f"线索：江苏恒润{n}号新材料有限公司拟投资{1000 + n}万元建设可降解塑料项目"
+        nonce = str(100000 + n)
+        if channel == "aibot":
+            plain = json.dumps({"msgid": uuid.uuid4().hex, "aibotid": "b", "chatid": "c", "chattype": "group",
+                                "from": {"userid": user}, "msgtype": "text",
+                                "text": {"content": f"@招商助手\u2005{text}"}}, ensure_ascii=False)
+        else:
+            plain = (f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName><FromUserName><![CDATA[{user}]]>"
+                     f"</FromUserName><CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+                     f"<Content><![CDATA[{text}]]></Content><MsgId>{7_000_000 + n}</MsgId>"
+                     f"<AgentID>1000002</AgentID></xml>")
+        sealed = envelope.seal(plain, nonce)
+        params = {"msg_signature": sealed.signature, "timestamp": sealed.timestamp, "nonce": nonce}
+        if channel == "aibot":
+            body = json.dumps({"encrypt": sealed.encrypt}).encode()
+        else:
+            body = f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName><Encrypt><![CDATA[{sealed.encrypt}]]>" \
+                   f"</Encrypt><AgentID><![CDATA[1000002]]></AgentID></xml>".encode()
+        out.append((params, body))
+    return out
+
+
+async def _load(url: str, batch: list[tuple[dict[str, str], bytes]], concurrency: int) -> tuple[float, list[float]]:
+    queue: asyncio.Queue[tuple[dict[str, str], bytes]] = asyncio.Queue()
+    for item in batch:
+        queue.put_nowait(item)
+    latencies: list[float] = []
+    failures = 0
+
+    async def sender(client: httpx.AsyncClient) -> None:
+        nonlocal failures
+        while not queue.empty():
+            params, body = queue.get_nowait()
+            start = time.perf_counter()
+            answer = await client.post(url, params=params, content=body)
+            latencies.append(time.perf_counter() - start)
+            if answer.status_code != 200 or not answer.content:
+                failures += 1
+
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits, timeout=30, trust_env=False) as client:
+        start = time.perf_counter()
+        await asyncio.gather(*(sender(client) for _ in range(concurrency)))
+        elapsed = time.perf_counter() - start
+    if failures:
+        raise SystemExit(f"{failures} callbacks failed at {url}")
+    return elapsed, latencies
+
+
+def _wait_up(port: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=1, trust_env=False)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise SystemExit(f"server on {port} did not start")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=1000, help="callbacks per endpoint and channel")
+    parser.add_argument("--concurrency", type=int, default=20)
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in ("bare", "ours"):
+            port = _free_port()
+            server = multiprocessing.Process(target=_serve, args=(kind, str(Path(tmp) / f"{kind}.db"), port), daemon=True)
+            server.start()
+            try:
+                _wait_up(port)
+                for channel, route in (("aibot", "/wecom/aibot"), ("app", "/wecom/callback")):
+                    url = f"http://127.0.0.1:{port}{route}"
+                    asyncio.run(_load(url, _requests(channel, 50), args.concurrency))  # warm up
+                    elapsed, latencies = asyncio.run(_load(url, _requests(channel, args.requests), args.concurrency))
+                    latencies.sort()
+                    rows.append((channel, kind, len(latencies) / elapsed, statistics.median(latencies) * 1000,
+                                 latencies[int(len(latencies) * 0.99) - 1] * 1000))
+            finally:
+                server.terminate()
+                server.join(10)
+    print(f"{'channel':8} {'endpoint':6} {'callbacks/s':>12} {'p50 ms':>8} {'p99 ms':>8}   "
+          f"({args.requests} encrypted callbacks, {args.concurrency} concurrent senders, SQLite)")
+    for channel, kind, rate, p50, p99 in rows:
+        print(f"{channel:8} {kind:6} {rate:12.1f} {p50:8.1f} {p99:8.1f}")
+    for channel in ("aibot", "app"):
+        bare_rate = next(r[2] for r in rows if r[0] == channel and r[1] == "bare")
+        our = next(r for r in rows if r[0] == channel and r[1] == "ours")
+        verdict = "ok" if our[2] >= 0.6 * bare_rate and our[4] <= 100 else "BELOW TARGET"
+        print(f"{channel}: ours is {our[2] / bare_rate:.0%} of bare throughput, p99 {our[4]:.1f} ms "
+              f"(target >= 60 %, <= 100 ms): {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

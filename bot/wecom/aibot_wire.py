@@ -1,0 +1,99 @@
+"""The AI bot's (智能机器人) JSON bodies, the same over the callback and the long connection."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+#: stream.content is at most 20480 UTF-8 bytes
+STREAM_MAX_BYTES = 20480
+_MENTION = re.compile(r"^\s*@\S+\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class AibotMessage:
+    """One callback. `kind` is "message", "stream_refresh", "event" or "unknown"."""
+
+    kind: str
+    msgid: str
+    msgtype: str
+    user_id: str
+    chat_id: str | None
+    chat_type: str
+    text: str
+    stream_id: str
+    event_type: str
+    response_url: str
+
+
+def strip_mention(text: str) -> str:
+    """Drop the leading `@名字` WeCom puts before a group message (the space may be U+2005)."""
+    return _MENTION.sub("", text, count=1).strip()
+
+
+def _content(body: dict[str, Any], msgtype: str) -> str:
+    if msgtype == "text":
+        return str((body.get("text") or {}).get("content") or "")
+    if msgtype == "voice":
+        return str((body.get("voice") or {}).get("content") or "")
+    if msgtype == "mixed":
+        items = (body.get("mixed") or {}).get("msg_item") or []
+        return "\n".join(
+            str((item.get("text") or {}).get("content") or "")
+            for item in items
+            if isinstance(item, dict) and item.get("msgtype") == "text"
+        )
+    return ""
+
+
+def parse_callback(body: dict[str, Any]) -> AibotMessage:
+    """Read a decrypted callback (or a long-connection frame body). Never raises on odd input."""
+    msgtype = str(body.get("msgtype") or "")
+    sender = body.get("from") if isinstance(body.get("from"), dict) else {}
+    stream = body.get("stream") if isinstance(body.get("stream"), dict) else {}
+    event = body.get("event") if isinstance(body.get("event"), dict) else {}
+    if msgtype == "stream":
+        kind = "stream_refresh"
+    elif msgtype == "event":
+        kind = "event"
+    elif msgtype in ("text", "mixed", "voice"):
+        kind = "message"
+    else:
+        kind = "unknown"
+    text = strip_mention(_content(body, msgtype)) if kind == "message" else ""
+    return AibotMessage(
+        kind=kind,
+        msgid=str(body.get("msgid") or ""),
+        msgtype=msgtype,
+        user_id=str(sender.get("userid") or ""),
+        chat_id=str(body["chatid"]) if body.get("chatid") else None,
+        chat_type=str(body.get("chattype") or ""),
+        text=text,
+        stream_id=str(stream.get("id") or ""),
+        event_type=str(event.get("eventtype") or ""),
+        response_url=str(body.get("response_url") or ""),
+    )
+
+
+def clip_utf8(text: str, max_bytes: int) -> str:
+    data = text.encode()
+    if len(data) <= max_bytes:
+        return text
+    return data[:max_bytes].decode(errors="ignore")
+
+
+def stream_reply(stream_id: str, content: str, finish: bool) -> dict[str, Any]:
+    """A `stream` reply: content is the full text so far (markdown)."""
+    return {"msgtype": "stream",
+            "stream": {"id": stream_id, "finish": finish, "content": clip_utf8(content, STREAM_MAX_BYTES)}}
+
+
+def text_reply(content: str) -> dict[str, Any]:
+    """A plain text reply (allowed for the enter_chat welcome)."""
+    return {"msgtype": "text", "text": {"content": content}}
+
+
+def markdown_push(chat_id: str, content: str, chat_type: int = 2) -> dict[str, Any]:
+    """The body of an `aibot_send_msg` (chat_type 1 single, 2 group)."""
+    return {"chatid": chat_id, "chat_type": chat_type, "msgtype": "markdown", "markdown": {"content": content}}

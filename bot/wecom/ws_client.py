@@ -1,0 +1,230 @@
+"""The AI bot's long connection (长连接): the default way into group chats, no public URL needed.
+
+Frames are `{cmd, headers: {req_id}, body}`; acks are `{headers: {req_id}, errcode, errmsg}`.
+One live connection per bot: a newer one kicks this one with `disconnected_event`, and then we
+wait long before dialling again so two running copies do not kick each other every second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import WebSocketException
+
+from bot.wecom.aibot_wire import AibotMessage, markdown_push, parse_callback, stream_reply, text_reply
+from bot.wecom.webhook import RateLimited, Rejected, Transient
+
+log = logging.getLogger(__name__)
+
+#: Answers a callback with the reply text, or None for no reply.
+MessageHandler = Callable[[AibotMessage], Awaitable[str | None]]
+
+
+class LongConnection:
+    def __init__(
+        self,
+        url: str,
+        bot_id: str,
+        secret: str,
+        on_message: MessageHandler,
+        heartbeat_s: float = 30.0,
+        backoff_s: float = 1.0,
+        backoff_max_s: float = 60.0,
+        kicked_backoff_s: float = 300.0,
+        ack_timeout_s: float = 10.0,
+    ) -> None:
+        self.url = url
+        self._bot_id = bot_id
+        self._secret = secret
+        self._on_message = on_message
+        self.heartbeat_s = heartbeat_s
+        self.backoff_s = backoff_s
+        self.backoff_max_s = backoff_max_s
+        self.kicked_backoff_s = kicked_backoff_s
+        self.ack_timeout_s = ack_timeout_s
+        self._ws: ClientConnection | None = None
+        self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._connected = asyncio.Event()
+        self._stopping = False
+        self._stopped = asyncio.Event()
+        self._kicked = False
+        self.connections = 0
+
+    @property
+    def connected(self) -> bool:
+        return self._connected.is_set()
+
+    async def wait_connected(self, timeout_s: float) -> bool:
+        try:
+            await asyncio.wait_for(self._connected.wait(), timeout_s)
+        except TimeoutError:
+            return False
+        return True
+
+    async def run(self) -> None:
+        """Dial, subscribe, serve; on any drop dial again with exponential backoff, until stop()."""
+        delay = self.backoff_s
+        while not self._stopping:
+            self._kicked = False
+            try:
+                async with connect(self.url, open_timeout=self.ack_timeout_s, max_size=2**22) as ws:
+                    self._ws = ws
+                    if await self._subscribe(ws):
+                        delay = self.backoff_s
+                        await self._serve(ws)
+            except (OSError, WebSocketException, TimeoutError) as exc:
+                log.warning("AI bot long connection lost: %s", type(exc).__name__)
+            except asyncio.CancelledError:
+                raise
+            finally:
+                self._drop()
+            if self._stopping:
+                break
+            wait = self.kicked_backoff_s if self._kicked else delay
+            log.info("AI bot long connection: dialling again in %.1f s", wait)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopped.wait(), wait)
+            delay = min(delay * 2, self.backoff_max_s)
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._stopped.set()
+        if self._ws is not None:
+            await self._ws.close()
+        for task in list(self._tasks):
+            task.cancel()
+
+    async def send_markdown(self, chat_id: str, content: str, chat_type: int = 2) -> None:
+        """Push proactively (aibot_send_msg); raises Transient when not connected."""
+        if not self.connected:
+            raise Transient("long connection not connected")
+        ack = await self._request("aibot_send_msg", markdown_push(chat_id, content, chat_type))
+        errcode = int(ack.get("errcode", 0))
+        if errcode == 45009:
+            raise RateLimited(f"45009 {ack.get('errmsg', '')}")
+        if errcode != 0:
+            raise Rejected(f"{errcode} {ack.get('errmsg', '')}")
+
+    async def _subscribe(self, ws: ClientConnection) -> bool:
+        req_id = uuid.uuid4().hex
+        await ws.send(_frame("aibot_subscribe", req_id, {"bot_id": self._bot_id, "secret": self._secret}))
+        async with asyncio.timeout(self.ack_timeout_s):
+            while True:
+                frame = _decode(await ws.recv())
+                if frame and (frame.get("headers") or {}).get("req_id") == req_id:
+                    break
+        if int(frame.get("errcode", 0)) != 0:
+            log.error("AI bot subscribe refused (errcode %s %s): check [aibot] bot_id and secret",
+                      frame.get("errcode"), frame.get("errmsg", ""))
+            self._kicked = True
+            return False
+        self.connections += 1
+        self._connected.set()
+        log.info("AI bot long connection subscribed")
+        return True
+
+    async def _serve(self, ws: ClientConnection) -> None:
+        heartbeat = asyncio.create_task(self._heartbeat(ws))
+        try:
+            async for raw in ws:
+                frame = _decode(raw)
+                if frame is None:
+                    continue
+                cmd = frame.get("cmd")
+                req_id = str((frame.get("headers") or {}).get("req_id") or "")
+                if cmd in ("aibot_msg_callback", "aibot_event_callback"):
+                    self._spawn(self._answer(ws, req_id, frame.get("body") or {}))
+                elif req_id in self._pending:
+                    future = self._pending.pop(req_id)
+                    if not future.done():
+                        future.set_result(frame)
+        finally:
+            heartbeat.cancel()
+
+    async def _heartbeat(self, ws: ClientConnection) -> None:
+        while True:
+            await asyncio.sleep(self.heartbeat_s)
+            try:
+                await self._request("ping", None)
+            except (Transient, TimeoutError):
+                log.warning("AI bot heartbeat unanswered; reconnecting")
+                await ws.close()
+                return
+
+    async def _answer(self, ws: ClientConnection, req_id: str, body: dict[str, Any]) -> None:
+        message = parse_callback(body)
+        if message.kind == "event" and message.event_type == "disconnected_event":
+            log.error("AI bot long connection taken over by another connection (disconnected_event); "
+                      "is zsbot running twice with the same bot_id? Dialling again in %.0f s",
+                      self.kicked_backoff_s)
+            self._kicked = True
+            await ws.close()
+            return
+        text = await self._on_message(message)
+        if text is None:
+            return
+        if message.kind == "event":
+            cmd, reply = "aibot_respond_welcome_msg", text_reply(text)
+        else:
+            cmd, reply = "aibot_respond_msg", stream_reply(uuid.uuid4().hex, text, finish=True)
+        try:
+            await ws.send(_frame(cmd, req_id, reply))
+        except WebSocketException:
+            log.warning("reply to %s lost with the connection; WeCom redelivers it", message.msgid)
+
+    async def _request(self, cmd: str, body: dict[str, Any] | None) -> dict[str, Any]:
+        ws = self._ws
+        if ws is None or not self.connected:
+            raise Transient("long connection not connected")
+        req_id = uuid.uuid4().hex
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._pending[req_id] = future
+        try:
+            await ws.send(_frame(cmd, req_id, body))
+            return await asyncio.wait_for(future, self.ack_timeout_s)
+        except WebSocketException:
+            raise Transient("long connection closed") from None
+        finally:
+            self._pending.pop(req_id, None)
+
+    def _spawn(self, coro: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("AI bot message task failed", exc_info=task.exception())
+
+    def _drop(self) -> None:
+        self._connected.clear()
+        self._ws = None
+        for future in self._pending.values():
+            if not future.done():
+                future.set_exception(Transient("long connection closed"))
+        self._pending.clear()
+
+
+def _frame(cmd: str, req_id: str, body: dict[str, Any] | None) -> str:
+    frame: dict[str, Any] = {"cmd": cmd, "headers": {"req_id": req_id}}
+    if body is not None:
+        frame["body"] = body
+    return json.dumps(frame, ensure_ascii=False)
+
+
+def _decode(raw: str | bytes) -> dict[str, Any] | None:
+    with contextlib.suppress(ValueError, UnicodeDecodeError):
+        frame = json.loads(raw)
+        if isinstance(frame, dict):
+            return frame
+    log.warning("ignoring a long-connection frame that is not a JSON object")
+    return None

@@ -1,0 +1,184 @@
+"""Pushes reach the group exactly once, within WeCom's limits, through failures and restarts."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Sequence
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+
+from bot.outbox_sender import OutboxSender
+from bot.runtime import Runtime, build_runtime
+from bot.web import create_app
+from storage.store import unit_of_work
+from tests.conftest import Clock
+from tests.fakes.wecom import CallbackSigner, WecomStandIn, app_text_xml
+
+from .conftest import app_section, configured, outbox
+
+
+def push(runtime: Runtime, key: str, body: str, target: str = "group", kind: str = "markdown",
+         mentions: Sequence[str] = ()) -> None:
+    with unit_of_work(runtime.engine) as store:
+        store.outbox.push(key, body, target=target, kind=kind, mentions=mentions)
+
+
+def drain(sender: OutboxSender) -> int:
+    async def once() -> int:
+        try:
+            return await sender.drain_once()
+        finally:
+            await sender.aclose()
+
+    return asyncio.run(once())
+
+
+def states(runtime: Runtime) -> list[str]:
+    return [item.state for item in outbox(runtime)]
+
+
+def test_an_admins_broadcast_reaches_the_group_verbatim(wecom: Runtime, standin: WecomStandIn,
+                                                        app_signer: CallbackSigner) -> None:
+    text = "通报：截至3月15日，已有4个单位完成本月报送，请其余单位抓紧。"
+    with TestClient(create_app(wecom)) as client:
+        params, body = app_signer.app_callback(app_text_xml("office", text, "5001", int(time.time())), "1")
+        reply = app_signer.open_app_reply(client.post("/wecom/callback", params=params, content=body).text, "1")
+        assert "群发" in (reply.findtext("Content") or "")
+        standin.wait_for(lambda: states(wecom) == ["sent"])
+    [sent] = standin.group_texts()
+    assert text in sent
+    assert states(wecom) == ["sent"]
+
+
+def test_a_liaisons_broadcast_is_refused_and_never_pushed(wecom: Runtime, standin: WecomStandIn,
+                                                          app_signer: CallbackSigner) -> None:
+    with TestClient(create_app(wecom)) as client:
+        params, body = app_signer.app_callback(app_text_xml("wz_liu", "通报：大家好", "5002", int(time.time())), "2")
+        reply = app_signer.open_app_reply(client.post("/wecom/callback", params=params, content=body).text, "2")
+        assert "仅限" in (reply.findtext("Content") or "")
+    assert outbox(wecom) == []
+    assert standin.record.webhook_attempts == []
+
+
+def test_rate_limited_45009_waits_a_minute_then_goes_once(wecom: Runtime, standin: WecomStandIn,
+                                                          clock: Clock) -> None:
+    clock.set("2026-03-15 09:00")
+    push(wecom, "nag:2026-03:15", "**请尽快报送**", mentions=["wz_liu"])
+    standin.webhook_script.append(45009)
+    sender = OutboxSender(wecom)
+    assert drain(sender) == 0
+    assert drain(sender) == 0
+    assert len(standin.record.webhook_attempts) == 1, "no hammering while rate limited"
+    clock.set(clock.now + timedelta(seconds=61))
+    assert drain(sender) == 1
+    assert drain(sender) == 0
+    assert standin.group_texts() == ["**请尽快报送**\n<@wz_liu>"]
+    assert states(wecom) == ["sent"]
+
+
+def test_a_5xx_backs_off_and_the_push_goes_later(wecom: Runtime, standin: WecomStandIn, clock: Clock) -> None:
+    clock.set("2026-03-15 09:00")
+    push(wecom, "bulletin:2026-03:16", "半月通报")
+    standin.webhook_script.append(("http", 502))
+    sender = OutboxSender(wecom)
+    assert drain(sender) == 0
+    assert drain(sender) == 0
+    assert len(standin.record.webhook_attempts) == 1
+    clock.set(clock.now + timedelta(seconds=6))
+    assert drain(sender) == 1
+    assert standin.group_texts() == ["半月通报"]
+
+
+def test_pushes_survive_an_outage_and_a_restart_without_doubles(wecom: Runtime, standin: WecomStandIn,
+                                                               clock: Clock) -> None:
+    clock.set("2026-03-18 09:00")
+    for n in range(3):
+        push(wecom, f"nag:2026-03:18:{n}", f"第{n}条提醒")
+    standin.outage = True
+    assert drain(OutboxSender(wecom)) == 0
+    assert states(wecom) == ["pending"] * 3
+    standin.outage = False
+    restarted = build_runtime(wecom.settings)
+    try:
+        clock.set(clock.now + timedelta(minutes=1))
+        assert drain(OutboxSender(restarted)) == 3
+        assert drain(OutboxSender(restarted)) == 0
+        push(restarted, "nag:2026-03:18:0", "第0条提醒")  # the job runs again: same key, no new push
+        assert drain(OutboxSender(restarted)) == 0
+    finally:
+        restarted.engine.dispose()
+    assert sorted(standin.group_texts()) == ["第0条提醒", "第1条提醒", "第2条提醒"]
+
+
+def test_a_bad_webhook_key_93000_stops_group_pushes_and_keeps_them(wecom: Runtime, standin: WecomStandIn,
+                                                                   clock: Clock, caplog) -> None:  # type: ignore[no-untyped-def]
+    caplog.set_level(logging.DEBUG)
+    clock.set("2026-03-15 09:00")
+    for n in range(3):
+        push(wecom, f"k{n}", f"消息{n}")
+    standin.bad_key = True
+    sender = OutboxSender(wecom)
+    assert drain(sender) == 0
+    clock.set(clock.now + timedelta(minutes=5))
+    assert drain(sender) == 0
+    assert len(standin.record.webhook_attempts) == 1
+    assert sender.halted == "93000"
+    assert states(wecom) == ["pending"] * 3
+    assert "93000" in caplog.text and "webhook_url" in caplog.text
+    assert standin.webhook_key not in caplog.text, "the webhook key is a secret"
+
+
+def test_no_more_than_20_a_minute_even_across_a_restart(wecom: Runtime, standin: WecomStandIn, clock: Clock) -> None:
+    clock.set("2026-03-19 09:00")
+    for n in range(45):
+        push(wecom, f"m{n:02d}", f"消息{n:02d}")
+    assert drain(OutboxSender(wecom)) == 20
+    clock.set(clock.now + timedelta(seconds=30))
+    assert drain(OutboxSender(wecom)) == 0, "a new sender remembers the last minute from the database"
+    clock.set(clock.now + timedelta(seconds=31))
+    sender = OutboxSender(wecom)
+    assert drain(sender) == 20
+    assert drain(sender) == 0
+    clock.set(clock.now + timedelta(seconds=61))
+    assert drain(sender) == 5
+    assert len(standin.record.webhook_attempts) == len(standin.record.webhooks) == 45
+    assert standin.group_texts() == [f"消息{n:02d}" for n in range(45)]
+
+
+def test_a_long_push_is_split_on_lines_within_the_limits_keeping_mentions(wecom: Runtime, standin: WecomStandIn,
+                                                                          clock: Clock) -> None:
+    clock.set("2026-03-16 09:30")
+    lines = [f"{n:03d}. 卫庄镇 江苏恒润新材料有限公司可降解塑料项目 8,000万元 已签约" for n in range(150)]
+    push(wecom, "bulletin-long", "\n".join(lines), mentions=["wz_liu", "nf_wang"])
+    push(wecom, "text-long", "\n".join(lines), kind="text", mentions=["hs_li"])
+    assert drain(OutboxSender(wecom)) == 2
+    markdown = [p["markdown"]["content"] for p in standin.record.webhooks if p["msgtype"] == "markdown"]
+    texts = [p["text"] for p in standin.record.webhooks if p["msgtype"] == "text"]
+    assert len(markdown) > 1 and all(len(part.encode()) <= 4096 for part in markdown)
+    assert "\n".join(markdown) == "\n".join(lines) + "\n<@wz_liu> <@nf_wang>"
+    assert len(texts) > 1 and all(len(t["content"].encode()) <= 2048 for t in texts)
+    assert "\n".join(t["content"] for t in texts) == "\n".join(lines)
+    assert [t.get("mentioned_list") for t in texts][-1] == ["hs_li"]
+
+
+def test_a_private_push_goes_through_the_app_message_api(wecom: Runtime, standin: WecomStandIn, caplog) -> None:  # type: ignore[no-untyped-def]
+    caplog.set_level(logging.DEBUG)
+    push(wecom, "dm:wz_liu:1", "您的单位本月尚未报送。", target="user:wz_liu", kind="text")
+    assert drain(OutboxSender(wecom)) == 1
+    [message] = standin.record.app_messages
+    assert message["touser"] == "wz_liu" and message["agentid"] == 1000002
+    assert message["text"]["content"] == "您的单位本月尚未报送。"
+    assert standin.record.token_requests == 1
+    assert "standin-token" not in caplog.text, "access tokens stay out of the logs"
+
+
+def test_without_wecom_pushes_go_to_the_console_feed(roster: Runtime) -> None:
+    events: list[dict] = []
+    push(roster, "console-1", "本月报送提醒", mentions=["wz_liu"])
+    runtime = configured(roster, wecom=app_section().model_copy(update={"corp_id": ""}))
+    assert drain(OutboxSender(runtime, publish=events.append)) == 1
+    assert [(e["type"], e["text"], e["mentions"]) for e in events] == [("push", "本月报送提醒", ["wz_liu"])]
+    assert states(runtime) == ["sent"]

@@ -1,0 +1,104 @@
+"""The web simulator: what a new user runs first, with no WeCom at all."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.runtime import Runtime
+from bot.web import create_app
+from tests.fakes.wecom import WecomStandIn
+
+from .conftest import LEAD, app_section, configured, messages, records, served
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def test_the_simulator_lists_the_roster_and_answers_as_the_bot(roster: Runtime) -> None:
+    with TestClient(create_app(roster)) as client:
+        page = client.get("/")
+        assert page.status_code == 200 and "招商工作群" in page.text
+        members = {m["userid"]: m for m in client.get("/simulator/members").json()["members"]}
+        assert members["wz_liu"]["unit"] == "卫庄镇" and members["office"]["role_name"] == "管理员"
+        answer = client.post("/simulator/messages", json={"user_id": "wz_liu", "text": LEAD}).json()
+    assert "8,000万元" in answer["reply"]
+    [message] = messages(roster)
+    assert message.channel == "simulator" and message.user_id == "wz_liu"
+    assert len(records(roster)) == 1
+
+
+def test_a_broadcast_in_the_simulator_is_pushed_to_the_live_feed(roster: Runtime) -> None:
+    with TestClient(create_app(roster)) as client, client.websocket_connect("/simulator/live") as live:
+        answer = client.post("/simulator/messages", json={"user_id": "office", "text": "通报：本周五前完成报送"})
+        assert answer.status_code == 200
+        event = live.receive_json()
+    assert event["type"] == "push" and "通报：本周五前完成报送" in event["text"]
+
+
+def test_an_empty_roster_can_load_the_demo_roster(runtime: Runtime) -> None:
+    with TestClient(create_app(runtime)) as client:
+        assert client.get("/simulator/members").json()["members"] == []
+        assert "zsbot roster import" in client.get("/").text
+        loaded = client.post("/simulator/demo-roster").json()
+    assert {"wz_liu", "office", "county_boss"} <= {m["userid"] for m in loaded["members"]}
+
+
+def test_with_wecom_configured_the_simulator_is_not_served(roster: Runtime, standin: WecomStandIn) -> None:
+    runtime = configured(roster, wecom=app_section(standin, webhook=True))
+    with TestClient(create_app(runtime)) as client:
+        assert client.post("/simulator/messages", json={"user_id": "office", "text": "通报：x"}).status_code in (404, 405)
+        assert "招商工作群" not in client.get("/").text
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    if not os.path.exists(CHROMIUM):
+        print(f"\n[zsbot tests] skipping the browser test: {CHROMIUM} is absent (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.mark.browser
+def test_in_chromium_a_liaison_reports_and_the_office_broadcasts(roster: Runtime, browser) -> None:  # type: ignore[no-untyped-def]
+    if "sqlite" not in roster.settings.database.url:
+        pytest.skip("one database is enough for the browser")
+    with served(create_app(roster)) as url:
+        page = browser.new_page()
+        page.goto(url + "/")
+        page.wait_for_selector("text=· 实时推送已连接")
+        page.select_option("#member", "wz_liu")
+        page.fill("#text", "@招商助手 " + LEAD)
+        page.click("#send")
+        page.wait_for_selector(".msg.bot >> text=8,000万元")
+        page.select_option("#member", "office")
+        page.fill("#text", "通报：请各单位于20日前完成本月报送")
+        page.keyboard.press("Enter")
+        push = page.wait_for_selector(".msg.push")
+        assert "请各单位于20日前完成本月报送" in push.inner_text()
+        assert page.locator(".msg.mine").count() == 2
+    assert len(records(roster)) == 1
+
+
+@pytest.mark.browser
+def test_in_chromium_an_empty_roster_explains_the_import_and_loads_the_demo(runtime: Runtime, browser) -> None:  # type: ignore[no-untyped-def]
+    if "sqlite" not in runtime.settings.database.url:
+        pytest.skip("one database is enough for the browser")
+    with served(create_app(runtime)) as url:
+        page = browser.new_page()
+        page.goto(url + "/")
+        page.wait_for_selector("text=zsbot roster import 名册.csv")
+        page.click("#demo")
+        page.wait_for_selector(".person >> text=刘伟")
+        assert page.locator("#member option").count() >= 8

@@ -1,0 +1,372 @@
+"""A WeCom stand-in speaking the real protocols over loopback.
+
+- `CallbackSigner` encrypts and signs callbacks the way WeCom does (AES-256-CBC, sha1), written
+  independently of `bot.wecom.crypto` so the two check each other, and opens our passive replies.
+- `WecomStandIn` is a real HTTP + WebSocket server on 127.0.0.1: `gettoken`, `message/send`,
+  `webhook/send` (with WeCom's 20-a-minute limit), and the AI bot's long connection
+  (subscribe, ping, callbacks, respond, send_msg, disconnected_event). It records everything and
+  has switchable failure modes: scripted errcodes / HTTP statuses, outage, bad key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import json
+import os
+import socket
+import struct
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+from xml.etree import ElementTree
+
+import uvicorn
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from fastapi import FastAPI, Request, WebSocket, WebSocketDisconnect
+from fastapi.responses import JSONResponse
+
+WEBHOOK_KEY = "standin-webhook-key-0001"
+BOT_ID = "aibot-standin"
+BOT_SECRET = "aibot-standin-secret"
+CORP_ID = "ww5823bf96d3bd56c7"
+CORP_SECRET = "standin-corp-secret"
+#: Vector A's token and key, reused for the stand-in's own callbacks.
+TOKEN = "QDG6eK"
+AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
+
+
+class CallbackSigner:
+    """Encrypts and signs as WeCom does; opens and checks the passive replies we send back."""
+
+    def __init__(self, token: str, encoding_aes_key: str, receive_id: str) -> None:
+        self.token = token
+        self.key = base64.b64decode(encoding_aes_key + "=")
+        self.receive_id = receive_id.encode()
+
+    def sign(self, timestamp: str, nonce: str, encrypt: str) -> str:
+        return hashlib.sha1("".join(sorted([self.token, timestamp, nonce, encrypt])).encode()).hexdigest()
+
+    def encrypt(self, plaintext: str, receive_id: bytes | None = None) -> str:
+        msg = plaintext.encode()
+        raw = os.urandom(16) + struct.pack(">I", len(msg)) + msg + (self.receive_id if receive_id is None else receive_id)
+        pad = 32 - len(raw) % 32
+        raw += bytes([pad]) * pad
+        enc = Cipher(algorithms.AES(self.key), modes.CBC(self.key[:16])).encryptor()
+        return base64.b64encode(enc.update(raw) + enc.finalize()).decode()
+
+    def decrypt(self, encrypt: str) -> str:
+        dec = Cipher(algorithms.AES(self.key), modes.CBC(self.key[:16])).decryptor()
+        raw = dec.update(base64.b64decode(encrypt)) + dec.finalize()
+        raw = raw[: -raw[-1]]
+        (length,) = struct.unpack(">I", raw[16:20])
+        assert raw[20 + length :] == self.receive_id, "reply addressed to another receive id"
+        return raw[20 : 20 + length].decode()
+
+    def params(self, encrypt: str, nonce: str | None = None, timestamp: str | None = None) -> dict[str, str]:
+        nonce = nonce or str(int.from_bytes(os.urandom(4), "big"))
+        timestamp = timestamp or str(int(time.time()))
+        return {"msg_signature": self.sign(timestamp, nonce, encrypt), "timestamp": timestamp, "nonce": nonce}
+
+    def url_verification(self, echo: str) -> dict[str, str]:
+        echostr = self.encrypt(echo)
+        return {**self.params(echostr), "echostr": echostr}
+
+    def app_callback(self, inner_xml: str, nonce: str | None = None) -> tuple[dict[str, str], bytes]:
+        encrypt = self.encrypt(inner_xml)
+        body = (f"<xml><ToUserName><![CDATA[{self.receive_id.decode()}]]></ToUserName>"
+                f"<Encrypt><![CDATA[{encrypt}]]></Encrypt><AgentID><![CDATA[1000002]]></AgentID></xml>")
+        return self.params(encrypt, nonce), body.encode()
+
+    def aibot_callback(self, payload: dict[str, Any], nonce: str | None = None) -> tuple[dict[str, str], bytes]:
+        encrypt = self.encrypt(json.dumps(payload, ensure_ascii=False))
+        return self.params(encrypt, nonce), json.dumps({"encrypt": encrypt}).encode()
+
+    def open_app_reply(self, body: str, nonce: str) -> ElementTree.Element:
+        root = ElementTree.fromstring(body)
+        encrypt = root.findtext("Encrypt") or ""
+        timestamp = root.findtext("TimeStamp") or ""
+        assert root.findtext("Nonce") == nonce, "passive reply must carry the callback's nonce"
+        assert root.findtext("MsgSignature") == self.sign(timestamp, nonce, encrypt), "bad reply signature"
+        return ElementTree.fromstring(self.decrypt(encrypt))
+
+    def open_aibot_reply(self, body: dict[str, Any], nonce: str) -> dict[str, Any]:
+        assert set(body) == {"encrypt", "msgsignature", "timestamp", "nonce"}, body
+        assert body["nonce"] == nonce, "passive reply must carry the callback's nonce"
+        assert body["msgsignature"] == self.sign(str(body["timestamp"]), nonce, body["encrypt"]), "bad signature"
+        return json.loads(self.decrypt(body["encrypt"]))
+
+
+def app_text_xml(from_user: str, content: str, msg_id: str, create_time: int, corp_id: str = CORP_ID) -> str:
+    return (f"<xml><ToUserName><![CDATA[{corp_id}]]></ToUserName><FromUserName><![CDATA[{from_user}]]></FromUserName>"
+            f"<CreateTime>{create_time}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+            f"<Content><![CDATA[{content}]]></Content><MsgId>{msg_id}</MsgId><AgentID>1000002</AgentID></xml>")
+
+
+def aibot_text(msgid: str, user: str, text: str, chat_id: str | None = "wrkSFfCgAAgroupchat",
+               bot_name: str = "招商助手") -> dict[str, Any]:
+    """An @-mention in a group, as WeCom sends it (the mention is followed by U+2005)."""
+    body: dict[str, Any] = {"msgid": msgid, "aibotid": BOT_ID, "chattype": "group" if chat_id else "single",
+                            "from": {"userid": user}, "response_url": "https://example.invalid/response",
+                            "msgtype": "text", "text": {"content": f"@{bot_name}\u2005{text}" if chat_id else text}}
+    if chat_id:
+        body["chatid"] = chat_id
+    return body
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Recorded:
+    webhook_attempts: list[dict[str, Any]] = field(default_factory=list)
+    webhooks: list[dict[str, Any]] = field(default_factory=list)
+    token_requests: int = 0
+    app_messages: list[dict[str, Any]] = field(default_factory=list)
+    frames: list[dict[str, Any]] = field(default_factory=list)
+    subscriptions: int = 0
+
+
+class WecomStandIn:
+    """Run with `start()` / `stop()` (or as a context manager); URLs are on 127.0.0.1."""
+
+    def __init__(self, webhook_key: str = WEBHOOK_KEY, per_minute: int = 20) -> None:
+        self.webhook_key = webhook_key
+        self.per_minute = per_minute
+        self.port = free_port()
+        self.record = Recorded()
+        #: Each webhook call pops one scripted answer: an errcode (int) or ("http", status).
+        self.webhook_script: deque[int | tuple[str, int]] = deque()
+        self.outage = False
+        self.bad_key = False
+        #: Close the long connection when the next aibot_respond_msg arrives, without taking it.
+        self.drop_on_next_respond = False
+        self._sends: dict[str, deque[float]] = {}
+        self._ws: WebSocket | None = None
+        self._unanswered: dict[str, dict[str, Any]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock = threading.Lock()
+        self._server = uvicorn.Server(uvicorn.Config(self._app(), host="127.0.0.1", port=self.port,
+                                                     log_level="warning", lifespan="on", ws="websockets-sansio"))
+        self._thread = threading.Thread(target=self._server.run, name="wecom-standin", daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def webhook_url(self) -> str:
+        return f"{self.base_url}/cgi-bin/webhook/send?key={self.webhook_key}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/aibot"
+
+    def start(self) -> WecomStandIn:
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("stand-in did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+
+    def __enter__(self) -> WecomStandIn:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- what tests look at ---------------------------------------------------------------
+
+    def group_texts(self) -> list[str]:
+        """Contents of every webhook message WeCom accepted, in order."""
+        out = []
+        for payload in self.record.webhooks:
+            kind = payload.get("msgtype", "")
+            out.append(str((payload.get(kind) or {}).get("content", "")))
+        return out
+
+    def frames(self, cmd: str) -> list[dict[str, Any]]:
+        return [f for f in list(self.record.frames) if f.get("cmd") == cmd]
+
+    def wait_for(self, condition: Callable[[], Any], timeout_s: float = 10.0) -> Any:
+        """Poll (tiny waits) until `condition()` is truthy; its value, or AssertionError on timeout."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            value = condition()
+            if value:
+                return value
+            time.sleep(0.01)
+        raise AssertionError("stand-in: condition not met in time")
+
+    # --- driving the long connection ------------------------------------------------------
+
+    def deliver(self, body: dict[str, Any], cmd: str = "aibot_msg_callback") -> str:
+        """Send a callback frame down the live long connection; returns its req_id."""
+        req_id = uuid.uuid4().hex
+        if cmd == "aibot_msg_callback":
+            self._unanswered[req_id] = body
+        self._run(self._send({"cmd": cmd, "headers": {"req_id": req_id}, "body": body}))
+        return req_id
+
+    def drop_connection(self) -> None:
+        self._run(self._close())
+
+    def kick(self) -> None:
+        """What WeCom does when another connection subscribes with the same bot."""
+        self.deliver({"msgtype": "event", "event": {"eventtype": "disconnected_event"},
+                      "create_time": int(time.time())}, cmd="aibot_event_callback")
+
+    @property
+    def connected(self) -> bool:
+        return self._ws is not None
+
+    def _run(self, coro: Any) -> None:
+        assert self._loop is not None
+        asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=5)
+
+    async def _send(self, frame: dict[str, Any]) -> None:
+        if self._ws is None:
+            raise AssertionError("no live long connection")
+        await self._ws.send_text(json.dumps(frame, ensure_ascii=False))
+
+    async def _close(self) -> None:
+        ws, self._ws = self._ws, None
+        if ws is not None:
+            await ws.close(1011)
+
+    # --- the server -----------------------------------------------------------------------
+
+    def _app(self) -> FastAPI:
+        from contextlib import asynccontextmanager
+
+        @asynccontextmanager
+        async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+            self._loop = asyncio.get_running_loop()
+            yield
+
+        app = FastAPI(lifespan=lifespan)
+
+        @app.get("/cgi-bin/gettoken")
+        async def gettoken(corpid: str, corpsecret: str) -> JSONResponse:
+            self.record.token_requests += 1
+            if self.outage:
+                return JSONResponse({}, status_code=503)
+            if (corpid, corpsecret) != (CORP_ID, CORP_SECRET):
+                return JSONResponse({"errcode": 40001, "errmsg": "invalid credential"})
+            return JSONResponse({"errcode": 0, "errmsg": "ok", "access_token": "standin-token", "expires_in": 7200})
+
+        @app.post("/cgi-bin/message/send")
+        async def message_send(request: Request, access_token: str) -> JSONResponse:
+            if self.outage:
+                return JSONResponse({}, status_code=503)
+            if access_token != "standin-token":
+                return JSONResponse({"errcode": 42001, "errmsg": "access_token expired"})
+            self.record.app_messages.append(await request.json())
+            return JSONResponse({"errcode": 0, "errmsg": "ok"})
+
+        @app.post("/cgi-bin/webhook/send")
+        async def webhook_send(request: Request) -> JSONResponse:
+            key = parse_qs(urlsplit(str(request.url)).query).get("key", [""])[0]
+            payload = await request.json()
+            with self._lock:
+                self.record.webhook_attempts.append(payload)
+                if self.outage:
+                    return JSONResponse({"errcode": -1, "errmsg": "system busy"}, status_code=503)
+                if self.bad_key or key != self.webhook_key:
+                    return JSONResponse({"errcode": 93000, "errmsg": "invalid webhook url"})
+                if self.webhook_script:
+                    scripted = self.webhook_script.popleft()
+                    if isinstance(scripted, tuple):
+                        return JSONResponse({"errmsg": "server error"}, status_code=scripted[1])
+                    if scripted:
+                        return JSONResponse({"errcode": scripted, "errmsg": "scripted"})
+                sends = self._sends.setdefault(key, deque())
+                now = time.time()
+                while sends and sends[0] <= now - 60:
+                    sends.popleft()
+                if len(sends) >= self.per_minute:
+                    return JSONResponse({"errcode": 45009, "errmsg": "api freq out of limit"})
+                kind = payload.get("msgtype")
+                content = str((payload.get(kind) or {}).get("content", ""))
+                limit = 2048 if kind == "text" else 4096
+                if len(content.encode()) > limit:
+                    return JSONResponse({"errcode": 40058, "errmsg": f"content exceed max length {limit}"})
+                sends.append(now)
+                self.record.webhooks.append(payload)
+            return JSONResponse({"errcode": 0, "errmsg": "ok"})
+
+        @app.websocket("/aibot")
+        async def long_connection(websocket: WebSocket) -> None:
+            await websocket.accept()
+            if self.outage:
+                await websocket.close(1013)
+                return
+            try:
+                while True:
+                    frame = json.loads(await websocket.receive_text())
+                    self.record.frames.append(frame)
+                    await self._on_frame(websocket, frame)
+            except (WebSocketDisconnect, RuntimeError):
+                pass
+            finally:
+                if self._ws is websocket:
+                    self._ws = None
+
+        return app
+
+    async def _on_frame(self, websocket: WebSocket, frame: dict[str, Any]) -> None:
+        cmd = frame.get("cmd")
+        req_id = (frame.get("headers") or {}).get("req_id", "")
+
+        async def ack(errcode: int = 0, errmsg: str = "ok") -> None:
+            await websocket.send_text(json.dumps({"headers": {"req_id": req_id}, "errcode": errcode, "errmsg": errmsg}))
+
+        if cmd == "aibot_subscribe":
+            body = frame.get("body") or {}
+            if (body.get("bot_id"), body.get("secret")) != (BOT_ID, BOT_SECRET):
+                await ack(40001, "invalid bot_id or secret")
+                await websocket.close()
+                return
+            old, self._ws = self._ws, websocket
+            if old is not None:
+                kicked = {"cmd": "aibot_event_callback", "headers": {"req_id": uuid.uuid4().hex},
+                          "body": {"msgtype": "event", "event": {"eventtype": "disconnected_event"}}}
+                await old.send_text(json.dumps(kicked))
+                await old.close()
+            self.record.subscriptions += 1
+            await ack()
+            for old_req, body in list(self._unanswered.items()):
+                del self._unanswered[old_req]
+                new_req = uuid.uuid4().hex
+                self._unanswered[new_req] = body
+                await websocket.send_text(json.dumps(
+                    {"cmd": "aibot_msg_callback", "headers": {"req_id": new_req}, "body": body}, ensure_ascii=False))
+        elif cmd == "ping":
+            await ack()
+        elif cmd == "aibot_respond_msg":
+            if self.drop_on_next_respond:
+                self.drop_on_next_respond = False
+                self.record.frames.pop()
+                await self._close()
+                return
+            self._unanswered.pop(req_id, None)
+            await ack()
+        elif cmd in ("aibot_send_msg", "aibot_respond_welcome_msg"):
+            await ack()
+        else:
+            await ack(40008, "unknown cmd")
