@@ -38,6 +38,10 @@ log = logging.getLogger(__name__)
 APP_CHANNEL = "wecom_app"
 #: WeCom gives up after 5 s; answer well before, then finish the work in the background.
 REPLY_WITHIN_S = 4.0
+#: The AI bot can finish a reply later on stream refresh, so its first answer waits only briefly:
+#: an idle bot still answers at once with the receipt, a busy one acknowledges first ("ack first,
+#: work later") and never keeps WeCom's connection waiting behind a queue.
+STREAM_FIRST_S = 0.05
 STREAM_TTL_S = 600.0
 #: How long shutdown waits for a push in flight to be sent and marked.
 SHUTDOWN_GRACE_S = 10.0
@@ -81,7 +85,7 @@ class Streams:
 
 
 def create_app(runtime: Runtime, *, reply_within_s: float = REPLY_WITHIN_S,
-               ws_backoff_s: float = 1.0) -> FastAPI:
+               stream_first_s: float = STREAM_FIRST_S, ws_backoff_s: float = 1.0) -> FastAPI:
     settings = runtime.settings
     feed = Feed()
     long_connection: LongConnection | None = None
@@ -118,6 +122,7 @@ def create_app(runtime: Runtime, *, reply_within_s: float = REPLY_WITHIN_S,
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from bot.scheduler import SchedulerService
 
+        await run_in_threadpool(_warm_up_parser)
         tasks = [asyncio.create_task(sender.run(), name="outbox-sender")]
         if long_connection is not None:
             tasks.append(asyncio.create_task(long_connection.run(), name="aibot-long-connection"))
@@ -250,7 +255,7 @@ def create_app(runtime: Runtime, *, reply_within_s: float = REPLY_WITHIN_S,
             raise HTTPException(400, "message without msgid or sender")
         run = inbox.start(_aibot_incoming(message, tz))
         stream_id = streams.open(run)
-        await asyncio.wait({run}, timeout=reply_within_s)
+        await asyncio.wait({run}, timeout=min(stream_first_s, reply_within_s))
         state = _stream_state(streams, stream_id, run)
         if state["stream"]["finish"] and not state["stream"]["content"]:
             return PlainTextResponse("")
@@ -265,6 +270,13 @@ def create_app(runtime: Runtime, *, reply_within_s: float = REPLY_WITHIN_S,
                                 "<p>招商助手正在运行。模拟群聊仅在未配置企业微信时提供。</p>")
 
     return app
+
+
+def _warm_up_parser() -> None:
+    """Load jieba's dictionary now (about a second) rather than on the first liaison's message."""
+    from nlp import parse
+
+    parse("线索：预热", datetime.now().date())
 
 
 def _aibot_incoming(message: AibotMessage, tz: Any) -> Incoming:

@@ -23,9 +23,11 @@ class MessageLog:
     def record(
         self, channel: str, msg_id: str, user_id: str, text: str, at: datetime, chat_id: str | None
     ) -> Message | None:
-        """Store the message; None when (channel, msg_id) was stored before (a redelivery)."""
-        if self.seen(channel, msg_id) is not None:
-            return None
+        """Store the message; None when (channel, msg_id) was stored before (a redelivery).
+
+        The unique constraint decides, inside a savepoint, so two deliveries racing each other
+        in two processes still store one row.
+        """
         message = Message(
             channel=channel, msg_id=msg_id, user_id=user_id, chat_id=chat_id, text=text, at=at,
             received_at=utcnow(),

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.runtime import Runtime
-from bot.web import create_app
+from bot.web import REPLY_WITHIN_S, create_app
 from tests.conftest import TZ, Clock
 from tests.fakes.wecom import CallbackSigner, aibot_text, app_text_xml
 
@@ -20,7 +20,8 @@ from .conftest import LEAD, messages, records
 
 @pytest.fixture
 def client(wecom: Runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(wecom)) as c:
+    """An idle bot: the AI bot's first answer may wait as long as the app's for the receipt."""
+    with TestClient(create_app(wecom, stream_first_s=REPLY_WITHIN_S)) as c:
         yield c
 
 
