@@ -21,7 +21,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlmodel import col, select
 from starlette.concurrency import run_in_threadpool
 
 from bot.runtime import Runtime
@@ -38,7 +37,6 @@ from bot.wecom.webhook import (
 )
 from bot.wecom.ws_client import LongConnection
 from storage.clock import utcnow
-from storage.models import Message, OutboxItem
 from storage.store import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -60,6 +58,7 @@ class Push:
     body: str
     mentions: tuple[str, ...]
     attempts: int
+    parts_sent: int
 
     @property
     def user_id(self) -> str | None:
@@ -84,7 +83,6 @@ class OutboxSender:
         self._sent_at: deque[datetime] = deque()
         self._seeded = False
         self._paused_until: datetime | None = None
-        self._progress: dict[int, int] = {}
         self._wake: asyncio.Event | None = None
         self._stopping = False
         #: Why group pushes stopped (93000), or None.
@@ -146,10 +144,7 @@ class OutboxSender:
     def _seed(self, now: datetime) -> None:
         """Count the group messages sent in the last minute, so a restart keeps the limit."""
         with unit_of_work(self.runtime.engine) as store:
-            rows = store.session.exec(
-                select(OutboxItem).where(OutboxItem.state == "sent", col(OutboxItem.sent_at) >= now - WINDOW)
-            ).all()
-            for row in rows:
+            for row in store.outbox.sent_since(now - WINDOW):
                 if row.target.startswith("user:") or row.sent_at is None:
                     continue
                 for _ in render_parts(row.kind, row.body, row.mentions):
@@ -161,7 +156,7 @@ class OutboxSender:
         with unit_of_work(self.runtime.engine) as store:
             return [
                 Push(id=item.id or 0, key=item.key, target=item.target, kind=item.kind, body=item.body,
-                     mentions=tuple(item.mentions or ()), attempts=item.attempts)
+                     mentions=tuple(item.mentions or ()), attempts=item.attempts, parts_sent=item.parts_sent)
                 for item in store.outbox.due(now, limit=100)
             ]
 
@@ -193,7 +188,7 @@ class OutboxSender:
                 await self._retry(push, now, "no group chat id", timedelta(minutes=5))
                 return "later"
         parts = render_parts(push.kind if route == "webhook" else "markdown", push.body, push.mentions)
-        done = self._progress.get(push.id, 0)
+        done = push.parts_sent
         try:
             for payload in parts[done:]:
                 if not self._take_token(now):
@@ -204,7 +199,7 @@ class OutboxSender:
                     assert self.long_connection is not None
                     await self.long_connection.send_markdown(chat_id, payload["markdown"]["content"])
                 done += 1
-                self._progress[push.id] = done
+                await self._mark_parts_sent(push, done, len(parts))
         except RateLimited as exc:
             self._paused_until = now + RATE_LIMIT_PAUSE
             log.warning("WeCom rate limit (45009): group pushes pause for %s s", RATE_LIMIT_PAUSE.seconds)
@@ -232,12 +227,12 @@ class OutboxSender:
             return await self._to_console(push, now, f"私信 {push.user_id}")
         messenger = AppMessenger(wecom.api_base, wecom.corp_id, secret, wecom.agent_id, self._client())
         parts = render_parts("text", push.body, (), markdown_max_bytes=TEXT_MAX_BYTES)
-        done = self._progress.get(push.id, 0)
+        done = push.parts_sent
         try:
             for payload in parts[done:]:
                 await messenger.send(push.user_id or "", payload)
                 done += 1
-                self._progress[push.id] = done
+                await self._mark_parts_sent(push, done, len(parts))
         except (RateLimited, Transient, BadKey) as exc:
             await self._retry(push, now, str(exc), self._backoff(push))
             return "later"
@@ -261,12 +256,7 @@ class OutboxSender:
         if self.settings.aibot.group_chatid:
             return self.settings.aibot.group_chatid
         with unit_of_work(self.runtime.engine) as store:
-            chat_id = store.session.exec(
-                select(Message.chat_id)
-                .where(Message.channel == AIBOT_CHANNEL, col(Message.chat_id).is_not(None))
-                .order_by(col(Message.received_at).desc())
-            ).first()
-        return chat_id or ""
+            return store.messages.last_chat_id(AIBOT_CHANNEL) or ""
 
     def _backoff(self, push: Push) -> timedelta:
         return min(timedelta(seconds=5 * 2**push.attempts), MAX_BACKOFF)
@@ -274,7 +264,7 @@ class OutboxSender:
     async def _retry(self, push: Push, now: datetime, error: str, delay: timedelta) -> None:
         def mark() -> None:
             with unit_of_work(self.runtime.engine) as store:
-                item = store.session.get(OutboxItem, push.id)
+                item = store.outbox.get(push.id)
                 if item is not None:
                     store.outbox.mark_retry(item, now, error, delay, self.settings.outbox.max_attempts)
                     if item.state == "failed":
@@ -282,22 +272,33 @@ class OutboxSender:
 
         await run_in_threadpool(mark)
 
+    async def _mark_parts_sent(self, push: Push, done: int, total: int) -> None:
+        """Persist progress through a split push (the last part is recorded by _mark_sent)."""
+        if done >= total:
+            return
+
+        def mark() -> None:
+            with unit_of_work(self.runtime.engine) as store:
+                item = store.outbox.get(push.id)
+                if item is not None:
+                    store.outbox.mark_parts_sent(item, done)
+
+        await run_in_threadpool(mark)
+
     def _mark_failed(self, push: Push, error: str) -> None:
         with unit_of_work(self.runtime.engine) as store:
-            item = store.session.get(OutboxItem, push.id)
+            item = store.outbox.get(push.id)
             if item is not None:
                 store.outbox.mark_failed(item, error)
-        self._progress.pop(push.id, None)
 
     async def _mark_sent(self, push: Push, now: datetime) -> None:
         def mark() -> None:
             with unit_of_work(self.runtime.engine) as store:
-                item = store.session.get(OutboxItem, push.id)
+                item = store.outbox.get(push.id)
                 if item is not None:
                     store.outbox.mark_sent(item, now)
 
         await run_in_threadpool(mark)
-        self._progress.pop(push.id, None)
 
     def _client(self) -> httpx.AsyncClient:
         if self._http is None:

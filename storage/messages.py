@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.clock import utcnow
 from storage.models import Message
@@ -38,6 +38,14 @@ class MessageLog:
         except IntegrityError:
             return None
         return message
+
+    def last_chat_id(self, channel: str) -> str | None:
+        """The group chat a message on `channel` last came from."""
+        return self.session.exec(
+            select(Message.chat_id)
+            .where(Message.channel == channel, col(Message.chat_id).is_not(None))
+            .order_by(col(Message.received_at).desc())
+        ).first()
 
     def answer(self, message: Message, intent: str, reply: str) -> None:
         message.intent, message.reply = intent, reply

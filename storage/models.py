@@ -191,6 +191,8 @@ class OutboxItem(SQLModel, table=True):
     created_at: datetime = _ts(nullable=False)
     due_at: datetime = _ts(nullable=False, index=True)
     attempts: int = 0
+    #: Parts of a split push already delivered, so a restart resumes instead of resending them.
+    parts_sent: int = 0
     #: "pending", "sent", "failed"
     state: str = Field(default="pending", index=True)
     sent_at: datetime | None = _ts(nullable=True)

@@ -52,6 +52,19 @@ class Outbox:
     def all(self) -> Sequence[OutboxItem]:
         return self.session.exec(select(OutboxItem).order_by(col(OutboxItem.id))).all()
 
+    def get(self, item_id: int) -> OutboxItem | None:
+        return self.session.get(OutboxItem, item_id)
+
+    def sent_since(self, since: datetime) -> Sequence[OutboxItem]:
+        """Pushes delivered at or after `since` (to count against WeCom's per-minute limit)."""
+        return self.session.exec(
+            select(OutboxItem).where(OutboxItem.state == "sent", col(OutboxItem.sent_at) >= since)
+        ).all()
+
+    def mark_parts_sent(self, item: OutboxItem, parts_sent: int) -> None:
+        item.parts_sent = parts_sent
+        self.session.add(item)
+
     def mark_sent(self, item: OutboxItem, now: datetime) -> None:
         item.state, item.sent_at, item.last_error = "sent", now, None
         item.attempts += 1

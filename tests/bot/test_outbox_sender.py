@@ -182,3 +182,23 @@ def test_without_wecom_pushes_go_to_the_console_feed(roster: Runtime) -> None:
     assert drain(OutboxSender(runtime, publish=events.append)) == 1
     assert [(e["type"], e["text"], e["mentions"]) for e in events] == [("push", "本月报送提醒", ["wz_liu"])]
     assert states(runtime) == ["sent"]
+
+
+def test_a_split_push_interrupted_by_an_outage_resumes_after_a_restart_without_resending_parts(
+    wecom: Runtime, standin: WecomStandIn, clock: Clock
+) -> None:
+    clock.set("2026-03-16 09:30")
+    lines = [f"{n:03d}. 卫庄镇 江苏恒润新材料有限公司可降解塑料项目 8,000万元 已签约" for n in range(150)]
+    push(wecom, "bulletin-split", "\n".join(lines))
+    standin.webhook_script.extend([0, ("http", 502)])
+    assert drain(OutboxSender(wecom)) == 0
+    assert len(standin.record.webhooks) == 1 and states(wecom) == ["pending"]
+    restarted = build_runtime(wecom.settings)
+    try:
+        clock.set(clock.now + timedelta(minutes=10))
+        assert drain(OutboxSender(restarted)) == 1
+    finally:
+        restarted.engine.dispose()
+    parts = [p["markdown"]["content"] for p in standin.record.webhooks]
+    assert len(parts) == len(set(parts)) > 2, "every part went out exactly once"
+    assert "\n".join(parts) == "\n".join(lines)
