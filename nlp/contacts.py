@@ -8,6 +8,7 @@ from nlp.text import Text
 
 _MOBILE = re.compile(r"(?<![\d.])1[3-9]\d(?:[ \-]?\d){8}(?![\d.])")
 _LANDLINE = re.compile(r"(?<![\d.])\(?0\d{2,3}\)?[ \-]?\d{3,4}[ \-]?\d{4}(?![\d.])")
+_NON_DIGIT = re.compile(r"\D")
 _NAME_LABEL = re.compile(r"(?:联系人|对接人|联络人|负责人|联系人员)\s*(?:[:为是]\s*)?")
 _NAME = re.compile(r"[\u4e00-\u9fff·]{1,5}")
 _NAME_STOP = re.compile(r"电话|手机|联系|电|tel|微信|先生(?=.)|女士(?=.)")
@@ -19,7 +20,7 @@ def find_phone(key: str) -> str | None:
     for pattern in (_MOBILE, _LANDLINE):
         m = pattern.search(key)
         if m:
-            return re.sub(r"\D", "", m.group(0))
+            return _NON_DIGIT.sub("", m.group(0))
     return None
 
 

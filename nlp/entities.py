@@ -93,8 +93,6 @@ def trie_pattern(words: Iterable[str]) -> str:
 
 def tokens(key: str) -> list[Token]:
     """(word, start, end) of `key`, dictionary words only (no HMM guessing across names)."""
-    if not key:
-        return []
     return list(tokenizer().tokenize(key, HMM=False))
 
 
@@ -127,13 +125,15 @@ def _place_re() -> re.Pattern[str]:
 
 
 _COMPANY_SUFFIX = re.compile(
-    r"集团股份有限公司|集团有限公司|股份有限公司|有限责任公司|有限公司|集团|公司|合作社|厂(?![房区长家商址])"
+    r"集团股份有限公司|集团有限公司|股份有限公司|有限责任公司|有限公司|集团|公司|合作社|株式会社|研究院|研究所|"
+    r"厂(?![房区长家商址])"
 )
 _GENERIC_NAME = {"投资", "企业", "一家", "这家", "该", "该公司", "子", "分", "总", "母", "工", "本"}
 _BUILD_BEFORE = re.compile(r"建|办|开")
 
 
-_NAME_RUN = re.compile(r"[\u4e00-\u9fffA-Za-z()·&]{1,30}$")
+#: Name characters: CJK, and Latin words that may carry digits (3M, TCL, A123) but not bare numbers (dates, amounts).
+_NAME_RUN = re.compile(r"(?:[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[\u4e00-\u9fff()·&])+$")
 
 
 def _extend_left(key: str, end: int) -> int:
@@ -155,14 +155,35 @@ def find_companies(text: Text) -> list[Span]:
         if m.group(0) == "厂" and _BUILD_BEFORE.search(key[region_start : m.start()]):
             continue
         spans.append((start, m.end()))
-    for m in re.finditer(rf"(?:{_place_re().pattern})客商", key):
+    for m in _merchant_re().finditer(key) if "客商" in key else ():
         if not any(s <= m.start() < e for s, e in spans):
             spans.append((m.start(), m.end()))
     return sorted(spans)
 
 
+@lru_cache(maxsize=1)
+def _merchant_re() -> re.Pattern[str]:
+    """X客商 (浙江客商, 粤港澳大湾区客商): the investor named by where they come from."""
+    return re.compile(rf"(?:{_place_re().pattern})客商")
+
+
+_WENT_TO = re.compile(r"(?:赴|前往|去|到|地点\s*:?)\s*$")
+_FROM_BEFORE = re.compile(r"来自\s*$")
+_FROM_AFTER = re.compile(r"\s*(?:来的|来我|过来|的客商|客商|一家|某|的企业|企业)")
+_IN_BEFORE = re.compile(r"在\s*$")
+_DOING_AFTER = re.compile(r"\s*(?:做|从事|经营|开|办)")
+_DESTINATION_BEFORE = re.compile(r"(?:在|赴|到|于|去|往)\s*$")
+
+
 def find_places(key: str) -> list[Span]:
-    return [(m.start(), m.end()) for m in _place_re().finditer(key)]
+    """Place names; adjacent ones (佛山顺德, 江苏苏州) are one place, as written."""
+    spans: list[Span] = []
+    for m in _place_re().finditer(key):
+        if spans and spans[-1][1] == m.start():
+            spans[-1] = (spans[-1][0], m.end())
+        else:
+            spans.append((m.start(), m.end()))
+    return spans
 
 
 def _inside(pos: int, spans: list[Span]) -> bool:
@@ -181,19 +202,17 @@ def find_place(text: Text, intent: str, companies: list[Span]) -> str | None:
 
     if intent == "visit":
         for s, e in places:
-            if re.search(r"(?:赴|前往|去|到|地点\s*:?)\s*$", key[max(0, s - 4) : s]):
+            if _WENT_TO.search(key, max(0, s - 4), s):
                 return cut((s, e))
         return cut(places[0])
     for s, e in places:
         before, after = key[max(0, s - 4) : s], key[e : e + 4]
-        if re.search(r"来自\s*$", before) or re.match(
-            r"\s*(?:来的|来我|过来|的客商|客商|一家|某|的企业|企业)", after
-        ):
+        if _FROM_BEFORE.search(before) or _FROM_AFTER.match(after):
             return cut((s, e))
-        if re.search(r"在\s*$", before) and re.match(r"\s*(?:做|从事|经营|开|办)", after):
+        if _IN_BEFORE.search(before) and _DOING_AFTER.match(after):
             return cut((s, e))
     for s, e in places:
-        if not re.search(r"(?:在|赴|到|于|去|往)\s*$", key[max(0, s - 2) : s]):
+        if not _DESTINATION_BEFORE.search(key, max(0, s - 2), s):
             return cut((s, e))
     return None
 
@@ -211,13 +230,24 @@ def _industry_re() -> re.Pattern[str]:
 def _crosses_word(key: str, start: int, end: int) -> bool:
     """True when some dictionary word straddles an edge of key[start:end]."""
     freq = tokenizer().FREQ
+    limit = min(len(key), end + 3)
+    # jieba's table holds every prefix of every word (count 0), so a fragment
+    # missing from it ends the search for longer words at that start.
     for i in range(start, end):
-        for j in range(end + 1, min(len(key), end + 3) + 1):
-            if freq.get(key[i:j]):
+        for j in range(end + 1, limit + 1):
+            count = freq.get(key[i:j])
+            if count is None:
+                break
+            if count:
                 return True
     for i in range(max(0, start - 3), start):
+        if key[i:start] not in freq:
+            continue
         for j in range(start + 1, end + 1):
-            if freq.get(key[i:j]):
+            count = freq.get(key[i:j])
+            if count is None:
+                break
+            if count:
                 return True
     return False
 
@@ -247,8 +277,10 @@ _CONTENT_FIELD = re.compile(r"建设内容\s*:\s*([^\n;。]{2,80})")
 _UNDECIDED = re.compile(r"^\s*(?:待|未|暂|尚|不|还没|没有|无)")
 _BUILD_VERB = re.compile(r"(?:建设|新建|投建|兴建|扩建|打造|上马|建(?![设成材筑议立档]))\s*")
 _PROJECT_SUFFIX = re.compile(
-    r"项目|工程|生产线|生产基地|基地|产业园|物流园|园区|中心|综合体|工厂|加工厂|厂(?!房)|车间|电站|仓库|农场|园"
+    r"项目|工程|生产线|生产基地|基地|产业园|物流园|园区|中心|综合体|工厂|加工厂|厂(?!房)|车间|电站|仓库|农场|园|"
+    r"冷库|大厦|大楼|酒店|市场|医院|学校|平台|养殖场|牧场"
 )
+_PROJECT_WORD = re.compile("项目")
 _CLAUSE_CHAR = re.compile(r"[^\s,;。:!?()\x00]")
 
 
@@ -268,7 +300,7 @@ def find_project(text: Text, companies: list[Span]) -> str | None:
         if _UNDECIDED.search(value):
             return None
         return text.orig[m.start(1) : m.start(1) + len(value)]
-    masked = _masked(key, companies)
+    masked = _masked(key, companies) if companies else key
     for verb in _BUILD_VERB.finditer(masked):
         end = verb.end()
         while end < len(masked) and _CLAUSE_CHAR.match(masked[end]):
@@ -281,7 +313,7 @@ def find_project(text: Text, companies: list[Span]) -> str | None:
             last = suffix
         if last and last.end() >= 2:
             return text.orig[verb.end() : verb.end() + last.end()]
-    for m in re.finditer("项目", masked):
+    for m in _PROJECT_WORD.finditer(masked):
         start = m.start()
         while start > 0 and _CLAUSE_CHAR.match(masked[start - 1]):
             start -= 1

@@ -34,11 +34,30 @@ _KEYWORDS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (Intent.START, re.compile(r"开工|动工|开建|奠基")),
     (Intent.COMPLETION, re.compile(r"竣工|投产|建成")),
     (Intent.FUNDS, re.compile(r"到位|到账")),
-    (Intent.RECEPTION, re.compile(r"接待|来我[县镇乡区市]|来我们|来访|考察|洽谈|来的客商|客商来")),
-    (Intent.PROGRESS, re.compile(r"进展|汇报一下|批复|审批|规划方案|摘牌|封顶|进场|推进|完成|办理")),
+    (Intent.RECEPTION, re.compile(r"接待|来访|考察|洽谈")),
+    (Intent.PROGRESS, re.compile(r"进展|汇报一下|批复|审批|规划方案|摘牌|封顶|进场|已完成|正在办理")),
+    # An investor's stated intention with no event verb is a lead (有意来我县投资…, 对方拟投资…).
+    (
+        Intent.LEAD,
+        re.compile(r"(?:拟|有意|意向|计划|打算|准备|想)(?:来|在|到|回)?\S{0,4}?(?:投资|投建|落户)"),
+    ),
+    (Intent.RECEPTION, re.compile(r"来我[县镇乡区市]|来我们|来的客商|客商来")),
+    (Intent.PROGRESS, re.compile(r"推进|完成|办理")),
 )
 
-_COMMAND = re.compile(r"^\s*(?P<cmd>更正|更改|修改|修正|撤回|撤销|删除)\s*#?\s*(?P<ref>\d{1,9})?\s*:?\s*")
+_COMMAND = re.compile(
+    r"^\s*(?P<cmd>更正|更改|修改|修正|撤回|撤销|删除)\s*(?:#|第|编号)?\s*(?P<ref>\d{1,9})?\s*(?:条|号|:)?\s*"
+)
+#: The record number first, then the command (`#12 撤回`, `第12条撤回`).
+_REF_FIRST = re.compile(
+    r"^\s*(?:#|第)\s*(?P<ref>\d{1,9})\s*(?:条|号)?\s*(?P<cmd>更正|更改|修改|修正|撤回|撤销|删除)\s*:?\s*"
+)
+#: An acknowledgement that only promises a report later (`收到，下午就把线索报上来`): chit-chat, not a record.
+_PROMISE = re.compile(
+    r"^(?:收到|好的|好|明白|了解|知道了|ok|嗯)[,.!\s]*[^\d:]{0,16}"
+    r"(?:报上来|报过来|马上报|就报|再报|补报|稍后报|晚点报|会报|去报|抓紧报)[^\d:]{0,6}$",
+    re.IGNORECASE,
+)
 _BULLETIN = re.compile(r"^\s*(?:通报|公告|通知)\s*:\s*")
 _HELP = re.compile(
     r"^[?\s]+$|^(?:帮助|help|菜单|指令|格式|说明)\s*[?!]*$|帮助|怎么用|如何使用|使用说明|使用方法|怎么报|如何报|"
@@ -48,14 +67,15 @@ _HELP = re.compile(
 _QUERY_MISSING = re.compile(r"未报送|未报|没报|没有报|未上报|没上报|未提交|没提交|没交|未交")
 _QUERY_RANK = re.compile(r"排名|排第几|排多少|第几名|名次|排行|排位")
 _QUERY_SUMMARY = re.compile(
-    r"我的上报|上报情况|报送情况|本月情况|台账|汇总|我的记录|报了哪些|报了什么|查一下|查询|看一下"
+    r"我的上报|上报情况|报送情况|本月情况|台账|汇总|我的记录|报了(?:哪些|什么|啥|几条|几个|多少)|查一下|查询|看一下"
 )
 _OWN_UNIT = re.compile(r"我单位|本单位|我们|我镇|我乡|我局|我的|我区|咱们|本镇|本乡|我县")
-_TARGET_UNIT = re.compile(r"([\u4e00-\u9fff]{2,6}?(?:镇|乡|街道|开发区|园区|局|办事处))")
+_TARGET_UNIT = re.compile(
+    r"([\u4e00-\u9fff]{2,6}?(?:镇|乡|街道|局|办事处)|[\u4e00-\u9fff]{0,6}?(?:开发区|高新区|经开区|园区))"
+)
 _REPORT_HEADER = re.compile(
     r"^[^\n:,。;]{0,20}?(?:报送|汇报|工作情况|工作报告|情况汇报|工作总结|总结|小结|情况)[^\n:,。;]{0,6}?(?::|\n|$)"
 )
-_MULTI_PART = re.compile(r"[\n;①-⑳]")
 _FIELD_LINE = re.compile(r"^\s*([^\s:]{1,8})\s*:")
 
 
@@ -66,7 +86,7 @@ def _target_unit(text: Text) -> str | None:
         return None
     start = breaker_cut(text.key, unit.start(1), unit.end(1) - 1)
     name = text.key[start : unit.end(1)]
-    if len(name) < 3 or re.match(r"[我本哪这各那咱每全该]", name):
+    if len(name) < 3 or name[0] in "我本哪这各那咱每全该":
         return None
     return text.orig[start : unit.end(1)]
 
@@ -107,7 +127,7 @@ class Command:
 
 def command_of(text: Text) -> Command | None:
     key = text.key
-    m = _COMMAND.match(key)
+    m = _COMMAND.match(key) or _REF_FIRST.match(key)
     if m and (m.group("ref") or m.group("cmd") in ("更正", "撤回")):
         ref = int(m.group("ref")) if m.group("ref") else None
         intent = Intent.CORRECTION if m.group("cmd") in ("更正", "更改", "修改", "修正") else Intent.RETRACT
@@ -117,6 +137,8 @@ def command_of(text: Text) -> Command | None:
         return Command(Intent.BULLETIN, body=text.sub(m.end(), len(key)).strip())
     if label_of(key):
         return None
+    if _PROMISE.match(key):
+        return Command(Intent.UNKNOWN)
     if len(key) <= 60 and _HELP.search(key):
         return Command(Intent.HELP)
     if len(key) <= 30:
@@ -137,13 +159,19 @@ class Part:
     intent: Intent
 
 
+#: Where one line holds several records: `;`, ①②, or an item number right before a label (`… 2.开工:`).
+_INLINE_CUT = re.compile(
+    rf";|(?<=.)[①-⑳]|(?<=\s)(?:\d{{1,2}}\s*[.,)]|\(\d{{1,2}}\))\s*(?:{'|'.join(LABELS.values())})\s*:"
+)
+
+
 def _segments(text: Text) -> list[tuple[Text, bool]]:
     """Lines, then `;` pieces, then ①② pieces, each with whether it came from a `;`/① split."""
     out: list[tuple[Text, bool]] = []
     pos = 0
     for line in text.key.split("\n"):
         line_start, pos = pos, pos + len(line) + 1
-        cuts = [line_start] + [line_start + m.start() for m in re.finditer(r";|(?<=.)[①-⑳]", line)]
+        cuts = [line_start] + [line_start + m.start() for m in _INLINE_CUT.finditer(line)]
         cuts.append(line_start + len(line))
         for i in range(len(cuts) - 1):
             seg = text.sub(cuts[i], cuts[i + 1]).strip()
@@ -156,7 +184,7 @@ def _segments(text: Text) -> list[tuple[Text, bool]]:
 
 def report_parts(text: Text) -> list[Part]:
     """The records of a multi-part report; fewer than two means the message is one record."""
-    if not _MULTI_PART.search(text.key):
+    if "\n" not in text.key and not _INLINE_CUT.search(text.key):
         return []
     header = _REPORT_HEADER.match(text.key)
     has_header = bool(header) and not label_of(text.key)

@@ -38,6 +38,8 @@ _AMOUNT = re.compile(
     rf"(?P<a>{NUMERAL})(?:\s*(?:-|~|到|至)\s*(?P<b>{NUMERAL}))?(?P<hedge>多|余|来)?(?P<mag>万|亿)?"
     rf"(?P<hedge2>多|余)?{_CURRENCY_AFTER}"
 )
+#: A bare 亿 after a hedge (近亿元, 超亿元, 上亿): one 亿, hedges never change the number.
+_BARE_YI = re.compile(rf"(?<=[近超上逾过])亿{_CURRENCY_AFTER}(?![\d{CN_DIGITS}{CN_UNITS}])")
 _CURRENCY_BEFORE = re.compile(r"(美元|美金|港元|港币|欧元|日元|人民币)\s*$")
 _CURRENCY_CODE = {
     "美元": "USD",
@@ -52,6 +54,13 @@ _NOT_MONEY_AFTER = re.compile(
     r"\s*(?:吨|平|亩|方|立方|人|台|套|千瓦|瓦|度|株|头|只|件|个(?!亿)|家|批|辆|户|米|公里|千克|公斤|斤|箱|羽|张|条|"
     r"伏|次|%|[a-zA-Z]|年|月|日|号|天|小时|岁|层|栋|间|块(?!钱)|平米|元/)"
 )
+
+
+#: Every money figure carries one of these (万/亿 or a currency word); most chat lines have none.
+_MONEY_HINT = re.compile(r"[万亿元金币远块]")
+_DIGITS_UNIT = re.compile(r"(\d+(?:\.\d+)?)([十百千拾佰仟])")
+_MAG_TAIL = re.compile(r"[十百千拾佰仟]*[万亿]+$")
+_COLLOQUIAL_TAIL = re.compile(r"[亿万][一二两三四五六七八九\d]$")
 
 
 def _small(text: str) -> float | None:
@@ -70,7 +79,7 @@ def _small(text: str) -> float | None:
         return float(text)
     except ValueError:
         pass
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)([十百千拾佰仟])", text)
+    m = _DIGITS_UNIT.fullmatch(text)
     if m:
         return float(m.group(1)) * _UNIT_VALUE[m.group(2)]
     if len(text) == 1 and text in _DIGIT_VALUE:
@@ -137,17 +146,21 @@ def _with_mag(text: str, mag: str | None) -> str:
 def find_amounts(key: str) -> list[Amount]:
     """Every money figure in `key` (the matching copy), in order of appearance."""
     found: list[Amount] = []
+    if not _MONEY_HINT.search(key):
+        return found
     for m in _AMOUNT.finditer(key):
-        a, b, mag, cur = m.group("a"), m.group("b"), m.group("mag"), m.group("cur")
+        a, b, mag, cur = m.group("a", "b", "mag", "cur")
+        if not (cur or mag or "万" in a or "亿" in a or (b and ("万" in b or "亿" in b))):
+            continue  # no magnitude and no currency: a count, a date, a phone number
         if b is not None:
             b_full = _with_mag(b, mag)
-            tail = re.search(r"[十百千拾佰仟]*[万亿]+$", b_full)
+            tail = _MAG_TAIL.search(b_full)
             if tail and not a.endswith(("万", "亿")):
                 suffix = tail.group(0)
-                a = a + (suffix if not re.search(r"[十百千拾佰仟]$", a) else suffix.lstrip("十百千拾佰仟"))
+                a = a + (suffix if not a.endswith(tuple(CN_UNITS)) else suffix.lstrip(CN_UNITS))
         else:
             a = _with_mag(a, mag)
-        colloquial = re.search(r"[亿万][一二两三四五六七八九\d]$", a) and m.group("hedge") is None
+        colloquial = _COLLOQUIAL_TAIL.search(a) and m.group("hedge") is None
         if not (a.endswith(("万", "亿")) or cur or colloquial):
             continue
         if cur in ("块", "块钱") and not a.endswith(("万", "亿")):
@@ -160,6 +173,14 @@ def find_amounts(key: str) -> list[Amount]:
         before = _CURRENCY_BEFORE.search(key, max(0, m.start() - 4), m.start())
         word = cur or (before.group(1) if before else "")
         found.append(Amount(round(value / 1e4, 6), _CURRENCY_CODE.get(word, "CNY"), m.start(), m.end()))
+    if "亿" in key:
+        bare = [
+            Amount(10000.0, _CURRENCY_CODE.get(m.group("cur") or "", "CNY"), m.start(), m.end())
+            for m in _BARE_YI.finditer(key)
+            if not _NOT_MONEY_AFTER.match(key, m.end())
+        ]
+        if bare:
+            found = sorted(found + bare, key=lambda a: a.start)
     return found
 
 

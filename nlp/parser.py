@@ -18,6 +18,9 @@ _COUNT = re.compile(
     r"(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:家|批次|批|个|位)(?P<what>企业|客商|公司|单位|项目)?"
 )
 _COUNT_VERB = re.compile(r"拜访|拜方|走访|对接|接待|考察|拜会|外出|企业|客商")
+_CLAUSE_BREAK = re.compile(r"[,;。\n]")
+_AMONG = re.compile(r"其中\s*$")
+_RECORD_HINT = re.compile(r"有限公司|集团|客商|项目")
 _COUNT_INTENTS = (Intent.VISIT, Intent.RECEPTION)
 
 
@@ -25,9 +28,9 @@ def _count(key: str) -> int | None:
     """How many enterprises visited / investor groups received (拜访企业3家, 两批客商)."""
     for m in _COUNT.finditer(key):
         before = key[max(0, m.start() - 8) : m.start()]
-        before = re.split(r"[,;。\n]", before)[-1]
+        before = _CLAUSE_BREAK.split(before)[-1]
         if m.group("what") in ("企业", "客商", "公司", "单位") or _COUNT_VERB.search(before):
-            if re.search(r"其中\s*$", before):
+            if _AMONG.search(before):
                 continue
             value = small_int(m.group("n"))
             if value:
@@ -98,7 +101,7 @@ def _parse(raw: str, today: date) -> Parsed:
         return Parsed(intent=Intent.REPORT, items=items, source_text=text.orig)
     intent = record_intent(text.key)
     if intent is None:
-        if re.search(r"有限公司|集团|客商|项目", text.key):
+        if _RECORD_HINT.search(text.key):
             intent = Intent.PROGRESS
         else:
             return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)

@@ -83,11 +83,15 @@ _JUNK = re.compile(
 
 def clean(text: str) -> str:
     """Drop what carries no report content: @mentions, 【unit】 tags, emoji, control chars."""
-    text = text[:MAX_CHARS]
-    text = _JUNK.sub("", text)
-    text = _MENTION.sub("", text)
-    text = _UNIT_TAG.sub("", text)
-    text = _WECHAT_EMOJI.sub("", text)
+    text = _JUNK.sub("", text[:MAX_CHARS])
+    if "@" in text:
+        text = _MENTION.sub("", text)
+    if "【" in text:
+        text = _UNIT_TAG.sub("", text)
+    if "[" in text:
+        text = _WECHAT_EMOJI.sub("", text)
+    if "\n" not in text and "\r" not in text:
+        return _SPACES.sub(" ", text).strip()
     text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.replace("\r", "\n").split("\n"))
     return text.strip()
 

@@ -1,0 +1,87 @@
+"""Held-out messages (labelled by hand from the contract, never tuned line by line).
+
+The dev corpus is what the rules were written against; this set measures how well they
+generalise. It asserts an accuracy bar rather than every line, and prints per-field accuracy
+(`pytest -s`) so a regression shows where it happened.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nlp import parse
+from tests.nlp.test_dev_corpus import _same as _same_dev
+
+HELDOUT = Path(__file__).with_name("heldout.jsonl")
+#: Share of lines whose every labelled field must be right.
+LINE_BAR = 0.95
+#: Share of lines whose intent must be right.
+INTENT_BAR = 0.97
+
+
+def _same(key: str, want: Any, got: Any) -> bool:
+    """The corpus grading rule, plus `null` meaning "must be absent" (年产值 is never the amount)."""
+    if want is None:
+        return got is None
+    return _same_dev(key, want, got)
+
+
+def _rows() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in HELDOUT.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def grade(rows: list[dict[str, Any]]) -> tuple[Counter[str], Counter[str], list[str]]:
+    """(right per field, labelled per field, failure descriptions) over `rows`."""
+    right: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    failures: list[str] = []
+    for row in rows:
+        got = parse(row["text"], date.fromisoformat(row["today"])).to_contract()
+        wrong = []
+        for key, want in row["expect"].items():
+            total[key] += 1
+            if _same(key, want, got.get(key)):
+                right[key] += 1
+            else:
+                wrong.append(f"{key}: want {want!r} got {got.get(key)!r}")
+        total["_line"] += 1
+        if wrong:
+            failures.append(f"{row['text'][:40]!r}: " + "; ".join(wrong))
+        else:
+            right["_line"] += 1
+    return right, total, failures
+
+
+@pytest.fixture(scope="module")
+def graded() -> tuple[Counter[str], Counter[str], list[str]]:
+    right, total, failures = grade(_rows())
+    print()
+    print("  ".join(f"{k} {right[k]}/{total[k]}" for k in sorted(total)))
+    for failure in failures:
+        print("  FAIL", failure)
+    return right, total, failures
+
+
+def test_heldout_lines(graded: tuple[Counter[str], Counter[str], list[str]]) -> None:
+    right, total, failures = graded
+    share = right["_line"] / total["_line"]
+    assert share >= LINE_BAR, f"{share:.1%} of held-out lines fully right:\n" + "\n".join(failures)
+
+
+def test_heldout_intents(graded: tuple[Counter[str], Counter[str], list[str]]) -> None:
+    right, total, _ = graded
+    assert right["intent"] / total["intent"] >= INTENT_BAR
+
+
+def test_heldout_is_well_formed() -> None:
+    rows = _rows()
+    assert len(rows) >= 100
+    for row in rows:
+        date.fromisoformat(row["today"])
+        assert row["expect"]["intent"]
