@@ -18,7 +18,6 @@ from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
-from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
 from bot.inbox import Inbox
@@ -31,6 +30,7 @@ from bot.wecom.aibot_wire import AibotMessage
 from bot.wecom.crypto import AibotCrypto, AppCrypto, DecryptError, SignatureError
 from bot.wecom.ws_client import LongConnection
 from handlers.messages import Incoming, Reply
+from storage.db import ping
 from storage.store import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -153,14 +153,8 @@ def create_app(runtime: Runtime, *, reply_within_s: float = REPLY_WITHIN_S,
 
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
-        def ping() -> None:
-            with runtime.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-
-        try:
-            await run_in_threadpool(ping)
-        except Exception as exc:
-            log.warning("health check: database does not answer: %s", type(exc).__name__)
+        if not await run_in_threadpool(ping, runtime.engine):
+            log.warning("health check: the database does not answer")
             return JSONResponse({"status": "database unavailable"}, status_code=503)
         return JSONResponse({"status": "ok"})
 
