@@ -14,22 +14,26 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         host: Annotated[str | None, typer.Option("--host", help="监听地址，默认取 [server] host")] = None,
         port: Annotated[int | None, typer.Option("--port", help="端口，默认取 [server] port")] = None,
+        json_logs: Annotated[bool, typer.Option("--json-logs", help="日志输出为 JSON 行")] = False,
     ) -> None:
         """Run the web service (WeCom callbacks, simulator) with the scheduler and outbox sender."""
         import uvicorn
 
         from bot.cli import _runtime
+        from bot.logs import configure_logging
         from bot.web import create_app, simulator_enabled
 
         runtime = _runtime(ctx)
         settings = runtime.settings
         host = host or settings.server.host
         port = port or settings.server.port
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        configure_logging(settings, json=json_logs)
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
         if simulator_enabled(settings):
             typer.echo(f"未配置企业微信：打开 http://{host}:{port}/ 使用模拟群聊（推送显示在页面和日志中）。")
         server = uvicorn.Server(uvicorn.Config(
-            create_app(runtime), host=host, port=port, log_level="info", timeout_graceful_shutdown=5,
+            create_app(runtime), host=host, port=port, log_level="info", log_config=None,
+            timeout_graceful_shutdown=5,
         ))
         try:
             server.run()

@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import structlog
 
@@ -39,12 +41,22 @@ def _scrubber(secrets: list[str]) -> Any:
     return processor
 
 
+def _timestamper(tz: ZoneInfo) -> Any:
+    """Log times in the county's zone (Asia/Shanghai), like every other time zsbot shows."""
+
+    def processor(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
+        event["timestamp"] = datetime.now(tz).isoformat(timespec="milliseconds")
+        return event
+
+    return processor
+
+
 def configure_logging(settings: Settings, level: int = logging.INFO, json: bool = False) -> None:
     """Route stdlib logging through structlog (console or JSON lines), scrubbing secrets."""
     shared: list[Any] = [
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
-        structlog.processors.TimeStamper(fmt="iso"),
+        _timestamper(settings.schedule.tz),
         structlog.processors.format_exc_info,
         _scrubber(secret_values(settings)),
     ]
