@@ -95,9 +95,13 @@ def simulator_router(runtime: Runtime, inbox: Inbox, feed: Feed) -> APIRouter:
 
     @router.post("/simulator/demo-roster")
     async def demo_roster() -> dict[str, Any]:
+        """Load the demo roster into an empty roster only: never re-point real people."""
+
         def load() -> str:
             rows = csv.DictReader(io.StringIO(DEMO_ROSTER))
             with unit_of_work(runtime.engine) as store:
+                if store.roster.members():
+                    return "名册已有成员，未加载示例名册。"
                 return import_roster(((n + 2, row) for n, row in enumerate(rows)), store).summary()
 
         summary = await run_in_threadpool(load)

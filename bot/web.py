@@ -183,7 +183,7 @@ def create_app(runtime: Runtime, *, reply_within_s: float = REPLY_WITHIN_S,
         incoming = Incoming(
             channel=APP_CHANNEL, msg_id=message.msg_id or f"{message.from_user}:{message.create_time}",
             user_id=message.from_user, text=message.content,
-            at=datetime.fromtimestamp(message.create_time, tz) if message.create_time else datetime.now(tz),
+            at=_sent_at(message.create_time, tz),
         )
         run = inbox.start(incoming)
         done, _ = await asyncio.wait({run}, timeout=reply_within_s)
@@ -264,6 +264,14 @@ def create_app(runtime: Runtime, *, reply_within_s: float = REPLY_WITHIN_S,
                                 "<p>招商助手正在运行。模拟群聊仅在未配置企业微信时提供。</p>")
 
     return app
+
+
+def _sent_at(create_time: int | None, tz: Any) -> datetime:
+    """The app message's CreateTime (when the report counts); arrival time if it is absent or absurd."""
+    try:
+        return datetime.fromtimestamp(create_time, tz) if create_time else datetime.now(tz)
+    except (OverflowError, OSError, ValueError):
+        return datetime.now(tz)
 
 
 def _warm_up_parser() -> None:

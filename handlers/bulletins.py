@@ -14,6 +14,8 @@ def broadcast(parsed: Parsed, ctx: Context) -> Reply:
     if not ctx.is_admin:
         return Reply("群发通报仅限招商办管理员使用，本条未转发。如需发布请联系招商办。")
     text = ctx.incoming.text.strip()
+    if not (parsed.body or "").strip():
+        return Reply("通报内容是空的，请在「通报：」后写上要发给大家的内容。本条未转发。")
     key = f"broadcast:{ctx.incoming.channel}:{ctx.incoming.msg_id}"
     ctx.store.outbox.push(key, f"**【招商办通报】**\n{text}", target="group", kind="markdown")
     return Reply("📣 已提交群发，稍后发送到工作群。", stored=True)

@@ -39,8 +39,11 @@ FAILED = "抱歉，处理这条消息时出了问题，已记录，请稍后再�
 
 
 def _clean(text: str) -> str:
-    """Drop NUL and other control characters (PostgreSQL refuses NUL) but keep newlines and tabs."""
-    return "".join(ch for ch in text if ch in "\n\t" or ch >= " " and ch != "\x7f")
+    """Drop NUL and other control characters (PostgreSQL refuses NUL) and lone surrogates (not
+    storable as UTF-8), but keep newlines and tabs."""
+    return "".join(
+        ch for ch in text if ch in "\n\t" or (ch >= " " and ch != "\x7f" and not "\ud800" <= ch <= "\udfff")
+    )
 
 
 class Bot:
@@ -120,12 +123,15 @@ class Bot:
         answer = self.parse(f"{keyword}{ctx.incoming.text}", ctx.today)
         completed = with_answer(pending, answer, ctx.incoming.text)
         if completed.missing == pending.missing:
-            return Reply(f"没看懂这条补充。{kind_name(pending.intent)}{missing_question(pending.missing)}")
+            return Reply(f"没看懂这条补充。{kind_name(pending.intent)}{missing_question(pending.missing, pending.intent)}")
         if completed.missing:
             drafts.update(draft, parsed_to_json(completed), ctx.at, self.rules.reporting.draft_minutes)
-            return Reply(f"已补充。{missing_question(completed.missing)}", stored=True)
+            return Reply(f"已补充。{missing_question(completed.missing, completed.intent)}", stored=True)
         drafts.close(draft, "completed")
-        stored = store_record(replace(completed, source_text=f"{pending.source_text} {ctx.incoming.text}"), ctx)
+        stored = store_record(
+            replace(completed, source_text=f"{pending.source_text} {ctx.incoming.text}"), ctx,
+            reported_at=draft.created_at,
+        )
         return Reply(receipt(stored, ctx), stored=True, records=(stored.record.id or 0,))
 
     def _log_failed(self, incoming: Incoming) -> None:

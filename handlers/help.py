@@ -13,11 +13,14 @@ def show_help(parsed: Parsed, ctx: Context) -> Reply:
     """列出机器人能听懂的内容和示例。"""
     deadline = ctx.rules.schedule.deadline_day
     lines = [f"我是招商助手，请在每月{deadline}日前报送（逾期不报，视为没有）。可以这样说："]
-    for route in router.routes():
-        if route.fn is show_help or not route.title:
+    order = list(Intent)
+    routes = sorted(router.routes(), key=lambda route: min(order.index(i) for i in route.intents))
+    for route in routes:
+        if route.fn is show_help or not route.title or (Intent.BULLETIN in route.intents and not ctx.is_admin):
             continue
         lines.append(f"• {route.title}：{route.summary}")
-        lines.extend(f"    例：{example}" for example in route.examples[:2])
+        for example in route.examples[:2]:
+            lines.append("    例：" + example.replace("\n", "\n    "))
     lines.append("缺少金额、建设内容或地点时我会追问，30分钟内直接回复即可补全。")
     return Reply("\n".join(lines))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from handlers.context import Context
@@ -36,19 +36,24 @@ def cny_wan(amount_wan: float | None, currency: str | None, ctx: Context) -> flo
     return round(amount_wan * rate, 4) if rate else None
 
 
-def store_record(parsed: Parsed, ctx: Context) -> Stored:
-    """Store one complete report item for the sender's unit and link it to its project."""
+def store_record(parsed: Parsed, ctx: Context, reported_at: datetime | None = None) -> Stored:
+    """Store one complete report item for the sender's unit and link it to its project.
+
+    `reported_at` is when the report was first sent: a draft completed after the deadline still
+    counts at the time of its first message.
+    """
     assert ctx.unit is not None and ctx.unit.id is not None
     rules = ctx.rules.schedule
+    at = reported_at or ctx.at
     project_id, note = _link_project(parsed, ctx)
     record = ctx.store.records.add(
         Record(
             unit_id=ctx.unit.id,
             reporter=ctx.member.userid,
             kind=str(parsed.intent),
-            period=month_of(ctx.at, rules),
-            late=is_late(ctx.at, rules),
-            reported_at=ctx.at,
+            period=month_of(at, rules),
+            late=is_late(at, rules),
+            reported_at=at,
             text=parsed.source_text or ctx.incoming.text,
             message_id=ctx.message_id,
             project_id=project_id,
@@ -80,8 +85,9 @@ def _link_project(parsed: Parsed, ctx: Context) -> tuple[int | None, str | None]
     actor = ctx.member.userid
     funds = cny_wan(parsed.amount_wan, parsed.currency, ctx) if parsed.intent is Intent.FUNDS else None
     signed = cny_wan(parsed.amount_wan, parsed.currency, ctx) if parsed.intent is Intent.SIGNING else None
+    on = parsed.date or ctx.today
     if found is not None:
-        projects.advance(found, stage, ctx.at, parsed.date, actor, amount_wan=signed, funds_cny_wan=funds)
+        projects.advance(found, stage, ctx.at, on, actor, amount_wan=signed, funds_cny_wan=funds)
         return found.id, f"已归入本单位跟踪项目 P{found.id}（{found.company or found.name}）"
     if parsed.intent in MILESTONE_INTENTS or parsed.intent is Intent.LEAD:
         project = projects.open(
@@ -89,9 +95,9 @@ def _link_project(parsed: Parsed, ctx: Context) -> tuple[int | None, str | None]
             amount_wan=cny_wan(parsed.amount_wan, parsed.currency, ctx), currency="CNY", industry=parsed.industry,
         )
         if stage is not None and stage is not ProjectStage.LEAD:
-            projects.advance(project, stage, ctx.at, parsed.date, actor, amount_wan=signed, funds_cny_wan=funds)
+            projects.advance(project, stage, ctx.at, on, actor, amount_wan=signed, funds_cny_wan=funds)
         elif funds:
-            projects.advance(project, None, ctx.at, parsed.date, actor, funds_cny_wan=funds)
+            projects.advance(project, None, ctx.at, on, actor, funds_cny_wan=funds)
         return project.id, f"已新建项目档案 P{project.id}"
     return None, None
 
@@ -107,14 +113,13 @@ def receipt(stored: Stored, ctx: Context) -> str:
     if record.government_funded:
         lines.append("注：财政/政府投资类项目已登记备查，但不计入招商引资考核。")
     if record.late:
-        local = ctx.local_at
-        missed = f"{local.year:04d}-{local.month:02d}"
-        deadline = deadline_of(missed, ctx.rules.schedule)
+        local = record.reported_at.astimezone(ctx.rules.schedule.tz)
+        deadline = deadline_of(f"{local.year:04d}-{local.month:02d}", ctx.rules.schedule)
         lines.append(
-            f"⚠️ 已过{deadline.month}月{deadline.day}日报送截止，本条计入{period_label(record.period)}"
-            f"（{local.month}月逾期不报，视为没有）。"
+            f"⚠️ 已过{deadline.month}月{deadline.day}日报送截止，本条计入{period_label(record.period)}，"
+            f"不计入{local.month}月（逾期不报，视为没有）。"
         )
-    lines.append(fix_hint(record.id or 0))
+    lines.append(fix_hint(record.id or 0, record.kind))
     return "\n".join(lines)
 
 

@@ -129,3 +129,40 @@ def period_label(key: str) -> str:
     if m := _YEAR.match(key):
         return f"{m[1]}年"
     return key
+
+
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+              "十一": 11, "十二": 12}
+_ASK_MONTH = re.compile(r"(?<![\d年])(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月(?:份)?")
+_ASK_QUARTER = re.compile(r"(?:第)?([1-4一二三四])\s*季度|[Qq]([1-4])")
+
+
+def _number(token: str) -> int:
+    return int(token) if token.isdigit() else _CN_DIGITS[token]
+
+
+def period_asked(text: str, at: datetime, rules: ScheduleRules) -> Period:
+    """The period a chat query names (上月, 一季度, 上半年, 今年, 3月), else the one it is asked in."""
+    now_key = month_of(at, rules)
+    year, month = int(now_key[:4]), int(now_key[5:7])
+    if any(w in text for w in ("上月", "上个月", "上一个月")):
+        return period(month_key(*_add_months(year, month, -1)), rules)
+    quarter = (month - 1) // 3 + 1
+    if any(w in text for w in ("上季度", "上个季度", "上一季度")):
+        qy, qm = _add_months(year, (quarter - 1) * 3 + 1, -3)
+        return period(f"{qy}-Q{(qm - 1) // 3 + 1}", rules)
+    if any(w in text for w in ("本季度", "这季度", "这个季度", "本季")):
+        return period(f"{year}-Q{quarter}", rules)
+    if m := _ASK_QUARTER.search(text):
+        return period(f"{year}-Q{_number(m[1] or m[2])}", rules)
+    if "上半年" in text:
+        return period(f"{year}-H1", rules)
+    if "下半年" in text:
+        return period(f"{year}-H2", rules)
+    if any(w in text for w in ("今年", "全年", "本年", "年度")):
+        return period(str(year), rules)
+    if (m := _ASK_MONTH.search(text)) and not any(w in text for w in ("本月", "这个月", "当月")):
+        asked = _number(m[1])
+        if 1 <= asked <= 12:
+            return period(month_key(year if asked <= month else year - 1, asked), rules)
+    return period(now_key, rules)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from handlers.context import Context
 from handlers.messages import Reply
-from handlers.periods import Period, current_period, deadline_of
+from handlers.periods import Period, deadline_of, period_asked
 from handlers.ranking import Standing, Table, figures, number, table, table_text, unit_text
 from handlers.receipts import one_line
 from handlers.registry import router
@@ -19,7 +19,8 @@ MAX_LINES = 30
 
 
 def _period(ctx: Context) -> Period:
-    return current_period(ctx.at, ctx.rules.schedule)
+    """The period the question names (上月排名, 一季度排名), else the one it is asked in."""
+    return period_asked(ctx.incoming.text, ctx.at, ctx.rules.schedule)
 
 
 def _sees_county(ctx: Context) -> bool:

@@ -85,10 +85,21 @@ def one_line(record: Record) -> str:
     return " ".join(parts)
 
 
-def fix_hint(record_id: int) -> str:
-    return f"有误请回复「更正 #{record_id} 投资9000万元」，撤回请回复「撤回 #{record_id}」。"
+_FIX_EXAMPLES = {
+    "lead": "投资9000万元",
+    "signing": "投资9000万元",
+    "funds": "到位资金500万元",
+    "visit": "地点南京",
+    "reception": "日期3月8日",
+}
 
 
-def missing_question(missing: tuple[str, ...] | list[str]) -> str:
-    wanted = "、".join(FIELD_NAMES.get(m, m) for m in missing)
+def fix_hint(record_id: int, kind: str = "lead") -> str:
+    example = _FIX_EXAMPLES.get(kind, "日期3月8日")
+    return f"有误请回复「更正 #{record_id} {example}」，撤回请回复「撤回 #{record_id}」。"
+
+
+def missing_question(missing: tuple[str, ...] | list[str], kind: str | Intent = "lead") -> str:
+    names = {**FIELD_NAMES, "amount_wan": "到位金额（如：500万元）"} if str(kind) == "funds" else FIELD_NAMES
+    wanted = "、".join(names.get(m, m) for m in missing)
     return f"还缺：{wanted}。请在30分钟内直接回复补充。"

@@ -98,9 +98,12 @@ def nag_units_not_reported(ctx: JobContext, rnd: Round) -> list[Push]:
         f"截至{today.month}月{today.day}日，还有{len(missing)}个单位未报送：{'、'.join(r.unit for r in missing)}",
         f"请于{_due_text(rnd.period, ctx)}24时前报送，逾期不报，视为没有。",
     ]
+    mentions = _mentions(ctx, [r.unit_id for r in missing], leaders=rnd.last)
     if rnd.last:
-        lines.append("这是截止前最后一次提醒，已同时提醒各单位分管领导。")
-    return [Push("\n".join(lines), _mentions(ctx, [r.unit_id for r in missing], leaders=rnd.last))]
+        leaders = set(_mentions(ctx, [r.unit_id for r in missing], leaders=True)) - set(_mentions(ctx, [
+            r.unit_id for r in missing]))
+        lines.append("这是截止前最后一次提醒" + ("，已同时提醒相关单位分管领导。" if leaders else "。"))
+    return [Push("\n".join(lines), mentions)]
 
 
 # overdue-list --------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ def record_report(parsed: Parsed, ctx: Context) -> Reply:
             ctx.member.userid, parsed_to_json(parsed), ctx.at, ctx.rules.reporting.draft_minutes, ctx.message_id
         )
         return Reply(
-            f"📝 收到{kind_name(parsed.intent)}，已存为草稿。{missing_question(parsed.missing)}", stored=True
+            f"📝 收到{kind_name(parsed.intent)}，已存为草稿。{missing_question(parsed.missing, parsed.intent)}", stored=True
         )
     stored = store_record(parsed, ctx)
     return Reply(receipt(stored, ctx), stored=True, records=(stored.record.id or 0,))
@@ -52,7 +52,7 @@ def record_monthly_report(parsed: Parsed, ctx: Context) -> Reply:
                 ctx.member.userid, parsed_to_json(item), ctx.at, ctx.rules.reporting.draft_minutes, ctx.message_id
             )
             drafts += 1
-            lines.append(f"📝 {kind_name(item.intent)}（{_brief(item)}）待补充：{missing_question(item.missing)}")
+            lines.append(f"📝 {kind_name(item.intent)}（{_brief(item)}）待补充：{missing_question(item.missing, item.intent)}")
             continue
         stored = store_record(item, ctx)
         ids.append(stored.record.id or 0)

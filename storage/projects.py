@@ -42,12 +42,20 @@ class Projects:
         return self.session.exec(select(Project).where(Project.unit_id == unit_id).order_by(col(Project.id))).all()
 
     def find(self, unit_id: int, company: str | None, name: str | None, threshold: float) -> Project | None:
-        """The unit's project most like (company, name), if any is at least `threshold` alike."""
+        """The unit's project most like (company, name), if any is at least `threshold` alike.
+
+        When both sides name a company, the companies must match: two investors with the same
+        kind of project (羽绒加工项目) are two projects. The project name then only breaks ties.
+        """
         best, best_score = None, 0.0
         for project in self.of_unit(unit_id):
-            score = max(similarity(company, project.company), similarity(name, project.name))
-            if company and project.company and name and project.name:
-                score = max(score, (similarity(company, project.company) + similarity(name, project.name)) / 2)
+            if company and project.company:
+                by_company = similarity(company, project.company)
+                if by_company < threshold:
+                    continue
+                score = by_company + 0.01 * similarity(name, project.name)
+            else:
+                score = similarity(name, project.name) if name and project.name else 0.0
             if score > best_score:
                 best, best_score = project, score
         return best if best_score >= threshold else None

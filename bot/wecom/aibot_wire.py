@@ -32,17 +32,20 @@ def strip_mention(text: str) -> str:
     return _MENTION.sub("", text, count=1).strip()
 
 
+def _field(body: Any, key: str) -> Any:
+    """body[key] when body is an object; None for anything else a sender might put there."""
+    return body.get(key) if isinstance(body, dict) else None
+
+
 def _content(body: dict[str, Any], msgtype: str) -> str:
-    if msgtype == "text":
-        return str((body.get("text") or {}).get("content") or "")
-    if msgtype == "voice":
-        return str((body.get("voice") or {}).get("content") or "")
+    if msgtype in ("text", "voice"):
+        return str(_field(_field(body, msgtype), "content") or "")
     if msgtype == "mixed":
-        items = (body.get("mixed") or {}).get("msg_item") or []
+        items = _field(_field(body, "mixed"), "msg_item")
         return "\n".join(
-            str((item.get("text") or {}).get("content") or "")
-            for item in items
-            if isinstance(item, dict) and item.get("msgtype") == "text"
+            str(_field(_field(item, "text"), "content") or "")
+            for item in (items if isinstance(items, list) else [])
+            if _field(item, "msgtype") == "text"
         )
     return ""
 

@@ -194,3 +194,13 @@ def test_enter_chat_gets_a_welcome_and_other_events_an_empty_answer(client: Test
     feedback = {**enter, "msgid": "e2", "event": {"eventtype": "feedback_event"}}
     answer = post_aibot(client, aibot_signer, feedback)
     assert (answer.status_code, answer.text) == (200, "")
+
+
+def test_odd_but_signed_bodies_get_an_answer_not_a_server_error(
+    client: TestClient, wecom: Runtime, app_signer: CallbackSigner, aibot_signer: CallbackSigner
+) -> None:
+    answer = post_app(client, app_signer, app_text_xml("wz_liu", "帮助", "555", 99999999999999), nonce="31")
+    assert answer.status_code == 200
+    odd = {"msgid": "odd-1", "aibotid": "b", "chattype": "group", "from": {"userid": "wz_liu"},
+           "msgtype": "text", "text": "线索"}
+    assert post_aibot(client, aibot_signer, odd, nonce="32").status_code == 200

@@ -23,6 +23,7 @@ def one_lead(chat: Chat) -> Chat:
         "线索'; DROP TABLE record; --",
         "我的上报' OR '1'='1",
         "🙂" * 300,
+        "\ud800 lone surrogate \udfff",
     ],
 )
 def test_odd_messages_get_a_reply_and_keep_earlier_records(one_lead: Chat, text: str) -> None:
