@@ -64,7 +64,11 @@ def correct_record(parsed: Parsed, ctx: Context) -> Reply:
         changes.setdefault("currency", parsed.currency or found.currency or "CNY")
         changes["amount_cny_wan"] = cny_wan(changes["amount_wan"], changes["currency"], ctx)
     before = one_line(found)
+    old_values = {"company": found.company, "project_name": found.project_name, "amount_cny_wan": found.amount_cny_wan}
     record = ctx.store.records.correct(found, changes, ctx.member.userid)
+    project = ctx.store.projects.get(record.project_id) if record.project_id else None
+    if project is not None:
+        ctx.store.projects.follow_correction(project, old_values, record, ctx.member.userid)
     return Reply("\n".join([f"✏️ 已更正 #{record.id}（原：{before}）", *describe(record)]), stored=True)
 
 

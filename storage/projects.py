@@ -10,7 +10,7 @@ from difflib import SequenceMatcher
 from sqlmodel import Session, col, select
 
 from storage.audit import AuditTrail
-from storage.models import Project, ProjectStage
+from storage.models import Project, ProjectStage, Record
 
 _ORDER = [s.value for s in ProjectStage]
 _NOISE = re.compile(r"(有限责任公司|股份有限公司|有限公司|集团|公司|项目|項目|[\s，,。:：])")
@@ -99,3 +99,21 @@ class Projects:
         self.session.flush()
         self.audit.log(actor, "advance", "project", project.id, before, project.model_dump(mode="json"))
         return project
+
+    def follow_correction(self, project: Project, before: dict[str, object], record: Record, actor: str) -> None:
+        """Carry a corrected record's company, name and amount over to its project where they came from it."""
+        old = project.model_dump(mode="json")
+        if project.company == before.get("company"):
+            project.company = record.company
+        if project.name == before.get("project_name"):
+            project.name = record.project_name
+        if record.kind == "signing" and record.amount_cny_wan is not None:
+            project.signed_wan = project.amount_wan = record.amount_cny_wan
+        elif project.amount_wan == before.get("amount_cny_wan"):
+            project.amount_wan = record.amount_cny_wan
+        if record.kind == "funds":
+            delta = (record.amount_cny_wan or 0) - float(before.get("amount_cny_wan") or 0)  # type: ignore[arg-type]
+            project.funds_cny_wan = (project.funds_cny_wan or 0) + delta
+        self.session.add(project)
+        self.session.flush()
+        self.audit.log(actor, "follow-correction", "project", project.id, old, project.model_dump(mode="json"))

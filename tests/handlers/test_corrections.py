@@ -43,3 +43,14 @@ def test_another_units_record_cannot_be_changed(chat: Chat) -> None:
 def test_unknown_number_is_answered_politely(chat: Chat) -> None:
     reply = chat.send("wz_liu", "撤回 #999", at="2026-03-10 11:00")
     assert "没有找到" in reply.text
+
+
+def test_a_corrected_signing_updates_its_project_for_the_ledger(chat: Chat) -> None:
+    reply = chat.send("wz_liu", "签约：浙江华峰新材料有限公司氨纶项目正式签约，总投资8000万元", at="2026-03-10 10:00")
+    n = number_in(reply.text)
+    chat.send("wz_liu", f"更正 #{n} 投资1.2亿元", at="2026-03-10 11:00")
+    [record] = records(chat)
+    with chat.store() as store:
+        project = store.projects.get(record.project_id)
+        assert project.signed_wan == 12000 and project.signed_on is not None
+        assert [h.action for h in store.audit.history("project", project.id)][-1] == "follow-correction"
