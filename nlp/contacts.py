@@ -9,7 +9,10 @@ from nlp.text import Text
 _MOBILE = re.compile(r"(?<![\d.])1[3-9]\d(?:[ \-]?\d){8}(?![\d.])")
 _LANDLINE = re.compile(r"(?<![\d.])\(?0\d{2,3}\)?[ \-]?\d{3,4}[ \-]?\d{4}(?![\d.])")
 _NON_DIGIT = re.compile(r"\D")
-_NAME_LABEL = re.compile(r"(?:联系人|对接人|联络人|负责人|联系人员)\s*(?:[:为是]\s*)?")
+_NAME_LABEL = re.compile(
+    r"(?:联系人|对接人|联络人|负责人|联系人员)\s*"
+    r"(?:(?:应该?改为|应该?为|应该?是|改为|改成|更正为|更改为|修改为|变更为|调整为|换成|[:为是])\s*:?\s*)?"
+)
 _NAME = re.compile(r"[\u4e00-\u9fff·]{1,5}")
 _NAME_STOP = re.compile(r"电话|手机|联系|电|tel|微信|先生(?=.)|女士(?=.)")
 _TITLES = ("先生", "女士", "总", "经理", "主任", "董事长")

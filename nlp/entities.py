@@ -142,13 +142,31 @@ def _extend_left(key: str, end: int) -> int:
     return m.start() if m else end
 
 
+def _placeholder_start(key: str, region_start: int, start: int, end: int) -> int:
+    """Widen a name cut right after 某/某某 (a breaker) back over the placeholder; `end` is the suffix.
+
+    A place right before the placeholder makes place + 某 + rest one name (`上海某某科技有限公司`,
+    `北京某公司`); so does a doubled 某某 (`某某集团`) or a 某 with more of a name (`某科技有限公司`).
+    A lone 某 before the bare suffix (`某公司`, `某集团`) names nobody.
+    """
+    mou = start
+    while mou > region_start and key[mou - 1] == "某":
+        mou -= 1
+    if mou == start:
+        return start
+    for place_start, place_end in find_places(key[region_start:mou]):
+        if region_start + place_end == mou:
+            return region_start + place_start
+    return mou if start - mou >= 2 or end > start else start
+
+
 def find_companies(text: Text) -> list[Span]:
     """Spans of registered-looking company names (…有限公司, …集团, …合作社, …厂), then X客商."""
     key = text.key
     spans: list[Span] = []
     for m in _COMPANY_SUFFIX.finditer(key):
         region_start = _extend_left(key, m.start())
-        start = breaker_cut(key, region_start, m.start())
+        start = _placeholder_start(key, region_start, breaker_cut(key, region_start, m.start()), m.start())
         name = key[start : m.start()]
         if len(name) < 2 or name in _GENERIC_NAME:
             continue
@@ -191,9 +209,13 @@ def _inside(pos: int, spans: list[Span]) -> bool:
 
 
 def find_place(text: Text, intent: str, companies: list[Span]) -> str | None:
-    """Where the liaison went (visit) or where the investor comes from (lead, reception)."""
+    """Where the liaison went (visit) or where the investor comes from (lead, reception).
+
+    In a correction body only a place with a cue counts (赴南京, 来自南京, 南京客商).
+    """
     key = text.key
-    places = [p for p in find_places(key) if not _inside(p[0], companies)]
+    # A place that opens a placeholder name (上海某某科技有限公司) still says where the investor is from.
+    places = [p for p in find_places(key) if not _inside(p[0], companies) or key.startswith("某", p[1])]
     if not places:
         return None
 
@@ -209,8 +231,14 @@ def find_place(text: Text, intent: str, companies: list[Span]) -> str | None:
         before, after = key[max(0, s - 4) : s], key[e : e + 4]
         if _FROM_BEFORE.search(before) or _FROM_AFTER.match(after):
             return cut((s, e))
+        if intent == "correction":  # only where a cue says so (赴南京, 来自南京)
+            if _WENT_TO.search(before):
+                return cut((s, e))
+            continue
         if _IN_BEFORE.search(before) and _DOING_AFTER.match(after):
             return cut((s, e))
+    if intent == "correction":
+        return None
     for s, e in places:
         if not _DESTINATION_BEFORE.search(key, max(0, s - 2), s):
             return cut((s, e))

@@ -6,6 +6,7 @@ into 张3). Colloquial forms cn2an rejects (一亿五, 2.3个亿) get rules of t
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -28,9 +29,13 @@ _DIGIT_VALUE = {ch: i for i, ch in enumerate("零一二三四五六七八九")} 
 }
 _UNIT_VALUE = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 
+#: ISO codes written right before a figure (RMB5000万, USD300万): the one Latin prefix a numeral may have.
+_CODES = {"RMB": "CNY", "CNY": "CNY", "USD": "USD", "HKD": "HKD", "EUR": "EUR", "JPY": "JPY"}
+_CODE_BEFORE = ")|(?<=".join(list(_CODES) + [c.lower() for c in _CODES])
 #: A numeral: Arabic (with thousands commas / decimals), Chinese, formal or mixed, with 万/亿 inside.
+#: Never glued to Latin letters or to a longer digit run (1e308, abc300, SKU12345 are not numerals).
 NUMERAL = (
-    rf"(?:\d[\d,]*(?:\.\d+)?|[{CN_DIGITS}{CN_UNITS}])"
+    rf"(?:(?<![A-Za-z0-9.])|(?<={_CODE_BEFORE}))(?:\d[\d,]*(?:\.\d+)?|[{CN_DIGITS}{CN_UNITS}])"
     rf"(?:[\d.{CN_DIGITS}{CN_UNITS}点万亿]|个(?=亿)|,(?=\d{{3}}))*"
 )
 _CURRENCY_AFTER = r"(?P<cur>元人民币|人民币|美元|美金|港元|港币|欧元|日元|元|远|块钱|块)?"
@@ -40,7 +45,7 @@ _AMOUNT = re.compile(
 )
 #: A bare 亿 after a hedge (近亿元, 超亿元, 上亿): one 亿, hedges never change the number.
 _BARE_YI = re.compile(rf"(?<=[近超上逾过])亿{_CURRENCY_AFTER}(?![\d{CN_DIGITS}{CN_UNITS}])")
-_CURRENCY_BEFORE = re.compile(r"(美元|美金|港元|港币|欧元|日元|人民币)\s*$")
+_CURRENCY_BEFORE = re.compile(r"(美元|美金|港元|港币|欧元|日元|人民币|(?i:rmb|cny|usd|hkd|eur|jpy))\s*$")
 _CURRENCY_CODE = {
     "美元": "USD",
     "美金": "USD",
@@ -48,7 +53,7 @@ _CURRENCY_CODE = {
     "港币": "HKD",
     "欧元": "EUR",
     "日元": "JPY",
-}
+} | _CODES
 #: Measure words after a number that make it not money (5万吨, 1.5万平方米, 30万方, 一行4人).
 _NOT_MONEY_AFTER = re.compile(
     r"\s*(?:吨|平|亩|方|立方|人|台|套|千瓦|瓦|度|株|头|只|件|个(?!亿)|家|批|辆|户|米|公里|千克|公斤|斤|箱|羽|张|条|"
@@ -61,6 +66,11 @@ _MONEY_HINT = re.compile(r"[万亿元金币远块]")
 _DIGITS_UNIT = re.compile(r"(\d+(?:\.\d+)?)([十百千拾佰仟])")
 _MAG_TAIL = re.compile(r"[十百千拾佰仟]*[万亿]+$")
 _COLLOQUIAL_TAIL = re.compile(r"[亿万][一二两三四五六七八九\d]$")
+#: Integer digit runs (commas ignored); more than MAX_DIGITS of them is an ID or junk, not money.
+_DIGIT_RUN = re.compile(r"(?<![\d.,])\d[\d,]*")
+MAX_DIGITS = 12
+#: No investment is larger than 1万亿 (1e12 of any currency, i.e. 1e8 万).
+MAX_AMOUNT = 1e12
 
 
 def _small(text: str) -> float | None:
@@ -119,8 +129,10 @@ def numeral_value(text: str) -> float | None:
                 tail_value = numeral_value(tail) if tail else 0.0
             if tail_value is None:
                 return None
-            return head_value * mag + tail_value
-    return _small(text)
+            value = head_value * mag + tail_value
+            return value if math.isfinite(value) else None
+    value = _small(text)
+    return value if value is None or math.isfinite(value) else None
 
 
 def small_int(text: str) -> int | None:
@@ -167,11 +179,13 @@ def find_amounts(key: str) -> list[Amount]:
             continue
         if _NOT_MONEY_AFTER.match(key, m.end()) and not cur:
             continue
+        if any(len(run.replace(",", "")) > MAX_DIGITS for run in _DIGIT_RUN.findall(m.group(0))):
+            continue  # a 13+ digit run is an ID or junk, never money
         value = numeral_value(a)
-        if value is None or value <= 0:
-            continue
+        if value is None or not 0 < value <= MAX_AMOUNT:
+            continue  # also drops inf/nan: implausible figures are no amount at all
         before = _CURRENCY_BEFORE.search(key, max(0, m.start() - 4), m.start())
-        word = cur or (before.group(1) if before else "")
+        word = cur or (before.group(1).upper() if before else "")
         found.append(Amount(round(value / 1e4, 6), _CURRENCY_CODE.get(word, "CNY"), m.start(), m.end()))
     if "亿" in key:
         bare = [

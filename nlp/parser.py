@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from nlp.contacts import find_contact_name, find_phone
+from nlp.corrections import labelled_spans
 from nlp.dates import find_date
 from nlp.entities import find_companies, find_industry, find_place, find_project
 from nlp.intents import command_of, label_of, record_intent, report_parts
@@ -18,10 +19,12 @@ _COUNT = re.compile(
     r"(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:家|批次|批|个|位)(?P<what>企业|客商|公司|单位|项目)?"
 )
 _COUNT_VERB = re.compile(r"拜访|拜方|走访|对接|接待|考察|拜会|外出|企业|客商")
+_LEADING_NUMBER = re.compile(r"[\d一二两三四五六七八九十]{0,3}")
 _CLAUSE_BREAK = re.compile(r"[,;。\n]")
 _AMONG = re.compile(r"其中\s*$")
 _RECORD_HINT = re.compile(r"有限公司|集团|客商|项目")
-_COUNT_INTENTS = (Intent.VISIT, Intent.RECEPTION)
+_COUNT_INTENTS = (Intent.VISIT, Intent.RECEPTION, Intent.CORRECTION)
+_PLACE_INTENTS = (Intent.LEAD, Intent.VISIT, Intent.RECEPTION, Intent.CORRECTION)
 
 
 def _count(key: str) -> int | None:
@@ -38,6 +41,21 @@ def _count(key: str) -> int | None:
     return None
 
 
+def _labelled(text: Text, companies: list[tuple[int, int]]) -> dict[str, object]:
+    """What a correction names by label (`地点改为南京`), as written; wins over the guesses."""
+    out: dict[str, object] = {}
+    for field, (start, end) in labelled_spans(text.key).items():
+        if field == "count":
+            value = small_int(_LEADING_NUMBER.match(text.key, start, end).group(0))
+            if value:
+                out[field] = value
+            continue
+        if field == "company":  # a registered name found inside the value is the tighter cut
+            start, end = next(((s, e) for s, e in companies if start <= s < end), (start, end))
+        out[field] = text.orig[start:end]
+    return out
+
+
 def _record(text: Text, intent: Intent, today: date) -> Parsed:
     """The fields of one record-like text (also the body of a correction)."""
     labelled = label_of(text.key)
@@ -52,14 +70,14 @@ def _record(text: Text, intent: Intent, today: date) -> Parsed:
         "amount_wan": amount.wan if amount else None,
         "currency": amount.currency if amount else None,
         "date": find_date(key, today),
-        "place": find_place(text, str(intent), companies)
-        if intent in (Intent.LEAD, Intent.VISIT, Intent.RECEPTION)
-        else None,
+        "place": find_place(text, str(intent), companies) if intent in _PLACE_INTENTS else None,
         "industry": find_industry(text, companies),
         "contact_name": find_contact_name(text),
         "contact_phone": find_phone(key),
         "count": _count(key) if intent in _COUNT_INTENTS else None,
     }
+    if intent is Intent.CORRECTION:
+        fields.update(_labelled(text, companies))
     return Parsed(
         intent=intent,
         missing=tuple(f for f in REQUIRED_FIELDS.get(intent, ()) if fields[f] in (None, "")),

@@ -113,3 +113,35 @@ def test_funds_prefer_arrived_over_planned_investment() -> None:
 
 def test_currency_written_before_the_number() -> None:
     assert _lead("美元500万") == (500, "USD")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "签约：A公司B项目正式签约，总投资1e308亿元",  # digits glued to Latin letters
+        "签约：A公司B项目正式签约，总投资abc300万元",
+        "签约：A公司B项目正式签约，总投资" + "9" * 400 + "亿元",  # would be inf
+        "签约：A公司B项目正式签约，总投资" + "9" * 400 + "元",
+        "签约：A公司B项目正式签约，总投资1234567890123元",  # more than 12 digits
+        "签约：A公司B项目正式签约，总投资10001亿元",  # above 1万亿
+        "签约：A公司B项目正式签约，总投资2万亿美元",
+    ],
+)
+def test_implausible_amounts_are_no_amount(text: str) -> None:
+    parsed = parse(text, TODAY)
+    assert (parsed.amount_wan, parsed.currency) == (None, None)
+    assert parsed.missing == ("amount_wan",)
+
+
+def test_largest_plausible_amount_and_currency_codes() -> None:
+    assert parse("签约：A公司B项目正式签约，总投资10000亿元", TODAY).amount_wan == 1e8
+    assert parse("签约：总投资1.1234567890123亿元", TODAY).amount_wan == pytest.approx(11234.567890123)
+    parsed = parse("签约：A公司B项目正式签约，总投资RMB5000万", TODAY)
+    assert (parsed.amount_wan, parsed.currency) == (5000, "CNY")
+    parsed = parse("签约：A公司B项目正式签约，总投资USD300万", TODAY)
+    assert (parsed.amount_wan, parsed.currency) == (300, "USD")
+
+
+def test_huge_counts_never_crash() -> None:
+    parsed = parse("拜访：赴苏州拜访企业" + "9" * 400 + "家", TODAY)
+    assert parsed.intent == "visit" and parsed.count is None
