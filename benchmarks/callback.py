@@ -12,9 +12,12 @@ import argparse
 import asyncio
 import json
 import multiprocessing
+import re
+import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -151,6 +154,75 @@ async def _load(url: str, batch: list[tuple[dict[str, str], bytes]], concurrency
     return elapsed, latencies
 
 
+#: wrk script: each thread sends its own slice of the pre-built callbacks, each exactly once.
+WRK_SCRIPT = r"""
+local threads, counter = {}, 0
+function setup(thread)
+  thread:set("id", counter); counter = counter + 1; table.insert(threads, thread)
+end
+function init(args)
+  local path, nthreads = args[1], tonumber(args[2])
+  reqs, n, done = {}, 0, 0
+  local i = 0
+  for line in io.lines(path) do
+    if i % nthreads == id then
+      local tab = string.find(line, "\t", 1, true)
+      n = n + 1
+      reqs[n] = wrk.format("POST", string.sub(line, 1, tab - 1), nil, string.sub(line, tab + 1))
+    end
+    i = i + 1
+  end
+  sent = 0
+end
+function request()
+  sent = sent + 1
+  return reqs[((sent - 1) % n) + 1]
+end
+function response(status, headers, body)
+  done = done + 1
+  if status ~= 200 or #body == 0 then failed = (failed or 0) + 1 end
+  if done >= n then wrk.thread:stop() end
+end
+"""
+
+
+def _load_wrk(url: str, batch: list[tuple[dict[str, str], bytes]], concurrency: int,
+              tmp: Path) -> tuple[float, float, float]:
+    """(callbacks/s, p50 ms, p99 ms) measured by wrk, a C load generator that barely loads the CPU.
+
+    Each callback is sent once, then wrk idles until its duration ends, so the rate comes from
+    Little's law over the closed loop (connections / mean latency), not from wrk's Requests/sec.
+    """
+    import subprocess
+    from urllib.parse import urlencode, urlsplit
+
+    path = urlsplit(url).path
+    lines = tmp / "requests.tsv"
+    lines.write_text("".join(f"{path}?{urlencode(params)}\t{body.decode()}\n" for params, body in batch),
+                     encoding="utf-8")
+    script = tmp / "callbacks.lua"
+    script.write_text(WRK_SCRIPT, encoding="utf-8")
+    threads = 2
+    seconds = max(10, len(batch) // 25)
+    out = subprocess.run(
+        ["wrk", "-t", str(threads), "-c", str(concurrency), "-d", f"{seconds}s", "--timeout", "30s", "--latency",
+         "-s", str(script), url, "--", str(lines), str(threads)],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    if m := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
+        raise SystemExit(f"{m[1]} callbacks failed at {url}")
+    answered = int(re.search(r"(\d+) requests in", out)[1])  # type: ignore[index]
+    if answered < len(batch):
+        raise SystemExit(f"only {answered} of {len(batch)} callbacks answered within {seconds} s at {url}")
+    mean_ms = _wrk_ms(out, "Latency")
+    return concurrency / (mean_ms / 1000), _wrk_ms(out, "50%"), _wrk_ms(out, "99%")
+
+
+def _wrk_ms(out: str, quantile: str) -> float:
+    value, unit = re.search(rf"{quantile}\s+([\d.]+)(us|ms|s)\b", out).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
 def _drained(kind: str, db: Path, expected: int, timeout_s: float = 600.0) -> int:
     """Wait until our endpoint has stored every message sent so far (the bare one stores nothing)."""
     if kind != "ours":
@@ -165,6 +237,12 @@ def _drained(kind: str, db: Path, expected: int, timeout_s: float = 600.0) -> in
             return int(count)
         time.sleep(0.05)
     raise SystemExit(f"only {count} of {expected} messages were stored within {timeout_s:.0f} s")
+
+
+def _watch(kind: str, db: Path, expected: int, drained_at: list[float]) -> None:
+    """Note when the endpoint has stored `expected` messages (runs beside the load generator)."""
+    _drained(kind, db, expected)
+    drained_at.append(time.perf_counter())
 
 
 def _wait_up(port: int) -> None:
@@ -190,6 +268,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1000, help="callbacks per endpoint and channel")
     parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--client", choices=("wrk", "httpx"), default="wrk" if shutil.which("wrk") else "httpx",
+                        help="load generator: wrk (C, Debian package) or httpx (Python, shares the CPU)")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -205,19 +285,28 @@ def main() -> int:
                     url = f"http://127.0.0.1:{port}{route}"
                     asyncio.run(_load(url, _requests(channel, 50, first=10**6), args.concurrency))  # warm up
                     stored = _drained(kind, db, stored + 50)
+                    batch = _requests(channel, args.requests)
+                    drained_at: list[float] = []
+                    watcher = threading.Thread(target=_watch, args=(kind, db, stored + args.requests, drained_at))
                     start = time.perf_counter()
-                    elapsed, latencies = asyncio.run(_load(url, _requests(channel, args.requests), args.concurrency))
-                    stored = _drained(kind, db, stored + args.requests)
-                    processed_s = time.perf_counter() - start
-                    latencies.sort()
-                    rows.append((channel, kind, len(latencies) / elapsed, statistics.median(latencies) * 1000,
-                                 latencies[int(len(latencies) * 0.99) - 1] * 1000,
-                                 args.requests / processed_s if kind == "ours" else None))
+                    watcher.start()
+                    if args.client == "wrk":
+                        rate, p50, p99 = _load_wrk(url, batch, args.concurrency, Path(tmp))
+                    else:
+                        elapsed, latencies = asyncio.run(_load(url, batch, args.concurrency))
+                        latencies.sort()
+                        rate, p50 = len(latencies) / elapsed, statistics.median(latencies) * 1000
+                        p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
+                    watcher.join()
+                    stored += args.requests
+                    processed_s = drained_at[0] - start
+                    rows.append((channel, kind, rate, p50, p99, args.requests / processed_s if kind == "ours" else None))
             finally:
                 server.terminate()
                 server.join(10)
     print(f"{'channel':8} {'endpoint':6} {'callbacks/s':>12} {'p50 ms':>8} {'p99 ms':>8} {'stored/s':>9}   "
-          f"({args.requests} encrypted callbacks, {args.concurrency} concurrent senders, SQLite)")
+          f"({args.requests} encrypted callbacks, {args.concurrency} concurrent senders, SQLite, "
+          f"client {args.client})")
     for channel, kind, rate, p50, p99, processed in rows:
         shown = f"{processed:9.1f}" if processed is not None else f"{'-':>9}"
         print(f"{channel:8} {kind:6} {rate:12.1f} {p50:8.1f} {p99:8.1f} {shown}")
