@@ -38,6 +38,11 @@ class Inbox:
         task.add_done_callback(lambda _: self._running.pop(key, None))
         return task
 
+    @property
+    def in_flight(self) -> int:
+        """Messages being handled or waiting for a thread right now."""
+        return len(self._running)
+
     async def handle(self, incoming: Incoming) -> Reply:
         return await asyncio.shield(self.start(incoming))
 

@@ -20,7 +20,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from bot.inbox import Inbox
+from bot.inbox import CORE_THREADS, Inbox
 from bot.outbox_sender import AIBOT_CHANNEL, OutboxSender
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -38,9 +38,9 @@ log = logging.getLogger(__name__)
 APP_CHANNEL = "wecom_app"
 #: WeCom gives up after 5 s; answer well before, then finish the work in the background.
 REPLY_WITHIN_S = 4.0
-#: The AI bot can finish a reply later on stream refresh, so its first answer waits only briefly:
-#: an idle bot still answers at once with the receipt, a busy one acknowledges first ("ack first,
-#: work later") and never keeps WeCom's connection waiting behind a queue.
+#: The AI bot can finish a reply later on stream refresh, so its first answer waits only briefly,
+#: and only when nothing is queued: an idle bot answers at once with the receipt, a busy one
+#: acknowledges first ("ack first, work later") and never keeps WeCom waiting behind a queue.
 STREAM_FIRST_S = 0.05
 STREAM_TTL_S = 600.0
 #: How long shutdown waits for a push in flight to be sent and marked.
@@ -249,7 +249,8 @@ def create_app(runtime: Runtime, *, reply_within_s: float = REPLY_WITHIN_S,
             raise HTTPException(400, "message without msgid or sender")
         run = inbox.start(_aibot_incoming(message, tz))
         stream_id = streams.open(run)
-        await asyncio.wait({run}, timeout=min(stream_first_s, reply_within_s))
+        if inbox.in_flight <= CORE_THREADS:
+            await asyncio.wait({run}, timeout=min(stream_first_s, reply_within_s))
         state = _stream_state(streams, stream_id, run)
         if state["stream"]["finish"] and not state["stream"]["content"]:
             return PlainTextResponse("")
