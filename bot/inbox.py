@@ -17,7 +17,7 @@ from bot.runtime import Runtime
 from handlers.messages import Incoming, Reply
 
 #: Messages handled at the same time.
-CORE_THREADS = 2
+CORE_THREADS = 1
 
 
 class Inbox:

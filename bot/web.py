@@ -109,6 +109,7 @@ def create_app(runtime: Runtime, *, reply_within_s: float = REPLY_WITHIN_S,
         if settings.aibot.callback_enabled else None
     )
     max_body = settings.wecom.max_body_bytes
+    app_can_push = bool(settings.wecom.secret.get_secret_value() and settings.wecom.agent_id)
 
     async def answer_long_connection(message: AibotMessage) -> str | None:
         if message.kind == "event":
@@ -186,7 +187,10 @@ def create_app(runtime: Runtime, *, reply_within_s: float = REPLY_WITHIN_S,
             at=_sent_at(message.create_time, tz),
         )
         run = inbox.start(incoming)
-        done, _ = await asyncio.wait({run}, timeout=reply_within_s)
+        # With the app secret the receipt can follow through the message API, so a busy bot
+        # acknowledges at once; without it the passive reply is the only way back.
+        wait = reply_within_s if inbox.in_flight <= CORE_THREADS or not app_can_push else 0.0
+        done, _ = await asyncio.wait({run}, timeout=wait)
         if not done:
             run.add_done_callback(lambda finished: _deliver_late(finished, incoming))
             return PlainTextResponse("")

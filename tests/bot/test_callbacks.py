@@ -204,3 +204,17 @@ def test_odd_but_signed_bodies_get_an_answer_not_a_server_error(
     odd = {"msgid": "odd-1", "aibotid": "b", "chattype": "group", "from": {"userid": "wz_liu"},
            "msgtype": "text", "text": "线索"}
     assert post_aibot(client, aibot_signer, odd, nonce="32").status_code == 200
+
+
+def test_an_app_receipt_that_misses_the_passive_reply_arrives_through_the_message_api(
+    wecom: Runtime, standin, app_signer: CallbackSigner, clock: Clock  # type: ignore[no-untyped-def]
+) -> None:
+    clock.set("2026-03-10 10:00")
+    with TestClient(create_app(wecom, reply_within_s=0.0)) as client:
+        sent = int(datetime(2026, 3, 10, 9, 59, tzinfo=TZ).timestamp())
+        answer = post_app(client, app_signer, app_text_xml("wz_liu", LEAD, "8800", sent), nonce="41")
+        assert answer.status_code == 200 and answer.text == ""
+        standin.wait_for(lambda: standin.record.app_messages)
+    [message] = standin.record.app_messages
+    assert message["touser"] == "wz_liu" and "8,000万元" in message["text"]["content"]
+    assert len(records(wecom)) == 1
