@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -35,6 +36,17 @@ def test_every_registered_job_is_scheduled_daily_at_its_configured_time(runtime:
     assert not service.is_leader
 
 
+def _wait_until_gone(conn, pid: int) -> None:  # type: ignore[no-untyped-def]
+    """pg_terminate_backend only signals the backend; its locks go when it has exited."""
+    for _ in range(200):
+        alive = conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}).scalar()
+        conn.commit()  # pg_stat_activity is a per-transaction snapshot
+        if not alive:
+            return
+        time.sleep(0.025)
+    raise AssertionError(f"backend {pid} did not exit")
+
+
 def test_a_second_scheduler_stays_idle_until_the_first_dies(runtime: Runtime, second_process: Runtime) -> None:
     if runtime.engine.dialect.name != "postgresql":
         pytest.skip("SQLite assumes a single serve process; the advisory lock is PostgreSQL's")
@@ -49,6 +61,7 @@ def test_a_second_scheduler_stays_idle_until_the_first_dies(runtime: Runtime, se
         pid = first._lock_conn.connection.dbapi_connection.info.backend_pid  # type: ignore[union-attr]
         with second_process.engine.connect() as conn:  # the first process dies: its session ends
             conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            _wait_until_gone(conn, pid)
         assert second.try_lead() and second.is_leader
         first._check_lock()
         assert not first.is_leader
