@@ -20,28 +20,28 @@ from storage.models import Record, RecordKind, RecordStatus, Unit
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    """Points per counted item; amounts score per 亿元 (10,000万元)."""
+    """Points per counted item; amounts score per 亿元 (10,000万元). Values come from [scoring]."""
 
-    lead: float = 10
-    lead_big: float = 10
-    lead_big_min_wan: float = 3000
-    visit: float = 4
-    reception: float = 5
-    signing: float = 30
-    signed_per_yi: float = 5
-    start: float = 20
-    funds: float = 5
-    funds_per_yi: float = 5
-    completion: float = 20
-    progress: float = 2
+    lead: float
+    lead_big: float
+    lead_big_min_wan: float
+    visit: float
+    reception: float
+    signing: float
+    signed_per_yi: float
+    start: float
+    funds: float
+    funds_per_yi: float
+    completion: float
+    progress: float
     #: Per month of the period in which the unit reported at least once before the deadline.
-    on_time: float = 5
+    on_time: float
     #: (min 万元, bonus) size tiers; a record earns the bonus of the highest tier it reaches.
-    tiers: tuple[tuple[float, float], ...] = ()
+    tiers: tuple[tuple[float, float], ...]
     #: Record kinds the tier bonus applies to.
-    tier_kinds: tuple[str, ...] = (RecordKind.SIGNING.value,)
+    tier_kinds: tuple[str, ...]
     #: Thresholds (万元) whose lead counts are reported (过5000万, 过1亿 …), for bulletins.
-    lead_tiers: tuple[float, ...] = (5000, 10000, 20000, 50000)
+    lead_tiers: tuple[float, ...]
 
 
 @dataclass(frozen=True, slots=True)
