@@ -61,15 +61,23 @@ def job_run(
 
 
 @job_app.command("list")
-def job_list(ctx: typer.Context) -> None:
-    """The scheduled jobs and when they wake."""
-    from bot.cli import _settings
-    from handlers.jobs import jobs
+def job_list(
+    ctx: typer.Context,
+    at: Annotated[str | None, typer.Option("--at", help="从此时起算，ISO，例如 2026-03-01T00:00；默认现在")] = None,
+) -> None:
+    """The scheduled jobs and their next three runs on the workday calendar."""
+    from bot.cli import _settings, parse_at
+    from bot.runtime import rules_of
+    from handlers.jobs import jobs, next_runs
 
-    schedule = _settings(ctx).schedule
+    settings = _settings(ctx)
+    rules = rules_of(settings)
+    after = parse_at(at, settings)
+    weekdays = "一二三四五六日"
     for job in jobs():
-        trigger = job.trigger(schedule)
-        typer.echo(f"{job.name:<20} 每天 {trigger.at:%H:%M}（{trigger.day_of_week}）  {job.summary}")
+        runs = next_runs(job, rules, after)
+        when = "、".join(f"{r:%Y-%m-%d}（周{weekdays[r.weekday()]}）{r:%H:%M}" for r in runs) or "一年内无"
+        typer.echo(f"{job.name:<20} {job.summary}\n{'':<20} 下次：{when}")
 
 
 def register(app: typer.Typer) -> None:

@@ -167,3 +167,24 @@ def run_due_between(engine: Engine, rules: Rules, start: datetime, end: datetime
     for at, index in wakeups:
         outcomes += run_job(engine, jobs()[index], at, rules)
     return outcomes
+
+
+def next_runs(job: Job, rules: Rules, after: datetime, count: int = 3, horizon_days: int = 400) -> list[datetime]:
+    """The next `count` instants after `after` at which `job` has a round due (workdays and 调休 applied).
+
+    Walks days rather than cron ticks: a job wakes daily but only sends on days its rounds are due.
+    """
+    workdays = Workdays(rules.schedule)
+    tz = rules.schedule.tz
+    at = job.trigger(rules.schedule).at
+    local = after.astimezone(tz)
+    found: list[datetime] = []
+    day = local.date()
+    for _ in range(horizon_days):
+        moment = datetime.combine(day, at, tzinfo=tz)
+        if moment > local and job.due(day, rules, workdays):
+            found.append(moment)
+            if len(found) == count:
+                break
+        day += timedelta(days=1)
+    return found
