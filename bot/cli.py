@@ -92,17 +92,25 @@ def say(
 def chat(
     ctx: typer.Context,
     as_: Annotated[str, typer.Option("--as", help="发送人企业微信账号 userid")],
+    at: Annotated[str | None, typer.Option("--at", help="模拟开始时间 ISO，例如 2026-03-10T09:30；之后按实际经过的时间前进")] = None,
 ) -> None:
-    """Talk to the bot interactively as USERID (empty line or Ctrl-D to quit)."""
+    """Talk to the bot interactively as USERID (empty line or Ctrl-D to quit).
+
+    With --at the conversation happens at that simulated time, moving on as real time passes, so
+    an office can try a month's deadline without waiting for it.
+    """
     runtime = _runtime(ctx)
-    typer.echo(f"以 {as_} 的身份与招商助手对话，空行或 Ctrl-D 退出。")
+    tz = runtime.settings.schedule.tz
+    start = parse_at(at, runtime.settings)
+    began = datetime.now(tz)
+    typer.echo(f"以 {as_} 的身份与招商助手对话（{start:%Y-%m-%d %H:%M}），空行或 Ctrl-D 退出。")
     for line in sys.stdin:
         text = line.rstrip("\n")
         if not text:
             break
         reply = runtime.bot.handle(
             Incoming(channel="console", msg_id=uuid.uuid4().hex, user_id=as_, text=text,
-                     at=datetime.now(runtime.settings.schedule.tz))
+                     at=start + (datetime.now(tz) - began))
         )
         typer.echo(reply.text)
         _flush_console_pushes(runtime)

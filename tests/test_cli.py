@@ -69,3 +69,11 @@ def test_export_writes_the_ledger_workbook(cli_env: CliRunner, tmp_path: Path) -
     assert rows[1][1] == "卫庄镇" and rows[1][3] == "江苏恒润新材料有限公司" and rows[1][5] == 8000
     summary = {row[0]: row[-1] for row in book["汇总"].iter_rows(min_row=2, values_only=True)}
     assert summary["卫庄镇"] == "是" and summary["南樊镇"] == "否"
+
+
+def test_chat_at_a_set_time_counts_reports_for_that_month(cli_env: CliRunner) -> None:
+    cli_env.invoke(app, ["roster", "import", str(FIXTURES / "roster.csv")])
+    result = cli_env.invoke(app, ["chat", "--as", "wz_liu", "--at", "2026-03-10T10:00"],
+                            input="线索：江苏恒润新材料有限公司拟投资8000万元建设可降解塑料项目\n\n")
+    assert result.exit_code == 0, result.output
+    assert "#1" in result.output and "2026年3月" in result.output and "逾期" not in result.output
