@@ -69,6 +69,7 @@ def test_cli_single_message() -> None:
     assert code == 0
     got = json.loads(lines[0])
     assert got["intent"] == "visit" and got["date"] == "2025-03-11" and got["place"] == "苏州"
+    assert '"苏州"' in lines[0], "UTF-8 JSON (ensure_ascii=False), not \\u escapes"
 
 
 def test_cli_jsonl_keeps_order_and_survives_bad_lines() -> None:
@@ -87,4 +88,4 @@ def test_cli_jsonl_keeps_order_and_survives_bad_lines() -> None:
     assert "error" in rows[1]
     assert rows[2]["date"] == "2025-01-02"
     assert rows[3]["date"] == "2025-03-12"
-    assert "线" not in lines[0] or "\\u" not in lines[0]
+    assert all("\\u" not in line for line in lines)
