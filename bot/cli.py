@@ -10,47 +10,14 @@ from typing import Annotated
 
 import typer
 
-from bot.runtime import Runtime, build_runtime
-from bot.settings import ConfigError, Settings, load_settings
+from bot import cli_assessment, cli_serve
+from bot.cli_context import State, parse_at, runtime_of
+from bot.runtime import Runtime
 from handlers.messages import Incoming
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="招商助手 zsbot")
 roster_app = typer.Typer(no_args_is_help=True, help="名册 roster")
 app.add_typer(roster_app, name="roster")
-
-
-class State:
-    config: Path | None = None
-
-
-def _settings(ctx: typer.Context) -> Settings:
-    try:
-        return load_settings(ctx.obj.config if ctx.obj else None)
-    except ConfigError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
-
-
-def _runtime(ctx: typer.Context) -> Runtime:
-    settings = _settings(ctx)
-    try:
-        return build_runtime(settings)
-    except Exception as exc:
-        typer.echo(f"无法连接或初始化数据库 {settings.database.url.split('@')[-1]}: {exc}", err=True)
-        raise typer.Exit(2) from None
-
-
-def parse_at(value: str | None, settings: Settings) -> datetime:
-    """An ISO time from the command line; without a zone it is read in the configured zone."""
-    tz = settings.schedule.tz
-    if not value:
-        return datetime.now(tz)
-    try:
-        at = datetime.fromisoformat(value)
-    except ValueError:
-        typer.echo(f"时间格式不对：{value}（例如 2026-03-10T09:30）", err=True)
-        raise typer.Exit(2) from None
-    return at if at.tzinfo else at.replace(tzinfo=tz)
 
 
 @app.callback()
@@ -80,7 +47,7 @@ def say(
     at: Annotated[str | None, typer.Option("--at", help="发送时间 ISO，例如 2026-03-10T09:30")] = None,
 ) -> None:
     """Handle TEXT exactly as if USERID sent it to the bot at that time; print the reply."""
-    runtime = _runtime(ctx)
+    runtime = runtime_of(ctx)
     reply = runtime.bot.handle(
         Incoming(channel="console", msg_id=uuid.uuid4().hex, user_id=as_, text=text, at=parse_at(at, runtime.settings))
     )
@@ -99,7 +66,7 @@ def chat(
     With --at the conversation happens at that simulated time, moving on as real time passes, so
     an office can try a month's deadline without waiting for it.
     """
-    runtime = _runtime(ctx)
+    runtime = runtime_of(ctx)
     tz = runtime.settings.schedule.tz
     start = parse_at(at, runtime.settings)
     began = datetime.now(tz)
@@ -122,7 +89,7 @@ def roster_import(ctx: typer.Context, file: Annotated[Path, typer.Argument(help=
     from handlers.roster import RosterFileError, import_roster, read_rows
     from storage.store import unit_of_work
 
-    runtime = _runtime(ctx)
+    runtime = runtime_of(ctx)
     if not file.exists():
         typer.echo(f"文件不存在：{file}", err=True)
         raise typer.Exit(2)
@@ -149,7 +116,7 @@ def export(
     from handlers.periods import period as period_of
     from storage.store import unit_of_work
 
-    runtime = _runtime(ctx)
+    runtime = runtime_of(ctx)
     try:
         chosen = period_of(period, runtime.rules.schedule) if period else current_period(
             datetime.now(runtime.rules.schedule.tz), runtime.rules.schedule
@@ -173,11 +140,5 @@ def main() -> None:
     app()
 
 
-def _register_feature_commands() -> None:
-    from bot import cli_assessment, cli_serve
-
-    cli_serve.register(app)
-    cli_assessment.register(app)
-
-
-_register_feature_commands()
+cli_serve.register(app)
+cli_assessment.register(app)

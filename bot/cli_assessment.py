@@ -18,13 +18,13 @@ def rank(
     """The ranking of all assessed units for a period (default: the period of this moment)."""
     from datetime import datetime
 
-    from bot.cli import _runtime
+    from bot.cli_context import runtime_of
     from handlers.periods import current_period
     from handlers.periods import period as period_of
     from handlers.ranking import contract_json, table, table_text
     from storage.store import unit_of_work
 
-    runtime = _runtime(ctx)
+    runtime = runtime_of(ctx)
     schedule = runtime.rules.schedule
     try:
         chosen = period_of(period, schedule) if period else current_period(datetime.now(schedule.tz), schedule)
@@ -46,11 +46,11 @@ def job_run(
     at: Annotated[str | None, typer.Option("--at", help="当作此时执行，ISO，例如 2026-03-18T09:00")] = None,
 ) -> None:
     """Run a scheduled job now as if the clock read --at; a round that ran already is not sent again."""
-    from bot.cli import _runtime, parse_at
+    from bot.cli_context import parse_at, runtime_of
     from bot.console import flush_pushes_to_console
     from handlers.jobs import job_named, jobs, run_job
 
-    runtime = _runtime(ctx)
+    runtime = runtime_of(ctx)
     job = job_named(name)
     if job is None:
         typer.echo(f"没有这个任务：{name}（可用：{'、'.join(j.name for j in jobs())}）", err=True)
@@ -66,11 +66,11 @@ def job_list(
     at: Annotated[str | None, typer.Option("--at", help="从此时起算，ISO，例如 2026-03-01T00:00；默认现在")] = None,
 ) -> None:
     """The scheduled jobs and their next three runs on the workday calendar."""
-    from bot.cli import _settings, parse_at
+    from bot.cli_context import parse_at, settings_of
     from bot.runtime import rules_of
     from handlers.jobs import jobs, next_runs
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     rules = rules_of(settings)
     after = parse_at(at, settings)
     weekdays = "一二三四五六日"

@@ -19,11 +19,11 @@ def register(app: typer.Typer) -> None:
         """Run the web service (WeCom callbacks, simulator) with the scheduler and outbox sender."""
         import uvicorn
 
-        from bot.cli import _runtime
+        from bot.cli_context import runtime_of
         from bot.logs import configure_logging
         from bot.web import create_app, simulator_enabled
 
-        runtime = _runtime(ctx)
+        runtime = runtime_of(ctx)
         settings = runtime.settings
         host = host or settings.server.host
         port = port or settings.server.port
