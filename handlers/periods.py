@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from handlers.rules import ScheduleRules
 
@@ -61,11 +60,6 @@ def month_of(at: datetime, rules: ScheduleRules) -> str:
 def is_late(at: datetime, rules: ScheduleRules) -> bool:
     """True when `at` is past the deadline of its own calendar month (so it rolls to the next)."""
     return at.astimezone(rules.tz).day > rules.deadline_day
-
-
-def calendar_month(at: datetime, tz: ZoneInfo) -> str:
-    local = at.astimezone(tz)
-    return month_key(local.year, local.month)
 
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")

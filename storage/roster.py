@@ -57,7 +57,3 @@ class Roster:
         self.session.add(member)
         self.session.flush()
         return member, created
-
-    def set_targets(self, unit: Unit, amount_wan: float | None, leads: int | None) -> None:
-        unit.target_amount_wan, unit.target_leads = amount_wan, leads
-        self.session.add(unit)
