@@ -157,15 +157,19 @@ class Recorded:
 
 
 class Gate:
-    """Holds the next send, before or after WeCom accepts it, until released (or the client dies)."""
+    """Holds the nth next send, before or after WeCom accepts it, until released."""
 
-    def __init__(self, after_accept: bool) -> None:
+    def __init__(self, after_accept: bool, nth: int = 1) -> None:
         self.after_accept = after_accept
+        self.countdown = nth
         #: Set (from the server thread) when a send reached the gate.
         self.reached = threading.Event()
+        #: Released before acceptance with deliver=False, the send never reaches WeCom (a 502 page).
+        self.deliver = True
         self._open = threading.Event()
 
-    def release(self) -> None:
+    def release(self, deliver: bool = True) -> None:
+        self.deliver = deliver
         self._open.set()
 
     async def wait(self) -> None:
@@ -245,15 +249,28 @@ class WecomStandIn:
         """Contents of every webhook message WeCom accepted, in order."""
         return [content_of(payload) for payload in self.record.webhooks]
 
-    def gate(self, after_accept: bool) -> Gate:
-        """Hold the next webhook or app send: before WeCom takes it, or after, before answering."""
-        self._gate = Gate(after_accept)
+    def gate(self, after_accept: bool, nth: int = 1) -> Gate:
+        """Hold the nth next webhook or app send: before WeCom takes it, or after, before answering."""
+        self._gate = Gate(after_accept, nth)
         return self._gate
 
     def _take_gate(self) -> Gate | None:
         with self._lock:
-            gate, self._gate = self._gate, None
+            gate = self._gate
+            if gate is None:
+                return None
+            gate.countdown -= 1
+            if gate.countdown > 0:
+                return None
+            self._gate = None
         return gate
+
+    @staticmethod
+    def _undelivered(gate: Gate | None) -> Response | None:
+        """After a gate held a send before acceptance and was released without delivering it."""
+        if gate is not None and not gate.after_accept and not gate.deliver:
+            return HTMLResponse("<html><body><h1>502 Bad Gateway</h1></body></html>", status_code=502)
+        return None
 
     @staticmethod
     def _scripted(scripted: Scripted) -> Response | float | None:
@@ -350,6 +367,8 @@ class WecomStandIn:
             gate = self._take_gate()
             if gate is not None and not gate.after_accept:
                 await gate.wait()
+                if (undelivered := self._undelivered(gate)) is not None:
+                    return undelivered
             delay = 0.0
             if self.app_script:
                 forced = self._scripted(self.app_script.popleft())
@@ -372,6 +391,8 @@ class WecomStandIn:
             gate = self._take_gate()
             if gate is not None and not gate.after_accept:
                 await gate.wait()
+                if (undelivered := self._undelivered(gate)) is not None:
+                    return undelivered
             delay = 0.0
             with self._lock:
                 self.record.webhook_attempts.append(payload)
