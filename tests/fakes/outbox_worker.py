@@ -31,8 +31,9 @@ def start(db_url: str, standin_base: str, webhook_url: str, workdir: Path, **out
         "ZSBOT_WECOM__SECRET": CORP_SECRET, "ZSBOT_WECOM__AGENT_ID": "1000002",
         **{f"ZSBOT_OUTBOX__{key.upper()}": str(value) for key, value in outbox.items()},
     })
-    return subprocess.Popen([sys.executable, "-m", "tests.fakes.outbox_worker"], cwd=workdir, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with open(workdir / "outbox_worker.log", "ab") as log:  # a file: a full pipe would stall the worker
+        return subprocess.Popen([sys.executable, "-m", "tests.fakes.outbox_worker"], cwd=workdir, env=env,
+                                stdout=subprocess.DEVNULL, stderr=log)
 
 
 async def serve() -> None:
