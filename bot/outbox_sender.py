@@ -294,19 +294,26 @@ class OutboxSender:
         sent_at: list[datetime] = []
         with unit_of_work(self.runtime.engine) as store:
             for row in store.outbox.sent_since(now - WINDOW):
-                if row.sent_at is None or not Target.parse(row.target).is_group:
+                if row.sent_at is None or row.target != str(Target.group()):
                     continue
                 sent_at += [row.sent_at] * len(render_parts(row.kind, row.body, row.mentions))
         self._sent_at = deque(sorted(sent_at))
 
     def _due(self, now: datetime) -> list[Push]:
+        """Due pushes, oldest first; a row naming no valid target (written by hand?) is failed, not retried."""
+        pushes = []
         with unit_of_work(self.runtime.engine) as store:
-            return [
-                Push(id=item.id or 0, key=item.key, target=Target.parse(item.target), kind=item.kind,
-                     body=item.body, mentions=tuple(item.mentions or ()), attempts=item.attempts,
-                     parts_sent=item.parts_sent)
-                for item in store.outbox.due(now, limit=100)
-            ]
+            for item in store.outbox.due(now, limit=100):
+                try:
+                    target = Target.parse(item.target)
+                except ValueError as exc:
+                    log.error("push %s failed: %s", item.key, exc)
+                    store.outbox.mark_failed(item, str(exc))
+                    continue
+                pushes.append(Push(id=item.id or 0, key=item.key, target=target, kind=item.kind, body=item.body,
+                                   mentions=tuple(item.mentions or ()), attempts=item.attempts,
+                                   parts_sent=item.parts_sent))
+        return pushes
 
     # --- sending ----------------------------------------------------------------------------
 

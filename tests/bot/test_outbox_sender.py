@@ -356,3 +356,18 @@ def test_two_serve_processes_on_postgresql_never_send_the_same_push(wecom: Runti
     finally:
         other.engine.dispose()
     assert sorted(standin.group_texts()) == ["消息0", "消息1", "消息2"]
+
+
+def test_a_row_naming_no_valid_target_is_failed_and_does_not_hold_up_the_others(
+    wecom: Runtime, standin: WecomStandIn
+) -> None:
+    push(wecom, "ok-before", "照发一")
+    with unit_of_work(wecom.engine) as store:
+        store.outbox.push("hand-written", "无效对象")
+        item = store.outbox.by_key("hand-written")
+        assert item is not None
+        item.target = "wz_liu"  # as if written by hand, without the "user:" prefix
+    push(wecom, "ok-after", "照发二")
+    assert drain(OutboxSender(wecom)) == 2
+    assert standin.group_texts() == ["照发一", "照发二"]
+    assert states(wecom) == ["sent", "failed", "sent"]
