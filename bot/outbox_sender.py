@@ -172,6 +172,7 @@ class OutboxSender:
         self._publish = publish or (lambda event: None)
         self._http = http
         self._owns_http = http is None
+        self._messenger: AppMessenger | None = None
         self._sent_at: deque[datetime] = deque()
         self._pauses: dict[Route, Pause] = {}
         self._wake: asyncio.Event | None = None
@@ -221,6 +222,7 @@ class OutboxSender:
         self.wake()
 
     async def aclose(self) -> None:
+        self._messenger = None
         if self._http is not None and self._owns_http:
             await self._http.aclose()
             self._http = None
@@ -381,10 +383,7 @@ class OutboxSender:
             assert self.long_connection is not None
             await self.long_connection.send_markdown(chat_id, payload["markdown"]["content"])
         else:
-            wecom = self.settings.wecom
-            messenger = AppMessenger(wecom.api_base, wecom.corp_id, wecom.secret.get_secret_value(),
-                                     wecom.agent_id or 0, self._client())
-            await messenger.send(push.target.userid or "", payload)
+            await self._app().send(push.target.userid or "", payload)
 
     async def _pause(self, route: Route, push: Push, exc: BaseException) -> None:
         """A temporary failure: the route waits (longer each time in a row), the push keeps its attempts."""
@@ -466,6 +465,14 @@ class OutboxSender:
                     store.outbox.mark_sent(item, utcnow())
 
         await run_in_threadpool(mark)
+
+    def _app(self) -> AppMessenger:
+        """One messenger while the HTTP client lives, so its access token is fetched once, not per push."""
+        if self._messenger is None:
+            wecom = self.settings.wecom
+            self._messenger = AppMessenger(wecom.api_base, wecom.corp_id, wecom.secret.get_secret_value(),
+                                           wecom.agent_id or 0, self._client())
+        return self._messenger
 
     def _client(self) -> httpx.AsyncClient:
         if self._http is None:

@@ -371,3 +371,11 @@ def test_a_row_naming_no_valid_target_is_failed_and_does_not_hold_up_the_others(
     assert drain(OutboxSender(wecom)) == 2
     assert standin.group_texts() == ["照发一", "照发二"]
     assert states(wecom) == ["sent", "failed", "sent"]
+
+
+def test_private_pushes_share_one_access_token(wecom: Runtime, standin: WecomStandIn) -> None:
+    for n, user in enumerate(["wz_liu", "nf_wang", "hs_li"]):
+        push(wecom, f"dm:{n}", "很长的提醒" * 200, target=f"user:{user}", kind="text")
+    assert drain(OutboxSender(wecom)) == 3
+    assert len(standin.record.app_messages) == 6, "each push went in two parts"
+    assert standin.record.token_requests == 1
