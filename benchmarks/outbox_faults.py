@@ -103,7 +103,7 @@ def _wait(condition: Any, timeout_s: float) -> bool:
 
 
 def run(db_url: str | None = None, group: int = 10, private: int = 150, kills: int = 12, seed: int = 7,
-        timeout_s: float = 0.4, deadline_s: float = 600.0) -> dict[str, Any]:
+        timeout_s: float = 1.0, deadline_s: float = 600.0) -> dict[str, Any]:
     """Drive the sender through faults and kills; returns the counts (see the module docstring)."""
     from bot.runtime import build_runtime
     from bot.settings import DatabaseSettings, Settings
@@ -220,7 +220,7 @@ def main() -> int:
     parser.add_argument("--private", type=int, default=150, help="private pushes (one in ten split)")
     parser.add_argument("--kills", type=int, default=12, help="SIGKILLs of the sending process")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--timeout-s", type=float, default=0.4, help="the sender's read timeout in this run")
+    parser.add_argument("--timeout-s", type=float, default=1.0, help="the sender's read timeout in this run")
     parser.add_argument("--pg", metavar="URL", help="run on a fresh schema of this PostgreSQL database")
     args = parser.parse_args()
     drop = None
