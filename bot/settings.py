@@ -62,8 +62,17 @@ class ServerSettings(Section):
 
 class OutboxSettings(Section):
     per_minute: int = Field(20, ge=1, le=20)
+    #: WeCom's definitive rejections of one push before it is failed (rate limits and gateway
+    #: errors never count); `zsbot outbox retry` requeues a failed push.
     max_attempts: int = Field(12, ge=1)
     poll_s: float = 1.0
+    #: How long WeCom may take to answer a send; a later answer means the push goes again.
+    timeout_s: float = Field(30.0, gt=0)
+    #: First wait after a temporary failure (and after a rejection); it doubles up to max_backoff_s.
+    backoff_s: float = Field(5.0, gt=0)
+    max_backoff_s: float = Field(600.0, gt=0)
+    #: Wait after a rate limit (45009, HTTP 429): WeCom counts its limit per minute.
+    rate_limit_pause_s: float = Field(60.0, gt=0)
 
 
 class Settings(BaseSettings):

@@ -1,7 +1,8 @@
 """Scheduled jobs as data: a name, a trigger from settings, which rounds are due on a day, and a function.
 
 Every run claims its (job, period, round) in `JobRun` in the same transaction as its outbox pushes,
-so a misfire, a restart, a second process or `zsbot job run` twice never sends anything twice.
+so a misfire, a restart, a second process or `zsbot job run` twice never sends anything twice, and
+a round that fails half-way leaves no claim behind: it runs again at the next wake-up.
 The scheduler in `bot/` only turns triggers into wake-ups; which day is due (workdays, 调休) is here.
 """
 
@@ -16,6 +17,7 @@ from sqlalchemy import Engine
 
 from handlers.rules import Rules, ScheduleRules
 from handlers.workdays import Workdays
+from storage.outbox import Target
 from storage.store import Store, unit_of_work
 
 log = logging.getLogger(__name__)
@@ -45,7 +47,7 @@ class Round:
 class Push:
     body: str
     mentions: tuple[str, ...] = ()
-    target: str = "group"
+    target: Target = Target.group()
     kind: str = "markdown"
     #: Appended to the idempotency key when a round pushes more than one message.
     suffix: str = ""
@@ -117,6 +119,7 @@ def run_job(engine: Engine, job: Job, at: datetime, rules: Rules, forced: bool =
 
 
 def _run_round(store: Store, job: Job, rnd: Round, ctx: JobContext) -> Outcome:
+    """Claim, compute and queue in the caller's one transaction: any failure undoes the claim too."""
     runs = store.jobruns
     claim = runs.claim(job.name, rnd.period, rnd.name, {"at": ctx.at.isoformat()})
     if claim is None:

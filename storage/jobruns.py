@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.clock import utcnow
+from storage.idempotent import insert_once
 from storage.models import JobRun
 
 
@@ -22,16 +22,15 @@ class JobRuns:
         ).first()
 
     def claim(self, job: str, period: str, round_: str, detail: dict[str, Any] | None = None) -> JobRun | None:
-        """Mark the round as run; None when it ran already (here or in another process)."""
-        if self.find(job, period, round_) is not None:
-            return None
-        run = JobRun(job=job, period=period, round=round_, ran_at=utcnow(), detail=detail or {})
-        try:
-            with self.session.begin_nested():
-                self.session.add(run)
-        except IntegrityError:
-            return None
-        return run
+        """Mark the round as run in the caller's transaction; None when it ran already.
+
+        The claim commits with the round's pushes or not at all, so a round that fails can run
+        again. A second process claiming the same round waits for the first one's transaction."""
+        new_id = insert_once(
+            self.session, JobRun.__table__, ["job", "period", "round"],  # type: ignore[attr-defined]
+            job=job, period=period, round=round_, ran_at=utcnow(), detail=detail or {},
+        )
+        return None if new_id is None else self.session.get(JobRun, new_id)
 
     def note(self, run: JobRun, **detail: Any) -> None:
         run.detail = {**run.detail, **detail}

@@ -43,6 +43,15 @@ class RecordStatus(StrEnum):
     RETRACTED = "retracted"
 
 
+class OutboxStatus(StrEnum):
+    """Where a push stands: waiting to go (or to be retried), delivered, or given up on."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    #: WeCom refused it `max_attempts` times; `zsbot outbox retry` requeues it.
+    FAILED = "failed"
+
+
 class ProjectStage(StrEnum):
     LEAD = "lead"  # 线索
     TALKS = "talks"  # 在谈
@@ -182,7 +191,7 @@ class OutboxItem(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     #: Idempotency key, e.g. "monthly-nag:2026-03:18": a second push with it is a no-op.
     key: str = Field(sa_column=Column(Text, unique=True, nullable=False))
-    #: "group" (webhook / AI bot group), "user:<userid>" (app message)
+    #: `storage.outbox.Target` as text: "group" (webhook / AI bot group), "user:<userid>" (app message)
     target: str
     #: "text" or "markdown"
     kind: str = "markdown"
@@ -190,12 +199,14 @@ class OutboxItem(SQLModel, table=True):
     mentions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = _ts(nullable=False)
     due_at: datetime = _ts(nullable=False, index=True)
+    #: WeCom's definitive rejections so far (rate limits and gateway errors do not count).
     attempts: int = 0
     #: Parts of a split push already delivered, so a restart resumes instead of resending them.
     parts_sent: int = 0
-    #: "pending", "sent", "failed"
-    state: str = Field(default="pending", index=True)
-    sent_at: datetime | None = _ts(nullable=True)
+    #: An `OutboxStatus` value.
+    state: str = Field(default=OutboxStatus.PENDING.value, index=True)
+    #: Indexed: the sender counts the last minute's sends against WeCom's limit every round.
+    sent_at: datetime | None = _ts(nullable=True, index=True)
     last_error: str | None = None
 
 
@@ -219,6 +230,7 @@ __all__ = [
     "Member",
     "Message",
     "OutboxItem",
+    "OutboxStatus",
     "Project",
     "ProjectStage",
     "Record",

@@ -8,10 +8,12 @@ import time
 from collections.abc import Sequence
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 
 from bot.outbox_sender import OutboxSender
 from bot.runtime import Runtime, build_runtime
+from bot.settings import OutboxSettings
 from bot.web import create_app
 from storage.store import unit_of_work
 from tests.conftest import Clock
@@ -202,3 +204,178 @@ def test_a_split_push_interrupted_by_an_outage_resumes_after_a_restart_without_r
     parts = [p["markdown"]["content"] for p in standin.record.webhooks]
     assert len(parts) == len(set(parts)) > 2, "every part went out exactly once"
     assert "\n".join(parts) == "\n".join(lines)
+
+
+# --- temporary failures never use up a push; a round stops at the first one -----------------------
+
+FIVE = ["monthly-nag:2026-03:2026-03-18", "bulletin:2026-03:2026-03-16", "overdue-list:2026-02:2026-03-11",
+        "broadcast:5001", "stale-projects:2026-W12:2026-03-16"]
+
+
+def five_pushes(runtime: Runtime) -> list[str]:
+    texts = [f"第{n}条：{key}" for n, key in enumerate(FIVE)]
+    for key, text in zip(FIVE, texts, strict=True):
+        push(runtime, key, text)
+    return texts
+
+
+def attempts_spent(runtime: Runtime) -> list[int]:
+    return [item.attempts for item in outbox(runtime)]
+
+
+@pytest.mark.parametrize("answer", [("gateway", 429), ("gateway", 404), ("http", 429), ("gateway", 502)],
+                         ids=["gateway-429-page", "gateway-404-page", "429-json-without-errcode", "gateway-502-page"])
+def test_a_burst_of_gateway_answers_pauses_the_round_and_uses_up_nothing(
+    wecom: Runtime, standin: WecomStandIn, clock: Clock, answer: tuple[str, int]
+) -> None:
+    clock.set("2026-03-18 09:00")
+    runtime = configured(wecom, outbox=OutboxSettings(max_attempts=2, backoff_s=5))
+    texts = five_pushes(runtime)
+    standin.webhook_script.extend([answer] * 3)
+    sender = OutboxSender(runtime)
+    assert drain(sender) == 0
+    assert len(standin.record.webhook_attempts) == 1, "the round stopped at the first temporary failure"
+    assert drain(sender) == 0 and len(standin.record.webhook_attempts) == 1, "paused: no hammering"
+    # Backing off 5 s, then 10 s, then 20 s.
+    for wait_s, tried in ((5, 2), (10, 3), (19, 3)):
+        clock.set(clock.now + timedelta(seconds=wait_s))
+        assert drain(sender) == 0
+        assert len(standin.record.webhook_attempts) == tried
+    clock.set(clock.now + timedelta(seconds=1))
+    assert drain(sender) == 5
+    assert standin.group_texts() == texts
+    assert states(runtime) == ["sent"] * 5 and attempts_spent(runtime) == [0] * 5
+
+
+def test_a_burst_of_rate_limits_45009_uses_up_nothing_and_waits_a_minute_each(
+    wecom: Runtime, standin: WecomStandIn, clock: Clock
+) -> None:
+    clock.set("2026-03-18 09:00")
+    runtime = configured(wecom, outbox=OutboxSettings(max_attempts=2))
+    texts = five_pushes(runtime)
+    standin.webhook_script.extend([45009] * 3)
+    sender = OutboxSender(runtime)
+    for tried in (1, 2, 3):
+        assert drain(sender) == 0
+        assert len(standin.record.webhook_attempts) == tried
+        clock.set(clock.now + timedelta(seconds=59))
+        assert drain(sender) == 0 and len(standin.record.webhook_attempts) == tried
+        clock.set(clock.now + timedelta(seconds=1))
+    assert drain(sender) == 5
+    assert standin.group_texts() == texts
+    assert states(runtime) == ["sent"] * 5 and attempts_spent(runtime) == [0] * 5
+
+
+def test_the_webhook_and_the_app_back_off_separately_through_5xx_bursts(
+    wecom: Runtime, standin: WecomStandIn, clock: Clock
+) -> None:
+    clock.set("2026-03-18 09:00")
+    push(wecom, "g1", "群消息一")
+    push(wecom, "p1", "私信一", target="user:wz_liu", kind="text")
+    push(wecom, "g2", "群消息二")
+    push(wecom, "p2", "私信二", target="user:nf_wang", kind="text")
+    standin.webhook_script.append(("http", 502))
+    standin.app_script.extend([("gateway", 503), ("gateway", 504)])
+    sender = OutboxSender(wecom)
+    assert drain(sender) == 0
+    assert (len(standin.record.webhook_attempts), len(standin.record.app_attempts)) == (1, 1)
+    clock.set(clock.now + timedelta(seconds=5))
+    assert drain(sender) == 2, "the webhook healed after 5 s; the app failed again and waits 10 s"
+    assert standin.group_texts() == ["群消息一", "群消息二"] and standin.record.app_messages == []
+    clock.set(clock.now + timedelta(seconds=9))
+    assert drain(sender) == 0 and len(standin.record.app_attempts) == 2
+    clock.set(clock.now + timedelta(seconds=1))
+    assert drain(sender) == 2
+    assert [m["text"]["content"] for m in standin.record.app_messages] == ["私信一", "私信二"]
+    assert states(wecom) == ["sent"] * 4 and attempts_spent(wecom) == [0] * 4
+
+
+def test_a_rejection_spends_an_attempt_without_holding_up_the_others(
+    wecom: Runtime, standin: WecomStandIn, clock: Clock
+) -> None:
+    clock.set("2026-03-18 09:00")
+    push(wecom, "bad", "这条被拒")
+    push(wecom, "good", "这条照发")
+    standin.webhook_script.append(40008)
+    assert drain(OutboxSender(wecom)) == 1
+    assert standin.group_texts() == ["这条照发"]
+    [bad, good] = outbox(wecom)
+    assert (bad.state, bad.attempts, bad.last_error) == ("pending", 1, "40008 scripted")
+    assert (good.state, good.attempts) == ("sent", 0)
+
+
+# --- slow answers --------------------------------------------------------------------------------
+
+def test_wecom_may_take_its_time_to_answer(wecom: Runtime, standin: WecomStandIn) -> None:
+    assert OutboxSettings().timeout_s >= 15, "WeCom answers can take over 10 s; wait for them"
+    runtime = configured(wecom, outbox=OutboxSettings(timeout_s=2.0))
+    push(runtime, "slow", "慢回答")
+    standin.webhook_script.append(("slow", 0.5))
+    assert drain(OutboxSender(runtime)) == 1
+    assert [a.content for a in standin.record.accepted] == ["慢回答"]
+    assert states(runtime) == ["sent"]
+
+
+def test_an_answer_later_than_the_timeout_is_the_documented_double(
+    wecom: Runtime, standin: WecomStandIn, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock.set("2026-03-18 09:00")
+    runtime = configured(wecom, outbox=OutboxSettings(timeout_s=1.0))  # leaves room on a busy machine
+    push(runtime, "late", "迟到的回答")
+    standin.webhook_script.append(("slow", 2.5))
+    sender = OutboxSender(runtime)
+    assert drain(sender) == 0
+    [item] = outbox(runtime)
+    assert (item.state, item.attempts) == ("pending", 0) and "ReadTimeout" in (item.last_error or "")
+    assert "may then appear twice" in caplog.text
+    clock.set(clock.now + timedelta(seconds=5))
+    assert drain(sender) == 1
+    assert standin.group_texts() == ["迟到的回答", "迟到的回答"], "WeCom took both: at least once, doubled here"
+
+
+# --- one sender per PostgreSQL database ----------------------------------------------------------
+
+def test_two_serve_processes_on_postgresql_never_send_the_same_push(wecom: Runtime, standin: WecomStandIn) -> None:
+    if wecom.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one serve process; the sender lock is PostgreSQL's")
+    for n in range(3):
+        push(wecom, f"k{n}", f"消息{n}")
+    standin.webhook_script.extend([("slow", 0.2)] * 3)
+    other = build_runtime(wecom.settings)
+    senders = [OutboxSender(wecom), OutboxSender(other)]
+
+    async def both() -> list[int]:
+        try:
+            return list(await asyncio.gather(*(s.drain_once() for s in senders)))
+        finally:
+            for s in senders:
+                await s.aclose()
+
+    try:
+        assert sorted(asyncio.run(both())) == [0, 3]
+    finally:
+        other.engine.dispose()
+    assert sorted(standin.group_texts()) == ["消息0", "消息1", "消息2"]
+
+
+def test_a_row_naming_no_valid_target_is_failed_and_does_not_hold_up_the_others(
+    wecom: Runtime, standin: WecomStandIn
+) -> None:
+    push(wecom, "ok-before", "照发一")
+    with unit_of_work(wecom.engine) as store:
+        store.outbox.push("hand-written", "无效对象")
+        item = store.outbox.by_key("hand-written")
+        assert item is not None
+        item.target = "wz_liu"  # as if written by hand, without the "user:" prefix
+    push(wecom, "ok-after", "照发二")
+    assert drain(OutboxSender(wecom)) == 2
+    assert standin.group_texts() == ["照发一", "照发二"]
+    assert states(wecom) == ["sent", "failed", "sent"]
+
+
+def test_private_pushes_share_one_access_token(wecom: Runtime, standin: WecomStandIn) -> None:
+    for n, user in enumerate(["wz_liu", "nf_wang", "hs_li"]):
+        push(wecom, f"dm:{n}", "很长的提醒" * 200, target=f"user:{user}", kind="text")
+    assert drain(OutboxSender(wecom)) == 3
+    assert len(standin.record.app_messages) == 6, "each push went in two parts"
+    assert standin.record.token_requests == 1

@@ -5,7 +5,9 @@
 - `WecomStandIn` is a real HTTP + WebSocket server on 127.0.0.1: `gettoken`, `message/send`,
   `webhook/send` (with WeCom's 20-a-minute limit), and the AI bot's long connection
   (subscribe, ping, callbacks, respond, send_msg, disconnected_event). It records everything and
-  has switchable failure modes: scripted errcodes / HTTP statuses, outage, bad key.
+  has switchable failure modes: scripted errcodes / HTTP statuses / gateway pages / slow answers
+  (for `webhook/send` and `message/send`), outage, bad key, and a gate that holds one send
+  before or after WeCom accepts it (to kill the sender at an exact moment).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from xml.etree import ElementTree
 import uvicorn
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from fastapi import FastAPI, Request, WebSocket, WebSocketDisconnect
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 WEBHOOK_KEY = "standin-webhook-key-0001"
 BOT_ID = "aibot-standin"
@@ -126,14 +128,59 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+#: A scripted answer to one send: an errcode (0 = go ahead), ("http", status) JSON without an
+#: errcode, ("gateway", status) an HTML page from a proxy, ("slow", seconds) accepted but answered late.
+Scripted = int | tuple[str, int] | tuple[str, float]
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """One message WeCom took (webhook or app), in order, with the stand-in's `generation` then."""
+
+    channel: str
+    content: str
+    generation: int
+    #: How late the answer was sent (a "slow" script entry), 0 if at once.
+    answer_delay_s: float = 0.0
+
+
 @dataclass
 class Recorded:
     webhook_attempts: list[dict[str, Any]] = field(default_factory=list)
     webhooks: list[dict[str, Any]] = field(default_factory=list)
     token_requests: int = 0
+    app_attempts: list[dict[str, Any]] = field(default_factory=list)
     app_messages: list[dict[str, Any]] = field(default_factory=list)
+    accepted: list[Accepted] = field(default_factory=list)
     frames: list[dict[str, Any]] = field(default_factory=list)
     subscriptions: int = 0
+
+
+class Gate:
+    """Holds the nth next send, before or after WeCom accepts it, until released."""
+
+    def __init__(self, after_accept: bool, nth: int = 1) -> None:
+        self.after_accept = after_accept
+        self.countdown = nth
+        #: Set (from the server thread) when a send reached the gate.
+        self.reached = threading.Event()
+        #: Released before acceptance with deliver=False, the send never reaches WeCom (a 502 page).
+        self.deliver = True
+        self._open = threading.Event()
+
+    def release(self, deliver: bool = True) -> None:
+        self.deliver = deliver
+        self._open.set()
+
+    async def wait(self) -> None:
+        self.reached.set()
+        while not self._open.is_set():
+            await asyncio.sleep(0.005)
+
+
+def content_of(payload: dict[str, Any]) -> str:
+    kind = payload.get("msgtype", "")
+    return str((payload.get(kind) or {}).get("content", ""))
 
 
 class WecomStandIn:
@@ -144,8 +191,14 @@ class WecomStandIn:
         self.per_minute = per_minute
         self.port = free_port()
         self.record = Recorded()
-        #: Each webhook call pops one scripted answer: an errcode (int) or ("http", status).
-        self.webhook_script: deque[int | tuple[str, int]] = deque()
+        #: Each webhook call pops one scripted answer (see `Scripted`).
+        self.webhook_script: deque[Scripted] = deque()
+        #: The same for the app's message/send.
+        self.app_script: deque[Scripted] = deque()
+        #: Holds the next webhook or app send (see `gate`).
+        self._gate: Gate | None = None
+        #: Tagged onto every acceptance (a benchmark counts one per sender process it starts).
+        self.generation = 0
         self.outage = False
         self.bad_key = False
         #: Close the long connection when the next aibot_respond_msg arrives, without taking it.
@@ -194,11 +247,44 @@ class WecomStandIn:
 
     def group_texts(self) -> list[str]:
         """Contents of every webhook message WeCom accepted, in order."""
-        out = []
-        for payload in self.record.webhooks:
-            kind = payload.get("msgtype", "")
-            out.append(str((payload.get(kind) or {}).get("content", "")))
-        return out
+        return [content_of(payload) for payload in self.record.webhooks]
+
+    def gate(self, after_accept: bool, nth: int = 1) -> Gate:
+        """Hold the nth next webhook or app send: before WeCom takes it, or after, before answering."""
+        self._gate = Gate(after_accept, nth)
+        return self._gate
+
+    def _take_gate(self) -> Gate | None:
+        with self._lock:
+            gate = self._gate
+            if gate is None:
+                return None
+            gate.countdown -= 1
+            if gate.countdown > 0:
+                return None
+            self._gate = None
+        return gate
+
+    @staticmethod
+    def _undelivered(gate: Gate | None) -> Response | None:
+        """After a gate held a send before acceptance and was released without delivering it."""
+        if gate is not None and not gate.after_accept and not gate.deliver:
+            return HTMLResponse("<html><body><h1>502 Bad Gateway</h1></body></html>", status_code=502)
+        return None
+
+    @staticmethod
+    def _scripted(scripted: Scripted) -> Response | float | None:
+        """The answer a script entry forces, or a delay for an accepted message, or None to go ahead."""
+        if isinstance(scripted, tuple):
+            mode, value = scripted
+            if mode == "slow":
+                return float(value)
+            if mode == "gateway":
+                return HTMLResponse(f"<html><body><h1>{int(value)}</h1>nginx</body></html>", status_code=int(value))
+            return JSONResponse({"errmsg": "server error"}, status_code=int(value))
+        if scripted:
+            return JSONResponse({"errcode": scripted, "errmsg": "scripted"})
+        return None
 
     def frames(self, cmd: str) -> list[dict[str, Any]]:
         return [f for f in list(self.record.frames) if f.get("cmd") == cmd]
@@ -271,18 +357,43 @@ class WecomStandIn:
             return JSONResponse({"errcode": 0, "errmsg": "ok", "access_token": "standin-token", "expires_in": 7200})
 
         @app.post("/cgi-bin/message/send")
-        async def message_send(request: Request, access_token: str) -> JSONResponse:
+        async def message_send(request: Request, access_token: str) -> Response:
+            payload = await request.json()
+            self.record.app_attempts.append(payload)
             if self.outage:
                 return JSONResponse({}, status_code=503)
             if access_token != "standin-token":
                 return JSONResponse({"errcode": 42001, "errmsg": "access_token expired"})
-            self.record.app_messages.append(await request.json())
+            gate = self._take_gate()
+            if gate is not None and not gate.after_accept:
+                await gate.wait()
+                if (undelivered := self._undelivered(gate)) is not None:
+                    return undelivered
+            delay = 0.0
+            if self.app_script:
+                forced = self._scripted(self.app_script.popleft())
+                if isinstance(forced, Response):
+                    return forced
+                delay = forced or 0.0
+            with self._lock:
+                self.record.app_messages.append(payload)
+                self.record.accepted.append(Accepted("app", content_of(payload), self.generation, delay))
+            if gate is not None and gate.after_accept:
+                await gate.wait()
+            if delay:
+                await asyncio.sleep(delay)
             return JSONResponse({"errcode": 0, "errmsg": "ok"})
 
         @app.post("/cgi-bin/webhook/send")
-        async def webhook_send(request: Request) -> JSONResponse:
+        async def webhook_send(request: Request) -> Response:
             key = parse_qs(urlsplit(str(request.url)).query).get("key", [""])[0]
             payload = await request.json()
+            gate = self._take_gate()
+            if gate is not None and not gate.after_accept:
+                await gate.wait()
+                if (undelivered := self._undelivered(gate)) is not None:
+                    return undelivered
+            delay = 0.0
             with self._lock:
                 self.record.webhook_attempts.append(payload)
                 if self.outage:
@@ -290,11 +401,10 @@ class WecomStandIn:
                 if self.bad_key or key != self.webhook_key:
                     return JSONResponse({"errcode": 93000, "errmsg": "invalid webhook url"})
                 if self.webhook_script:
-                    scripted = self.webhook_script.popleft()
-                    if isinstance(scripted, tuple):
-                        return JSONResponse({"errmsg": "server error"}, status_code=scripted[1])
-                    if scripted:
-                        return JSONResponse({"errcode": scripted, "errmsg": "scripted"})
+                    forced = self._scripted(self.webhook_script.popleft())
+                    if isinstance(forced, Response):
+                        return forced
+                    delay = forced or 0.0
                 sends = self._sends.setdefault(key, deque())
                 now = time.time()
                 while sends and sends[0] <= now - 60:
@@ -308,6 +418,11 @@ class WecomStandIn:
                     return JSONResponse({"errcode": 40058, "errmsg": f"content exceed max length {limit}"})
                 sends.append(now)
                 self.record.webhooks.append(payload)
+                self.record.accepted.append(Accepted("webhook", content, self.generation, delay))
+            if gate is not None and gate.after_accept:
+                await gate.wait()
+            if delay:
+                await asyncio.sleep(delay)
             return JSONResponse({"errcode": 0, "errmsg": "ok"})
 
         @app.websocket("/aibot")
