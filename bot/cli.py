@@ -166,10 +166,11 @@ def main() -> None:
 
 
 def _register_feature_commands() -> None:
-    from bot import cli_assessment, cli_serve
+    from bot import cli_assessment, cli_demo, cli_serve
 
     cli_serve.register(app)
     cli_assessment.register(app)
+    cli_demo.register(app)
 
 
 _register_feature_commands()

@@ -164,6 +164,37 @@ def ranking(session: Session, months: Sequence[str], weights: Weights) -> list[R
     return [_row(r, len(weights.lead_tiers)) for r in session.execute(ranked).mappings()]
 
 
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """What a yearly target is measured by: signed 万元 and big leads found."""
+
+    signed_wan: float
+    big_leads: int
+
+
+def progress(session: Session, unit_id: int, months: Sequence[str], weights: Weights) -> Progress:
+    """One unit's signed amount and big leads over `months` (its year), read from the ranking index.
+
+    Only the unit's signings and leads are touched, so a unit's target costs what that unit reported,
+    not what the county reported over the year.
+    """
+    kind = col(Record.kind)
+    amount = func.coalesce(col(Record.amount_cny_wan), 0.0)
+    row = session.execute(
+        select(
+            _n(kind == "signing", amount).label("signed_wan"),
+            _n(and_(kind == "lead", amount >= weights.lead_big_min_wan)).label("big_leads"),
+        ).where(
+            col(Record.period).in_(list(months)),
+            col(Record.unit_id) == unit_id,
+            kind.in_(["signing", "lead"]),
+            col(Record.status) != RecordStatus.RETRACTED.value,
+            col(Record.government_funded) == false(),
+        )
+    ).one()
+    return Progress(signed_wan=float(row.signed_wan), big_leads=int(row.big_leads))
+
+
 def _row(r: RowMapping, tiers: int) -> RankingRow:
     ints = {k: int(r[k]) for k in ("leads", "big_leads", "visits", "receptions", "signings", "starts",
                                      "funds", "completions", "progress", "records")}
@@ -182,4 +213,4 @@ def _row(r: RowMapping, tiers: int) -> RankingRow:
     )
 
 
-__all__ = ["RankingRow", "Weights", "ranking"]
+__all__ = ["Progress", "RankingRow", "Weights", "progress", "ranking"]
