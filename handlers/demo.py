@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
@@ -252,8 +253,11 @@ class _Year:
         return local.astimezone(UTC)
 
     def event(self, kind: str, unit: int, story: int | None, at: datetime, text: str, **facts: Any) -> _Event:
-        on = (at.astimezone(self.tz) - timedelta(days=self.rng.choice((0, 0, 0, 1, 2)))).date()
-        text = text.replace("{when}", _when_word(at.astimezone(self.tz), on))
+        # A date is a fact only where the words name one (今天, 3月5日), as the parser reads it.
+        on = None
+        if "{when}" in text:
+            on = (at.astimezone(self.tz) - timedelta(days=self.rng.choice((0, 0, 0, 1, 2)))).date()
+            text = text.replace("{when}", _when_word(at.astimezone(self.tz), on))
         amount, currency = facts.get("amount_wan"), facts.get("currency")
         cny = None if amount is None else amount if currency in (None, "CNY") else round(amount * self.fx.get(currency, 1), 4)
         parsed = Parsed(intent=Intent(kind), date=on, source_text=text,
@@ -294,17 +298,17 @@ class _Year:
             add(self.event("lead", unit.id, index, t,
                            f"线索：{company}拟投资{_amount_text(amount, currency)}建设{project}{contact}",
                            company=company, project=project, amount_wan=amount, currency=currency,
-                           place=place, industry=industry, **facts))
+                           industry=industry, **facts))
         if not public and rng.random() < 0.5:
             k = rng.randint(2, 8)
             add(self.event("reception", unit.id, index, self.moment(t, (5, 40)),
                            f"接待：{{when}}接待{company}一行{k}人来{where}考察{project}",
-                           company=company, project=project, place=place))
+                           company=company, project=project))
         if not public and rng.random() < 0.35:
             add(self.event("visit", unit.id, index, self.moment(t, (5, 60)),
                            f"拜访：{{when}}带队赴{place}拜访{company}，洽谈{project}",
                            company=company, project=project, place=place))
-        subject = company or ""
+        subject = s.company or ""
         for _ in range(rng.choice((0, 0, 1, 1, 2))):
             add(self.event("progress", unit.id, index, self.moment(t, (10, 200)),
                            f"进展：{subject}{project}{rng.choice(_PROGRESS)}", company=s.company, project=project))
@@ -336,6 +340,21 @@ class _Year:
         region, k = self.rng.choice(_REGIONS), self.rng.randint(2, 6)
         return self.event("visit", unit.id, None, self.moment(),
                           f"拜访：{{when}}带队赴{region}开展招商推介，拜访企业{k}家", place=region, count=k)
+
+
+def report_texts(rules: Rules, n: int, year: int, seed: int = 11) -> list[tuple[str, str]]:
+    """`n` varied (kind, text) reports as liaisons write them, for benchmarks that go through the bot."""
+    gen = _Year(rules, year, datetime(year + 1, 12, 31, tzinfo=UTC), random.Random(seed))
+    unit = _Unit(1, "柳泉镇", 1.0)
+    out: list[tuple[str, str]] = []
+    while len(out) < n:
+        story = gen.story(len(out), unit, "我镇")
+        out += [(e.kind, e.text) for e in story.events]
+        if gen.rng.random() < 0.6:
+            e = gen.outing(unit)
+            out.append((e.kind, e.text))
+    gen.rng.shuffle(out)
+    return out[:n]
 
 
 def _where(name: str) -> str:
@@ -389,7 +408,7 @@ def fill_demo(
             {"userid": p.userid, "name": p.name, "unit_id": p.unit_id, "role": p.role.value,
              "mobile": f"139{rng.randrange(10**8):08d}", "updated_at": created} for p in people
         ))
-        project_ids = _write_projects(session, stories, events)
+        project_ids = _write_projects(session, stories, events, gen.tz)
         _write_records(session, gen, the_units, events, project_ids, rng)
         after_bulk_load(session)
     refresh_statistics(engine)
@@ -427,7 +446,7 @@ _ORDER = {"lead": 0, "signing": 2, "start": 3, "completion": 4}
 _STAGES = [s.value for s in ProjectStage]
 
 
-def _write_projects(session: Any, stories: list[_Story], events: list[_Event]) -> dict[int, int]:
+def _write_projects(session: Any, stories: list[_Story], events: list[_Event], tz: ZoneInfo) -> dict[int, int]:
     """One project per story with a kept lead; its stage and dates from the milestones kept."""
     kept: dict[int, list[_Event]] = {}
     for e in events:
@@ -442,7 +461,7 @@ def _write_projects(session: Any, stories: list[_Story], events: list[_Event]) -
         for e in its:
             if e.kind in _ORDER:
                 stage = max(stage, _ORDER[e.kind])
-                dates[e.kind] = e.parsed.date
+                dates[e.kind] = e.parsed.date or e.at.astimezone(tz).date()
             if e.kind == "signing":
                 signed = e.amount_cny_wan
             if e.kind == "funds":
@@ -519,4 +538,4 @@ def _flush(session: Any, batch: list[tuple[dict[str, Any], dict[str, Any], dict[
         insert_rows(session, Audit, (a for _, _, a in batch))
 
 
-__all__ = ["DEFAULT_RECORDS", "DEFAULT_UNITS", "DemoRefused", "DemoResult", "fill_demo"]
+__all__ = ["DEFAULT_RECORDS", "DEFAULT_UNITS", "DemoRefused", "DemoResult", "fill_demo", "report_texts"]
