@@ -181,6 +181,7 @@ def explain(runtime: Runtime, meter: Meter) -> None:
     asks += [(words, who[role][0], words) for words, role in QUERIES]
     report_id = uuid.uuid4().hex
     asks.append(("重发 (the same msg_id again: the dedupe lookup)", who["liaison"][0], asks[0][2]))
+    asks.append(("收到 (no intent: the open-draft lookup)", who["liaison"][0], "收到"))
     for label, user, words in asks:
         meter.reset()
         meter.capture = True
