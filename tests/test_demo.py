@@ -122,3 +122,21 @@ def test_demo_words_read_back_to_the_facts_stored(tmp_path: Path) -> None:
                   r.contact_name, r.contact_phone, r.government_funded)
         assert (str(p.intent), *(getattr(p, k) for k in keys)) == stored, r.text
         assert not p.missing
+
+
+def test_this_years_demo_stops_at_the_moment_it_is_made(tmp_path: Path) -> None:
+    """No report comes from the future: a demo of the current year is filled up to now."""
+    from datetime import datetime
+
+    now = datetime(2026, 3, 15, 12, 0, tzinfo=TZ)
+    engine = make_engine(f"sqlite:///{tmp_path / 'now.db'}")
+    try:
+        migrate(engine)
+        result = fill_demo(engine, Rules(), units=6, records=300, year=2026, now=now)
+        with Session(engine) as s:
+            latest = s.execute(select(func.max(Record.reported_at))).scalar_one()
+            periods = {p for (p,) in s.execute(select(Record.period).distinct())}
+    finally:
+        engine.dispose()
+    assert result.records == 300 and latest <= now
+    assert periods == {"2026-01", "2026-02", "2026-03"} and result.last_period == "2026-03"
