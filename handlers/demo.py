@@ -369,6 +369,8 @@ def fill_demo(
     if units < 1 or records < 0:
         raise ValueError("单位数至少为1，报送条数不能为负")
     began = time.perf_counter()
+    with session_scope(engine) as session:
+        _refuse_if_in_use(session)  # before seconds of generating; checked again where it is written
     now = now or datetime.now(UTC)
     year = year or now.astimezone(rules.schedule.tz).year
     rng = random.Random(seed)
@@ -399,10 +401,7 @@ def fill_demo(
 
     events, stories = _events(gen, the_units, records)
     with session_scope(engine) as session:
-        present = rows_in_use(session)
-        if present:
-            what = "、".join(f"{table} {n}行" for table, n in present.items())
-            raise DemoRefused(f"数据库中已有数据（{what}），演示数据只写入空数据库；未做任何改动。")
+        _refuse_if_in_use(session)
         insert_rows(session, Unit, unit_rows)
         insert_rows(session, Member, (
             {"userid": p.userid, "name": p.name, "unit_id": p.unit_id, "role": p.role.value,
@@ -421,6 +420,13 @@ def fill_demo(
         messages=len(events), first_period=periods[0], last_period=periods[-1],
         seconds=time.perf_counter() - began, liaison=liaison, leader=leader, admin=admin,
     )
+
+
+def _refuse_if_in_use(session: Any) -> None:
+    present = rows_in_use(session)
+    if present:
+        what = "、".join(f"{table} {n}行" for table, n in present.items())
+        raise DemoRefused(f"数据库中已有数据（{what}），演示数据只写入空数据库；未做任何改动。")
 
 
 def _events(gen: _Year, units: list[_Unit], wanted: int) -> tuple[list[_Event], list[_Story]]:
