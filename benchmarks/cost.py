@@ -6,7 +6,7 @@ records ("empty"), then the same roster with a demo year of N records ("full"). 
 year, timing each (median, p90) and splitting the time into parsing, the project lookup
 (`Projects.find`) and SQL; then asks 排名 / 我单位排名 / 未报送 / 本月情况 R times each. It prints the
 full/empty ratio (target for reports: ≤ 1.5×). With --explain it prints the plan of every SELECT
-that one report and each query run, marking any that scans record, message or project whole.
+that one report and each query run, marking any that scans record, message, project or draft whole.
 
 Run: python benchmarks/cost.py [--records 200000] [--messages 200] [--explain]
          [--pg postgresql+psycopg://postgres@127.0.0.1:5432/test] [--no-sqlite] [--no-pg]
@@ -49,7 +49,7 @@ TZ = Rules().schedule.tz
 #: Asked after the reports, inside the June period (2025-05-21 .. 2025-06-20).
 ASKED_AT = datetime(YEAR, 6, 19, 16, 0, tzinfo=TZ)
 QUERIES = (("排名", "admin"), ("我单位排名", "liaison"), ("未报送", "admin"), ("本月情况", "liaison"))
-WATCHED = ("record", "message", "project")
+WATCHED = ("record", "message", "project", "draft")
 
 
 @dataclass
