@@ -9,7 +9,7 @@ import typer
 
 def demo(
     ctx: typer.Context,
-    units: Annotated[int, typer.Option("--units", min=1, help="单位数（开发区、乡镇、部门）")] = 24,
+    units: Annotated[int, typer.Option("--units", min=1, max=1000, help="单位数（开发区、乡镇、部门）")] = 24,
     records: Annotated[int, typer.Option("--records", min=0, help="报送条数")] = 3000,
     year: Annotated[int | None, typer.Option("--year", min=2000, max=2100, help="年份；默认今年（今年只填到此刻）")] = None,
     seed: Annotated[int, typer.Option("--seed", help="随机种子：同样的参数得到同样的数据")] = 7,

@@ -38,6 +38,8 @@ from storage.models import Audit, Member, Message, Project, ProjectStage, Record
 CHANNEL = "demo"
 DEFAULT_UNITS = 24
 DEFAULT_RECORDS = 3000
+#: A county has tens of units; the name pools give well over this many distinct ones.
+MAX_UNITS = 1000
 
 ZONE = "经济技术开发区"
 _TOWN_ROOTS = (
@@ -366,8 +368,8 @@ def fill_demo(
     year: int | None = None, seed: int = 7, now: datetime | None = None,
 ) -> DemoResult:
     """Fill an empty database with a made-up year; DemoRefused (nothing written) if it holds data."""
-    if units < 1 or records < 0:
-        raise ValueError("单位数至少为1，报送条数不能为负")
+    if not 1 <= units <= MAX_UNITS or records < 0:
+        raise ValueError(f"单位数应在1到{MAX_UNITS}之间，报送条数不能为负")
     began = time.perf_counter()
     with session_scope(engine) as session:
         _refuse_if_in_use(session)  # before seconds of generating; checked again where it is written
