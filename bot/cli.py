@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from bot import cli_assessment, cli_outbox, cli_serve
+from bot import cli_assessment, cli_demo, cli_outbox, cli_serve
 from bot.cli_context import State, parse_at, runtime_of
 from bot.runtime import Runtime
 from handlers.messages import Incoming
@@ -143,3 +143,4 @@ def main() -> None:
 cli_serve.register(app)
 cli_assessment.register(app)
 cli_outbox.register(app)
+cli_demo.register(app)

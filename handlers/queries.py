@@ -9,7 +9,7 @@ from __future__ import annotations
 from handlers.context import Context
 from handlers.messages import Reply
 from handlers.periods import Period, deadline_of, period_asked
-from handlers.ranking import Standing, Table, figures, number, table, table_text, unit_text
+from handlers.ranking import Standing, Table, figures, number, table, table_text, unit_target, unit_text
 from handlers.receipts import one_line
 from handlers.registry import router
 from nlp import Intent, Parsed
@@ -50,11 +50,13 @@ def show_ranking(parsed: Parsed, ctx: Context) -> Reply:
             names = "、".join(s.row.unit for s in t.standings)
             return Reply(f"没有找到「{named}」。参加考核的单位：{names}")
         mine = ctx.unit is not None and found.row.unit_id == ctx.unit.id
-        return Reply(unit_text(t, found, ctx.rules) if mine or _sees_county(ctx) else _public_line(t, found))
+        if mine or _sees_county(ctx):
+            return Reply(unit_text(t, found, ctx.rules, unit_target(ctx.store, t, found, ctx.rules)))
+        return Reply(_public_line(t, found))
     if parsed.own_unit and ctx.unit is not None:
         own = t.of_unit(ctx.unit.id)
         if own is not None:
-            return Reply(unit_text(t, own, ctx.rules))
+            return Reply(unit_text(t, own, ctx.rules, unit_target(ctx.store, t, own, ctx.rules)))
     text = table_text(t)
     own = t.of_unit(ctx.unit.id) if ctx.unit is not None else None
     if own is not None:

@@ -6,14 +6,14 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from handlers.periods import Period, period
 from handlers.receipts import format_amount
 from handlers.rules import Rules
 from handlers.scoring import Target, grades, target_of, top_and_bottom, weights
-from storage.ranking import RankingRow, ranking
+from storage.ranking import RankingRow, progress, ranking
 from storage.store import Store
 
 TOP, BOTTOM = "🏆", "⚠️"
@@ -25,8 +25,6 @@ class Standing:
     grade: str
     #: TOP, BOTTOM or "".
     mark: str
-    #: The unit's yearly task, with progress over the year of the ranked period.
-    target: Target
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +60,12 @@ def rows_of(store: Store, chosen: Period, rules: Rules) -> list[RankingRow]:
 
 
 def table(store: Store, chosen: Period, rules: Rules) -> Table:
-    """Rank every unit for `chosen`; targets are yearly, so their progress is over its year."""
+    """Rank every unit for `chosen`: one aggregate over the months asked and nothing else.
+
+    Yearly targets are not part of the table: a month's ranking that summed the whole year for
+    them would cost what the year holds (see `unit_target`, asked only for the unit shown).
+    """
     rows = rows_of(store, chosen, rules)
-    year_key = chosen.months[-1][:4]
-    year_rows = rows if chosen.key == year_key else rows_of(store, period(year_key, rules.schedule), rules)
-    by_unit = {r.unit_id: r for r in year_rows}
     graded = grades(rows, rules.scoring)
     best, worst = top_and_bottom(rows, rules.scoring.grade_top, rules.scoring.grade_bottom)
     standings = tuple(
@@ -74,11 +73,24 @@ def table(store: Store, chosen: Period, rules: Rules) -> Table:
             row=r,
             grade=graded[r.unit_id],
             mark=TOP if r.unit_id in best else BOTTOM if r.unit_id in worst else "",
-            target=target_of(by_unit.get(r.unit_id, r), rules.scoring),
         )
         for r in rows
     )
     return Table(chosen, standings, rules.scoring.grade_top, rules.scoring.grade_bottom)
+
+
+def unit_target(store: Store, t: Table, s: Standing, rules: Rules) -> Target:
+    """The unit's yearly task with its progress over the year of the ranked period.
+
+    When the ranked period is that year, the row already holds the progress; otherwise only this
+    unit's signings and leads of the year are summed.
+    """
+    year = period(t.period.months[-1][:4], rules.schedule)
+    row = s.row
+    if tuple(t.period.months) != tuple(year.months):
+        done = progress(store.session, s.row.unit_id, year.months, weights(rules.scoring))
+        row = replace(row, signed_wan=done.signed_wan, big_leads=done.big_leads)
+    return target_of(row, rules.scoring)
 
 
 def number(value: float) -> int | float:
@@ -171,7 +183,7 @@ def lift_hint(t: Table, s: Standing, rules: Rules) -> str:
     return f"距{nxt.unit}（第{nxt.rank}名）差{number(round(gap - 0.01, 2))}分：再报{'或'.join(options[:3])}即可超过。"
 
 
-def unit_text(t: Table, s: Standing, rules: Rules) -> str:
+def unit_text(t: Table, s: Standing, rules: Rules, target: Target) -> str:
     """One unit in detail: rank of N, score, each figure, target completion, what would lift it."""
     r = s.row
     lines = [
@@ -180,7 +192,7 @@ def unit_text(t: Table, s: Standing, rules: Rules) -> str:
         f"线索{r.leads}个（{format_amount(rules.scoring.lead_big_min_wan)}以上{r.big_leads}个）、外出招商{r.visits}次、接待洽谈{r.receptions}批",
         f"签约{r.signings}个（{format_amount(r.signed_wan)}）、开工{r.starts}个、资金到位{format_amount(r.funds_wan)}、"
         f"竣工投产{r.completions}个、项目进展{r.progress}条",
-        target_text(s.target, t.period.months[-1][:4]),
+        target_text(target, t.period.months[-1][:4]),
         lift_hint(t, s, rules),
     ]
     return "\n".join(lines)

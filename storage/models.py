@@ -86,7 +86,11 @@ class Member(SQLModel, table=True):
 class Message(SQLModel, table=True):
     """Every inbound message, verbatim: the source of truth. (channel, msg_id) stops redeliveries."""
 
-    __table_args__ = (UniqueConstraint("channel", "msg_id", name="uq_message_channel_msgid"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "msg_id", name="uq_message_channel_msgid"),
+        # The group chat a channel last spoke from is read newest-first (pushes to the AI-bot group).
+        Index("ix_message_channel_received", "channel", "received_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     channel: str
@@ -125,7 +129,12 @@ class Record(SQLModel, table=True):
     """One reported fact (a lead, a visit, a signing …) for one unit."""
 
     __table_args__ = (
-        Index("ix_record_period_unit", "period", "unit_id"),
+        # Covers the ranking aggregate: the months asked are read from the index alone, in unit order,
+        # so a ranking costs what the period holds, not what the year or the history holds.
+        Index(
+            "ix_record_period_unit_kind",
+            "period", "unit_id", "kind", "status", "government_funded", "amount_cny_wan",
+        ),
         Index("ix_record_unit_reported", "unit_id", "reported_at"),
     )
 

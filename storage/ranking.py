@@ -1,7 +1,8 @@
 """The ranking of every assessed unit for a period: one SQL aggregate, ranked in the same statement.
 
 Records are never looped over in Python: the database sums them per unit, units with nothing still
-appear (outer join), and ties share a rank (`RANK()` over the score rounded to 0.01).
+appear (outer join), and ties share a rank (`RANK()` over the score rounded to 0.01). Only the months
+asked are read, from a covering index (`ix_record_period_unit_kind`): a month costs what it holds.
 Weights come in as plain values; what they mean is decided by `handlers.scoring`.
 """
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Float, Numeric, and_, case, cast, false, func, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import Subquery
 from sqlmodel import Session, col
 
 from storage.models import Record, RecordKind, RecordStatus, Unit
@@ -78,50 +80,77 @@ def _n(condition: ColumnElement[bool], value: ColumnElement[float] | int = 1) ->
     return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
 
 
-def _tier_bonus(weights: Weights) -> ColumnElement[float]:
+def _tier_points(weights: Weights) -> ColumnElement[float]:
+    """The size bonus one record earns (the highest tier its amount reaches), whatever its kind."""
     amount = func.coalesce(col(Record.amount_cny_wan), 0)
     tiers = sorted(weights.tiers, reverse=True)
-    if not tiers or not weights.tier_kinds:
+    if not tiers:
         return cast(0, Float)
-    bonus = case(*[(amount >= low, cast(points, Float)) for low, points in tiers], else_=cast(0, Float))
-    return _n(col(Record.kind).in_(weights.tier_kinds), bonus)
+    return case(*[(amount >= low, cast(points, Float)) for low, points in tiers], else_=cast(0, Float))
 
 
-def ranking(session: Session, months: Sequence[str], weights: Weights) -> list[RankingRow]:
-    """Every unit's figures and rank for the months given (a month, quarter, year or campaign)."""
-    kind = col(Record.kind)
+def _per_kind(months: Sequence[str], weights: Weights) -> Subquery:
+    """Counts and sums per (month, unit, kind): the only pass over records.
+
+    Grouped in the order of `ix_record_period_unit_kind`, so the database streams the months asked
+    straight out of the index, with a handful of expressions per record; everything per unit is
+    then summed from at most months × units × kinds rows.
+    """
     amount = func.coalesce(col(Record.amount_cny_wan), 0.0)
-    per_kind = {k: _n(kind == k) for k in ("lead", "visit", "reception", "signing", "start", "funds",
-                                           "completion", "progress")}
-    agg = (
+
+    def at_least(low: float) -> ColumnElement[float]:
+        return func.sum(case((amount >= low, 1), else_=0))
+
+    return (
         select(
+            col(Record.period).label("period"),
             col(Record.unit_id).label("unit_id"),
-            func.count().label("records"),
-            per_kind["lead"].label("leads"),
-            _n(and_(kind == "lead", amount >= weights.lead_big_min_wan)).label("big_leads"),
-            per_kind["visit"].label("visits"),
-            per_kind["reception"].label("receptions"),
-            per_kind["signing"].label("signings"),
-            _n(kind == "signing", amount).label("signed_wan"),
-            per_kind["start"].label("starts"),
-            per_kind["funds"].label("funds"),
-            _n(kind == "funds", amount).label("funds_wan"),
-            per_kind["completion"].label("completions"),
-            per_kind["progress"].label("progress"),
-            func.count(func.distinct(col(Record.period))).label("months_reported"),
-            _tier_bonus(weights).label("tier_bonus"),
-            *[
-                _n(and_(kind == "lead", amount >= low)).label(f"tier_{i}")
-                for i, low in enumerate(weights.lead_tiers)
-            ],
+            col(Record.kind).label("kind"),
+            func.count().label("n"),
+            func.sum(amount).label("amount"),
+            at_least(weights.lead_big_min_wan).label("big"),
+            func.sum(_tier_points(weights)).label("bonus"),
+            *[at_least(low).label(f"tier_{i}") for i, low in enumerate(weights.lead_tiers)],
         )
         .where(
             col(Record.period).in_(list(months)),
             col(Record.status) != RecordStatus.RETRACTED.value,
             col(Record.government_funded) == false(),
-            kind.in_(_COUNTED_KINDS),
+            col(Record.kind).in_(_COUNTED_KINDS),
         )
-        .group_by(col(Record.unit_id))
+        .group_by(col(Record.period), col(Record.unit_id), col(Record.kind))
+        .subquery("per_kind")
+    )
+
+
+def ranking(session: Session, months: Sequence[str], weights: Weights) -> list[RankingRow]:
+    """Every unit's figures and rank for the months given (a month, quarter, year or campaign)."""
+    pk = _per_kind(months, weights)
+
+    def of(kind: str, column: ColumnElement[float] | None = None) -> ColumnElement[float]:
+        return _n(pk.c.kind == kind, pk.c.n if column is None else column)
+
+    tier_bonus = _n(pk.c.kind.in_(weights.tier_kinds), pk.c.bonus) if weights.tier_kinds else cast(0, Float)
+    agg = (
+        select(
+            pk.c.unit_id.label("unit_id"),
+            func.sum(pk.c.n).label("records"),
+            of("lead").label("leads"),
+            of("lead", pk.c.big).label("big_leads"),
+            of("visit").label("visits"),
+            of("reception").label("receptions"),
+            of("signing").label("signings"),
+            of("signing", pk.c.amount).label("signed_wan"),
+            of("start").label("starts"),
+            of("funds").label("funds"),
+            of("funds", pk.c.amount).label("funds_wan"),
+            of("completion").label("completions"),
+            of("progress").label("progress"),
+            func.count(func.distinct(pk.c.period)).label("months_reported"),
+            tier_bonus.label("tier_bonus"),
+            *[of("lead", pk.c[f"tier_{i}"]).label(f"tier_{i}") for i in range(len(weights.lead_tiers))],
+        )
+        .group_by(pk.c.unit_id)
         .subquery("agg")
     )
 
@@ -164,6 +193,37 @@ def ranking(session: Session, months: Sequence[str], weights: Weights) -> list[R
     return [_row(r, len(weights.lead_tiers)) for r in session.execute(ranked).mappings()]
 
 
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """What a yearly target is measured by: signed 万元 and big leads found."""
+
+    signed_wan: float
+    big_leads: int
+
+
+def progress(session: Session, unit_id: int, months: Sequence[str], weights: Weights) -> Progress:
+    """One unit's signed amount and big leads over `months` (its year), read from the ranking index.
+
+    Only the unit's signings and leads are touched, so a unit's target costs what that unit reported,
+    not what the county reported over the year.
+    """
+    kind = col(Record.kind)
+    amount = func.coalesce(col(Record.amount_cny_wan), 0.0)
+    row = session.execute(
+        select(
+            _n(kind == "signing", amount).label("signed_wan"),
+            _n(and_(kind == "lead", amount >= weights.lead_big_min_wan)).label("big_leads"),
+        ).where(
+            col(Record.period).in_(list(months)),
+            col(Record.unit_id) == unit_id,
+            kind.in_(["signing", "lead"]),
+            col(Record.status) != RecordStatus.RETRACTED.value,
+            col(Record.government_funded) == false(),
+        )
+    ).one()
+    return Progress(signed_wan=float(row.signed_wan), big_leads=int(row.big_leads))
+
+
 def _row(r: RowMapping, tiers: int) -> RankingRow:
     ints = {k: int(r[k]) for k in ("leads", "big_leads", "visits", "receptions", "signings", "starts",
                                      "funds", "completions", "progress", "records")}
@@ -182,4 +242,4 @@ def _row(r: RowMapping, tiers: int) -> RankingRow:
     )
 
 
-__all__ = ["RankingRow", "Weights", "ranking"]
+__all__ = ["Progress", "RankingRow", "Weights", "progress", "ranking"]

@@ -133,3 +133,24 @@ def test_job_run_from_the_command_line_prints_the_push_once(cli: CliRunner) -> N
     assert "@wz_zhao" in first.output
     assert "群推送" not in second.output and "未重复推送" in second.output
     assert cli.invoke(app, ["job", "run", "nagging"]).exit_code == 2
+
+
+def test_a_month_ranking_shows_the_yearly_target_of_the_whole_year_without_retracted_or_public_money(
+    db_url: str, tmp_path: Path
+) -> None:
+    scoring = ScoringRules(targets={"*": UnitTarget(amount_wan=10000)})
+    runtime = build_runtime(Settings(database=DatabaseSettings(url=db_url), scoring=scoring))
+    try:
+        with unit_of_work(runtime.engine) as store:
+            import_roster(read_rows(FIXTURES / "roster.csv"), store)
+        add_record(runtime, "卫庄镇", "signing", amount_wan=6000, period="2026-01")
+        add_record(runtime, "卫庄镇", "signing", amount_wan=3000, period="2026-03")
+        add_record(runtime, "卫庄镇", "signing", amount_wan=5000, period="2026-02", status="retracted")
+        add_record(runtime, "卫庄镇", "signing", amount_wan=4000, period="2026-02", government_funded=True)
+        add_record(runtime, "卫庄镇", "signing", amount_wan=7000, period="2025-12")
+        add_record(runtime, "南樊镇", "signing", amount_wan=9000, period="2026-02")
+        reply = Chat(runtime, clock=None).send("wz_liu", "我单位排名", at="2026-03-12 10:00").text  # type: ignore[arg-type]
+    finally:
+        runtime.engine.dispose()
+    # The month shows its own signing; the task counts 6,000 + 3,000 of this year, this unit, still standing.
+    assert "签约1个（3,000万元）" in reply and "签约9,000万元/1亿元（90%）" in reply, reply

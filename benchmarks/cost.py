@@ -1,0 +1,315 @@
+"""What one message costs, on an empty database and on a full year (`zsbot demo --records 200000`).
+
+For each store (SQLite file, PostgreSQL schema; both thrown away after): the demo roster with no
+records ("empty"), then the same roster with a demo year of N records ("full"). Through `Bot.handle`
+(the path `zsbot say` takes) it sends M varied reports as the roster's liaisons in June of the demo
+year, timing each (median, p90) and splitting the time into parsing, the project lookup
+(`Projects.find`) and SQL; then asks 排名 / 我单位排名 / 未报送 / 本月情况 R times each. It prints the
+full/empty ratio (target for reports: ≤ 1.5×). With --explain it prints the plan of every SELECT
+that one report and each query run, marking any that scans record, message, project or draft whole.
+
+Run: python benchmarks/cost.py [--records 200000] [--messages 200] [--explain]
+         [--pg postgresql+psycopg://postgres@127.0.0.1:5432/test] [--no-sqlite] [--no-pg]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import Engine, event, select, text  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from bot.runtime import Runtime, build_runtime  # noqa: E402
+from bot.settings import DatabaseSettings, Settings  # noqa: E402
+from handlers.demo import fill_demo, report_texts  # noqa: E402
+from handlers.messages import Incoming  # noqa: E402
+from handlers.rules import Rules  # noqa: E402
+from storage import projects as projects_module  # noqa: E402
+from storage.db import make_engine  # noqa: E402
+from storage.models import Member  # noqa: E402
+
+YEAR = 2025
+UNITS = 24
+TZ = Rules().schedule.tz
+#: Asked after the reports, inside the June period (2025-05-21 .. 2025-06-20).
+ASKED_AT = datetime(YEAR, 6, 19, 16, 0, tzinfo=TZ)
+QUERIES = (("排名", "admin"), ("我单位排名", "liaison"), ("未报送", "admin"), ("本月情况", "liaison"))
+WATCHED = ("record", "message", "project", "draft")
+
+
+@dataclass
+class Meter:
+    """Time spent in SQL, in parsing and in the project lookup while handling one message."""
+
+    sql_s: float = 0.0
+    parse_s: float = 0.0
+    find_s: float = 0.0
+    statements: list[tuple[str, Any]] = field(default_factory=list)
+    capture: bool = False
+
+    def reset(self) -> None:
+        self.sql_s = self.parse_s = self.find_s = 0.0
+        self.statements = []
+
+
+def instrument(runtime: Runtime, meter: Meter) -> None:
+    engine = runtime.engine
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
+        conn.info["t0"] = time.perf_counter()
+        if meter.capture and not many and statement.lstrip().upper().startswith("SELECT"):
+            meter.statements.append((statement, params))
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _after(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
+        meter.sql_s += time.perf_counter() - conn.info.pop("t0", time.perf_counter())
+
+    parse = runtime.bot.parse
+
+    def timed_parse(text_: str, today: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            return parse(text_, today)
+        finally:
+            meter.parse_s += time.perf_counter() - began
+
+    runtime.bot.parse = timed_parse
+
+
+@contextmanager
+def timed_project_lookup(meter: Meter) -> Iterator[None]:
+    """Wrap Projects.find (if it still exists under that name) to time the project lookup."""
+    original = getattr(projects_module.Projects, "find", None)
+    if original is None:
+        yield
+        return
+
+    def find(self: Any, *args: Any, **kwargs: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            meter.find_s += time.perf_counter() - began
+
+    projects_module.Projects.find = find  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        projects_module.Projects.find = original  # type: ignore[method-assign]
+
+
+def people(engine: Engine) -> dict[str, list[str]]:
+    with Session(engine) as s:
+        members = list(s.execute(select(Member).order_by(Member.userid)).scalars())
+    return {
+        "liaison": [m.userid for m in members if m.role == "liaison"],
+        "admin": [m.userid for m in members if m.role == "admin"],
+    }
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+@dataclass
+class Figures:
+    report_ms: list[float]
+    parse_ms: list[float]
+    find_ms: list[float]
+    sql_ms: list[float]
+    query_ms: dict[str, list[float]]
+    query_sql_ms: dict[str, list[float]]
+    stored: int
+
+
+def measure(runtime: Runtime, meter: Meter, messages: int, rounds: int) -> Figures:
+    who = people(runtime.engine)
+    rng = random.Random(5)
+    bot = runtime.bot
+
+    def send(user: str, words: str, at: datetime) -> Any:
+        return bot.handle(Incoming(channel="bench", msg_id=uuid.uuid4().hex, user_id=user, text=words, at=at))
+
+    for i in range(3):  # warm the parser and the connection pool; not counted
+        send(who["liaison"][i % len(who["liaison"])], "帮助", ASKED_AT)
+    texts = report_texts(runtime.rules, messages, YEAR, seed=13)
+    start = datetime(YEAR, 6, 2, 8, 30, tzinfo=TZ)
+    figures = Figures([], [], [], [], {q: [] for q, _ in QUERIES}, {q: [] for q, _ in QUERIES}, 0)
+    with timed_project_lookup(meter):
+        for i, (_, words) in enumerate(texts):
+            at = start + timedelta(minutes=i * 7 + rng.randint(0, 5))
+            meter.reset()
+            began = time.perf_counter()
+            reply = send(who["liaison"][rng.randrange(len(who["liaison"]))], words, at)
+            figures.report_ms.append((time.perf_counter() - began) * 1000)
+            figures.parse_ms.append(meter.parse_s * 1000)
+            figures.find_ms.append(meter.find_s * 1000)
+            figures.sql_ms.append(meter.sql_s * 1000)
+            figures.stored += int(reply.stored)
+    for _ in range(rounds):
+        for words, role in QUERIES:
+            meter.reset()
+            began = time.perf_counter()
+            send(who[role][0], words, ASKED_AT)
+            figures.query_ms[words].append((time.perf_counter() - began) * 1000)
+            figures.query_sql_ms[words].append(meter.sql_s * 1000)
+    return figures
+
+
+def explain(runtime: Runtime, meter: Meter) -> None:
+    """The plan of every SELECT one report and each query run; whole-table reads of watched tables marked."""
+    who = people(runtime.engine)
+    dialect = runtime.engine.dialect.name
+    asks = [("报送", who["liaison"][0], report_texts(runtime.rules, 1, YEAR, seed=99)[0][1])]
+    asks += [(words, who[role][0], words) for words, role in QUERIES]
+    report_id = uuid.uuid4().hex
+    asks.append(("重发 (the same msg_id again: the dedupe lookup)", who["liaison"][0], asks[0][2]))
+    asks.append(("收到 (no intent: the open-draft lookup)", who["liaison"][0], "收到"))
+    for label, user, words in asks:
+        meter.reset()
+        meter.capture = True
+        msg_id = report_id if label.startswith(("报送", "重发")) else uuid.uuid4().hex
+        runtime.bot.handle(Incoming(channel="bench", msg_id=msg_id, user_id=user, text=words, at=ASKED_AT))
+        meter.capture = False
+        print(f"  [{label}] {len(meter.statements)} SELECTs")
+        raw = runtime.engine.raw_connection()
+        try:
+            cur = raw.cursor()
+            for statement, params in meter.statements:
+                if not any(f" {t}" in statement or f'"{t}"' in statement for t in WATCHED):
+                    continue
+                prefix = "EXPLAIN QUERY PLAN " if dialect == "sqlite" else "EXPLAIN "
+                cur.execute(prefix + statement, params)
+                plan = [str(r[-1]) if dialect == "sqlite" else str(r[0]) for r in cur.fetchall()]
+                full = [p for p in plan if _whole_table(p, dialect)]
+                head = " ".join(statement.split())[:110]
+                print(f"    {'⚠ WHOLE TABLE ' if full else ''}{head}…")
+                for line in plan:
+                    print(f"        {line}")
+        finally:
+            raw.close()
+
+
+def _whole_table(line: str, dialect: str) -> bool:
+    if dialect == "sqlite":
+        return any(line.strip().startswith(f"SCAN {t}") and "INDEX" not in line for t in WATCHED)
+    return any(f"Seq Scan on {t}" in line for t in WATCHED)
+
+
+def run_one(label: str, url: str, records: int, messages: int, rounds: int, do_explain: bool) -> Figures:
+    engine = make_engine(url)
+    runtime = build_runtime(Settings(database=DatabaseSettings(url=url)), engine)
+    try:
+        began = time.perf_counter()
+        result = fill_demo(runtime.engine, runtime.rules, units=UNITS, records=records, year=YEAR, seed=7)
+        print(f"{label}: demo {result.records:,} records, {result.projects:,} projects in "
+              f"{time.perf_counter() - began:.1f} s", flush=True)
+        meter = Meter()
+        instrument(runtime, meter)
+        figures = measure(runtime, meter, messages, rounds)
+        if do_explain:
+            explain(runtime, meter)
+        return figures
+    finally:
+        engine.dispose()
+
+
+def show(label: str, empty: Figures, full: Figures) -> None:
+    def line(name: str, a: list[float], b: list[float]) -> str:
+        ma, mb = statistics.median(a), statistics.median(b)
+        ratio = f"×{mb / ma:.2f}" if ma > 0 else "—"
+        return (f"  {name:<22} median {ma:8.2f} → {mb:8.2f} ms   p90 {pct(a, .9):8.2f} → {pct(b, .9):8.2f} ms"
+                f"   {ratio}")
+
+    print(f"\n{label}: empty → full year   (reports stored: {empty.stored} / {full.stored})")
+    print(line("report (Bot.handle)", empty.report_ms, full.report_ms))
+    print(line("  of which parse", empty.parse_ms, full.parse_ms))
+    print(line("  of which project find", empty.find_ms, full.find_ms))
+    print(line("  of which SQL", empty.sql_ms, full.sql_ms))
+    for words in empty.query_ms:
+        print(line(words, empty.query_ms[words], full.query_ms[words]))
+        print(line("  of which SQL", empty.query_sql_ms[words], full.query_sql_ms[words]))
+    ratio = statistics.median(full.report_ms) / statistics.median(empty.report_ms)
+    print(f"  reports: full/empty = ×{ratio:.2f} (target ≤ 1.5×: {'OK' if ratio <= 1.5 else 'OVER'})")
+
+
+@contextmanager
+def sqlite_url() -> Iterator[Callable[[], str]]:
+    made: list[Path] = []
+
+    def fresh() -> str:
+        path = Path(tempfile.gettempdir()) / f"zsbot-cost-{uuid.uuid4().hex[:8]}.db"
+        made.append(path)
+        return f"sqlite:///{path}"
+
+    try:
+        yield fresh
+    finally:
+        for path in made:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+@contextmanager
+def pg_url(base: str) -> Iterator[Callable[[], str]]:
+    admin = make_engine(base)
+    made: list[str] = []
+
+    def fresh() -> str:
+        schema = f"cost_{uuid.uuid4().hex[:8]}"
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        made.append(schema)
+        sep = "&" if "?" in base else "?"
+        return f"{base}{sep}options=-csearch_path%3D{schema}"
+
+    try:
+        yield fresh
+    finally:
+        with admin.begin() as conn:
+            for schema in made:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pg", default=os.environ.get("ZSBOT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--records", type=int, default=200_000)
+    parser.add_argument("--messages", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=15, help="times each query is asked")
+    parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument("--no-pg", action="store_true")
+    args = parser.parse_args()
+    print(f"{UNITS} units; {args.messages} reports through Bot.handle in June {YEAR}; each query ×{args.rounds}")
+    stores = [] if args.no_sqlite else [("SQLite", sqlite_url())]
+    if not args.no_pg:
+        stores.append(("PostgreSQL", pg_url(args.pg)))
+    for label, urls in stores:
+        with urls as fresh:
+            empty = run_one(f"{label} empty", fresh(), 0, args.messages, args.rounds, args.explain)
+            full = run_one(f"{label} full", fresh(), args.records, args.messages, args.rounds, args.explain)
+        show(label, empty, full)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
