@@ -20,6 +20,8 @@ import jieba
 from nlp.text import Text
 
 DICT_PATH = Path(__file__).with_name("dict.txt")
+#: Administrative divisions, generated from cpca's adcode list by nlp/data/build_places.py.
+PLACES_PATH = Path(__file__).with_name("places.txt")
 Span = tuple[int, int]
 
 
@@ -32,6 +34,17 @@ class Lexicon:
     breakers: frozenset[str]
     project_breakers: frozenset[str]
     entries: tuple[tuple[str, int, str], ...]
+    #: Company-name endings that say what a firm does (化工, 锂业, 科技): `place? + brand + this`.
+    trades: frozenset[str]
+
+
+def _gazetteer() -> list[str]:
+    """Province, prefecture and county-level names, full and short (see nlp/data/build_places.py)."""
+    names: list[str] = []
+    for line in PLACES_PATH.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            names.append(line.split("\t", 1)[0])
+    return names
 
 
 @lru_cache(maxsize=1)
@@ -42,9 +55,11 @@ def lexicon() -> Lexicon:
             continue
         word, freq, tag = line.split()
         entries.append((word, int(freq), tag))
+    places = {w for w, _, t in entries if t.startswith("ns")} | set(_gazetteer())
     return Lexicon(
         industries=frozenset(w for w, _, t in entries if t == "ind"),
-        places=tuple(sorted((w for w, _, t in entries if t.startswith("ns")), key=len, reverse=True)),
+        trades=frozenset(w for w, _, t in entries if t in ("ind", "trade")),
+        places=tuple(sorted(places, key=len, reverse=True)),
         breakers=frozenset(w for w, _, t in entries if t == "brk"),
         project_breakers=frozenset(w for w, _, t in entries if t in ("brk", "brkp")),
         entries=tuple(entries),
@@ -170,19 +185,152 @@ def find_companies(text: Text) -> list[Span]:
         name = key[start : m.start()]
         if len(name) < 2 or name in _GENERIC_NAME:
             continue
-        if m.group(0) == "厂" and _BUILD_BEFORE.search(key[region_start : m.start()]):
-            continue
+        if m.group(0) == "厂" and (_BUILD_BEFORE.search(key[region_start : m.start()]) or len(name) < 3):
+            continue  # 办个服装厂 is a plan, 面粉厂 a kind of mill: neither names a firm
         spans.append((start, m.end()))
     for m in _merchant_re().finditer(key) if "客商" in key else ():
         if not any(s <= m.start() < e for s, e in spans):
             spans.append((m.start(), m.end()))
+    if not spans:
+        spans = _unsuffixed(key)
     return sorted(spans)
+
+
+#: What may follow a company named without a legal suffix: its intention, its event, its project.
+_AFTER_NAME = re.compile(
+    r"拟|计划|想|有意|打算|准备|将|已|正在|的|签|与我|和我|同我|在我|来我|到我|到账|到位|首笔|开工|动工|投产|竣工|"
+    r"年产|项目|新上|投资|落户|追加|增资|扩产|一行|董事长|总经理|老板"
+)
+#: Verbs and links right before a company named without a suffix (跟XX签了, 拜访了XX, 与XX签订).
+_BEFORE_NAME = re.compile(r"(?:与|和|跟|同|拜访了?|拜会了?|走访了?|对接了?|见了|约见了?|会见了?)$")
+_NAME_END = re.compile(r"\s*(?:[,.;:!?。\n]|$|签|洽谈|就|商谈|座谈|达成|举行|正式|对接|合作)")
+#: Words that make a would-be name a description of somebody instead (一家企业, 老乡, 他本人, 面粉厂).
+_NOT_A_NAME = re.compile(
+    r"一家|两家|几家|\d家|家企业|企业|客商|客户|老板|老乡|对方|本地|县里|镇里|这家|那家|该|有个|有家|他|她|我|你|"
+    r"人|负责|朋友|团队|做|从事|搞|项目|领导|书记|县长|镇长|主任|市场|政府|部门|单位|考察团|代表团|工作|情况|线索|"
+    r"资金|首笔|本月|累计|今天|昨天|前天|上午|下午|目前|年|月|日|号|期|某|厂|园区|开发区|公司|集团|方面|这边|那边"
+)
+_NAME_TAGS = frozenset({"ns", "nz", "nr", "nrt", "nrfg", "nt", "nsc", "nsr", "nsz", "trade"})
+
+
+def _common_word(word: str) -> bool:
+    """True for an everyday word jieba knows (资金, 精密), which alone never names a firm."""
+    tok = tokenizer()
+    freq = tok.FREQ.get(word)
+    if not freq:
+        return False
+    tag = _jieba_tags().get(word)
+    return tag is None or tag not in _NAME_TAGS or word in lexicon().industries
+
+
+@lru_cache(maxsize=1)
+def _jieba_tags() -> dict[str, str]:
+    """jieba's part-of-speech tags (its main dictionary and ours), read once."""
+    tags: dict[str, str] = {}
+    path = Path(jieba.__file__).with_name("dict.txt")
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) == 3:
+                tags[parts[0]] = parts[2]
+    for word, _freq, tag in lexicon().entries:
+        tags[word] = tag
+    return tags
+
+
+def _trade_end(name: str) -> int:
+    """Length of the trade word that ends `name` (化工 in 山东鲁信化工), 0 when none."""
+    trades = lexicon().trades
+    for size in (4, 3, 2):
+        if len(name) > size and name[-size:] in trades:
+            return size
+    return 0
+
+
+def _brand_ok(key: str, start: int, end: int, strong: bool) -> bool:
+    """Whether key[start:end] reads as a firm's name: place? + brand (+ trade word), not a description."""
+    name = key[start:end]
+    if not 2 <= len(name) <= 16 or _NOT_A_NAME.search(name) or not re.search(r"[\u4e00-\u9fffA-Za-z]", name):
+        return False
+    places = find_places(name)
+    lead = places[0][1] if places and places[0][0] == 0 else 0
+    brand = name[lead:]
+    if not brand or sum(e - s for s, e in places) == len(name):
+        return False  # a place, maybe with a district (深圳南山), says where, not who
+    if len(brand) < 2:
+        return False
+    trade = _trade_end(brand)
+    if not lead and (brand[:2] in lexicon().trades or brand[:3] in lexicon().trades):
+        return False  # a brand is distinctive: 智能仓储物流 describes a trade, it names nobody
+    if trade and len(brand) - trade >= 2:
+        return not _common_word(brand[: len(brand) - trade]) or lead > 0 or strong
+    if not strong or brand in lexicon().industries:
+        return False
+    # No trade word: a brand alone (比亚迪), or after a place (宁德时代, 上海联影), never one everyday word (资金).
+    return lead > 0 or not _common_word(brand)
+
+
+def _unsuffixed(key: str) -> list[Span]:
+    """Companies written without a legal suffix, found by where they stand and how they are built.
+
+    A name run right before an investor's intention or event (`XX拟投资`, `XX的电石项目`, `XX到账`) or
+    right after a meeting verb (`跟XX签了`, `拜访了XX，`) is a company when it is place? + brand +
+    trade word (`山东鲁信化工`), or a brand jieba does not know as an everyday word (`比亚迪`).
+    """
+    found: list[Span] = []
+    for m in _AFTER_NAME.finditer(key):
+        p = m.start()
+        region = _extend_left(key, p)
+        if region >= p:
+            continue
+        start = breaker_cut(key, region, p)
+        word = m.group(0)
+        at_clause = start == region and (start == 0 or key[start - 1] in ":,;。!?\n")
+        strong = word not in ("的", "项目", "投资", "年产")
+        if word == "的" and not (at_clause or _trade_end(key[start:p])):
+            continue
+        if word == "的" and at_clause and re.match(r"[^,;。\n]{0,12}(?:项目|人|负责人|老板|董事长|总)", key[m.end():]):
+            strong = True
+        if word in ("项目", "年产", "投资"):
+            if not at_clause:
+                continue  # 建设 智能仓储物流园项目: a project after its verb, not a firm
+            # `万华化学新材料项目`: the shortest trade-ended prefix is the firm, the rest its project.
+            for cut in range(start + 3, p + 1):
+                if _trade_end(key[start:cut]) and _brand_ok(key, start, cut, False):
+                    found.append((start, cut))
+                    break
+            continue
+        if _brand_ok(key, start, p, strong):
+            found.append((start, p))
+    for m in _BEFORE_NAME_ANY.finditer(key):
+        start = m.end()
+        run = _NAME_RUN_FWD.match(key, start)
+        if not run:
+            continue
+        end = run.end()
+        cut = _AFTER_NAME.search(key, start, end)
+        if cut and cut.start() > start:
+            end = cut.start()
+        if not _NAME_END.match(key, end) and not _AFTER_NAME.match(key, end):
+            continue
+        if _brand_ok(key, start, end, True):
+            found.append((start, end))
+    found.sort()
+    out: list[Span] = []
+    for span in found:
+        if not out or span[0] >= out[-1][1]:
+            out.append(span)
+    return out[:1]
+
+
+_BEFORE_NAME_ANY = re.compile(r"(?:与|和|跟|同|拜访了?|拜会了?|走访了?|对接了?|见了|约见了?|会见了?)(?=[\u4e00-\u9fffA-Za-z])")
+_NAME_RUN_FWD = re.compile(r"(?:[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[\u4e00-\u9fff()·&])+")
 
 
 @lru_cache(maxsize=1)
 def _merchant_re() -> re.Pattern[str]:
     """X客商 (浙江客商, 粤港澳大湾区客商): the investor named by where they come from."""
-    return re.compile(rf"(?:{_place_re().pattern})客商")
+    return re.compile(rf"(?:{_place_re().pattern}){{1,3}}客商")
 
 
 _WENT_TO = re.compile(r"(?:赴|前往|去|到|地点\s*:?)\s*$")
@@ -215,7 +363,9 @@ def find_place(text: Text, intent: str, companies: list[Span]) -> str | None:
     """
     key = text.key
     # A place that opens a placeholder name (上海某某科技有限公司) still says where the investor is from.
-    places = [p for p in find_places(key) if not _inside(p[0], companies) or key.startswith("某", p[1])]
+    # So does the place of an investor named by it (温州客商).
+    firms = [(s, e) for s, e in companies if not key.startswith("客商", e - 2)]
+    places = [p for p in find_places(key) if not _inside(p[0], firms) or key.startswith("某", p[1])]
     if not places:
         return None
 
