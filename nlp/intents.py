@@ -29,8 +29,8 @@ _NUMBERED = re.compile(rf"^\s*{_NUMBERING}\s*")
 #: Keyword rules for unlabelled text, strongest first.
 _KEYWORDS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (Intent.LEAD, re.compile(r"线索")),
-    (Intent.VISIT, re.compile(r"赴|外出招商|外出拜访|拜访|拜方|走访|拜会|出访")),
-    (Intent.SIGNING, re.compile(r"签约|签订|签署")),
+    (Intent.VISIT, re.compile(r"赴|外出招商|外出拜访|拜访|拜方|走访|拜会|出访|[去到跑]了?一?趟|(?<!来)见了")),
+    (Intent.SIGNING, re.compile(r"签约|签订|签署|签了|签下|签成")),
     (Intent.START, re.compile(r"开工|动工|开建|奠基")),
     (Intent.COMPLETION, re.compile(r"竣工|投产|建成")),
     (Intent.FUNDS, re.compile(r"到位|到账")),
@@ -41,7 +41,10 @@ _KEYWORDS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         Intent.LEAD,
         re.compile(r"(?:拟|有意|意向|计划|打算|准备|想)(?:来|在|到|回)?\S{0,4}?(?:投资|投建|落户)"),
     ),
-    (Intent.RECEPTION, re.compile(r"来我[县镇乡区市]|来我们|来的客商|客商来")),
+    (
+        Intent.RECEPTION,
+        re.compile(r"来我[县镇乡区市]|来我们|来的客商|客商来|来的(?:老板|企业|客人|朋友|团队)|来看了|来谈了?|过来考察"),
+    ),
     (Intent.PROGRESS, re.compile(r"推进|完成|办理")),
 )
 
@@ -59,6 +62,17 @@ _PROMISE = re.compile(
     re.IGNORECASE,
 )
 _BULLETIN = re.compile(r"^\s*(?:通报|公告|通知)\s*:\s*")
+#: A record number and a withdrawal anywhere in a short message (`#53那条报错了，撤回`).
+_REF_ANY = re.compile(r"(?:#|第|编号)\s*(?P<ref>\d{1,9})\s*(?:条|号)?")
+_RETRACT_ANY = re.compile(r"撤回|撤销|删除|删掉|删了|撤了|作废")
+#: Talk about reporting, not a report: a promise to send it later, a reminder, a task noted.
+_ABOUT_REPORTING = re.compile(
+    r"补上|补一下|补报|再发|再报|回头|一起报|报一下|报上来|报过来|发上来|发过来|记下了|记住了|稍后|晚点|抓紧"
+)
+#: A question about how to report something (`签约的格式是啥？`, `拜访的模板发一个`).
+_HOW_TO = re.compile(
+    r"怎么填|如何填|填哪些|要填|填什么|模板|例子|样例|范例|示例|格式是|什么格式|怎么写|如何写|怎么发|啥格式|什么内容"
+)
 _HELP = re.compile(
     r"^[?\s]+$|^(?:帮助|help|菜单|指令|格式|说明)\s*[?!]*$|帮助|怎么用|如何使用|使用说明|使用方法|怎么报|如何报|"
     r"什么格式|报送格式|能做什么|有什么功能|怎么操作",
@@ -67,8 +81,23 @@ _HELP = re.compile(
 _QUERY_MISSING = re.compile(r"未报送|未报|没报|没有报|未上报|没上报|未提交|没提交|没交|未交")
 _QUERY_RANK = re.compile(r"排名|排第几|排多少|第几名|名次|排行|排位")
 _QUERY_SUMMARY = re.compile(
-    r"我的上报|上报情况|报送情况|本月情况|台账|汇总|我的记录|报了(?:哪些|什么|啥|几条|几个|多少)|查一下|查询|看一下"
+    r"我的上报|上报情况|报送情况|本月情况|台账|汇总|我的记录|报[了过](?:哪些|什么|啥|几条|几个|多少)|"
+    r"报[了过]些|查一下|查询|看一下"
 )
+#: A figure or a registered name makes a message a report, never talk about one.
+_HAS_FIGURE = re.compile(r"\d|[万亿]元?|有限公司|集团")
+#: A visit or reception that has not happened yet (`下周来考察`, `拟于…来访`, `计划下月去…`).
+_PLAN = re.compile(
+    r"(?:下周|下个?月|下旬|月底|月初|近期|近日将|明天|后天|拟于|计划于|准备于|将于|计划|准备|打算|拟)"
+    r"[^,;。\n]{0,12}?(?:来|去|赴|过来|拜访|考察|来访|对接|带队|招商)"
+)
+_PAST = re.compile(r"[了过]|已经|今天|昨天|前天|上周|上午|下午")
+
+
+def is_plan(key: str) -> bool:
+    """True when the visit or reception the text speaks of is still to come."""
+    m = _PLAN.search(key)
+    return bool(m) and not _PAST.search(key[m.start() : m.end() + 2])
 _OWN_UNIT = re.compile(r"我单位|本单位|我们|我镇|我乡|我局|我的|我区|咱们|本镇|本乡|我县")
 _TARGET_UNIT = re.compile(
     r"([\u4e00-\u9fff]{2,6}?(?:镇|乡|街道|局|办事处)|[\u4e00-\u9fff]{0,6}?(?:开发区|高新区|经开区|园区))"
@@ -137,8 +166,17 @@ def command_of(text: Text) -> Command | None:
         return Command(Intent.BULLETIN, body=text.sub(m.end(), len(key)).strip())
     if label_of(key):
         return None
+    if len(key) <= 40:
+        ref = _REF_ANY.search(key)
+        if ref and _RETRACT_ANY.search(key):
+            return Command(Intent.RETRACT, ref=int(ref.group("ref")))
     if _PROMISE.match(key):
         return Command(Intent.UNKNOWN)
+    if len(key) <= 40 and not _HAS_FIGURE.search(key):
+        if _HOW_TO.search(key):
+            return Command(Intent.HELP)
+        if _ABOUT_REPORTING.search(key):
+            return Command(Intent.UNKNOWN)
     if len(key) <= 60 and _HELP.search(key):
         return Command(Intent.HELP)
     if len(key) <= 30:

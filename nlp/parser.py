@@ -9,7 +9,7 @@ from nlp.contacts import find_contact_name, find_phone
 from nlp.corrections import labelled_spans
 from nlp.dates import find_date
 from nlp.entities import find_companies, find_industry, find_place, find_project
-from nlp.intents import command_of, label_of, record_intent, report_parts
+from nlp.intents import command_of, is_plan, label_of, record_intent, report_parts
 from nlp.numbers import pick_amount, small_int
 from nlp.text import Text
 from nlp.types import RECORD_INTENTS, REQUIRED_FIELDS, Intent, Parsed
@@ -23,6 +23,8 @@ _LEADING_NUMBER = re.compile(r"[\d一二两三四五六七八九十]{0,3}")
 _CLAUSE_BREAK = re.compile(r"[,;。\n]")
 _AMONG = re.compile(r"其中\s*$")
 _RECORD_HINT = re.compile(r"有限公司|集团|客商|项目")
+#: What a lead says beyond a visit date: the investment it intends.
+_LEAD_CONTENT = re.compile(r"投资|投建|落户|建设|想建|想做|想上|设厂|项目|生产线")
 _COUNT_INTENTS = (Intent.VISIT, Intent.RECEPTION, Intent.CORRECTION)
 _PLACE_INTENTS = (Intent.LEAD, Intent.VISIT, Intent.RECEPTION, Intent.CORRECTION)
 
@@ -118,6 +120,12 @@ def _parse(raw: str, today: date) -> Parsed:
         items = tuple(_record(part.text, part.intent, today) for part in parts)
         return Parsed(intent=Intent.REPORT, items=items, source_text=text.orig)
     intent = record_intent(text.key)
+    if intent in (Intent.VISIT, Intent.RECEPTION) and is_plan(text.key):
+        # A plan is no event yet: the investor it names is a lead, anything else is talk.
+        if find_companies(text) or _LEAD_CONTENT.search(text.key):
+            intent = Intent.LEAD
+        else:
+            return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)
     if intent is None:
         if _RECORD_HINT.search(text.key):
             intent = Intent.PROGRESS
