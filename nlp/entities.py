@@ -144,7 +144,7 @@ _COMPANY_SUFFIX = re.compile(
     r"厂(?![房区长家商址])"
 )
 _GENERIC_NAME = {"投资", "企业", "一家", "这家", "该", "该公司", "子", "分", "总", "母", "工", "本"}
-_BUILD_BEFORE = re.compile(r"建|办|开")
+_BUILD_BEFORE = re.compile(r"建|办|开|设")
 
 
 #: Name characters: CJK, and Latin words that may carry digits (3M, TCL, A123) but not bare numbers (dates, amounts).
@@ -185,7 +185,12 @@ def find_companies(text: Text) -> list[Span]:
         name = key[start : m.start()]
         if len(name) < 2 or name in _GENERIC_NAME:
             continue
-        if m.group(0) == "厂" and (_BUILD_BEFORE.search(key[region_start : m.start()]) or len(name) < 3):
+        if m.group(0) == "厂" and (
+            _BUILD_BEFORE.search(key[region_start : m.start()])
+            or len(name) < 3
+            or re.match(r"[万千百]?[吨套台件只头条个平亩]", name)
+            or (start > 0 and key[start - 1].isdigit())
+        ):
             continue  # 办个服装厂 is a plan, 面粉厂 a kind of mill: neither names a firm
         spans.append((start, m.end()))
     for m in _merchant_re().finditer(key) if "客商" in key else ():
@@ -454,12 +459,18 @@ def find_industry(text: Text, companies: list[Span]) -> str | None:
 _PROJECT_FIELD = re.compile(r"(?:项目名称|项目)\s*:\s*([^\n;,。]{2,60})")
 _CONTENT_FIELD = re.compile(r"建设内容\s*:\s*([^\n;。]{2,80})")
 _UNDECIDED = re.compile(r"^\s*(?:待|未|暂|尚|不|还没|没有|无)")
-_BUILD_VERB = re.compile(r"(?:建设|新建|投建|兴建|扩建|打造|上马|建(?![设成材筑议立档]))\s*")
+_BUILD_VERB = re.compile(
+    r"(?:建设|新建|投建|兴建|扩建|打造|上马|新上|设立|转移|建(?![设成材筑议立档])|设(?=个?厂)|"
+    r"办(?![理公事法好完成])|开(?=个|一个|一家|了个|家|厂))\s*"
+)
 _PROJECT_SUFFIX = re.compile(
     r"项目|工程|生产线|生产基地|基地|产业园|物流园|园区|中心|综合体|工厂|加工厂|厂(?!房)|车间|电站|仓库|农场|园|"
-    r"冷库|大厦|大楼|酒店|市场|医院|学校|平台|养殖场|牧场"
+    r"冷库|大厦|大楼|酒店|市场|医院|学校|平台|养殖场|牧场|(?<=[\u4e00-\u9fffA-Za-z])线(?![索上下路])"
 )
-_PROJECT_WORD = re.compile("项目")
+#: What a project is without a build verb before it (`把一条涂布生产线搬过来`, `落地一个原料药项目`).
+_PROJECT_WORD = re.compile("项目|生产线|生产基地|工厂|产业园")
+#: A count word opening a project (`一条`, `个`): not part of its name.
+_QUANTIFIER = re.compile(r"^(?:一?[个条座家所处套]|了个|一期)")
 _CLAUSE_CHAR = re.compile(r"[^\s,;。:!?()\x00]")
 
 
@@ -490,13 +501,21 @@ def find_project(text: Text, companies: list[Span]) -> str | None:
         last = None
         for suffix in _PROJECT_SUFFIX.finditer(clause):
             last = suffix
-        if last and last.end() >= 2:
-            return text.orig[verb.end() : verb.end() + last.end()]
+        if last:
+            lead = _QUANTIFIER.match(clause)
+            start = verb.end() + (lead.end() if lead and lead.end() < last.start() else 0)
+            if verb.end() + last.end() - start >= 2:
+                return text.orig[start : verb.end() + last.end()]
+            if last.end() - last.start() == 1 and masked[verb.start()] in "设办开建":
+                return text.orig[verb.start() : verb.end() + last.end()]  # 在我县设厂: the plant is the project
     for m in _PROJECT_WORD.finditer(masked):
         start = m.start()
         while start > 0 and _CLAUSE_CHAR.match(masked[start - 1]):
             start -= 1
         start = breaker_cut(key, start, m.start(), project=True)
+        lead = _QUANTIFIER.match(key, start, m.start())
+        if lead:
+            start = lead.end()
         if m.start() - start >= 2:
             return text.orig[start : m.end()]
     c = _CONTENT_FIELD.search(key)
