@@ -10,12 +10,16 @@ _MOBILE = re.compile(r"(?<![\d.])1[3-9]\d(?:[ \-]?\d){8}(?![\d.])")
 _LANDLINE = re.compile(r"(?<![\d.])\(?0\d{2,3}\)?[ \-]?\d{3,4}[ \-]?\d{4}(?![\d.])")
 _NON_DIGIT = re.compile(r"\D")
 _NAME_LABEL = re.compile(
-    r"(?:联系人|对接人|联络人|负责人|联系人员)\s*"
+    r"(?:联系人|对接人|联络人|负责人|联系人员|联系(?=\s*:))\s*"
     r"(?:(?:应该?改为|应该?为|应该?是|改为|改成|更正为|更改为|修改为|变更为|调整为|换成|[:为是])\s*:?\s*)?"
 )
 _NAME = re.compile(r"[\u4e00-\u9fff·]{1,5}")
 _NAME_STOP = re.compile(r"电话|手机|联系|电|tel|微信|先生(?=.)|女士(?=.)")
 _TITLES = ("先生", "女士", "总", "经理", "主任", "董事长")
+#: A Latin-script name as written (`Michael Bauer`, `Kevin Zhang`): capitalised words, one space apart.
+_LATIN_NAME = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}")
+#: Pronouns and stand-ins are nobody's name (`他本人`, `对方`).
+_PRONOUN = re.compile(r"(?:他|她|我|你|本人|对方|该|其|这位|那位|某)")
 
 
 def find_phone(key: str) -> str | None:
@@ -31,6 +35,11 @@ def find_contact_name(text: Text) -> str | None:
     """The name right after a contact label (jieba's person tags misfire on 华为/宁德, so no NER)."""
     label = _NAME_LABEL.search(text.key)
     if not label:
+        return None
+    latin = _LATIN_NAME.match(text.key, label.end())
+    if latin:
+        return text.orig[latin.start() : latin.end()]
+    if _PRONOUN.match(text.key, label.end()):
         return None
     m = _NAME.match(text.key, label.end())
     if not m:

@@ -436,6 +436,13 @@ def _crosses_word(key: str, start: int, end: int) -> bool:
     return False
 
 
+def _glued_to_latin(key: str, start: int, end: int) -> bool:
+    """True when a Latin/digit edge of the hit runs on into more Latin letters or digits."""
+    after = end < len(key) and key[end - 1].isascii() and key[end].isascii() and key[end].isalnum()
+    before = start > 0 and key[start].isascii() and key[start - 1].isascii() and key[start - 1].isalnum()
+    return after or before
+
+
 def find_industry(text: Text, companies: list[Span]) -> str | None:
     """An explicit 行业:/产业: value, else a dictionary industry word (outside company names first)."""
     m = _INDUSTRY_FIELD.search(text.key)
@@ -446,6 +453,8 @@ def find_industry(text: Text, companies: list[Span]) -> str | None:
     found = [(m.start(), m.end()) for m in _industry_re().finditer(key)]
     outside = [f for f in found if not _inside(f[0], companies)]
     for start, end in (outside or found)[:3]:
+        if _glued_to_latin(key, start, end):
+            continue  # 5GW is a capacity, not 5G
         if not _crosses_word(key, start, end):
             return text.orig[start:end]
         # A dictionary word overlaps the hit's edge: let jieba decide (羽绒服饰 is 羽绒/服饰, 农业银行 is one word).

@@ -16,9 +16,12 @@ from nlp.types import RECORD_INTENTS, REQUIRED_FIELDS, Intent, Parsed
 
 _GOVERNMENT = re.compile(r"财政|政府投资|专项债|中央预算内|预算内资金|政府专项|国债资金|债券资金|国有资本")
 _COUNT = re.compile(
-    r"(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:家|批次|批|个|位)(?P<what>企业|客商|公司|单位|项目)?"
+    r"(?<!第)(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:家|批次|批|个|位|(?P<times>次))"
+    r"(?P<what>企业|客商|公司|单位|项目)?"
 )
-_COUNT_VERB = re.compile(r"拜访|拜方|走访|对接|接待|考察|拜会|外出|企业|客商")
+_COUNT_VERB = re.compile(r"拜访|拜方|走访|对接|接待|考察|拜会|外出|企业|客商|见了|看了|跑了")
+#: `外出招商2次` counts visits; 次 after anything else (分3次到位) counts nothing.
+_TIMES_VERB = re.compile(r"外出|招商|拜访|走访|出访|对接")
 _LEADING_NUMBER = re.compile(r"[\d一二两三四五六七八九十]{0,3}")
 _CLAUSE_BREAK = re.compile(r"[,;。\n]")
 _AMONG = re.compile(r"其中\s*$")
@@ -34,6 +37,8 @@ def _count(key: str) -> int | None:
     for m in _COUNT.finditer(key):
         before = key[max(0, m.start() - 8) : m.start()]
         before = _CLAUSE_BREAK.split(before)[-1]
+        if m.group("times") and not _TIMES_VERB.search(before):
+            continue
         if m.group("what") in ("企业", "客商", "公司", "单位") or _COUNT_VERB.search(before):
             if _AMONG.search(before):
                 continue
