@@ -103,7 +103,7 @@ _TARGET_UNIT = re.compile(
     r"([\u4e00-\u9fff]{2,6}?(?:镇|乡|街道|局|办事处)|[\u4e00-\u9fff]{0,6}?(?:开发区|高新区|经开区|园区))"
 )
 _REPORT_HEADER = re.compile(
-    r"^[^\n:,。;]{0,20}?(?:报送|汇报|工作情况|工作报告|情况汇报|工作总结|总结|小结|情况)[^\n:,。;]{0,6}?(?::|\n|$)"
+    r"^[^\n:,。;]{0,20}?(?:报送|汇报|工作情况|工作报告|情况汇报|工作总结|总结|小结|情况|工作)[^\n:,。;]{0,6}?(?::|\n|$)"
 )
 _FIELD_LINE = re.compile(r"^\s*([^\s:]{1,8})\s*:")
 
@@ -203,13 +203,35 @@ _INLINE_CUT = re.compile(
 )
 
 
-def _segments(text: Text) -> list[tuple[Text, bool]]:
-    """Lines, then `;` pieces, then ①② pieces, each with whether it came from a `;`/① split."""
+#: A summary clause: an activity and how many times (`外出招商2次`, `接待客商3批`, `新增线索1条`).
+_SUMMARY_CLAUSE = re.compile(
+    r"(?:本月|本周|本季度|今年|上月|当月|本期)?(?:共|累计|共计)?\s*"
+    r"(?:外出招商|外出拜访|招商外出|外出|拜访(?:企业|客商)?|走访(?:企业|客商)?|接待(?:客商|考察团|来访客商)?|"
+    r"新增线索|新线索|报送线索|收集线索|获得线索|签约(?:项目)?|开工(?:项目)?|竣工(?:项目)?|投产(?:项目)?)\s*"
+    r"(?:\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:次|批次|批|家|条|个|项)"
+)
+#: A comma that opens a summary clause or a labelled part: where a one-line summary splits.
+_SUMMARY_CUT = re.compile(rf",(?=\s*(?:{_SUMMARY_CLAUSE.pattern}|(?:{'|'.join(LABELS.values())})\s*:))")
+
+
+def _is_summary(key: str) -> bool:
+    """Two or more summary clauses in one line: every one of them is a record of its own."""
+    clauses = 0
+    for piece in re.split(r"[,;:\n]", key):
+        if _SUMMARY_CLAUSE.match(piece.strip()) or _SUMMARY_CLAUSE.search(piece.strip()[:12]):
+            clauses += 1
+    return clauses >= 2
+
+
+def _segments(text: Text, commas: bool = False) -> list[tuple[Text, bool]]:
+    """Lines, then `;` pieces, then ①② pieces (and summary commas), each with whether it came from a split."""
     out: list[tuple[Text, bool]] = []
     pos = 0
     for line in text.key.split("\n"):
         line_start, pos = pos, pos + len(line) + 1
         cuts = [line_start] + [line_start + m.start() for m in _INLINE_CUT.finditer(line)]
+        if commas:
+            cuts = sorted(set(cuts) | {line_start + m.start() for m in _SUMMARY_CUT.finditer(line)})
         cuts.append(line_start + len(line))
         for i in range(len(cuts) - 1):
             seg = text.sub(cuts[i], cuts[i + 1]).strip()
@@ -222,14 +244,15 @@ def _segments(text: Text) -> list[tuple[Text, bool]]:
 
 def report_parts(text: Text) -> list[Part]:
     """The records of a multi-part report; fewer than two means the message is one record."""
-    if "\n" not in text.key and not _INLINE_CUT.search(text.key):
+    summary = "," in text.key and _is_summary(text.key)
+    if "\n" not in text.key and not _INLINE_CUT.search(text.key) and not summary:
         return []
     header = _REPORT_HEADER.match(text.key)
     has_header = bool(header) and not label_of(text.key)
     body = text.sub(header.end(), len(text.key)) if has_header and header else text
     parts: list[Part] = []
     open_label = False
-    for seg, split in _segments(body):
+    for seg, split in _segments(body, commas=summary):
         key = seg.key
         labelled = label_of(key)
         intent: Intent | None = None
@@ -238,7 +261,9 @@ def report_parts(text: Text) -> list[Part]:
             open_label = labelled[1] >= len(key)
         elif not open_label and (has_header or split or _NUMBERED.match(key)):
             field = _FIELD_LINE.match(key)
-            if not field or not label_of(field.group(0)):
+            if field and "线索" in field.group(1):
+                intent = Intent.LEAD  # `新增线索1条: …` opens a lead, like `线索:`
+            elif not field or not label_of(field.group(0)):
                 intent = None if field else keyword_intent(key)
         else:
             open_label = False
