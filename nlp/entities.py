@@ -204,7 +204,7 @@ def find_companies(text: Text) -> list[Span]:
 #: What may follow a company named without a legal suffix: its intention, its event, its project.
 _AFTER_NAME = re.compile(
     r"拟|计划|想|有意|打算|准备|将|已|正在|的|签|与我|和我|同我|在我|来我|到我|到账|到位|首笔|开工|动工|投产|竣工|"
-    r"年产|项目|新上|投资|落户|追加|增资|扩产|一行|董事长|总经理|老板"
+    r"年产|项目|新上|投资|落户|追加|增资|扩产|一行|董事长|总经理|老板|配套|旗下|下属|子公司|供应商|上下游"
 )
 #: Verbs and links right before a company named without a suffix (跟XX签了, 拜访了XX, 与XX签订).
 _BEFORE_NAME = re.compile(r"(?:与|和|跟|同|拜访了?|拜会了?|走访了?|对接了?|见了|约见了?|会见了?)$")

@@ -34,7 +34,7 @@ _KEYWORDS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (Intent.START, re.compile(r"开工|动工|开建|奠基")),
     (Intent.COMPLETION, re.compile(r"竣工|投产|建成")),
     (Intent.FUNDS, re.compile(r"到位|到账")),
-    (Intent.RECEPTION, re.compile(r"接待|来访|考察|洽谈")),
+    (Intent.RECEPTION, re.compile(r"接待|来访|到访|考察|洽谈")),
     (Intent.PROGRESS, re.compile(r"进展|汇报一下|批复|审批|规划方案|摘牌|封顶|进场|已完成|正在办理")),
     # An investor's stated intention with no event verb is a lead (有意来我县投资…, 对方拟投资…).
     (
