@@ -10,8 +10,6 @@ import math
 import re
 from dataclasses import dataclass
 
-import cn2an
-
 CN_DIGITS = "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
 CN_UNITS = "十百千拾佰仟"
 _DIGIT_VALUE = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {
@@ -116,6 +114,8 @@ def _small(text: str) -> float | None:
     if len(text) == 1 and text in _DIGIT_VALUE:
         return float(_DIGIT_VALUE[text])
     try:
+        import cn2an  # lazily: importing it costs ~0.3 s, and most figures never get here
+
         return float(cn2an.cn2an(text, "smart"))
     except Exception:  # cn2an raises KeyError/ValueError/... on odd input
         pass
