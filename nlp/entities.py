@@ -286,11 +286,12 @@ _BEFORE_NAME = re.compile(r"(?:与|和|跟|同|拜访了?|拜会了?|走访了?|
 _NAME_END = re.compile(r"\s*(?:[,.;:!?。\n]|$|签|洽谈|就|商谈|座谈|达成|举行|正式|对接|合作)")
 #: Words that make a would-be name a description of somebody instead (一家企业, 老乡, 他本人, 面粉厂).
 _NOT_A_NAME = re.compile(
-    r"一家|两家|几家|\d家|家企业|企业|客商|客户|老板|老乡|对方|本地|县里|镇里|这家|那家|该|有个|有家|他|她|我|你|"
+    r"一家|两家|几家|\d家|家企业|企业|客商|对方|本地|县里|镇里|这家|那家|该|有个|有家|他|她|我|你|"
     r"人|负责|朋友|团队|做|从事|搞|项目|领导|书记|县长|镇长|主任|市场|政府|部门|单位|考察团|代表团|工作|情况|线索|"
     r"资金|首笔|本月|累计|今天|昨天|前天|上午|下午|目前|年|月|日|号|期|某|厂|园区|开发区|公司|集团|方面|这边|那边|"
     r"[上下本这]个?(?:周|星期|礼拜)|星期|礼拜|明天|后天|晚上|中午"
 )
+_PERSON = re.compile(r"老板|老乡|客户|朋友|老总")
 _NAME_TAGS = frozenset({"ns", "nz", "nr", "nrt", "nrfg", "nt", "nsc", "nsr", "nsz", "trade"})
 
 
@@ -323,6 +324,8 @@ def _brand_ok(key: str, start: int, end: int, strong: bool) -> bool:
     name = key[start:end]
     if not 2 <= len(name) <= 16 or _NOT_A_NAME.search(name) or not re.search(r"[\u4e00-\u9fffA-Za-z]", name):
         return False
+    if _PERSON.search(name) and not _trade_end(name):
+        return False  # 温州老板, 有个老乡: a person; 老板电器 is a brand with its trade word
     places = find_places(name)
     lead = places[0][1] if places and places[0][0] == 0 else 0
     brand = name[lead:]
@@ -582,9 +585,9 @@ def find_project(text: Text, companies: list[Span]) -> str | None:
         while start > 0 and _CLAUSE_CHAR.match(masked[start - 1]):
             start -= 1
         start = breaker_cut(key, start, m.start(), project=True)
-        lead = _QUANTIFIER.match(key, start, m.start())
+        lead = _QUANTIFIER.match(key[start : m.start()])
         if lead:
-            start = lead.end()
+            start += lead.end()
         if m.start() - start >= 2:
             return text.orig[start : m.end()]
     c = _CONTENT_FIELD.search(key)

@@ -12,10 +12,11 @@ Reproduce (the wheel is only read, never installed):
 Levels: `P` province, `C` prefecture, `D` county-level (county, county-level city, district, banner).
 Each division is written in its full form (`昆山市`, `浦东新区`) and its short form, the name without
 the administrative suffix and ethnic-autonomy words (`昆山`, `浦东`, `甘南藏族自治州` -> `甘南`).
-A short form is left out when it is one character, or when jieba's own dictionary knows it as an
-ordinary word (a tag other than place/name and frequency >= 100, e.g. 合作, 通道, 富民, 来宾)
-or as any word of frequency >= 1000 (和平, 东方): those would turn common words into places. Hand-kept zones, regions
-and foreign places live in `nlp/data/places_extra.txt` and are merged in as they are.
+A short form is left out when it is one character, when it is in EVERYDAY (来宾, 合作 …), or when
+jieba's own dictionary knows it as an ordinary word: for a county or district, a tag other than
+place/name with frequency >= 100 (通道, 富民) or any non-place tag with frequency >= 1000 (和平);
+for a city (…市), only a non-place word of frequency >= 5000 (or any word >= 20000). Hand-kept zones, regions
+and foreign places live in `nlp/dict.txt` (tags nsz, nsr, nsc) and are merged in when the parser loads.
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ GENERIC_FULL = {"市辖区", "县", "省直辖县级行政区划", "自治区直
 NAME_TAGS = {"ns", "nz", "nr", "nrt", "nrfg", "nt"}
 #: Above this jieba frequency even a name-tagged word is mostly used as a common word (和平 7998 nz).
 COMMON_FREQ = 1000
+#: A city (…市) keeps its short form unless jieba counts it this often as another word (合作 13478).
+CITY_COMMON_FREQ = 5000
+#: Short forms that chat uses as ordinary words whatever jieba says (接待来宾).
+EVERYDAY = {"来宾", "合作", "开放", "安全", "和平", "东方", "光明", "新民", "富民", "大方", "通道", "长寿", "永和",
+            "江山", "高密", "商城", "新建", "灯塔", "平原", "古城", "太平", "河口", "中原"}
 #: Below this frequency an ordinary-tagged word is rare enough to be read as the place (海门 51 n).
 RARE_FREQ = 100
 
@@ -68,11 +74,16 @@ def short_form(name: str, nations: list[str]) -> str:
     return bare if len(bare) >= 2 else stem  # 内蒙古 and 西藏 are names, not 内 + 蒙古
 
 
-def _is_common(word: str, jieba_words: dict[str, tuple[int, str]]) -> bool:
+def _is_common(word: str, jieba_words: dict[str, tuple[int, str]], city: bool) -> bool:
+    """Whether the short form is mostly an everyday word; jieba's place tag always wins."""
+    if word in EVERYDAY:
+        return True
     known = jieba_words.get(word)
     if known is None:
         return False
     freq, tag = known
+    if city:  # a city's short form is how people name it (仙桃, 大冶): only very common words lose
+        return freq >= (COMMON_FREQ if tag == "ns" else CITY_COMMON_FREQ) and tag != "ns" or freq >= 20000
     return (tag not in NAME_TAGS and freq >= RARE_FREQ) or freq >= COMMON_FREQ
 
 
@@ -91,8 +102,10 @@ def build(wheel: Path) -> list[tuple[str, str]]:
         if len(short) < 2 or short == name or short in out:
             continue
         # Provinces and prefectures keep their short form unless it is an everyday word (来宾).
-        if _is_common(short, jieba_words) and not (level in "PC" and jieba_words[short][1] in NAME_TAGS):
-            continue
+        known = jieba_words.get(short)
+        named = level in "PC" and known is not None and known[1] in NAME_TAGS and short not in EVERYDAY
+        if not named and _is_common(short, jieba_words, city=name.endswith("市")):
+            continue  # provinces and prefectures that jieba tags as names always keep their short form
         out[short] = level
     return sorted(out.items(), key=lambda item: (item[1], item[0]))
 
