@@ -65,7 +65,9 @@ def main() -> int:
 
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"first call (dictionary load): {cold * 1000:.0f} ms")
-    print(f"first message after start (import + first call): {(_IMPORTED - _IMPORT_START + cold) * 1000:.0f} ms")
+    print(
+        f"first message after start (import + first call): {(_IMPORTED - _IMPORT_START + cold) * 1000:.0f} ms"
+    )
     for i, (wall, cpu) in enumerate(rounds, 1):
         print(
             f"round {i}: {TOTAL} messages in {wall:.2f} s wall ({TOTAL / wall:,.0f} msg/s), {cpu:.2f} s CPU"

@@ -363,7 +363,11 @@ def _unsuffixed(key: str) -> list[Span]:
         strong = word not in ("的", "项目", "投资", "年产")
         if word == "的" and not (at_clause or _trade_end(key[start:p])):
             continue
-        if word == "的" and at_clause and re.match(r"[^,;。\n]{0,12}(?:项目|人|负责人|老板|董事长|总)", key[m.end():]):
+        if (
+            word == "的"
+            and at_clause
+            and re.match(r"[^,;。\n]{0,12}(?:项目|人|负责人|老板|董事长|总)", key[m.end() :])
+        ):
             strong = True
         if word in ("项目", "年产", "投资"):
             if not at_clause:
@@ -397,9 +401,10 @@ def _unsuffixed(key: str) -> list[Span]:
     return out[:1]
 
 
-_BEFORE_NAME_ANY = re.compile(r"(?:与|和|跟|同|拜访了?|拜会了?|走访了?|对接了?|见了|约见了?|会见了?)(?=[\u4e00-\u9fffA-Za-z])")
+_BEFORE_NAME_ANY = re.compile(
+    r"(?:与|和|跟|同|拜访了?|拜会了?|走访了?|对接了?|见了|约见了?|会见了?)(?=[\u4e00-\u9fffA-Za-z])"
+)
 _NAME_RUN_FWD = re.compile(r"(?:[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[\u4e00-\u9fff()·&])+")
-
 
 
 _WENT_TO = re.compile(r"(?:赴|前往|去|到|地点\s*:?)\s*$")
@@ -579,7 +584,9 @@ def find_project(text: Text, companies: list[Span]) -> str | None:
             if verb.end() + last.end() - start >= 2:
                 return text.orig[start : verb.end() + last.end()]
             if last.end() - last.start() == 1 and masked[verb.start()] in "设办开建":
-                return text.orig[verb.start() : verb.end() + last.end()]  # 在我县设厂: the plant is the project
+                return text.orig[
+                    verb.start() : verb.end() + last.end()
+                ]  # 在我县设厂: the plant is the project
     for m in _PROJECT_WORD.finditer(masked):
         start = m.start()
         while start > 0 and _CLAUSE_CHAR.match(masked[start - 1]):

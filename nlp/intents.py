@@ -43,7 +43,9 @@ _KEYWORDS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ),
     (
         Intent.RECEPTION,
-        re.compile(r"来我[县镇乡区市]|来我们|来的客商|客商来|来的(?:老板|企业|客人|朋友|团队)|来看了|来谈了?|过来考察"),
+        re.compile(
+            r"来我[县镇乡区市]|来我们|来的客商|客商来|来的(?:老板|企业|客人|朋友|团队)|来看了|来谈了?|过来考察"
+        ),
     ),
     (Intent.PROGRESS, re.compile(r"推进|完成|办理")),
 )
@@ -98,6 +100,8 @@ def is_plan(key: str) -> bool:
     """True when the visit or reception the text speaks of is still to come."""
     m = _PLAN.search(key)
     return bool(m) and not _PAST.search(key[m.start() : m.end() + 2])
+
+
 _OWN_UNIT = re.compile(r"我单位|本单位|我们|我镇|我乡|我局|我的|我区|咱们|本镇|本乡|我县")
 _TARGET_UNIT = re.compile(
     r"([\u4e00-\u9fff]{2,6}?(?:镇|乡|街道|局|办事处)|[\u4e00-\u9fff]{0,6}?(?:开发区|高新区|经开区|园区))"

@@ -34,7 +34,16 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE.parent / "places.txt"
 EXTRA = HERE / "places_extra.txt"
 #: Full names that are ordinary words, or placeholders in the adcode list, never places of their own.
-GENERIC_FULL = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "城区", "郊区", "矿区", "新区"}
+GENERIC_FULL = {
+    "市辖区",
+    "县",
+    "省直辖县级行政区划",
+    "自治区直辖县级行政区划",
+    "城区",
+    "郊区",
+    "矿区",
+    "新区",
+}
 #: jieba tags that mark a word as (possibly) a proper name; anything else is an ordinary word.
 NAME_TAGS = {"ns", "nz", "nr", "nrt", "nrfg", "nt"}
 #: Above this jieba frequency even a name-tagged word is mostly used as a common word (和平 7998 nz).
@@ -42,8 +51,31 @@ COMMON_FREQ = 1000
 #: A city (…市) keeps its short form unless jieba counts it this often as another word (合作 13478).
 CITY_COMMON_FREQ = 5000
 #: Short forms that chat uses as ordinary words whatever jieba says (接待来宾).
-EVERYDAY = {"来宾", "合作", "开放", "安全", "和平", "东方", "光明", "新民", "富民", "大方", "通道", "长寿", "永和",
-            "江山", "高密", "商城", "新建", "灯塔", "平原", "古城", "太平", "河口", "中原"}
+EVERYDAY = {
+    "来宾",
+    "合作",
+    "开放",
+    "安全",
+    "和平",
+    "东方",
+    "光明",
+    "新民",
+    "富民",
+    "大方",
+    "通道",
+    "长寿",
+    "永和",
+    "江山",
+    "高密",
+    "商城",
+    "新建",
+    "灯塔",
+    "平原",
+    "古城",
+    "太平",
+    "河口",
+    "中原",
+}
 #: Below this frequency an ordinary-tagged word is rare enough to be read as the place (海门 51 n).
 RARE_FREQ = 100
 

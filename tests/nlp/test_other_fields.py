@@ -22,7 +22,9 @@ def test_contact_names_in_any_position(text: str, name: str) -> None:
     assert parse(text, TODAY).contact_name == name
 
 
-@pytest.mark.parametrize("text", ["线索：联系人她本人还没确定，拟建设食品项目", "线索：负责人对方没说，拟投资建设饲料项目"])
+@pytest.mark.parametrize(
+    "text", ["线索：联系人她本人还没确定，拟建设食品项目", "线索：负责人对方没说，拟投资建设饲料项目"]
+)
 def test_a_pronoun_is_never_a_contact(text: str) -> None:
     assert parse(text, TODAY).contact_name is None
 

@@ -16,7 +16,20 @@ TODAY = date(2026, 4, 15)
 
 @pytest.mark.parametrize(
     "name",
-    ["仙桃", "仙桃市", "长兴", "长兴县", "龙港", "柯城区", "兴化", "迁安", "博罗县", "阿克苏", "延边", "甘孜"],
+    [
+        "仙桃",
+        "仙桃市",
+        "长兴",
+        "长兴县",
+        "龙港",
+        "柯城区",
+        "兴化",
+        "迁安",
+        "博罗县",
+        "阿克苏",
+        "延边",
+        "甘孜",
+    ],
 )
 def test_the_gazetteer_knows_county_level_places_full_and_short(name: str) -> None:
     assert name in lexicon().places

@@ -32,8 +32,6 @@ def test_a_planned_trip_naming_nobody_is_not_a_visit(text: str) -> None:
     assert str(parse(text, TODAY).intent) == "unknown"
 
 
-@pytest.mark.parametrize(
-    "text", ["昨天赴宁波拜访了2家模具企业", "上周苏州客商来我县考察了光伏项目"]
-)
+@pytest.mark.parametrize("text", ["昨天赴宁波拜访了2家模具企业", "上周苏州客商来我县考察了光伏项目"])
 def test_what_already_happened_stays_an_event(text: str) -> None:
     assert str(parse(text, TODAY).intent) in ("visit", "reception")
