@@ -387,6 +387,8 @@ def _unsuffixed(key: str) -> list[Span]:
             continue
         end = run.end()
         cut = _AFTER_NAME.search(key, start, end)
+        while cut and cut.group(0) == "投资" and key.startswith("签", cut.end()):
+            cut = _AFTER_NAME.search(key, cut.end(), end)  # 与XX投资签订: an investment firm's name
         if cut and cut.start() > start:
             end = cut.start()
         if not _NAME_END.match(key, end) and not _AFTER_NAME.match(key, end):
@@ -402,7 +404,7 @@ def _unsuffixed(key: str) -> list[Span]:
 
 
 _BEFORE_NAME_ANY = re.compile(
-    r"(?:与|和|跟|同|拜访了?|拜会了?|走访了?|对接了?|见了|约见了?|会见了?)(?=[\u4e00-\u9fffA-Za-z])"
+    r"(?:与|和|跟|同|拜访了?|拜会了?|走访了?|对接了?|见了|约见了?|会见了?|的是|就是)(?=[\u4e00-\u9fffA-Za-z])"
 )
 _NAME_RUN_FWD = re.compile(r"(?:[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[\u4e00-\u9fff()·&])+")
 

@@ -226,7 +226,7 @@ def find_amounts(key: str) -> list[Amount]:
 _PUNCT = re.compile(r"[,;。!?\n]")
 _REVENUE = re.compile(r"产值|收入|营收|税收|利税|销售额|销售|产出|利润|效益|达产|年产")
 _PHASE = re.compile(r"一期|首期|二期|三期|第[一二三]期|分期")
-_FUNDS = re.compile(r"到位|到账|拨付|注入|打款|实际投入|入账|又到了?|到了")
+_FUNDS = re.compile(r"到位|到账|拨付|注入|打款|实际投入|入账|又到了?|到了|新到")
 _THIS_TIME = re.compile(r"本月|本次|新增|本期|当月|今天|昨天|今日|昨日|本周|这个月|这次|这回|这一?笔|又")
 _CUMULATIVE = re.compile(r"累计|共计|总计|合计|累积|截至|截止")
 _TOTAL = re.compile(r"总投资|投资总额|总额|总规模")

