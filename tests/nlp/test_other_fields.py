@@ -40,3 +40,14 @@ def test_planning_and_packaging_projects_is_not_the_packaging_industry() -> None
 def test_a_party_of_people_is_not_a_count_of_groups() -> None:
     parsed = parse("接待：佛山客商一行7人来我县考察陶瓷项目", TODAY)
     assert (str(parsed.intent), parsed.count) == ("reception", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("线索：苏州客商拟投资1亿元建设模具项目，联系人：经理 13800000000", None),
+        ("线索：苏州客商拟投资1亿元建设模具项目，联系人：钱总 13800000000", "钱总"),
+    ],
+)
+def test_a_title_needs_a_family_name(text: str, name: str | None) -> None:
+    assert parse(text, TODAY).contact_name == name

@@ -35,3 +35,8 @@ def test_a_planned_trip_naming_nobody_is_not_a_visit(text: str) -> None:
 @pytest.mark.parametrize("text", ["昨天赴宁波拜访了2家模具企业", "上周苏州客商来我县考察了光伏项目"])
 def test_what_already_happened_stays_an_event(text: str) -> None:
     assert str(parse(text, TODAY).intent) in ("visit", "reception")
+
+
+def test_a_plans_day_is_not_the_leads_date() -> None:
+    parsed = parse("宁波客商拟于4月28日来我县考察模具项目", TODAY)
+    assert (str(parsed.intent), parsed.date) == ("lead", None)
