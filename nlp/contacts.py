@@ -55,6 +55,6 @@ def find_contact_name(text: Text) -> str | None:
             break
     if len(name) > 4:
         name = name[:3]
-    if not name or (len(name) == 1 and name not in "·"):
-        return None
+    if not name or (len(name) == 1 and name not in "·") or name in _TITLES:
+        return None  # a title alone (经理; 王总 has a family name) names nobody
     return text.orig[m.start() : m.start() + len(name)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from nlp.contacts import find_contact_name, find_phone
@@ -128,9 +129,10 @@ def _parse(raw: str, today: date) -> Parsed:
     if intent in (Intent.VISIT, Intent.RECEPTION) and is_plan(text.key):
         # A plan is no event yet: the investor it names is a lead, anything else is talk.
         if find_companies(text) or _LEAD_CONTENT.search(text.key):
-            intent = Intent.LEAD
-        else:
-            return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)
+            lead = _record(text, Intent.LEAD, today)
+            # The planned day is not the lead's date (it has not come; 5月25日 would read as last year's).
+            return replace(lead, date=None, stated=lead.stated - {"date"})
+        return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)
     if intent is None:
         if _RECORD_HINT.search(text.key):
             intent = Intent.PROGRESS
