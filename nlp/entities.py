@@ -77,6 +77,10 @@ MIN_JIEBA_FREQ = 10
 _PROPER_TAGS = frozenset({"ns", "nz", "nr", "nrt", "nrfg", "nt"})
 
 
+#: Bumped when what the cache holds changes.
+_CACHE_VERSION = 2
+
+
 @dataclass(frozen=True, slots=True)
 class _JiebaState:
     freq: dict[str, int]
@@ -89,7 +93,7 @@ def _cache_path() -> Path:
     main = Path(jieba.__file__).with_name("dict.txt")
     stat = main.stat()
     digest = hashlib.sha1(
-        f"{jieba.__version__}|{stat.st_size}|{stat.st_mtime_ns}|{MIN_JIEBA_FREQ}|".encode()
+        f"{_CACHE_VERSION}|{jieba.__version__}|{stat.st_size}|{stat.st_mtime_ns}|{MIN_JIEBA_FREQ}|".encode()
         + DICT_PATH.read_bytes()
     ).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"zsbot-jieba-{digest}.marshal"
@@ -108,8 +112,8 @@ def _build_jieba_state() -> _JiebaState:
             word, count = parts[0], int(parts[1])
             freq[word] = count
             total += count
-            if len(parts) > 2 and parts[2] in _PROPER_TAGS:
-                proper.add(word)
+            if len(parts) > 2 and (parts[2] in _PROPER_TAGS or (parts[2] == "j" and len(word) >= 3)):
+                proper.add(word)  # j: abbreviations, of firms among others (中石化, 中联重科)
             for i in range(1, len(word)):
                 freq.setdefault(word[:i], 0)
     return _JiebaState(freq, total, frozenset(proper))
@@ -377,6 +381,15 @@ def _unsuffixed(key: str) -> list[Span]:
                 if _trade_end(key[start:cut]) and _brand_ok(key, start, cut, False):
                     found.append((start, cut))
                     break
+            else:  # no trade word: a name jieba knows opens the run (中石化加油站项目)
+                first = tokens(key[start:p])[:1]
+                if (
+                    first
+                    and len(first[0][0]) >= 3
+                    and first[0][0] in _proper_words()
+                    and first[0][2] < p - start
+                ):
+                    found.append((start, start + first[0][2]))
             continue
         if _brand_ok(key, start, p, strong):
             found.append((start, p))
@@ -410,7 +423,7 @@ _NAME_RUN_FWD = re.compile(r"(?:[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[\u4e00-\u9fff(
 
 
 _WENT_TO = re.compile(r"(?:赴|前往|去|到|地点\s*:?)\s*$")
-_FROM_BEFORE = re.compile(r"来自\s*$")
+_FROM_BEFORE = re.compile(r"(?:来自|总部在|总部位于|总部设在|老家在|老家是)\s*$")
 _FROM_AFTER = re.compile(r"\s*(?:来的|来我|过来|的客商|客商|一家|某|的企业|企业)")
 _IN_BEFORE = re.compile(r"在\s*$")
 _DOING_AFTER = re.compile(r"\s*(?:做|从事|经营|开|办)")

@@ -65,3 +65,14 @@ def test_a_supplier_of_a_named_firm_names_that_firm_not_its_city() -> None:
 )
 def test_descriptions_and_generic_words_are_no_companies(text: str) -> None:
     assert parse(text, TODAY).company is None
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        ("进展：中石化加气站项目已完成规划许可", "中石化"),
+        ("线索：听说泉州特步想在我县建设鞋材基地，正在对接", "泉州特步"),
+    ],
+)
+def test_known_abbreviations_and_hearsay(text: str, company: str) -> None:
+    assert parse(text, TODAY).company == company

@@ -69,3 +69,8 @@ def test_adjacent_places_are_one_place() -> None:
     key = "赴浙江湖州南浔区"
     spans = find_places(key)
     assert [key[s:e] for s, e in spans] == ["浙江湖州南浔区"]
+
+
+def test_where_the_headquarters_are_is_where_the_investor_comes_from() -> None:
+    parsed = parse("线索：一家总部位于合肥的新能源企业有意在我县建设电池仓储中心，投资约8000万元", TODAY)
+    assert parsed.place == "合肥"
