@@ -77,10 +77,6 @@ MIN_JIEBA_FREQ = 10
 _PROPER_TAGS = frozenset({"ns", "nz", "nr", "nrt", "nrfg", "nt"})
 
 
-#: Bumped when what the cache holds changes.
-_CACHE_VERSION = 2
-
-
 @dataclass(frozen=True, slots=True)
 class _JiebaState:
     freq: dict[str, int]
@@ -93,8 +89,9 @@ def _cache_path() -> Path:
     main = Path(jieba.__file__).with_name("dict.txt")
     stat = main.stat()
     digest = hashlib.sha1(
-        f"{_CACHE_VERSION}|{jieba.__version__}|{stat.st_size}|{stat.st_mtime_ns}|{MIN_JIEBA_FREQ}|".encode()
+        f"{jieba.__version__}|{stat.st_size}|{stat.st_mtime_ns}|{MIN_JIEBA_FREQ}|".encode()
         + DICT_PATH.read_bytes()
+        + Path(__file__).read_bytes()  # the code that builds it: a change never reads a stale table
     ).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"zsbot-jieba-{digest}.marshal"
 
