@@ -287,7 +287,7 @@ _BEFORE_NAME = re.compile(r"(?:与|和|跟|同|拜访了?|拜会了?|走访了?|
 _NAME_END = re.compile(r"\s*(?:[,.;:!?。\n]|$|签|洽谈|就|商谈|座谈|达成|举行|正式|对接|合作)")
 #: Words that make a would-be name a description of somebody instead (一家企业, 老乡, 他本人, 面粉厂).
 _NOT_A_NAME = re.compile(
-    r"一家|两家|几家|\d家|家企业|企业|客商|对方|本地|县里|镇里|这家|那家|该|有个|有家|他|她|我|你|"
+    r"一家|两家|几家|\d家|家企业|企业|客商|对方|本地|一个|一位|几个|这个|那个|这位|那位|县里|镇里|这家|那家|该|有个|有家|他|她|我|你|"
     r"人|负责|朋友|团队|做|从事|搞|项目|领导|书记|县长|镇长|主任|市场|政府|部门|单位|考察团|代表团|工作|情况|线索|"
     r"资金|首笔|本月|累计|今天|昨天|前天|上午|下午|目前|年|月|日|号|期|某|厂|园区|开发区|公司|集团|方面|这边|那边|"
     r"[上下本这]个?(?:周|星期|礼拜)|星期|礼拜|明天|后天|晚上|中午"
@@ -376,6 +376,8 @@ def _unsuffixed(key: str) -> list[Span]:
             # `万华化学新材料项目`: the shortest trade-ended prefix is the firm, the rest its project.
             for cut in range(start + 3, p + 1):
                 if _trade_end(key[start:cut]) and _brand_ok(key, start, cut, False):
+                    while cut < p and _trade_end(key[start : cut + 1]):
+                        cut += 1  # 正威新材 -> 正威新材料: the longer trade word that continues it
                     found.append((start, cut))
                     break
             else:  # no trade word: a name jieba knows opens the run (中石化加油站项目)
@@ -421,7 +423,7 @@ _NAME_RUN_FWD = re.compile(r"(?:[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[\u4e00-\u9fff(
 
 _WENT_TO = re.compile(r"(?:赴|前往|去|到|地点\s*:?)\s*$")
 _FROM_BEFORE = re.compile(r"(?:来自|总部在|总部位于|总部设在|老家在|老家是)\s*$")
-_FROM_AFTER = re.compile(r"\s*(?:来的|来我|过来|的客商|客商|一家|某|的企业|企业)")
+_FROM_AFTER = re.compile(r"\s*(?:来的|来我|过来|的客商|客商|一家|某|的企业|企业|的?老板|商人|的?老乡)")
 _IN_BEFORE = re.compile(r"在\s*$")
 _DOING_AFTER = re.compile(r"\s*(?:做|从事|经营|开|办)")
 _DESTINATION_BEFORE = re.compile(r"(?:在|赴|到|于|去|往)\s*$")

@@ -29,7 +29,12 @@ _NUMBERED = re.compile(rf"^\s*{_NUMBERING}\s*")
 #: Keyword rules for unlabelled text, strongest first.
 _KEYWORDS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (Intent.LEAD, re.compile(r"线索")),
-    (Intent.VISIT, re.compile(r"赴|外出招商|外出拜访|拜访|拜方|走访|拜会|出访|[去到跑]了?一?趟|(?<!来)见了")),
+    (
+        Intent.VISIT,
+        re.compile(
+            r"赴|外出招商|外出拜访|拜访|拜方|走访|拜会|出访|[去到跑]了?一?趟|(?<!来)见了|碰了?个?头|见了?面|会面|面谈"
+        ),
+    ),
     (Intent.SIGNING, re.compile(r"签约|签订|签署|签了|签下|签成")),
     (Intent.START, re.compile(r"开工|动工|开建|奠基")),
     (Intent.COMPLETION, re.compile(r"竣工|投产|建成")),
