@@ -280,7 +280,7 @@ def find_companies(text: Text) -> list[Span]:
 #: What may follow a company named without a legal suffix: its intention, its event, its project.
 _AFTER_NAME = re.compile(
     r"拟|计划|想|有意|打算|准备|将|已|正在|的|签|与我|和我|同我|在我|来我|到我|到账|到位|首笔|开工|动工|投产|竣工|"
-    r"年产|项目|新上|投资|落户|追加|增资|扩产|一行|董事长|总经理|老板|配套|旗下|下属|子公司|供应商|上下游"
+    r"年产|项目|新上|投资|落户|追加|增资|扩产|一行|董事长|总经理|老板|配套|旗下|下属|子公司|供应商|上下游|考察团|代表团"
 )
 #: Verbs and links right before a company named without a suffix (跟XX签了, 拜访了XX, 与XX签订).
 _BEFORE_NAME = re.compile(r"(?:与|和|跟|同|拜访了?|拜会了?|走访了?|对接了?|见了|约见了?|会见了?)$")
@@ -289,7 +289,7 @@ _NAME_END = re.compile(r"\s*(?:[,.;:!?。\n]|$|签|洽谈|就|商谈|座谈|达�
 _NOT_A_NAME = re.compile(
     r"一家|两家|几家|\d家|家企业|企业|客商|对方|本地|一个|一位|几个|这个|那个|这位|那位|县里|镇里|这家|那家|该|有个|有家|他|她|我|你|"
     r"人|负责|朋友|团队|做|从事|搞|项目|领导|书记|县长|镇长|主任|市场|政府|部门|单位|考察团|代表团|工作|情况|线索|"
-    r"资金|首笔|本月|累计|今天|昨天|前天|上午|下午|目前|年|月|日|号|期|某|厂|园区|开发区|公司|集团|方面|这边|那边|"
+    r"资金|首笔|本月|累计|今天|昨天|前天|上午|下午|目前|\d\s*[年月日号期]|[一二三四五六七八九十]+[月日号]|[今明去前]年|[本一二三四]期|某|厂|园区|开发区|公司|集团|方面|这边|那边|"
     r"[上下本这]个?(?:周|星期|礼拜)|星期|礼拜|明天|后天|晚上|中午"
 )
 _PERSON = re.compile(r"老板|老乡|客户|朋友|老总")
@@ -338,7 +338,7 @@ def _brand_ok(key: str, start: int, end: int, strong: bool) -> bool:
     if not lead and (brand[:2] in lexicon().trades or brand[:3] in lexicon().trades):
         return False  # a brand is distinctive: 智能仓储物流 describes a trade, it names nobody
     if trade and len(brand) - trade >= 2:
-        return not _common_word(brand[: len(brand) - trade]) or lead > 0 or strong
+        return True  # place? + brand + trade word (海螺水泥: an everyday brand word is still a brand)
     if not strong or brand in lexicon().industries:
         return False
     # No trade word: a brand alone (比亚迪), or after a place (宁德时代, 上海联影), never one everyday word (资金).

@@ -76,3 +76,15 @@ def test_descriptions_and_generic_words_are_no_companies(text: str) -> None:
 )
 def test_known_abbreviations_and_hearsay(text: str, company: str) -> None:
     assert parse(text, TODAY).company == company
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        ("进展：红豆服饰产业园项目已完成主体封顶", "红豆服饰"),
+        ("接待：韩国三星考察团一行来我县考察", "韩国三星"),
+        ("跟进：长城汽车配套项目用地已摘牌", "长城汽车"),
+    ],
+)
+def test_everyday_words_as_brands_and_delegations(text: str, company: str) -> None:
+    assert parse(text, TODAY).company == company
