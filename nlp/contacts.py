@@ -19,6 +19,8 @@ _TITLES = ("先生", "女士", "总", "经理", "主任", "董事长")
 #: A Latin-script name as written (`Michael Bauer`, `Kevin Zhang`): capitalised words, one space apart.
 _LATIN_NAME = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}")
 #: Pronouns and stand-ins are nobody's name (`他本人`, `对方`).
+#: A firm named before its person (`深圳鹏程科技的刘洋`, `徐工集团的王部长`).
+_EMPLOYER = re.compile(r"[\u4e00-\u9fffA-Za-z]{4,20}?的(?=[\u4e00-\u9fff]{2})")
 _PRONOUN = re.compile(r"(?:他|她|我|你|本人|对方|该|其|这位|那位|某)")
 
 
@@ -36,12 +38,16 @@ def find_contact_name(text: Text) -> str | None:
     label = _NAME_LABEL.search(text.key)
     if not label:
         return None
-    latin = _LATIN_NAME.match(text.key, label.end())
+    start = label.end()
+    employer = _EMPLOYER.match(text.key, start)
+    if employer:  # 对接人是深圳鹏程科技的刘洋: the person after their firm
+        start = employer.end()
+    latin = _LATIN_NAME.match(text.key, start)
     if latin:
         return text.orig[latin.start() : latin.end()]
-    if _PRONOUN.match(text.key, label.end()):
+    if _PRONOUN.match(text.key, start):
         return None
-    m = _NAME.match(text.key, label.end())
+    m = _NAME.match(text.key, start)
     if not m:
         return None
     name = m.group(0)

@@ -51,3 +51,8 @@ def test_a_party_of_people_is_not_a_count_of_groups() -> None:
 )
 def test_a_title_needs_a_family_name(text: str, name: str | None) -> None:
     assert parse(text, TODAY).contact_name == name
+
+
+def test_a_contact_named_after_their_firm() -> None:
+    parsed = parse("线索：联系人是江苏恒瑞医药的周明，对方拟投资2亿元建设制剂项目", TODAY)
+    assert parsed.contact_name == "周明"
