@@ -280,7 +280,7 @@ def find_companies(text: Text) -> list[Span]:
 #: What may follow a company named without a legal suffix: its intention, its event, its project.
 _AFTER_NAME = re.compile(
     r"拟|计划|想|有意|打算|准备|将|已|正在|的|签|与我|和我|同我|在我|来我|到我|到账|到位|首笔|开工|动工|投产|竣工|"
-    r"年产|项目|新上|投资|落户|追加|增资|扩产|一行|董事长|总经理|老板|配套|旗下|下属|子公司|供应商|上下游|考察团|代表团"
+    r"年产|项目|新上|投资|落户|追加|增资|扩产|一行|董事长|总经理|老板|配套|旗下|下属|子公司|供应商|上下游|考察团|代表团|考察组|调研组|工作组"
 )
 #: Verbs and links right before a company named without a suffix (跟XX签了, 拜访了XX, 与XX签订).
 _BEFORE_NAME = re.compile(r"(?:与|和|跟|同|拜访了?|拜会了?|走访了?|对接了?|见了|约见了?|会见了?)$")
@@ -345,6 +345,25 @@ def _brand_ok(key: str, start: int, end: int, strong: bool) -> bool:
     return lead > 0 or not _common_word(brand)
 
 
+def _known_head(key: str, start: int, end: int) -> Span:
+    """`比亚迪刀片电池` -> `比亚迪`: a known firm's name followed by one of its products is the firm.
+
+    Only a name jieba knows (3+ characters) followed by 4+ characters that end in a trade word;
+    `京东方科技` (name + trade word alone) stays whole.
+    """
+    if end - start < 7:
+        return start, end
+    first = tokens(key[start:end])[:1]
+    if not first or len(first[0][0]) < 3 or first[0][0] not in _proper_words():
+        return start, end
+    if find_places(first[0][0]):
+        return start, end  # 新加坡丰益国际: a place opens the name, it is not the firm
+    rest = key[start + first[0][2] : end]
+    if len(rest) >= 4 and _trade_end(rest) and _trade_end(rest) < len(rest) - 1:
+        return start, start + first[0][2]
+    return start, end
+
+
 def _unsuffixed(key: str) -> list[Span]:
     """Companies written without a legal suffix, found by where they stand and how they are built.
 
@@ -407,6 +426,7 @@ def _unsuffixed(key: str) -> list[Span]:
             continue
         if _brand_ok(key, start, end, True):
             found.append((start, end))
+    found = [_known_head(key, s, e) for s, e in found]
     found.sort()
     out: list[Span] = []
     for span in found:

@@ -88,3 +88,15 @@ def test_known_abbreviations_and_hearsay(text: str, company: str) -> None:
 )
 def test_everyday_words_as_brands_and_delegations(text: str, company: str) -> None:
     assert parse(text, TODAY).company == company
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        ("竣工：中石化润滑油脂配套项目昨天竣工", "中石化"),
+        ("接待：新加坡丰益国际考察组来我县考察粮油项目", "新加坡丰益国际"),
+        ("签约：与京东方科技签订显示模组项目协议，投资5亿元", "京东方科技"),
+    ],
+)
+def test_a_known_firm_before_its_product_is_the_firm(text: str, company: str) -> None:
+    assert parse(text, TODAY).company == company
