@@ -216,7 +216,7 @@ def _place_re() -> re.Pattern[str]:
 
 
 _COMPANY_SUFFIX = re.compile(
-    r"集团股份有限公司|集团有限公司|股份有限公司|有限责任公司|有限公司|集团|公司|合作社|株式会社|研究院|研究所|"
+    r"集团股份有限公司|集团有限责任公司|集团有限公司|股份有限公司|有限责任公司|有限公司|集团|公司|合作社|株式会社|研究院|研究所|"
     r"厂(?![房区长家商址])"
 )
 _GENERIC_NAME = {"投资", "企业", "一家", "这家", "该", "该公司", "子", "分", "总", "母", "工", "本"}
@@ -441,6 +441,7 @@ _BEFORE_NAME_ANY = re.compile(
 _NAME_RUN_FWD = re.compile(r"(?:[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[\u4e00-\u9fff()·&])+")
 
 
+_GROUP_END = re.compile(r"(?:客商|协会|商会|联合会|同乡会|考察团|代表团)$")
 _WENT_TO = re.compile(r"(?:赴|前往|去|到|地点\s*:?)\s*$")
 _FROM_BEFORE = re.compile(r"(?:来自|总部在|总部位于|总部设在|老家在|老家是)\s*$")
 _FROM_AFTER = re.compile(r"\s*(?:来的|来我|过来|的客商|客商|一家|某|的企业|企业|的?老板|商人|的?老乡)")
@@ -476,8 +477,8 @@ def find_place(text: Text, intent: str, companies: list[Span]) -> str | None:
     """
     key = text.key
     # A place that opens a placeholder name (上海某某科技有限公司) still says where the investor is from.
-    # So does the place of an investor named by it (温州客商).
-    firms = [(s, e) for s, e in companies if not key.startswith("客商", e - 2)]
+    # So does the place of investors named by it (温州客商, 瑞安汽摩配行业协会): a group, not a firm.
+    firms = [(s, e) for s, e in companies if not _GROUP_END.search(key, s, e)]
     places = [p for p in find_places(key) if not _inside(p[0], firms) or key.startswith("某", p[1])]
     if not places:
         return None

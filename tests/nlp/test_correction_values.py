@@ -32,3 +32,8 @@ def test_value_without_label(text: str, field: str, value: object) -> None:
 def test_a_count_is_never_a_company() -> None:
     parsed = parse("更正 #50 企业5家", TODAY)
     assert parsed.company is None
+
+
+def test_a_group_limited_company_stays_whole() -> None:
+    parsed = parse("更正 #51：企业名称应为山西潞安矿业集团有限责任公司", TODAY)
+    assert parsed.company == "山西潞安矿业集团有限责任公司"

@@ -74,3 +74,8 @@ def test_adjacent_places_are_one_place() -> None:
 def test_where_the_headquarters_are_is_where_the_investor_comes_from() -> None:
     parsed = parse("线索：一家总部位于合肥的新能源企业有意在我县建设电池仓储中心，投资约8000万元", TODAY)
     assert parsed.place == "合肥"
+
+
+def test_a_group_named_after_its_place_says_where_it_comes_from() -> None:
+    parsed = parse("接待：浙江平湖服装商会一行8人来我县考察", TODAY)
+    assert parsed.place == "浙江平湖"
