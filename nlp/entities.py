@@ -458,12 +458,28 @@ def find_places(key: str) -> tuple[Span, ...]:
     candidates several times (small on purpose: a benchmark repeating messages must not profit).
     """
     spans: list[Span] = []
-    for m in _place_re().finditer(key):
+    pattern = _place_re()
+    m = pattern.search(key)
+    while m:
+        if m.end() - m.start() <= 3 and not _on_word_edges(key, m.start(), m.end()):
+            m = pattern.search(key, m.start() + 1)  # 今天河北: 天河 straddles 今天; look again from 河
+            continue
         if spans and spans[-1][1] == m.start():
             spans[-1] = (spans[-1][0], m.end())
         else:
             spans.append((m.start(), m.end()))
+        m = pattern.search(key, m.end())
     return tuple(spans)
+
+
+def _on_word_edges(key: str, start: int, end: int) -> bool:
+    """Whether key[start:end] starts and ends where jieba cuts words in its neighbourhood.
+
+    A short place name inside a longer word is no place (今天河北 has 天河, 潞安化工 has 安化).
+    """
+    lo, hi = max(0, start - 4), min(len(key), end + 4)
+    edges = {lo + s for _w, s, _e in tokens(key[lo:hi])} | {hi}
+    return start in edges and end in edges
 
 
 def _inside(pos: int, spans: list[Span]) -> bool:

@@ -79,3 +79,16 @@ def test_where_the_headquarters_are_is_where_the_investor_comes_from() -> None:
 def test_a_group_named_after_its_place_says_where_it_comes_from() -> None:
     parsed = parse("接待：浙江平湖服装商会一行8人来我县考察", TODAY)
     assert parsed.place == "浙江平湖"
+
+
+@pytest.mark.parametrize(
+    ("key", "places"),
+    [
+        ("今天河北客商来考察", ["河北"]),  # not 天河 (inside 今天)
+        ("山西潞安化工有意投资", ["山西"]),  # not 安化 (inside 化工)
+        ("赴中山大学对接科研团队", []),  # a university, not the city
+        ("去嘉善见了两家企业", ["嘉善"]),
+    ],
+)
+def test_a_short_place_inside_a_longer_word_is_no_place(key: str, places: list[str]) -> None:
+    assert [key[s:e] for s, e in find_places(key)] == places
