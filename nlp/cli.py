@@ -41,7 +41,11 @@ def _parse_line(line: str, today: date) -> dict[str, Any]:
 
 def run_parse_cli(argv: list[str], stdin: TextIO, stdout: TextIO, tz: str = TIME_ZONE) -> int:
     """Run `parse` with `argv` (the words after `parse`); returns the exit status."""
-    ap = argparse.ArgumentParser(prog="parse", description="Parse chat messages into contract JSON.")
+    ap = argparse.ArgumentParser(
+        prog="parse",
+        description="Parse chat messages into contract JSON (fields: parse-contract.md; "
+        "how plans, summaries, names and colloquial amounts are read: docs/parsing.md).",
+    )
     ap.add_argument("--today", help="date relative dates resolve against (YYYY-MM-DD)")
     ap.add_argument("--jsonl", action="store_true", help="read JSON lines from stdin")
     ap.add_argument("text", nargs="?", help="the message")

@@ -10,12 +10,18 @@ _MOBILE = re.compile(r"(?<![\d.])1[3-9]\d(?:[ \-]?\d){8}(?![\d.])")
 _LANDLINE = re.compile(r"(?<![\d.])\(?0\d{2,3}\)?[ \-]?\d{3,4}[ \-]?\d{4}(?![\d.])")
 _NON_DIGIT = re.compile(r"\D")
 _NAME_LABEL = re.compile(
-    r"(?:联系人|对接人|联络人|负责人|联系人员)\s*"
+    r"(?:联系人|对接人|联络人|负责人|联系人员|联系(?=\s*:))\s*"
     r"(?:(?:应该?改为|应该?为|应该?是|改为|改成|更正为|更改为|修改为|变更为|调整为|换成|[:为是])\s*:?\s*)?"
 )
 _NAME = re.compile(r"[\u4e00-\u9fff·]{1,5}")
 _NAME_STOP = re.compile(r"电话|手机|联系|电|tel|微信|先生(?=.)|女士(?=.)")
 _TITLES = ("先生", "女士", "总", "经理", "主任", "董事长")
+#: A Latin-script name as written (`Michael Bauer`, `Kevin Zhang`): capitalised words, one space apart.
+_LATIN_NAME = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}")
+#: Pronouns and stand-ins are nobody's name (`他本人`, `对方`).
+#: A firm named before its person (`深圳鹏程科技的刘洋`, `徐工集团的王部长`).
+_EMPLOYER = re.compile(r"[\u4e00-\u9fffA-Za-z]{4,20}?的(?=[\u4e00-\u9fff]{2})")
+_PRONOUN = re.compile(r"(?:他|她|我|你|本人|对方|该|其|这位|那位|某)")
 
 
 def find_phone(key: str) -> str | None:
@@ -32,7 +38,16 @@ def find_contact_name(text: Text) -> str | None:
     label = _NAME_LABEL.search(text.key)
     if not label:
         return None
-    m = _NAME.match(text.key, label.end())
+    start = label.end()
+    employer = _EMPLOYER.match(text.key, start)
+    if employer:  # 对接人是深圳鹏程科技的刘洋: the person after their firm
+        start = employer.end()
+    latin = _LATIN_NAME.match(text.key, start)
+    if latin:
+        return text.orig[latin.start() : latin.end()]
+    if _PRONOUN.match(text.key, start):
+        return None
+    m = _NAME.match(text.key, start)
     if not m:
         return None
     name = m.group(0)
@@ -46,6 +61,6 @@ def find_contact_name(text: Text) -> str | None:
             break
     if len(name) > 4:
         name = name[:3]
-    if not name or (len(name) == 1 and name not in "·"):
-        return None
+    if not name or (len(name) == 1 and name not in "·") or name in _TITLES:
+        return None  # a title alone (经理; 王总 has a family name) names nobody
     return text.orig[m.start() : m.start() + len(name)]

@@ -27,14 +27,18 @@ _LABELS: dict[str, tuple[str, bool]] = {
         r"|(?:拜访|接待|走访|考察|对接)(?:企业|客商|公司)数|企业数|客商数",
         False,
     ),
-    "company": (r"企业名称|公司名称|客商名称|投资方|投资主体|企业|公司|客商", False),
-    "project": (r"项目名称|项目", False),
-    "industry": (r"所属行业|所属产业|行业类别|产业类别|行业|产业", False),
+    "company": (r"企业名称|公司名称|客商名称|投资方|投资主体|企业|公司|客商", True),
+    "project": (r"项目名称|项目", True),
+    "industry": (r"所属行业|所属产业|行业类别|产业类别|行业|产业", True),
 }
+#: A bare label (`企业陕西秦川…`) never takes a figure or a count word as its value (`企业5家`, `企业数`).
+_NOT_BARE_VALUE = r"(?![\d一二两三四五六七八九十]+\s*[家个批位]|数|家数|名称|类别)"
 
 
 def _pattern(words: str, bare: bool) -> re.Pattern[str]:
-    link = rf"(?:{CHANGE}\s*:?|:)" + ("?" if bare else "")
+    link = rf"(?:{CHANGE}\s*:?|:)"
+    if bare:  # the link word may be left out: `地点南京`, `企业 陕西秦川果业集团有限公司`
+        link = rf"(?:{link}|{_NOT_BARE_VALUE})"
     return re.compile(rf"{_CLAUSE_START}(?:{words})\s*{link}\s*{_VALUE}")
 
 

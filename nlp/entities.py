@@ -8,8 +8,12 @@ be part of a name (拜访, 与, 的, 今天上午, 我镇 …), which a characte
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import marshal
+import os
 import re
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +24,8 @@ import jieba
 from nlp.text import Text
 
 DICT_PATH = Path(__file__).with_name("dict.txt")
+#: Administrative divisions, generated from cpca's adcode list by nlp/data/build_places.py.
+PLACES_PATH = Path(__file__).with_name("places.txt")
 Span = tuple[int, int]
 
 
@@ -32,6 +38,17 @@ class Lexicon:
     breakers: frozenset[str]
     project_breakers: frozenset[str]
     entries: tuple[tuple[str, int, str], ...]
+    #: Company-name endings that say what a firm does (化工, 锂业, 科技): `place? + brand + this`.
+    trades: frozenset[str]
+
+
+def _gazetteer() -> list[str]:
+    """Province, prefecture and county-level names, full and short (see nlp/data/build_places.py)."""
+    names: list[str] = []
+    for line in PLACES_PATH.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            names.append(line.split("\t", 1)[0])
+    return names
 
 
 @lru_cache(maxsize=1)
@@ -42,21 +59,95 @@ def lexicon() -> Lexicon:
             continue
         word, freq, tag = line.split()
         entries.append((word, int(freq), tag))
+    places = {w for w, _, t in entries if t.startswith("ns")} | set(_gazetteer())
     return Lexicon(
         industries=frozenset(w for w, _, t in entries if t == "ind"),
-        places=tuple(sorted((w for w, _, t in entries if t.startswith("ns")), key=len, reverse=True)),
+        trades=frozenset(w for w, _, t in entries if t in ("ind", "trade")),
+        places=tuple(sorted(places, key=len, reverse=True)),
         breakers=frozenset(w for w, _, t in entries if t == "brk"),
         project_breakers=frozenset(w for w, _, t in entries if t in ("brk", "brkp")),
         entries=tuple(entries),
     )
 
 
+#: jieba words rarer than this are left out of the parser's tokenizer: they are obscure compounds that
+#: never decide where a name starts, and dropping them makes the table a third of jieba's (faster start).
+MIN_JIEBA_FREQ = 10
+#: jieba tags of proper names; any other tag marks an everyday word (资金, 精密) that names no firm alone.
+_PROPER_TAGS = frozenset({"ns", "nz", "nr", "nrt", "nrfg", "nt"})
+
+
+@dataclass(frozen=True, slots=True)
+class _JiebaState:
+    freq: dict[str, int]
+    total: int
+    proper: frozenset[str]
+
+
+def _cache_path() -> Path:
+    """Where the prepared tokenizer table is cached: keyed by jieba's and our dictionaries."""
+    main = Path(jieba.__file__).with_name("dict.txt")
+    stat = main.stat()
+    digest = hashlib.sha1(
+        f"{jieba.__version__}|{stat.st_size}|{stat.st_mtime_ns}|{MIN_JIEBA_FREQ}|".encode()
+        + DICT_PATH.read_bytes()
+        + Path(__file__).read_bytes()  # the code that builds it: a change never reads a stale table
+    ).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"zsbot-jieba-{digest}.marshal"
+
+
+def _build_jieba_state() -> _JiebaState:
+    freq: dict[str, int] = {}
+    total = 0
+    proper: set[str] = set()
+    main = Path(jieba.__file__).with_name("dict.txt")
+    with main.open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) < 2 or int(parts[1]) < MIN_JIEBA_FREQ:
+                continue
+            word, count = parts[0], int(parts[1])
+            freq[word] = count
+            total += count
+            if len(parts) > 2 and (parts[2] in _PROPER_TAGS or (parts[2] == "j" and len(word) >= 3)):
+                proper.add(word)  # j: abbreviations, of firms among others (中石化, 中联重科)
+            for i in range(1, len(word)):
+                freq.setdefault(word[:i], 0)
+    return _JiebaState(freq, total, frozenset(proper))
+
+
+def _jieba_state() -> _JiebaState:
+    """jieba's table, pruned and cached with marshal (like jieba's own cache, but a third the size)."""
+    path = _cache_path()
+    try:
+        freq, total, proper = marshal.loads(path.read_bytes())
+        return _JiebaState(freq, total, proper)
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    state = _build_jieba_state()
+    try:
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps((state.freq, state.total, state.proper)))
+        os.replace(tmp, path)
+    except OSError:  # a read-only temp dir only costs the next start its time
+        pass
+    return state
+
+
+@lru_cache(maxsize=1)
+def _proper_words() -> frozenset[str]:
+    return tokenizer().zsbot_proper  # type: ignore[attr-defined, no-any-return]
+
+
 @lru_cache(maxsize=1)
 def tokenizer() -> jieba.Tokenizer:
-    """One private tokenizer per process (jieba's globals are never touched)."""
+    """One private tokenizer per process (jieba's globals are never touched), built once and cached."""
     jieba.setLogLevel(logging.WARNING)
+    state = _jieba_state()
     tok = jieba.Tokenizer()
-    tok.initialize()
+    tok.FREQ, tok.total = state.freq, state.total
+    tok.initialized = True
+    tok.zsbot_proper = state.proper  # type: ignore[attr-defined]
     for word, freq, tag in lexicon().entries:
         tok.add_word(word, freq, tag)
     return tok
@@ -125,11 +216,11 @@ def _place_re() -> re.Pattern[str]:
 
 
 _COMPANY_SUFFIX = re.compile(
-    r"集团股份有限公司|集团有限公司|股份有限公司|有限责任公司|有限公司|集团|公司|合作社|株式会社|研究院|研究所|"
+    r"集团股份有限公司|集团有限责任公司|集团有限公司|股份有限公司|有限责任公司|有限公司|集团|公司|合作社|株式会社|研究院|研究所|"
     r"厂(?![房区长家商址])"
 )
 _GENERIC_NAME = {"投资", "企业", "一家", "这家", "该", "该公司", "子", "分", "总", "母", "工", "本"}
-_BUILD_BEFORE = re.compile(r"建|办|开")
+_BUILD_BEFORE = re.compile(r"建|办|开|设")
 
 
 #: Name characters: CJK, and Latin words that may carry digits (3M, TCL, A123) but not bare numbers (dates, amounts).
@@ -170,38 +261,225 @@ def find_companies(text: Text) -> list[Span]:
         name = key[start : m.start()]
         if len(name) < 2 or name in _GENERIC_NAME:
             continue
-        if m.group(0) == "厂" and _BUILD_BEFORE.search(key[region_start : m.start()]):
-            continue
+        if m.group(0) == "厂" and (
+            _BUILD_BEFORE.search(key[region_start : m.start()])
+            or len(name) < 3
+            or re.match(r"[万千百]?[吨套台件只头条个平亩]", name)
+            or (start > 0 and key[start - 1].isdigit())
+        ):
+            continue  # 办个服装厂 is a plan, 面粉厂 a kind of mill: neither names a firm
         spans.append((start, m.end()))
-    for m in _merchant_re().finditer(key) if "客商" in key else ():
-        if not any(s <= m.start() < e for s, e in spans):
-            spans.append((m.start(), m.end()))
+    for p_start, p_end in find_places(key) if "客商" in key else ():
+        if key.startswith("客商", p_end) and not any(s <= p_start < e for s, e in spans):
+            spans.append((p_start, p_end + 2))  # 浙江客商, 贵州遵义客商: named by where they come from
+    if not spans:
+        spans = _unsuffixed(key)
     return sorted(spans)
 
 
+#: What may follow a company named without a legal suffix: its intention, its event, its project.
+_AFTER_NAME = re.compile(
+    r"拟|计划|想|有意|打算|准备|将|已|正在|的|签|与我|和我|同我|在我|来我|到我|到账|到位|首笔|开工|动工|投产|竣工|"
+    r"年产|项目|新上|投资|落户|追加|增资|扩产|一行|董事长|总经理|老板|配套|旗下|下属|子公司|供应商|上下游|考察团|代表团|考察组|调研组|工作组"
+)
+#: Verbs and links right before a company named without a suffix (跟XX签了, 拜访了XX, 与XX签订).
+_BEFORE_NAME = re.compile(r"(?:与|和|跟|同|拜访了?|拜会了?|走访了?|对接了?|见了|约见了?|会见了?)$")
+_NAME_END = re.compile(r"\s*(?:[,.;:!?。\n]|$|签|洽谈|就|商谈|座谈|达成|举行|正式|对接|合作)")
+#: Words that make a would-be name a description of somebody instead (一家企业, 老乡, 他本人, 面粉厂).
+_NOT_A_NAME = re.compile(
+    r"一家|两家|几家|\d家|家企业|企业|客商|对方|本地|一个|一位|几个|这个|那个|这位|那位|县里|镇里|这家|那家|该|有个|有家|他|她|我|你|"
+    r"人|负责|朋友|团队|做|从事|搞|项目|领导|书记|县长|镇长|主任|市场|政府|部门|单位|考察团|代表团|工作|情况|线索|"
+    r"资金|首笔|本月|累计|今天|昨天|前天|上午|下午|目前|\d\s*[年月日号期]|[一二三四五六七八九十]+[月日号]|[今明去前]年|[本一二三四]期|某|厂|园区|开发区|公司|集团|方面|这边|那边|"
+    r"[上下本这]个?(?:周|星期|礼拜)|星期|礼拜|明天|后天|晚上|中午"
+)
+_PERSON = re.compile(r"老板|老乡|客户|朋友|老总")
+_NAME_TAGS = frozenset({"ns", "nz", "nr", "nrt", "nrfg", "nt", "nsc", "nsr", "nsz", "trade"})
+
+
+def _common_word(word: str) -> bool:
+    """True for an everyday word jieba knows (资金, 精密), which alone never names a firm."""
+    if not tokenizer().FREQ.get(word):
+        return False
+    if word in lexicon().industries:
+        return True
+    return word not in _proper_words() and word not in _our_names()
+
+
 @lru_cache(maxsize=1)
-def _merchant_re() -> re.Pattern[str]:
-    """X客商 (浙江客商, 粤港澳大湾区客商): the investor named by where they come from."""
-    return re.compile(rf"(?:{_place_re().pattern})客商")
+def _our_names() -> frozenset[str]:
+    """Our dictionary's proper names (places, zones, trades) are never everyday words."""
+    return frozenset(w for w, _f, tag in lexicon().entries if tag in _NAME_TAGS)
 
 
+def _trade_end(name: str) -> int:
+    """Length of the trade word that ends `name` (化工 in 山东鲁信化工), 0 when none."""
+    trades = lexicon().trades
+    for size in (4, 3, 2):
+        if len(name) > size and name[-size:] in trades:
+            return size
+    return 0
+
+
+def _brand_ok(key: str, start: int, end: int, strong: bool) -> bool:
+    """Whether key[start:end] reads as a firm's name: place? + brand (+ trade word), not a description."""
+    name = key[start:end]
+    if not 2 <= len(name) <= 16 or _NOT_A_NAME.search(name) or not re.search(r"[\u4e00-\u9fffA-Za-z]", name):
+        return False
+    if _PERSON.search(name) and not _trade_end(name):
+        return False  # 温州老板, 有个老乡: a person; 老板电器 is a brand with its trade word
+    places = find_places(name)
+    lead = places[0][1] if places and places[0][0] == 0 else 0
+    brand = name[lead:]
+    if not brand or sum(e - s for s, e in places) == len(name):
+        return False  # a place, maybe with a district (深圳南山), says where, not who
+    if len(brand) < 2:
+        return False
+    trade = _trade_end(brand)
+    if not lead and (brand[:2] in lexicon().trades or brand[:3] in lexicon().trades):
+        return False  # a brand is distinctive: 智能仓储物流 describes a trade, it names nobody
+    if trade and len(brand) - trade >= 2:
+        return True  # place? + brand + trade word (海螺水泥: an everyday brand word is still a brand)
+    if not strong or brand in lexicon().industries:
+        return False
+    # No trade word: a brand alone (比亚迪), or after a place (宁德时代, 上海联影), never one everyday word (资金).
+    return lead > 0 or not _common_word(brand)
+
+
+def _known_head(key: str, start: int, end: int) -> Span:
+    """`比亚迪刀片电池` -> `比亚迪`: a known firm's name followed by one of its products is the firm.
+
+    Only a name jieba knows (3+ characters) followed by 4+ characters that end in a trade word;
+    `京东方科技` (name + trade word alone) stays whole.
+    """
+    if end - start < 7:
+        return start, end
+    first = tokens(key[start:end])[:1]
+    if not first or len(first[0][0]) < 3 or first[0][0] not in _proper_words():
+        return start, end
+    if find_places(first[0][0]):
+        return start, end  # 新加坡丰益国际: a place opens the name, it is not the firm
+    rest = key[start + first[0][2] : end]
+    if len(rest) >= 4 and _trade_end(rest) and _trade_end(rest) < len(rest) - 1:
+        return start, start + first[0][2]
+    return start, end
+
+
+def _unsuffixed(key: str) -> list[Span]:
+    """Companies written without a legal suffix, found by where they stand and how they are built.
+
+    A name run right before an investor's intention or event (`XX拟投资`, `XX的电石项目`, `XX到账`) or
+    right after a meeting verb (`跟XX签了`, `拜访了XX，`) is a company when it is place? + brand +
+    trade word (`山东鲁信化工`), or a brand jieba does not know as an everyday word (`比亚迪`).
+    """
+    found: list[Span] = []
+    for m in _AFTER_NAME.finditer(key):
+        p = m.start()
+        region = _extend_left(key, p)
+        if region >= p:
+            continue
+        start = breaker_cut(key, region, p)
+        word = m.group(0)
+        at_clause = start == region and (start == 0 or key[start - 1] in ":,;。!?\n")
+        strong = word not in ("的", "项目", "投资", "年产")
+        if word == "的" and not (at_clause or _trade_end(key[start:p])):
+            continue
+        if (
+            word == "的"
+            and at_clause
+            and re.match(r"[^,;。\n]{0,12}(?:项目|人|负责人|老板|董事长|总)", key[m.end() :])
+        ):
+            strong = True
+        if word in ("项目", "年产", "投资"):
+            if not at_clause:
+                continue  # 建设 智能仓储物流园项目: a project after its verb, not a firm
+            # `万华化学新材料项目`: the shortest trade-ended prefix is the firm, the rest its project.
+            for cut in range(start + 3, p + 1):
+                if _trade_end(key[start:cut]) and _brand_ok(key, start, cut, False):
+                    while cut < p and _trade_end(key[start : cut + 1]):
+                        cut += 1  # 正威新材 -> 正威新材料: the longer trade word that continues it
+                    found.append((start, cut))
+                    break
+            else:  # no trade word: a name jieba knows opens the run (中石化加油站项目)
+                first = tokens(key[start:p])[:1]
+                if (
+                    first
+                    and len(first[0][0]) >= 3
+                    and first[0][0] in _proper_words()
+                    and first[0][2] < p - start
+                ):
+                    found.append((start, start + first[0][2]))
+            continue
+        if _brand_ok(key, start, p, strong):
+            found.append((start, p))
+    for m in _BEFORE_NAME_ANY.finditer(key):
+        start = m.end()
+        run = _NAME_RUN_FWD.match(key, start)
+        if not run:
+            continue
+        end = run.end()
+        cut = _AFTER_NAME.search(key, start, end)
+        while cut and cut.group(0) == "投资" and key.startswith("签", cut.end()):
+            cut = _AFTER_NAME.search(key, cut.end(), end)  # 与XX投资签订: an investment firm's name
+        if cut and cut.start() > start:
+            end = cut.start()
+        if not _NAME_END.match(key, end) and not _AFTER_NAME.match(key, end):
+            continue
+        if _brand_ok(key, start, end, True):
+            found.append((start, end))
+    found = [_known_head(key, s, e) for s, e in found]
+    found.sort()
+    out: list[Span] = []
+    for span in found:
+        if not out or span[0] >= out[-1][1]:
+            out.append(span)
+    return out[:1]
+
+
+_BEFORE_NAME_ANY = re.compile(
+    r"(?:与|和|跟|同|拜访了?|拜会了?|走访了?|对接了?|见了|约见了?|会见了?|的是|就是)(?=[\u4e00-\u9fffA-Za-z])"
+)
+_NAME_RUN_FWD = re.compile(r"(?:[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[\u4e00-\u9fff()·&])+")
+
+
+_GROUP_END = re.compile(r"(?:客商|协会|商会|联合会|同乡会|考察团|代表团)$")
 _WENT_TO = re.compile(r"(?:赴|前往|去|到|地点\s*:?)\s*$")
-_FROM_BEFORE = re.compile(r"来自\s*$")
-_FROM_AFTER = re.compile(r"\s*(?:来的|来我|过来|的客商|客商|一家|某|的企业|企业)")
+_FROM_BEFORE = re.compile(r"(?:来自|总部在|总部位于|总部设在|老家在|老家是)\s*$")
+_FROM_AFTER = re.compile(r"\s*(?:来的|来我|过来|的客商|客商|一家|某|的企业|企业|的?老板|商人|的?老乡)")
 _IN_BEFORE = re.compile(r"在\s*$")
 _DOING_AFTER = re.compile(r"\s*(?:做|从事|经营|开|办)")
 _DESTINATION_BEFORE = re.compile(r"(?:在|赴|到|于|去|往)\s*$")
 
 
-def find_places(key: str) -> list[Span]:
-    """Place names; adjacent ones (佛山顺德, 江苏苏州) are one place, as written."""
+@lru_cache(maxsize=64)
+def find_places(key: str) -> tuple[Span, ...]:
+    """Place names; adjacent ones (佛山顺德, 江苏苏州) are one place, as written.
+
+    Cached for the span of one message, which asks for the places of the same text and its name
+    candidates several times (small on purpose: a benchmark repeating messages must not profit).
+    """
     spans: list[Span] = []
-    for m in _place_re().finditer(key):
+    pattern = _place_re()
+    m = pattern.search(key)
+    while m:
+        if m.end() - m.start() <= 3 and not _on_word_edges(key, m.start(), m.end()):
+            m = pattern.search(key, m.start() + 1)  # 今天河北: 天河 straddles 今天; look again from 河
+            continue
         if spans and spans[-1][1] == m.start():
             spans[-1] = (spans[-1][0], m.end())
         else:
             spans.append((m.start(), m.end()))
-    return spans
+        m = pattern.search(key, m.end())
+    return tuple(spans)
+
+
+def _on_word_edges(key: str, start: int, end: int) -> bool:
+    """Whether key[start:end] starts and ends where jieba cuts words in its neighbourhood.
+
+    A short place name inside a longer word is no place (今天河北 has 天河, 潞安化工 has 安化).
+    """
+    lo, hi = max(0, start - 4), min(len(key), end + 4)
+    edges = {lo + s for _w, s, _e in tokens(key[lo:hi])} | {hi}
+    return start in edges and end in edges
 
 
 def _inside(pos: int, spans: list[Span]) -> bool:
@@ -215,7 +493,9 @@ def find_place(text: Text, intent: str, companies: list[Span]) -> str | None:
     """
     key = text.key
     # A place that opens a placeholder name (上海某某科技有限公司) still says where the investor is from.
-    places = [p for p in find_places(key) if not _inside(p[0], companies) or key.startswith("某", p[1])]
+    # So does the place of investors named by it (温州客商, 瑞安汽摩配行业协会): a group, not a firm.
+    firms = [(s, e) for s, e in companies if not _GROUP_END.search(key, s, e)]
+    places = [p for p in find_places(key) if not _inside(p[0], firms) or key.startswith("某", p[1])]
     if not places:
         return None
 
@@ -280,6 +560,13 @@ def _crosses_word(key: str, start: int, end: int) -> bool:
     return False
 
 
+def _glued_to_latin(key: str, start: int, end: int) -> bool:
+    """True when a Latin/digit edge of the hit runs on into more Latin letters or digits."""
+    after = end < len(key) and key[end - 1].isascii() and key[end].isascii() and key[end].isalnum()
+    before = start > 0 and key[start].isascii() and key[start - 1].isascii() and key[start - 1].isalnum()
+    return after or before
+
+
 def find_industry(text: Text, companies: list[Span]) -> str | None:
     """An explicit 行业:/产业: value, else a dictionary industry word (outside company names first)."""
     m = _INDUSTRY_FIELD.search(text.key)
@@ -290,6 +577,8 @@ def find_industry(text: Text, companies: list[Span]) -> str | None:
     found = [(m.start(), m.end()) for m in _industry_re().finditer(key)]
     outside = [f for f in found if not _inside(f[0], companies)]
     for start, end in (outside or found)[:3]:
+        if _glued_to_latin(key, start, end):
+            continue  # 5GW is a capacity, not 5G
         if not _crosses_word(key, start, end):
             return text.orig[start:end]
         # A dictionary word overlaps the hit's edge: let jieba decide (羽绒服饰 is 羽绒/服饰, 农业银行 is one word).
@@ -303,12 +592,18 @@ def find_industry(text: Text, companies: list[Span]) -> str | None:
 _PROJECT_FIELD = re.compile(r"(?:项目名称|项目)\s*:\s*([^\n;,。]{2,60})")
 _CONTENT_FIELD = re.compile(r"建设内容\s*:\s*([^\n;。]{2,80})")
 _UNDECIDED = re.compile(r"^\s*(?:待|未|暂|尚|不|还没|没有|无)")
-_BUILD_VERB = re.compile(r"(?:建设|新建|投建|兴建|扩建|打造|上马|建(?![设成材筑议立档]))\s*")
+_BUILD_VERB = re.compile(
+    r"(?:建设|新建|投建|兴建|扩建|打造|上马|新上|设立|转移|建(?![设成材筑议立档])|设(?=个?厂)|"
+    r"办(?![理公事法好完成])|开(?=个|一个|一家|了个|家|厂))\s*"
+)
 _PROJECT_SUFFIX = re.compile(
     r"项目|工程|生产线|生产基地|基地|产业园|物流园|园区|中心|综合体|工厂|加工厂|厂(?!房)|车间|电站|仓库|农场|园|"
-    r"冷库|大厦|大楼|酒店|市场|医院|学校|平台|养殖场|牧场"
+    r"冷库|大厦|大楼|酒店|市场|医院|学校|平台|养殖场|牧场|(?<=[\u4e00-\u9fffA-Za-z])线(?![索上下路])"
 )
-_PROJECT_WORD = re.compile("项目")
+#: What a project is without a build verb before it (`把一条涂布生产线搬过来`, `落地一个原料药项目`).
+_PROJECT_WORD = re.compile("项目|生产线|生产基地|工厂|产业园")
+#: A count word opening a project (`一条`, `个`): not part of its name.
+_QUANTIFIER = re.compile(r"^(?:一?[个条座家所处套]|了个|一期)")
 _CLAUSE_CHAR = re.compile(r"[^\s,;。:!?()\x00]")
 
 
@@ -339,13 +634,23 @@ def find_project(text: Text, companies: list[Span]) -> str | None:
         last = None
         for suffix in _PROJECT_SUFFIX.finditer(clause):
             last = suffix
-        if last and last.end() >= 2:
-            return text.orig[verb.end() : verb.end() + last.end()]
+        if last:
+            lead = _QUANTIFIER.match(clause)
+            start = verb.end() + (lead.end() if lead and lead.end() < last.start() else 0)
+            if verb.end() + last.end() - start >= 2:
+                return text.orig[start : verb.end() + last.end()]
+            if last.end() - last.start() == 1 and masked[verb.start()] in "设办开建":
+                return text.orig[
+                    verb.start() : verb.end() + last.end()
+                ]  # 在我县设厂: the plant is the project
     for m in _PROJECT_WORD.finditer(masked):
         start = m.start()
         while start > 0 and _CLAUSE_CHAR.match(masked[start - 1]):
             start -= 1
         start = breaker_cut(key, start, m.start(), project=True)
+        lead = _QUANTIFIER.match(key[start : m.start()])
+        if lead:
+            start += lead.end()
         if m.start() - start >= 2:
             return text.orig[start : m.end()]
     c = _CONTENT_FIELD.search(key)

@@ -29,19 +29,29 @@ _NUMBERED = re.compile(rf"^\s*{_NUMBERING}\s*")
 #: Keyword rules for unlabelled text, strongest first.
 _KEYWORDS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (Intent.LEAD, re.compile(r"线索")),
-    (Intent.VISIT, re.compile(r"赴|外出招商|外出拜访|拜访|拜方|走访|拜会|出访")),
-    (Intent.SIGNING, re.compile(r"签约|签订|签署")),
+    (
+        Intent.VISIT,
+        re.compile(
+            r"赴|外出招商|外出拜访|拜访|拜方|走访|拜会|出访|[去到跑]了?一?趟|(?<!来)见了|碰了?个?头|见了?面|会面|面谈"
+        ),
+    ),
+    (Intent.SIGNING, re.compile(r"签约|签订|签署|签了|签下|签成")),
     (Intent.START, re.compile(r"开工|动工|开建|奠基")),
     (Intent.COMPLETION, re.compile(r"竣工|投产|建成")),
     (Intent.FUNDS, re.compile(r"到位|到账")),
-    (Intent.RECEPTION, re.compile(r"接待|来访|考察|洽谈")),
+    (Intent.RECEPTION, re.compile(r"接待|来访|到访|考察|洽谈")),
     (Intent.PROGRESS, re.compile(r"进展|汇报一下|批复|审批|规划方案|摘牌|封顶|进场|已完成|正在办理")),
     # An investor's stated intention with no event verb is a lead (有意来我县投资…, 对方拟投资…).
     (
         Intent.LEAD,
         re.compile(r"(?:拟|有意|意向|计划|打算|准备|想)(?:来|在|到|回)?\S{0,4}?(?:投资|投建|落户)"),
     ),
-    (Intent.RECEPTION, re.compile(r"来我[县镇乡区市]|来我们|来的客商|客商来")),
+    (
+        Intent.RECEPTION,
+        re.compile(
+            r"来我[县镇乡区市]|来我们|来的客商|客商来|来的(?:老板|企业|客人|朋友|团队)|来看了|来谈了?|过来考察"
+        ),
+    ),
     (Intent.PROGRESS, re.compile(r"推进|完成|办理")),
 )
 
@@ -59,6 +69,18 @@ _PROMISE = re.compile(
     re.IGNORECASE,
 )
 _BULLETIN = re.compile(r"^\s*(?:通报|公告|通知)\s*:\s*")
+#: A record number and a withdrawal anywhere in a short message (`#53那条报错了，撤回`).
+_REF_ANY = re.compile(r"(?:#|第|编号)\s*(?P<ref>\d{1,9})\s*(?:条|号)?")
+_RETRACT_ANY = re.compile(r"撤回|撤销|删除|删掉|删了|撤了|作废")
+#: Talk about reporting, not a report: a promise to send it later, a reminder, a task noted.
+_ABOUT_REPORTING = re.compile(
+    r"补上|补一下|补报|再发|再报|回头|一起报|报一下|报上来|报过来|发上来|发过来|记下了|记住了|稍后|晚点|抓紧"
+)
+#: A question about how to report something (`签约的格式是啥？`, `拜访的模板发一个`).
+_HOW_TO = re.compile(
+    r"怎么填|如何填|填哪些|要填|填什么|模板|例子|样例|范例|示例|格式是|什么格式|怎么写|如何写|怎么发|啥格式|什么内容|"
+    r"哪些内容|要报|报哪些|报什么|需要填|需要报"
+)
 _HELP = re.compile(
     r"^[?\s]+$|^(?:帮助|help|菜单|指令|格式|说明)\s*[?!]*$|帮助|怎么用|如何使用|使用说明|使用方法|怎么报|如何报|"
     r"什么格式|报送格式|能做什么|有什么功能|怎么操作",
@@ -67,14 +89,31 @@ _HELP = re.compile(
 _QUERY_MISSING = re.compile(r"未报送|未报|没报|没有报|未上报|没上报|未提交|没提交|没交|未交")
 _QUERY_RANK = re.compile(r"排名|排第几|排多少|第几名|名次|排行|排位")
 _QUERY_SUMMARY = re.compile(
-    r"我的上报|上报情况|报送情况|本月情况|台账|汇总|我的记录|报了(?:哪些|什么|啥|几条|几个|多少)|查一下|查询|看一下"
+    r"我的上报|上报情况|报送情况|本月情况|台账|汇总|我的记录|报[了过](?:哪些|什么|啥|几条|几个|多少)|"
+    r"报[了过]些|查一下|查询|看一下"
 )
+#: A figure or a registered name makes a message a report, never talk about one.
+_HAS_FIGURE = re.compile(r"\d|[万亿]元?|有限公司|集团")
+#: A visit or reception that has not happened yet (`下周来考察`, `拟于…来访`, `计划下月去…`).
+_PLAN = re.compile(
+    r"(?:下周|下个?月|下旬|月底|月初|近期|近日将|明天|后天|拟于|计划于|准备于|将于|计划|准备|打算|拟)"
+    r"[^,;。\n]{0,12}?(?:来|去|赴|过来|拜访|考察|来访|对接|带队|招商)"
+)
+_PAST = re.compile(r"[了过]|已经|今天|昨天|前天|上周|上午|下午")
+
+
+def is_plan(key: str) -> bool:
+    """True when the visit or reception the text speaks of is still to come."""
+    m = _PLAN.search(key)
+    return bool(m) and not _PAST.search(key[m.start() : m.end() + 2])
+
+
 _OWN_UNIT = re.compile(r"我单位|本单位|我们|我镇|我乡|我局|我的|我区|咱们|本镇|本乡|我县")
 _TARGET_UNIT = re.compile(
     r"([\u4e00-\u9fff]{2,6}?(?:镇|乡|街道|局|办事处)|[\u4e00-\u9fff]{0,6}?(?:开发区|高新区|经开区|园区))"
 )
 _REPORT_HEADER = re.compile(
-    r"^[^\n:,。;]{0,20}?(?:报送|汇报|工作情况|工作报告|情况汇报|工作总结|总结|小结|情况)[^\n:,。;]{0,6}?(?::|\n|$)"
+    r"^[^\n:,。;]{0,20}?(?:报送|汇报|工作情况|工作报告|情况汇报|工作总结|总结|小结|情况|工作)[^\n:,。;]{0,6}?(?::|\n|$)"
 )
 _FIELD_LINE = re.compile(r"^\s*([^\s:]{1,8})\s*:")
 
@@ -137,8 +176,17 @@ def command_of(text: Text) -> Command | None:
         return Command(Intent.BULLETIN, body=text.sub(m.end(), len(key)).strip())
     if label_of(key):
         return None
+    if len(key) <= 40:
+        ref = _REF_ANY.search(key)
+        if ref and _RETRACT_ANY.search(key):
+            return Command(Intent.RETRACT, ref=int(ref.group("ref")))
     if _PROMISE.match(key):
         return Command(Intent.UNKNOWN)
+    if len(key) <= 40 and not _HAS_FIGURE.search(key):
+        if _HOW_TO.search(key):
+            return Command(Intent.HELP)
+        if _ABOUT_REPORTING.search(key):
+            return Command(Intent.UNKNOWN)
     if len(key) <= 60 and _HELP.search(key):
         return Command(Intent.HELP)
     if len(key) <= 30:
@@ -165,13 +213,35 @@ _INLINE_CUT = re.compile(
 )
 
 
-def _segments(text: Text) -> list[tuple[Text, bool]]:
-    """Lines, then `;` pieces, then ①② pieces, each with whether it came from a `;`/① split."""
+#: A summary clause: an activity and how many times (`外出招商2次`, `接待客商3批`, `新增线索1条`).
+_SUMMARY_CLAUSE = re.compile(
+    r"(?:本月|本周|本季度|今年|上月|当月|本期)?(?:共|累计|共计)?\s*"
+    r"(?:外出招商|外出拜访|招商外出|外出|拜访(?:企业|客商)?|走访(?:企业|客商)?|接待(?:客商|考察团|来访客商)?|"
+    r"新增线索|新线索|报送线索|收集线索|获得线索|签约(?:项目)?|开工(?:项目)?|竣工(?:项目)?|投产(?:项目)?)\s*"
+    r"(?:\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:次|批次|批|家|条|个|项)"
+)
+#: A comma that opens a summary clause or a labelled part: where a one-line summary splits.
+_SUMMARY_CUT = re.compile(rf",(?=\s*(?:{_SUMMARY_CLAUSE.pattern}|(?:{'|'.join(LABELS.values())})\s*:))")
+
+
+def _is_summary(key: str) -> bool:
+    """Two or more summary clauses in one line: every one of them is a record of its own."""
+    clauses = 0
+    for piece in re.split(r"[,;:\n]", key):
+        if _SUMMARY_CLAUSE.match(piece.strip()) or _SUMMARY_CLAUSE.search(piece.strip()[:12]):
+            clauses += 1
+    return clauses >= 2
+
+
+def _segments(text: Text, commas: bool = False) -> list[tuple[Text, bool]]:
+    """Lines, then `;` pieces, then ①② pieces (and summary commas), each with whether it came from a split."""
     out: list[tuple[Text, bool]] = []
     pos = 0
     for line in text.key.split("\n"):
         line_start, pos = pos, pos + len(line) + 1
         cuts = [line_start] + [line_start + m.start() for m in _INLINE_CUT.finditer(line)]
+        if commas:
+            cuts = sorted(set(cuts) | {line_start + m.start() for m in _SUMMARY_CUT.finditer(line)})
         cuts.append(line_start + len(line))
         for i in range(len(cuts) - 1):
             seg = text.sub(cuts[i], cuts[i + 1]).strip()
@@ -184,14 +254,15 @@ def _segments(text: Text) -> list[tuple[Text, bool]]:
 
 def report_parts(text: Text) -> list[Part]:
     """The records of a multi-part report; fewer than two means the message is one record."""
-    if "\n" not in text.key and not _INLINE_CUT.search(text.key):
+    summary = "," in text.key and _is_summary(text.key)
+    if "\n" not in text.key and not _INLINE_CUT.search(text.key) and not summary:
         return []
     header = _REPORT_HEADER.match(text.key)
     has_header = bool(header) and not label_of(text.key)
     body = text.sub(header.end(), len(text.key)) if has_header and header else text
     parts: list[Part] = []
     open_label = False
-    for seg, split in _segments(body):
+    for seg, split in _segments(body, commas=summary):
         key = seg.key
         labelled = label_of(key)
         intent: Intent | None = None
@@ -200,7 +271,9 @@ def report_parts(text: Text) -> list[Part]:
             open_label = labelled[1] >= len(key)
         elif not open_label and (has_header or split or _NUMBERED.match(key)):
             field = _FIELD_LINE.match(key)
-            if not field or not label_of(field.group(0)):
+            if field and "线索" in field.group(1):
+                intent = Intent.LEAD  # `新增线索1条: …` opens a lead, like `线索:`
+            elif not field or not label_of(field.group(0)):
                 intent = None if field else keyword_intent(key)
         else:
             open_label = False

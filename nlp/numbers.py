@@ -10,8 +10,6 @@ import math
 import re
 from dataclasses import dataclass
 
-import cn2an
-
 CN_DIGITS = "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
 CN_UNITS = "十百千拾佰仟"
 _DIGIT_VALUE = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {
@@ -35,7 +33,9 @@ _CODE_BEFORE = ")|(?<=".join(list(_CODES) + [c.lower() for c in _CODES])
 #: A numeral: Arabic (with thousands commas / decimals), Chinese, formal or mixed, with 万/亿 inside.
 #: Never glued to Latin letters or to a longer digit run (1e308, abc300, SKU12345 are not numerals).
 NUMERAL = (
-    rf"(?:(?<![A-Za-z0-9.])|(?<={_CODE_BEFORE}))(?:\d[\d,]*(?:\.\d+)?|[{CN_DIGITS}{CN_UNITS}])"
+    rf"(?:(?<![A-Za-z0-9.])|(?<={_CODE_BEFORE}))(?:\d[\d,]*(?:\.\d+)?|[{CN_DIGITS}{CN_UNITS}]"
+    # northern 万九 (= 1.9万): a bare 万 opening the figure, one digit after it
+    rf"|(?<![\d{CN_DIGITS}{CN_UNITS}])万(?=[一二两三四五六七八九](?![\d{CN_DIGITS}{CN_UNITS}万亿])))"
     rf"(?:[\d.{CN_DIGITS}{CN_UNITS}点万亿]|个(?=亿)|,(?=\d{{3}}))*"
 )
 _CURRENCY_AFTER = r"(?P<cur>元人民币|人民币|美元|美金|港元|港币|欧元|日元|元|远|块钱|块)?"
@@ -63,6 +63,7 @@ _NOT_MONEY_AFTER = re.compile(
 
 #: Every money figure carries one of these (万/亿 or a currency word); most chat lines have none.
 _MONEY_HINT = re.compile(r"[万亿元金币远块]")
+_FORMAL_THREE = re.compile(r"参(?=[拾佰仟万亿元])")
 _DIGITS_UNIT = re.compile(r"(\d+(?:\.\d+)?)([十百千拾佰仟])")
 _MAG_TAIL = re.compile(r"[十百千拾佰仟]*[万亿]+$")
 _COLLOQUIAL_TAIL = re.compile(r"[亿万][一二两三四五六七八九\d]$")
@@ -73,11 +74,29 @@ MAX_DIGITS = 12
 MAX_AMOUNT = 1e12
 
 
+#: Two neighbouring digits before a unit are a colloquial range (两三千, 七八百, 三五千, 一两个): the lower bound.
+_COLLOQUIAL_RANGE = re.compile(r"([一两二三四五六七八九])([两二三四五六七八九])(?=[十百千万亿个拾佰仟])")
+#: Northern shorthand with the last unit left out: 千一 = 1100, 百二 = 120, 三千五 = 3500.
+_UNIT_THEN_DIGIT = re.compile(
+    r"([一二两三四五六七八九壹贰叁肆伍陆柒捌玖]?)([百千佰仟])([一二两三四五六七八九壹贰叁肆伍陆柒捌玖])"
+)
+
+
+def _lower_bound(match: re.Match[str]) -> str:
+    low, high = _DIGIT_VALUE[match.group(1)], _DIGIT_VALUE[match.group(2)]
+    return match.group(1) if high - low == 1 or (low, high) == (3, 5) else match.group(0)
+
+
 def _small(text: str) -> float | None:
-    """Value of a numeral below 万 (e.g. 5千, 一千二百, 3,000, 伍佰, 一点五)."""
+    """Value of a numeral below 万 (e.g. 5千, 一千二百, 3,000, 伍佰, 一点五, 千一, 三千五)."""
     if not text:
         return None
     text = text.replace(",", "")
+    short = _UNIT_THEN_DIGIT.fullmatch(text)
+    if short:
+        unit = _UNIT_VALUE[short.group(2)]
+        head = _DIGIT_VALUE[short.group(1)] if short.group(1) else 1
+        return float(head * unit + _DIGIT_VALUE[short.group(3)] * unit // 10)
     if "点" in text:
         head, _, frac = text.partition("点")
         whole = _small(head)
@@ -95,6 +114,8 @@ def _small(text: str) -> float | None:
     if len(text) == 1 and text in _DIGIT_VALUE:
         return float(_DIGIT_VALUE[text])
     try:
+        import cn2an  # lazily: importing it costs ~0.3 s, and most figures never get here
+
         return float(cn2an.cn2an(text, "smart"))
     except Exception:  # cn2an raises KeyError/ValueError/... on odd input
         pass
@@ -114,6 +135,8 @@ def _small(text: str) -> float | None:
 
 def numeral_value(text: str) -> float | None:
     """Value of any numeral span (万/亿 inside, 一亿五, 两万五, 2.3个亿); None when not a number."""
+    if len(text) > 2:
+        text = _COLLOQUIAL_RANGE.sub(_lower_bound, text)
     text = text.replace("个", "").replace(",", "")
     if not text or not any(ch.isdigit() or ch in _DIGIT_VALUE or ch in "十拾" for ch in text):
         return None
@@ -160,6 +183,8 @@ def find_amounts(key: str) -> list[Amount]:
     found: list[Amount] = []
     if not _MONEY_HINT.search(key):
         return found
+    if "参" in key:  # 參/参 is the formal 3 (參佰萬元) only before a unit; same length, spans stay aligned
+        key = _FORMAL_THREE.sub("叁", key)
     for m in _AMOUNT.finditer(key):
         a, b, mag, cur = m.group("a", "b", "mag", "cur")
         if not (cur or mag or "万" in a or "亿" in a or (b and ("万" in b or "亿" in b))):
@@ -201,8 +226,8 @@ def find_amounts(key: str) -> list[Amount]:
 _PUNCT = re.compile(r"[,;。!?\n]")
 _REVENUE = re.compile(r"产值|收入|营收|税收|利税|销售额|销售|产出|利润|效益|达产|年产")
 _PHASE = re.compile(r"一期|首期|二期|三期|第[一二三]期|分期")
-_FUNDS = re.compile(r"到位|到账|拨付|注入|打款|实际投入|入账")
-_THIS_TIME = re.compile(r"本月|本次|新增|本期|当月|今天|昨天|今日|昨日|本周")
+_FUNDS = re.compile(r"到位|到账|拨付|注入|打款|实际投入|入账|又到了?|到了|新到")
+_THIS_TIME = re.compile(r"本月|本次|新增|本期|当月|今天|昨天|今日|昨日|本周|这个月|这次|这回|这一?笔|又")
 _CUMULATIVE = re.compile(r"累计|共计|总计|合计|累积|截至|截止")
 _TOTAL = re.compile(r"总投资|投资总额|总额|总规模")
 _INVEST = re.compile(r"投资|投入|投资额|资金")

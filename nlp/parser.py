@@ -3,26 +3,32 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from nlp.contacts import find_contact_name, find_phone
 from nlp.corrections import labelled_spans
 from nlp.dates import find_date
 from nlp.entities import find_companies, find_industry, find_place, find_project
-from nlp.intents import command_of, label_of, record_intent, report_parts
+from nlp.intents import command_of, is_plan, label_of, record_intent, report_parts
 from nlp.numbers import pick_amount, small_int
 from nlp.text import Text
 from nlp.types import RECORD_INTENTS, REQUIRED_FIELDS, Intent, Parsed
 
 _GOVERNMENT = re.compile(r"财政|政府投资|专项债|中央预算内|预算内资金|政府专项|国债资金|债券资金|国有资本")
 _COUNT = re.compile(
-    r"(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:家|批次|批|个|位)(?P<what>企业|客商|公司|单位|项目)?"
+    r"(?<!第)(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:家|批次|批|个|位|(?P<times>次))"
+    r"(?P<what>企业|客商|公司|单位|项目)?"
 )
-_COUNT_VERB = re.compile(r"拜访|拜方|走访|对接|接待|考察|拜会|外出|企业|客商")
+_COUNT_VERB = re.compile(r"拜访|拜方|走访|对接|接待|考察|拜会|外出|企业|客商|见了|看了|跑了")
+#: `外出招商2次` counts visits; 次 after anything else (分3次到位) counts nothing.
+_TIMES_VERB = re.compile(r"外出|招商|拜访|走访|出访|对接")
 _LEADING_NUMBER = re.compile(r"[\d一二两三四五六七八九十]{0,3}")
 _CLAUSE_BREAK = re.compile(r"[,;。\n]")
 _AMONG = re.compile(r"其中\s*$")
 _RECORD_HINT = re.compile(r"有限公司|集团|客商|项目")
+#: What a lead says beyond a visit date: the investment it intends.
+_LEAD_CONTENT = re.compile(r"投资|投建|落户|建设|想建|想做|想上|设厂|项目|生产线")
 _COUNT_INTENTS = (Intent.VISIT, Intent.RECEPTION, Intent.CORRECTION)
 _PLACE_INTENTS = (Intent.LEAD, Intent.VISIT, Intent.RECEPTION, Intent.CORRECTION)
 
@@ -32,6 +38,8 @@ def _count(key: str) -> int | None:
     for m in _COUNT.finditer(key):
         before = key[max(0, m.start() - 8) : m.start()]
         before = _CLAUSE_BREAK.split(before)[-1]
+        if m.group("times") and not _TIMES_VERB.search(before):
+            continue
         if m.group("what") in ("企业", "客商", "公司", "单位") or _COUNT_VERB.search(before):
             if _AMONG.search(before):
                 continue
@@ -118,6 +126,13 @@ def _parse(raw: str, today: date) -> Parsed:
         items = tuple(_record(part.text, part.intent, today) for part in parts)
         return Parsed(intent=Intent.REPORT, items=items, source_text=text.orig)
     intent = record_intent(text.key)
+    if intent in (Intent.VISIT, Intent.RECEPTION) and is_plan(text.key):
+        # A plan is no event yet: the investor it names is a lead, anything else is talk.
+        if find_companies(text) or _LEAD_CONTENT.search(text.key):
+            lead = _record(text, Intent.LEAD, today)
+            # The planned day is not the lead's date (it has not come; 5月25日 would read as last year's).
+            return replace(lead, date=None, stated=lead.stated - {"date"})
+        return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)
     if intent is None:
         if _RECORD_HINT.search(text.key):
             intent = Intent.PROGRESS

@@ -43,7 +43,9 @@ RECORD_INTENTS = frozenset(
 )
 
 #: Record intents that move a followed project along (线索 → 签约 → 开工 → 投产).
-MILESTONE_INTENTS = frozenset({Intent.SIGNING, Intent.START, Intent.FUNDS, Intent.COMPLETION, Intent.PROGRESS})
+MILESTONE_INTENTS = frozenset(
+    {Intent.SIGNING, Intent.START, Intent.FUNDS, Intent.COMPLETION, Intent.PROGRESS}
+)
 
 #: Required fields per intent, in the contract's order.
 REQUIRED_FIELDS: dict[Intent, tuple[str, ...]] = {

@@ -9,7 +9,15 @@ import pytest
 
 from nlp import parse
 
-CORPUS = Path(__file__).parents[2].parent / "shared" / "corpus" / "dev.jsonl"
+#: /work/main/../shared for the main checkout, /work/wt/<name>/../../shared for a worktree.
+CORPUS = next(
+    (
+        p
+        for p in (Path(__file__).parents[n].parent / "shared" / "corpus" / "dev.jsonl" for n in (2, 3))
+        if p.exists()
+    ),
+    Path(__file__).parents[2].parent / "shared" / "corpus" / "dev.jsonl",
+)
 
 
 def _same(key: str, want: Any, got: Any) -> bool:

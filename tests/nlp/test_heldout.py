@@ -18,11 +18,16 @@ import pytest
 from nlp import parse
 from tests.nlp.test_dev_corpus import _same as _same_dev
 
-HELDOUT = Path(__file__).with_name("heldout.jsonl")
+#: heldout.jsonl: the first held-out set; heldout_c.jsonl: phone-style lines for the failure kinds of issue 9;
+#: heldout_d.jsonl / heldout_e.jsonl: 40 and 28 + 30 + 30 + 30 + 25 + 20 lines written after the rules, each batch
+#: measured once before any further change (35/40; 24/28, 27/30, 27/30, 29/30, 22/25, 18/20).
+HELDOUT_FILES = ("heldout.jsonl", "heldout_c.jsonl", "heldout_d.jsonl", "heldout_e.jsonl")
 #: Share of lines whose every labelled field must be right.
 LINE_BAR = 0.95
 #: Share of lines whose intent must be right.
-INTENT_BAR = 0.97
+INTENT_BAR = 0.98
+#: Per-field bars (issue 9): amounts as strict as intents, names a little looser.
+FIELD_BARS = {"amount_wan": 0.98, "company": 0.95, "place": 0.95}
 
 
 def _same(key: str, want: Any, got: Any) -> bool:
@@ -32,8 +37,9 @@ def _same(key: str, want: Any, got: Any) -> bool:
     return _same_dev(key, want, got)
 
 
-def _rows() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in HELDOUT.read_text(encoding="utf-8").splitlines() if line.strip()]
+def _rows(name: str = "heldout.jsonl") -> list[dict[str, Any]]:
+    path = Path(__file__).with_name(name)
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def grade(rows: list[dict[str, Any]]) -> tuple[Counter[str], Counter[str], list[str]]:
@@ -58,9 +64,9 @@ def grade(rows: list[dict[str, Any]]) -> tuple[Counter[str], Counter[str], list[
     return right, total, failures
 
 
-@pytest.fixture(scope="module")
-def graded() -> tuple[Counter[str], Counter[str], list[str]]:
-    right, total, failures = grade(_rows())
+@pytest.fixture(scope="module", params=HELDOUT_FILES)
+def graded(request: pytest.FixtureRequest) -> tuple[Counter[str], Counter[str], list[str]]:
+    right, total, failures = grade(_rows(request.param))
     print()
     print("  ".join(f"{k} {right[k]}/{total[k]}" for k in sorted(total)))
     for failure in failures:
@@ -79,9 +85,16 @@ def test_heldout_intents(graded: tuple[Counter[str], Counter[str], list[str]]) -
     assert right["intent"] / total["intent"] >= INTENT_BAR
 
 
-def test_heldout_is_well_formed() -> None:
-    rows = _rows()
-    assert len(rows) >= 100
+def test_heldout_fields(graded: tuple[Counter[str], Counter[str], list[str]]) -> None:
+    right, total, _ = graded
+    for field, bar in FIELD_BARS.items():
+        assert right[field] / total[field] >= bar, field
+
+
+@pytest.mark.parametrize("name", HELDOUT_FILES)
+def test_heldout_is_well_formed(name: str) -> None:
+    rows = _rows(name)
+    assert len(rows) >= 25
     for row in rows:
         date.fromisoformat(row["today"])
         assert row["expect"]["intent"]

@@ -1,0 +1,39 @@
+"""The examples docs/parsing.md gives for the contract's silent corners read as the page says."""
+
+from datetime import date
+
+import pytest
+
+from nlp import parse
+
+TODAY = date(2026, 5, 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "昨天跟浙江巨化签了协议，投资额4个亿",
+            {"intent": "signing", "company": "浙江巨化", "amount_wan": 40000},
+        ),
+        ("苏州客商拟于5月25日来我县考察", {"intent": "lead", "date": None, "company": "苏州客商"}),
+        ("线索：苏州客商拟投资1亿元建设模具项目，联系人刘经理", {"contact_name": "刘经理"}),
+        ("线索：苏州客商拟投资1亿元建设模具项目，联系人：经理", {"contact_name": None}),
+        ("线索：宁德时代拟投资10亿元建设电池项目", {"company": "宁德时代", "place": None}),
+        ("线索：上海联影拟投资5000万元建设影像设备项目", {"company": "上海联影", "place": None}),
+        ("线索：上海某某科技有限公司拟投资2亿元建设芯片项目", {"place": "上海"}),
+        ("南京客商拟于下周来我县考察", {"intent": "lead", "missing": ["amount_wan", "project"]}),
+        ("计划下月去深圳拜访几家电子企业", {"intent": "unknown"}),
+        ("签约的格式是啥？", {"intent": "help"}),
+        ("好的，下班前把线索补上", {"intent": "unknown"}),
+        ("我这个月都报了些啥", {"intent": "query_summary"}),
+        ("#53那条报错了，撤回", {"intent": "retract"}),
+        ("线索：万华化学新材料项目拟投资5亿元", {"company": "万华化学"}),
+        ("更正 #20 企业陕西秦川果业集团有限公司", {"company": "陕西秦川果业集团有限公司"}),
+        ("线索：有个老乡想在我县设厂，投资千一万", {"amount_wan": 1100, "project": "设厂"}),
+    ],
+)
+def test_doc_example(text: str, expect: dict[str, object]) -> None:
+    got = parse(text, TODAY).to_contract()
+    for key, value in expect.items():
+        assert got[key] == value, key
