@@ -6,14 +6,16 @@ import sys
 import uuid
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bot import cli_assessment, cli_demo, cli_outbox, cli_serve
 from bot.cli_context import State, parse_at, runtime_of
-from bot.runtime import Runtime
 from handlers.messages import Incoming
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="招商助手 zsbot")
 roster_app = typer.Typer(no_args_is_help=True, help="名册 roster")
@@ -33,7 +35,7 @@ def main_options(
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def parse(ctx: typer.Context) -> None:
-    """Parse messages (see parse-contract.md): `zsbot parse [--today D] TEXT` or `--jsonl < file`."""
+    """Parse messages (contract: docs/parsing.md): `zsbot parse [--today D] TEXT` or `--jsonl < file`."""
     from nlp.cli import run_parse_cli
 
     raise typer.Exit(run_parse_cli(list(ctx.args), sys.stdin, sys.stdout))

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from bot.runtime import Runtime, build_runtime
 from bot.settings import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 
 class State:
@@ -28,6 +31,8 @@ def settings_of(ctx: typer.Context) -> Settings:
 
 
 def runtime_of(ctx: typer.Context) -> Runtime:
+    from bot.runtime import build_runtime  # not at import: `zsbot parse` needs no database
+
     settings = settings_of(ctx)
     try:
         return build_runtime(settings)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from storage.models import OutboxItem
-from storage.outbox import OutboxStatus
+from storage.states import OutboxStatus
+
+if TYPE_CHECKING:
+    from storage.models import OutboxItem
 
 outbox_app = typer.Typer(no_args_is_help=True, help="推送队列 outbox")
 

@@ -448,6 +448,8 @@ _FROM_AFTER = re.compile(r"\s*(?:来的|来我|过来|的客商|客商|一家|�
 _IN_BEFORE = re.compile(r"在\s*$")
 _DOING_AFTER = re.compile(r"\s*(?:做|从事|经营|开|办)")
 _DESTINATION_BEFORE = re.compile(r"(?:在|赴|到|于|去|往)\s*$")
+#: A place name right after a person's label is that person's name (联系人高明, 对接人:黄山).
+_PERSON_BEFORE = re.compile(r"(?:联系人|联络人|对接人|负责人|联系|经办人)\s*:?\s*$")
 
 
 @lru_cache(maxsize=64)
@@ -495,7 +497,11 @@ def find_place(text: Text, intent: str, companies: list[Span]) -> str | None:
     # A place that opens a placeholder name (上海某某科技有限公司) still says where the investor is from.
     # So does the place of investors named by it (温州客商, 瑞安汽摩配行业协会): a group, not a firm.
     firms = [(s, e) for s, e in companies if not _GROUP_END.search(key, s, e)]
-    places = [p for p in find_places(key) if not _inside(p[0], firms) or key.startswith("某", p[1])]
+    places = [
+        p for p in find_places(key)
+        if (not _inside(p[0], firms) or key.startswith("某", p[1]))
+        and not _PERSON_BEFORE.search(key, max(0, p[0] - 5), p[0])
+    ]
     if not places:
         return None
 
@@ -601,7 +607,7 @@ _PROJECT_SUFFIX = re.compile(
     r"冷库|大厦|大楼|酒店|市场|医院|学校|平台|养殖场|牧场|(?<=[\u4e00-\u9fffA-Za-z])线(?![索上下路])"
 )
 #: What a project is without a build verb before it (`把一条涂布生产线搬过来`, `落地一个原料药项目`).
-_PROJECT_WORD = re.compile("项目|生产线|生产基地|工厂|产业园")
+_PROJECT_WORD = re.compile("(?:项目|生产线|生产基地|工厂|产业园)+")
 #: A count word opening a project (`一条`, `个`): not part of its name.
 _QUANTIFIER = re.compile(r"^(?:一?[个条座家所处套]|了个|一期)")
 _CLAUSE_CHAR = re.compile(r"[^\s,;。:!?()\x00]")

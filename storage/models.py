@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from storage.states import OutboxStatus
 from storage.types import UTCDateTime
 
 
@@ -41,15 +42,6 @@ class RecordStatus(StrEnum):
     ACTIVE = "active"
     CORRECTED = "corrected"
     RETRACTED = "retracted"
-
-
-class OutboxStatus(StrEnum):
-    """Where a push stands: waiting to go (or to be retried), delivered, or given up on."""
-
-    PENDING = "pending"
-    SENT = "sent"
-    #: WeCom refused it `max_attempts` times; `zsbot outbox retry` requeues it.
-    FAILED = "failed"
 
 
 class ProjectStage(StrEnum):
