@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.context import Context
 from handlers.messages import Reply
+from handlers.office import office_command
 from handlers.registry import router
 from nlp import Intent, Parsed
 
@@ -27,5 +28,8 @@ def show_help(parsed: Parsed, ctx: Context) -> Reply:
 
 @router.on(Intent.UNKNOWN)
 def small_talk(parsed: Parsed, ctx: Context) -> Reply:
-    """Chit-chat: nothing stored, a short hint at most."""
+    """Chit-chat: nothing stored, a short hint at most (the office's 审核/确认/驳回/草稿 are commands)."""
+    command = office_command(parsed, ctx)
+    if command is not None:
+        return command
     return Reply("🙂 报送请以「线索：」「拜访：」「签约：」等开头，发送「帮助」查看格式。")

@@ -46,7 +46,8 @@ class RecordStatus(StrEnum):
 class ProjectStage(StrEnum):
     LEAD = "lead"  # 线索
     TALKS = "talks"  # 在谈
-    SIGNED = "signed"  # 签约
+    SIGNED = "signed"  # 签约 (framework agreement or contract, whichever came first)
+    CONTRACT = "contract"  # 合同 (the formal contract after an agreement: the same signing, not a second)
     STARTED = "started"  # 开工
     COMPLETED = "completed"  # 投产
 
@@ -107,9 +108,34 @@ class Project(SQLModel, table=True):
     started_on: date | None = None
     completed_on: date | None = None
     signed_wan: float | None = None
+    contract_on: date | None = None
     funds_cny_wan: float = 0.0
+    #: The investor's core name (storage.keys.core_company_name), for repeats and lookups.
+    company_key: str | None = Field(default=None, index=True)
     last_progress_at: datetime = _ts(nullable=False)
     created_at: datetime = _ts(nullable=False)
+
+
+class ProjectKey(SQLModel, table=True):
+    """The keys a project is found by (its core company name, the character pairs of its names):
+    a report finds its project through this index instead of comparing every project in Python."""
+
+    __tablename__ = "project_key"
+    __table_args__ = (Index("ix_project_key_unit_key", "unit_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    unit_id: int
+    key: str
+
+
+class Review(StrEnum):
+    """Where a flagged record stands with the office."""
+
+    NONE = ""
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
 
 
 class Record(SQLModel, table=True):
@@ -118,6 +144,8 @@ class Record(SQLModel, table=True):
     __table_args__ = (
         Index("ix_record_period_unit", "period", "unit_id"),
         Index("ix_record_unit_reported", "unit_id", "reported_at"),
+        Index("ix_record_company_key_kind", "company_key", "kind"),
+        Index("ix_record_unit_text_hash", "unit_id", "text_hash"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -146,6 +174,17 @@ class Record(SQLModel, table=True):
     government_funded: bool = False
     text: str = Field(sa_column=Column(Text, nullable=False))
     fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    #: The investor's core name (storage.keys.core_company_name): repeats are found by it.
+    company_key: str | None = None
+    #: Hash of the whitespace-free text: an identical re-send is found by it.
+    text_hash: str | None = None
+    #: Why the record does not count (政府平台, 县内投资, 重复 …); None when it counts.
+    not_counting: str | None = None
+    #: The earlier record this one repeats (first reporter wins).
+    repeat_of: int | None = None
+    #: Review state (Review): pending records are on the office's list; rejected ones never count.
+    review: str = Field(default="", index=True)
+    review_note: str | None = None
 
 
 class Draft(SQLModel, table=True):
@@ -220,10 +259,12 @@ __all__ = [
     "Message",
     "OutboxItem",
     "Project",
+    "ProjectKey",
     "ProjectStage",
     "Record",
     "RecordKind",
     "RecordStatus",
+    "Review",
     "Role",
     "Unit",
 ]

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Float, Numeric, and_, case, cast, false, func, select
+from sqlalchemy import Float, Numeric, and_, case, cast, func, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
-from storage.models import Record, RecordKind, RecordStatus, Unit
+from storage.models import Record, RecordKind, Unit
+from storage.records import counted, how_many
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +92,8 @@ def ranking(session: Session, months: Sequence[str], weights: Weights) -> list[R
     """Every unit's figures and rank for the months given (a month, quarter, year or campaign)."""
     kind = col(Record.kind)
     amount = func.coalesce(col(Record.amount_cny_wan), 0.0)
-    per_kind = {k: _n(kind == k) for k in ("lead", "visit", "reception", "signing", "start", "funds",
-                                           "completion", "progress")}
+    per_kind = {k: _n(kind == k, how_many() if k in ("visit", "reception") else 1)
+                for k in ("lead", "visit", "reception", "signing", "start", "funds", "completion", "progress")}
     agg = (
         select(
             col(Record.unit_id).label("unit_id"),
@@ -117,8 +118,7 @@ def ranking(session: Session, months: Sequence[str], weights: Weights) -> list[R
         )
         .where(
             col(Record.period).in_(list(months)),
-            col(Record.status) != RecordStatus.RETRACTED.value,
-            col(Record.government_funded) == false(),
+            counted(),
             kind.in_(_COUNTED_KINDS),
         )
         .group_by(col(Record.unit_id))
