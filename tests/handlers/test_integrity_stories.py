@@ -117,6 +117,15 @@ def test_a_draft_from_weeks_ago_never_takes_todays_answer_and_the_office_sees_it
     assert "晋南恒润食品有限公司" in listed and "已过期" in listed and "福建圣农" not in listed
 
 
+def test_the_newest_open_draft_is_the_one_being_answered(chat: Chat) -> None:
+    chat.send("wz_liu", "线索：晋南恒润食品有限公司拟投资3000万元", at="2026-03-10 10:00")
+    chat.send("wz_liu", LEAD_NO_PROJECT, at="2026-03-10 10:02")
+    chat.send("wz_liu", "建设肉鸡养殖项目", at="2026-03-10 10:03")
+    chat.send("wz_liu", "建设红枣深加工项目", at="2026-03-10 10:04")
+    assert [(r.company, r.project_name) for r in records(chat)] == [
+        ("福建圣农发展股份有限公司", "肉鸡养殖项目"), ("晋南恒润食品有限公司", "红枣深加工项目")]
+
+
 def test_a_bare_answer_just_after_the_draft_lapsed_is_told_so(chat: Chat) -> None:
     chat.send("wz_liu", "线索：江苏恒润新材料有限公司建设可降解塑料项目", at="2026-03-10 10:00")
     late = chat.send("wz_liu", "8000万元", at="2026-03-10 10:45")
@@ -312,6 +321,12 @@ def test_an_outsized_amount_goes_to_review_and_a_rejection_stops_it_counting(
     book = ledger(chat, monkeypatch, tmp_path)
     rejected = next(r for r in rows_of(book["台账"]) if r["编号"] == n)
     assert rejected["审核"].startswith("已驳回") and rejected["计分"] == "否"
+
+
+def test_an_amount_above_50_yi_goes_to_review_even_for_a_units_first_report(chat: Chat) -> None:
+    reply = chat.send("kfq_chen", "签约：宁德时代新能源科技股份有限公司储能基地项目正式签约，总投资60亿元", at="2026-03-10 10:00")
+    assert "超过50亿元" in reply.text
+    assert "宁德时代" in chat.send("office", "审核", at="2026-03-10 11:00").text
 
 
 def test_the_office_can_confirm_a_flagged_record_so_it_counts(
