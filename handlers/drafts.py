@@ -54,7 +54,7 @@ def answer_draft(parsed: Parsed, ctx: Context, parse: Callable[[str, date], Pars
     drafts = ctx.store.drafts
     draft = drafts.newest_open(ctx.member.userid, ctx.at)
     if draft is None:
-        return _lapsed(parsed, ctx)
+        return _lapsed(parsed, ctx, parse)
     if draft.parsed.get("ask") == "project":
         return _answer_project(draft, ctx)
     pending = parsed_from_json(draft.parsed)
@@ -88,16 +88,23 @@ def _plainly_new(parsed: Parsed, pending: Parsed, text: str) -> bool:
     return False
 
 
-def _lapsed(parsed: Parsed, ctx: Context) -> Reply | None:
-    """A bare answer (nothing else) just after the sender's draft lapsed: say so once."""
-    if parsed.intent is not Intent.UNKNOWN:
+def _lapsed(parsed: Parsed, ctx: Context, parse: Callable[[str, date], Parsed]) -> Reply | None:
+    """An answer just after the sender's draft lapsed (it would have filled a missing field): say so
+    once, instead of storing `建设精密零部件加工项目` as a 项目进展 of its own."""
+    if parsed.intent in RECORD_INTENTS and _LABEL.match(ctx.incoming.text):
         return None
     drafts = ctx.store.drafts
     lapsed = drafts.recently_expired(ctx.member.userid, ctx.at - _TELL_LAPSED)
     if lapsed is None or lapsed.parsed.get("ask"):
         return None
-    drafts.close(lapsed, "lapsed")
     pending = parsed_from_json(lapsed.parsed)
+    text = ctx.incoming.text
+    if _plainly_new(parsed, pending, text):
+        return None
+    answer = parse(f"{_KEYWORDS.get(pending.intent, '')}{text}", ctx.today)
+    if with_answer(pending, answer, text).missing == pending.missing:
+        return None
+    drafts.close(lapsed, "lapsed")
     minutes = ctx.rules.reporting.draft_minutes
     return Reply(
         f"⌛ 您之前报送的{kind_name(pending.intent)}草稿超过{minutes}分钟未补充，已作废。"

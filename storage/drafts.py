@@ -61,7 +61,7 @@ class Drafts:
     def never_completed(self, since: datetime) -> Sequence[Draft]:
         """Drafts opened since `since` that were never completed (open or expired), oldest first."""
         return self.session.exec(
-            select(Draft).where(col(Draft.state).in_(["open", "expired"]), col(Draft.created_at) >= since)
+            select(Draft).where(col(Draft.state).in_(["open", "expired", "lapsed"]), col(Draft.created_at) >= since)
             .order_by(col(Draft.id))
         ).all()
 

@@ -40,8 +40,24 @@ _PUNCT = re.compile(r"[\s（）()【】\[\]「」“”\"'，,。.:：、·]")
 _PAREN = re.compile(r"[（(][^）)]*[）)]")
 
 
+_LEGAL = _SUFFIXES[: _SUFFIXES.index("设备")]
+
+
+def company_words(name: str | None) -> str:
+    """The name without region and legal form, generic words kept: 江苏恒润新材料有限公司 → 恒润新材料
+    (a liaison's short name `恒润新材料项目` shares its words)."""
+    return _strip(name, _LEGAL) or ""
+
+
 def core_company_name(name: str | None) -> str | None:
     """The investor's name without region and legal/generic suffix: 广东美的暖通设备有限公司 → 美的暖通."""
+    text = _strip(name, _SUFFIXES)
+    if not text or _PLACEHOLDER.search(text) or text in _GENERIC:
+        return None
+    return text
+
+
+def _strip(name: str | None, suffixes: tuple[str, ...]) -> str | None:
     if not name:
         return None
     text = _PUNCT.sub("", _PAREN.sub("", name))
@@ -51,13 +67,11 @@ def core_company_name(name: str | None) -> str | None:
     changed = True
     while changed:
         changed = False
-        for suffix in _SUFFIXES:
+        for suffix in suffixes:
             if text.endswith(suffix) and len(text) - len(suffix) >= 2:
                 text = text[: -len(suffix)]
                 changed = True
                 break
-    if not text or _PLACEHOLDER.search(text) or text in _GENERIC:
-        return None
     return text
 
 
@@ -86,7 +100,7 @@ def pairs(text: str | None) -> set[str]:
 def project_keys(company: str | None, name: str | None) -> set[str]:
     """Everything a project can be found by: its core company name, and the pairs of that and its name."""
     core = core_company_name(company)
-    keys = {f"w:{p}" for p in pairs(core) | pairs(project_core(name))}
+    keys = {f"w:{p}" for p in pairs(company_words(company)) | pairs(project_core(name))}
     if core:
         keys.add(f"c:{core}")
     return keys

@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
 from storage.audit import AuditTrail
-from storage.keys import core_company_name, pairs, project_keys
+from storage.keys import company_words, core_company_name, pairs, project_core, project_keys
 from storage.models import Project, ProjectKey, ProjectStage, Record
 
 #: At most this many candidates (those sharing the most keys) are compared in Python.
@@ -93,8 +93,8 @@ class Projects:
                 else:
                     continue
             else:
-                mine = (core or "") + _core(name)
-                theirs = (project.company_key or "") + _core(project.name)
+                mine = company_words(company) + project_core(name)
+                theirs = company_words(project.company) + project_core(project.name)
                 score = max(similarity(name, project.name), _overlap(mine, theirs))
             if score >= threshold:
                 scored.append((score, project))
