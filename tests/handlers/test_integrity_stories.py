@@ -337,3 +337,11 @@ def test_the_office_can_confirm_a_flagged_record_so_it_counts(
     chat.send("office", f"确认 #{n}", at="2026-03-11 10:00")
     assert rank(chat, monkeypatch, tmp_path)["横水镇"]["leads"] == 1
     assert "没有待审核" in chat.send("office", "审核", at="2026-03-11 10:01").text
+
+
+def test_help_says_what_is_a_repeat_and_what_is_flagged(chat: Chat) -> None:
+    liaison = chat.send("wz_liu", "帮助", at="2026-03-10 10:00").text
+    assert "【重复】" in liaison and "第一引资人" in liaison and "美的暖通" in liaison
+    assert "【不计分/审核】" in liaison and "城投" in liaison and "本县" in liaison and "50亿元" in liaison
+    assert "驳回 #编号" not in liaison
+    assert "驳回 #编号" in chat.send("office", "帮助", at="2026-03-10 10:00").text
