@@ -36,6 +36,9 @@ def record_report(parsed: Parsed, ctx: Context) -> Reply:
     if plan is not None:
         return Reply(plan)
     if parsed.missing:
+        waiting = ctx.store.drafts.newest_open(ctx.member.userid, ctx.at)
+        if waiting is not None and waiting.parsed.get("source_text") == parsed.source_text:
+            return Reply(f"🔁 这条已存为草稿。{missing_question(parsed.missing, parsed.intent)}")
         ctx.store.drafts.open(
             ctx.member.userid, parsed_to_json(parsed), ctx.at, ctx.rules.reporting.draft_minutes, ctx.message_id
         )

@@ -345,3 +345,12 @@ def test_help_says_what_is_a_repeat_and_what_is_flagged(chat: Chat) -> None:
     assert "【不计分/审核】" in liaison and "城投" in liaison and "本县" in liaison and "50亿元" in liaison
     assert "驳回 #编号" not in liaison
     assert "驳回 #编号" in chat.send("office", "帮助", at="2026-03-10 10:00").text
+
+
+def test_a_resent_incomplete_report_keeps_one_draft(chat: Chat) -> None:
+    chat.send("wz_liu", LEAD_NO_PROJECT, at="2026-03-10 10:00:00")
+    again = chat.send("wz_liu", LEAD_NO_PROJECT, at="2026-03-10 10:00:20")
+    assert "已存为草稿" in again.text
+    chat.send("wz_liu", "建设肉鸡养殖项目", at="2026-03-10 10:01")
+    assert len(records(chat)) == 1
+    assert "没有未补全" in chat.send("office", "草稿", at="2026-03-10 11:00").text
