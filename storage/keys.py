@@ -103,6 +103,9 @@ def project_keys(company: str | None, name: str | None) -> set[str]:
     keys = {f"w:{p}" for p in pairs(company_words(company)) | pairs(project_core(name))}
     if core:
         keys.add(f"c:{core}")
+    else:
+        # A project known by its name only: a report naming a company may still mean it.
+        keys |= {f"n:{p}" for p in pairs(project_core(name))}
     return keys
 
 

@@ -146,6 +146,7 @@ class Record(SQLModel, table=True):
         Index("ix_record_unit_reported", "unit_id", "reported_at"),
         Index("ix_record_company_key_kind", "company_key", "kind"),
         Index("ix_record_unit_text_hash", "unit_id", "text_hash"),
+        Index("ix_record_unit_kind_reported", "unit_id", "kind", "reported_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

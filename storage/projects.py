@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from difflib import SequenceMatcher
 
-from sqlalchemy import func
+from sqlalchemy import and_, func
 from sqlmodel import Session, col, delete, select
 
 from storage.audit import AuditTrail
@@ -62,8 +62,21 @@ class Projects:
         return self.session.exec(query.order_by(col(Project.id))).all()
 
     def candidates(self, unit_id: int, company: str | None, name: str | None) -> list[Project]:
-        """The unit's projects sharing the most keys with (company, name), through the key index."""
-        keys = project_keys(company, name)
+        """The unit's projects the report may mean, through the key index.
+
+        A report naming a company looks up its core name (and the cores it extends or is extended
+        by) first; only a report without one, or whose company is new to the unit, falls back to
+        the character pairs of its names, ranked by how many pairs they share.
+        """
+        core = core_company_name(company)
+        # A report without a company often starts its project name with one (`赣锋锂业回收项目`).
+        ids = self._by_core(unit_id, core or project_core(name), extended=bool(core))
+        if ids:
+            return [p for p in (self.session.get(Project, pid) for pid in ids) if p is not None]
+        if core:
+            keys = {f"n:{p}" for p in pairs(project_core(name))}
+        else:
+            keys = {k for k in project_keys(company, name) if k.startswith("w:")}
         if not keys:
             return []
         hits = func.count(col(ProjectKey.id))
@@ -76,6 +89,24 @@ class Projects:
         ).all()
         found = [self.session.get(Project, pid) for pid, _ in rows]
         return [p for p in found if p is not None]
+
+    def _by_core(self, unit_id: int, core: str, extended: bool) -> list[int]:
+        """Projects whose core company name is a prefix of `core` (or, if `extended`, extends it).
+
+        Two index range lookups on (unit_id, key), not one OR, which SQLite would not index."""
+        if len(core) < 2:
+            return []
+        key = col(ProjectKey.key)
+        conditions = [key.in_([f"c:{core[:n]}" for n in range(2, len(core) + 1)])]
+        if extended:
+            conditions.append(and_(key > f"c:{core}", key < f"c:{core}\uffff"))
+        found: list[int] = []
+        for condition in conditions:
+            found += self.session.exec(
+                select(ProjectKey.project_id).where(ProjectKey.unit_id == unit_id, condition)
+                .order_by(col(ProjectKey.project_id).desc()).limit(_CANDIDATES)
+            ).all()
+        return sorted(set(found), reverse=True)[:_CANDIDATES]
 
     def matches(self, unit_id: int, company: str | None, name: str | None, threshold: float) -> list[Project]:
         """The unit's projects that (company, name) could mean, best first.

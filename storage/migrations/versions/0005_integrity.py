@@ -27,6 +27,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("review_note", sa.String(), nullable=True))
         batch_op.create_index("ix_record_company_key_kind", ["company_key", "kind"], unique=False)
         batch_op.create_index("ix_record_unit_text_hash", ["unit_id", "text_hash"], unique=False)
+        batch_op.create_index("ix_record_unit_kind_reported", ["unit_id", "kind", "reported_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_record_review"), ["review"], unique=False)
     with op.batch_alter_table("project", schema=None) as batch_op:
         batch_op.add_column(sa.Column("contract_on", sa.Date(), nullable=True))
@@ -77,6 +78,7 @@ def downgrade() -> None:
         batch_op.drop_column("contract_on")
     with op.batch_alter_table("record", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_record_review"))
+        batch_op.drop_index("ix_record_unit_kind_reported")
         batch_op.drop_index("ix_record_unit_text_hash")
         batch_op.drop_index("ix_record_company_key_kind")
         for name in ("review_note", "review", "repeat_of", "not_counting", "text_hash", "company_key"):
