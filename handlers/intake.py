@@ -48,6 +48,13 @@ def cny_wan(amount_wan: float | None, currency: str | None, ctx: Context) -> flo
     return round(amount_wan * rate, 4) if rate else None
 
 
+def mentions(word: str, text: str) -> bool:
+    """`word` occurs in `text`; a word ending in 投 (城投, 国投) not as the start of 投资."""
+    if not word.endswith("投"):
+        return word in text
+    return re.search(re.escape(word) + "(?!资)", text) is not None
+
+
 def plan_reply(parsed: Parsed, ctx: Context) -> str | None:
     """A visit or reception that is still a plan (`下周来考察`) is not one: say so, store nothing."""
     if parsed.intent not in (Intent.VISIT, Intent.RECEPTION):
@@ -187,8 +194,8 @@ def _flags(record: Record, parsed: Parsed, project: Project | None, ctx: Context
     actor = ctx.member.userid
     text = record.text
     notes: list[str] = []
-    public = next((w for w in rules.government_words if w in text), None)
-    local = next((w for w in rules.in_county_words if w in text), None)
+    public = next((w for w in rules.government_words if mentions(w, text)), None)
+    local = next((w for w in rules.in_county_words if mentions(w, text)), None)
     if public or local:
         reason = f"政府投资/平台公司（{public}）" if public else f"县内投资（{local}）"
         records.flag(record, reason, review=True, actor=actor)

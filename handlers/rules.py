@@ -71,11 +71,14 @@ class CountingRules(Section):
     government money; each thing once; big surprises checked by the office."""
 
     #: Words naming government platforms and public money: such reports are stored, flagged, not counted.
+    #: A word ending in 投 never matches inside 投资 (`在县城投资`, `美国投资方` are not 城投/国投).
     government_words: list[str] = Field(default_factory=lambda: [
         "城投", "国投", "城建投", "交投", "财政", "专项债", "政府投资", "中央预算内", "国有平台", "县属国企", "县国资",
     ])
     #: Words naming investors from inside the county: stored, flagged, not counted.
-    in_county_words: list[str] = Field(default_factory=lambda: ["本县", "县内企业", "我县企业", "本地企业", "县内投资"])
+    in_county_words: list[str] = Field(default_factory=lambda: [
+        "本县企业", "县内企业", "我县企业", "本地企业", "县属企业", "本县民营企业", "本县客商",
+    ])
     #: Words that make a visit or reception a plan, not an event (下周来考察): not stored as one.
     plan_words: list[str] = Field(default_factory=lambda: [
         "下周", "下月", "下个月", "近期将", "拟于", "将于", "计划于", "准备来", "拟来", "预计来", "打算来", "约定于",

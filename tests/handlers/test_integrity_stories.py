@@ -254,12 +254,22 @@ def test_government_platform_and_in_county_money_are_stored_flagged_and_not_coun
     public = chat.send("hs_li", "线索：县城投公司拟投资2亿元建设标准化厂房项目", at="2026-03-10 10:00")
     local = chat.send("hs_li", "线索：本县企业华兴纺织追加投资3000万元建设二期项目", at="2026-03-10 10:05")
     assert "不计入考核" in public.text and "城投" in public.text
-    assert "不计入考核" in local.text and "县内" in local.text
+    assert "不计入考核" in local.text and "县内投资（本县企业）" in local.text
     assert len(records(chat)) == 2
     assert rank(chat, monkeypatch, tmp_path)["横水镇"]["leads"] == 0
     book = ledger(chat, monkeypatch, tmp_path)
     flagged = rows_of(book["台账"])
     assert [(r["计分"], r["审核"]) for r in flagged] == [("否", "待审核"), ("否", "待审核")]
+
+
+@pytest.mark.parametrize("text", [
+    "线索：江苏恒润新材料有限公司拟在县城投资8000万元建设可降解塑料项目",
+    "线索：美国投资方华美公司拟投资1000万美元建设电子元件项目",
+    "线索：江苏恒润新材料有限公司拟在本县投资8000万元建设可降解塑料项目",
+])
+def test_investing_in_the_county_town_or_from_abroad_is_not_public_or_local_money(chat: Chat, text: str) -> None:
+    reply = chat.send("hs_li", text, at="2026-03-10 10:00")
+    assert "不计入考核" not in reply.text and records(chat)[0].not_counting is None
 
 
 def test_a_planned_visit_is_not_a_reception(chat: Chat, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -342,7 +352,7 @@ def test_the_office_can_confirm_a_flagged_record_so_it_counts(
 def test_help_says_what_is_a_repeat_and_what_is_flagged(chat: Chat) -> None:
     liaison = chat.send("wz_liu", "帮助", at="2026-03-10 10:00").text
     assert "【重复】" in liaison and "第一引资人" in liaison and "美的暖通" in liaison
-    assert "【不计分/审核】" in liaison and "城投" in liaison and "本县" in liaison and "50亿元" in liaison
+    assert "【不计分/审核】" in liaison and "城投" in liaison and "本县企业" in liaison and "50亿元" in liaison
     assert "驳回 #编号" not in liaison
     assert "驳回 #编号" in chat.send("office", "帮助", at="2026-03-10 10:00").text
 
