@@ -75,7 +75,7 @@ def answer_draft(parsed: Parsed, ctx: Context, parse: Callable[[str, date], Pars
     stored = store_record(
         replace(completed, source_text=f"{pending.source_text} {text}".strip()), ctx, reported_at=draft.created_at,
     )
-    return Reply(receipt(stored, ctx), stored=True, records=(stored.record.id or 0,))
+    return Reply(receipt(stored, ctx), stored=not stored.resent, records=() if stored.resent else (stored.record.id or 0,))
 
 
 def _plainly_new(parsed: Parsed, pending: Parsed, text: str) -> bool:
