@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from handlers.context import Context
 from handlers.intake import parsed_to_json, plan_reply, receipt, store_record
 from handlers.messages import Reply
@@ -60,6 +62,8 @@ def record_monthly_report(parsed: Parsed, ctx: Context) -> Reply:
             skipped += 1
             lines.append(f"❔ 没看懂这一项，未登记：{item.source_text[:40]}")
             continue
+        if item.count and item.missing == ("place",):
+            item = replace(item, missing=())  # 外出招商2次: a monthly count, not one trip to ask about
         plan = plan_reply(item, ctx)
         if plan is not None:
             skipped += 1

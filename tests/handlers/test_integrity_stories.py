@@ -4,6 +4,7 @@ figures are read back the way the office reads them (`zsbot rank --json`, the ex
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -364,3 +365,29 @@ def test_a_resent_incomplete_report_keeps_one_draft(chat: Chat) -> None:
     chat.send("wz_liu", "建设肉鸡养殖项目", at="2026-03-10 10:01")
     assert len(records(chat)) == 1
     assert "没有未补全" in chat.send("office", "草稿", at="2026-03-10 11:00").text
+
+
+SUMMARY = "本月外出招商2次，接待客商3批，新增线索1条：福建圣农发展拟投资5000万元建设肉鸡养殖项目"
+
+
+def test_a_summary_line_parsed_as_the_contract_says_counts_every_part(
+    chat: Chat, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The handler side of case 4, with the parse result the parse contract promises for it."""
+    from nlp import Intent, Parsed, parse
+
+    def contract_parse(text: str, today: date) -> Parsed:
+        if text != SUMMARY:
+            return parse(text, today)
+        return Parsed(Intent.REPORT, source_text=text, items=(
+            Parsed(Intent.VISIT, count=2, missing=("place",), source_text="本月外出招商2次"),
+            Parsed(Intent.RECEPTION, count=3, source_text="接待客商3批"),
+            Parsed(Intent.LEAD, company="福建圣农发展", project="肉鸡养殖项目", amount_wan=5000, currency="CNY",
+                   source_text="新增线索1条：福建圣农发展拟投资5000万元建设肉鸡养殖项目"),
+        ))
+
+    monkeypatch.setattr(chat.runtime.bot, "parse", contract_parse)
+    reply = chat.send("wz_liu", SUMMARY, at="2026-03-10 10:00")
+    assert "已登记 3 项" in reply.text and "计2次" in reply.text and "计3批" in reply.text
+    row = rank(chat, monkeypatch, tmp_path)["卫庄镇"]
+    assert (row["visits"], row["receptions"], row["leads"]) == (2, 3, 1)
