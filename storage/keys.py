@@ -103,6 +103,8 @@ def project_keys(company: str | None, name: str | None) -> set[str]:
     keys = {f"w:{p}" for p in pairs(company_words(company)) | pairs(project_core(name))}
     if core:
         keys.add(f"c:{core}")
+        # Its beginnings too: a report naming a shorter core (赣锋 for 赣锋锂业) finds it by equality.
+        keys |= {f"p:{core[:n]}" for n in range(2, len(core))}
     else:
         # A project known by its name only: a report naming a company may still mean it.
         keys |= {f"n:{p}" for p in pairs(project_core(name))}

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from difflib import SequenceMatcher
 
-from sqlalchemy import and_, func
+from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
 from storage.audit import AuditTrail
@@ -91,22 +91,16 @@ class Projects:
         return [p for p in found if p is not None]
 
     def _by_core(self, unit_id: int, core: str, extended: bool) -> list[int]:
-        """Projects whose core company name is a prefix of `core` (or, if `extended`, extends it).
+        """Projects whose core company name is a beginning of `core` (or, if `extended`, begins with it).
 
-        Two index range lookups on (unit_id, key), not one OR, which SQLite would not index."""
+        Equality on (unit_id, key) only: prefixes are stored as keys, so no collation-dependent ranges."""
         if len(core) < 2:
             return []
-        key = col(ProjectKey.key)
-        conditions = [key.in_([f"c:{core[:n]}" for n in range(2, len(core) + 1)])]
-        if extended:
-            conditions.append(and_(key > f"c:{core}", key < f"c:{core}\uffff"))
-        found: list[int] = []
-        for condition in conditions:
-            found += self.session.exec(
-                select(ProjectKey.project_id).where(ProjectKey.unit_id == unit_id, condition)
-                .order_by(col(ProjectKey.project_id).desc()).limit(_CANDIDATES)
-            ).all()
-        return sorted(set(found), reverse=True)[:_CANDIDATES]
+        wanted = [f"c:{core[:n]}" for n in range(2, len(core) + 1)] + ([f"p:{core}"] if extended else [])
+        return list(self.session.exec(
+            select(ProjectKey.project_id).where(ProjectKey.unit_id == unit_id, col(ProjectKey.key).in_(wanted))
+            .distinct().order_by(col(ProjectKey.project_id).desc()).limit(_CANDIDATES)
+        ).all())
 
     def matches(self, unit_id: int, company: str | None, name: str | None, threshold: float) -> list[Project]:
         """The unit's projects that (company, name) could mean, best first.

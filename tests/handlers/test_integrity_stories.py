@@ -391,3 +391,12 @@ def test_a_summary_line_parsed_as_the_contract_says_counts_every_part(
     assert "已登记 3 项" in reply.text and "计2次" in reply.text and "计3批" in reply.text
     row = rank(chat, monkeypatch, tmp_path)["卫庄镇"]
     assert (row["visits"], row["receptions"], row["leads"]) == (2, 3, 1)
+
+
+def test_a_start_naming_the_company_shorter_than_its_core_joins_the_project(chat: Chat) -> None:
+    """`赣锋公司` is the beginning of 赣锋锂业: found by a stored prefix key, the same on both databases."""
+    chat.send("nf_wang", "签约：江西赣锋锂业股份有限公司锂电池回收项目正式签约，总投资5亿元", at="2026-03-02 10:00")
+    start = chat.send("nf_wang", "开工：赣锋公司锂电池回收项目今日开工", at="2026-03-12 10:00")
+    assert "已归入本单位跟踪项目" in start.text
+    [project] = projects(chat, "南樊镇")
+    assert project.stage == "started"
