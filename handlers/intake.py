@@ -11,7 +11,7 @@ from handlers.context import Context
 from handlers.periods import deadline_of, is_late, month_of, period_label
 from handlers.receipts import describe, fix_hint, format_amount, kind_name, one_line
 from nlp import Intent, Parsed
-from storage.keys import core_company_name
+from storage.keys import core_company_name, same_investor
 from storage.models import Project, ProjectStage, Record
 
 _STAGE_OF = {
@@ -156,9 +156,7 @@ def _link_project(parsed: Parsed, ctx: Context) -> _Link:
 
 
 def _same_company(parsed: Parsed, project: Project) -> bool:
-    core = core_company_name(parsed.company)
-    return bool(core and project.company_key and (core.startswith(project.company_key)
-                                                 or project.company_key.startswith(core)))
+    return bool(core_company_name(parsed.company) and project.company_key and same_investor(parsed.company, project.company))
 
 
 def advance_project(project: Project, record: Record, ctx: Context, counted: bool = True, contract: bool = False) -> None:

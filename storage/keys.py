@@ -57,6 +57,13 @@ def core_company_name(name: str | None) -> str | None:
     return text
 
 
+def same_investor(a: str | None, b: str | None) -> bool:
+    """Two names with the same core name mean one investor unless their fuller names part ways:
+    美的暖通 / 美的暖通设备 are one, 恒润新材料 / 恒润电子 (both core 恒润) are two."""
+    wa, wb = company_words(a), company_words(b)
+    return bool(wa and wb and (wa.startswith(wb) or wb.startswith(wa)))
+
+
 def _strip(name: str | None, suffixes: tuple[str, ...]) -> str | None:
     if not name:
         return None

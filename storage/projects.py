@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
 from storage.audit import AuditTrail
-from storage.keys import company_words, core_company_name, pairs, project_core, project_keys
+from storage.keys import company_words, core_company_name, pairs, project_core, project_keys, same_investor
 from storage.models import Project, ProjectKey, ProjectStage, Record
 
 #: At most this many candidates (those sharing the most keys) are compared in Python.
@@ -113,7 +113,7 @@ class Projects:
         scored: list[tuple[float, Project]] = []
         for project in self.candidates(unit_id, company, name):
             if core and project.company_key:
-                if core == project.company_key or core.startswith(project.company_key) or project.company_key.startswith(core):
+                if same_investor(company, project.company):
                     score = 1.0 + 0.01 * similarity(name, project.name)
                 else:
                     continue

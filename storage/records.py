@@ -10,7 +10,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from storage.audit import AuditTrail
-from storage.keys import core_company_name, text_hash
+from storage.keys import core_company_name, same_investor, text_hash
 from storage.models import Record, RecordStatus, Review
 
 #: Fields a correction may change.
@@ -127,12 +127,13 @@ class Records:
         key = core_company_name(company)
         if key is None:
             return None
-        return self.session.exec(
+        earlier = self.session.exec(
             select(Record).where(
                 Record.company_key == key, col(Record.kind).in_(list(kinds)), col(Record.repeat_of).is_(None),
                 Record.status != RecordStatus.RETRACTED.value, Record.review != Review.REJECTED.value,
-            ).order_by(col(Record.id))
-        ).first()
+            ).order_by(col(Record.id)).limit(20)
+        ).all()
+        return next((r for r in earlier if same_investor(r.company, company)), None)
 
     def first_of_project(self, project_id: int, kinds: Iterable[str]) -> Record | None:
         return self.session.exec(

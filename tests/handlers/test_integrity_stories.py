@@ -400,3 +400,12 @@ def test_a_start_naming_the_company_shorter_than_its_core_joins_the_project(chat
     assert "已归入本单位跟踪项目" in start.text
     [project] = projects(chat, "南樊镇")
     assert project.stage == "started"
+
+
+def test_two_investors_sharing_a_core_name_are_not_repeats(
+    chat: Chat, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    chat.send("wz_liu", "线索：江苏恒润新材料有限公司拟投资8000万元建设可降解塑料项目", at="2026-03-02 10:00")
+    other = chat.send("nf_wang", "线索：浙江恒润电子有限公司拟投资6000万元建设电子元件项目", at="2026-03-03 10:00")
+    assert "先报" not in other.text
+    assert rank(chat, monkeypatch, tmp_path)["南樊镇"]["leads"] == 1
