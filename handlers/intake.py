@@ -114,7 +114,8 @@ def store_record(parsed: Parsed, ctx: Context, reported_at: datetime | None = No
     if link.project is not None and (counted or link.contract):
         advance_project(link.project, record, ctx, counted=counted, contract=link.contract)
     question = None
-    if link.ask is not None or (link.project is None and parsed.intent in _JOINERS):
+    named = bool(parsed.company or parsed.project)
+    if link.ask is not None or (link.project is None and named and parsed.intent in _JOINERS):
         question = ask_project(record, link.ask, ctx)
     return Stored(record, link.note, tuple(notes), question=question)
 

@@ -409,3 +409,8 @@ def test_two_investors_sharing_a_core_name_are_not_repeats(
     other = chat.send("nf_wang", "线索：浙江恒润电子有限公司拟投资6000万元建设电子元件项目", at="2026-03-03 10:00")
     assert "先报" not in other.text
     assert rank(chat, monkeypatch, tmp_path)["南樊镇"]["leads"] == 1
+
+
+def test_progress_naming_no_project_is_stored_without_a_question(chat: Chat) -> None:
+    reply = chat.send("wz_liu", "进展：本月各项目推进顺利，正在办理前期手续", at="2026-03-10 10:00")
+    assert "已登记项目进展" in reply.text and "新项目" not in reply.text
