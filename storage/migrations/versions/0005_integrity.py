@@ -46,6 +46,22 @@ def upgrade() -> None:
         batch_op.create_index("ix_project_key_unit_key", ["unit_id", "key"], unique=False)
         batch_op.create_index(batch_op.f("ix_project_key_project_id"), ["project_id"], unique=False)
     _backfill()
+    _widen_ranking_index()
+
+
+#: The ranking's covering index (revision 0006_indexes) must also cover what decides whether a record
+#: counts (review, not_counting) and how many events it stands for (count), or rankings stop being
+#: index-only. Applied only where that index exists, so this revision works before or after 0006.
+RANKING_INDEX = "ix_record_period_unit_kind"
+RANKING_COLUMNS = ["period", "unit_id", "kind", "status", "government_funded", "review", "not_counting", "count",
+                   "amount_cny_wan"]
+
+
+def _widen_ranking_index() -> None:
+    indexes = {ix["name"] for ix in sa.inspect(op.get_bind()).get_indexes("record")}
+    if RANKING_INDEX in indexes:
+        op.drop_index(RANKING_INDEX, table_name="record")
+        op.create_index(RANKING_INDEX, "record", RANKING_COLUMNS, unique=False)
 
 
 def _backfill() -> None:
@@ -68,6 +84,10 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
+    indexes = {ix["name"] for ix in sa.inspect(op.get_bind()).get_indexes("record")}
+    if RANKING_INDEX in indexes:
+        op.drop_index(RANKING_INDEX, table_name="record")
+        op.create_index(RANKING_INDEX, "record", RANKING_COLUMNS[:5] + RANKING_COLUMNS[-1:], unique=False)
     with op.batch_alter_table("project_key", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_project_key_project_id"))
         batch_op.drop_index("ix_project_key_unit_key")
