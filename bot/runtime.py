@@ -13,7 +13,9 @@ from storage.db import make_engine, migrate
 
 
 def rules_of(settings: Settings) -> Rules:
-    return Rules(schedule=settings.schedule, reporting=settings.reporting, scoring=settings.scoring)
+    return Rules(
+        schedule=settings.schedule, reporting=settings.reporting, scoring=settings.scoring, counting=settings.counting
+    )
 
 
 @dataclass(frozen=True)

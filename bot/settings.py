@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from handlers.rules import ReportingRules, ScheduleRules, ScoringRules, Section
+from handlers.rules import CountingRules, ReportingRules, ScheduleRules, ScoringRules, Section
 
 
 class DatabaseSettings(Section):
@@ -88,6 +88,7 @@ class Settings(BaseSettings):
     schedule: ScheduleRules = Field(default_factory=ScheduleRules)
     scoring: ScoringRules = Field(default_factory=ScoringRules)
     reporting: ReportingRules = Field(default_factory=ReportingRules)
+    counting: CountingRules = Field(default_factory=CountingRules)
     server: ServerSettings = Field(default_factory=ServerSettings)
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
 

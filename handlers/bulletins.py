@@ -6,6 +6,7 @@ from handlers.context import Context
 from handlers.messages import Reply
 from handlers.registry import router
 from nlp import Intent, Parsed
+from storage.outbox import Target
 
 
 @router.on(Intent.BULLETIN, title="群发通报（管理员）", examples=("通报：截至目前已有8个单位完成本月报送…",))
@@ -17,5 +18,5 @@ def broadcast(parsed: Parsed, ctx: Context) -> Reply:
     if not (parsed.body or "").strip():
         return Reply("通报内容是空的，请在「通报：」后写上要发给大家的内容。本条未转发。")
     key = f"broadcast:{ctx.incoming.channel}:{ctx.incoming.msg_id}"
-    ctx.store.outbox.push(key, f"**【招商办通报】**\n{text}", target="group", kind="markdown")
+    ctx.store.outbox.push(key, f"**【招商办通报】**\n{text}", target=Target.group(), kind="markdown")
     return Reply("📣 已提交群发，稍后发送到工作群。", stored=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from handlers.context import Context
@@ -26,6 +27,20 @@ _COLUMNS = {
     "contact_phone": "contact_phone",
     "count": "count",
 }
+
+
+#: Field labels a correction may still carry in front of its value (`企业陕西秦川果业集团有限公司`).
+_LABEL = re.compile(
+    r"^\s*(?:企业名称|企业|公司名称|公司|投资方|投资主体|项目名称|项目|建设内容|地点|地址|行业|联系人|联系电话|电话|名称)"
+    r"\s*(?:应为|应是|改为|改成|更正为|更改为|是|为)?\s*[：:]?\s*"
+)
+_TEXT_FIELDS = ("company", "project_name", "place", "industry", "contact_name")
+
+
+def unlabelled(value: str) -> str:
+    """The value without a leading field label, if anything is left after it."""
+    stripped = _LABEL.sub("", value, count=1).strip()
+    return stripped if len(stripped) >= 2 else value
 
 
 def _own_record(parsed: Parsed, ctx: Context, verb: str) -> Record | str:
@@ -58,6 +73,9 @@ def correct_record(parsed: Parsed, ctx: Context) -> Reply:
     changes: dict[str, Any] = {
         _COLUMNS[k]: getattr(parsed, k) for k in stated if k in _COLUMNS and getattr(parsed, k) is not None
     }
+    for key in _TEXT_FIELDS:
+        if isinstance(changes.get(key), str):
+            changes[key] = unlabelled(changes[key])
     if not changes:
         return Reply(f"没看出要把 #{found.id} 改成什么。例如「更正 #{found.id} 投资8000万元」或「更正 #{found.id} 日期3月8日」。")
     if "amount_wan" in changes:

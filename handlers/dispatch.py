@@ -13,13 +13,12 @@ from datetime import date
 from sqlalchemy import Engine
 
 from handlers.context import Context
+from handlers.drafts import answer_draft
 from handlers.features import router as default_router
-from handlers.intake import parsed_from_json, parsed_to_json, receipt, store_record, with_answer
 from handlers.messages import Incoming, Reply
-from handlers.receipts import kind_name, missing_question
 from handlers.registry import Router
 from handlers.rules import Rules
-from nlp import Intent, Parsed
+from nlp import Parsed
 from nlp import parse as nlp_parse
 from storage.store import Store, unit_of_work
 
@@ -31,10 +30,6 @@ STRANGER = (
 )
 TOO_LONG = "消息太长了（超过{limit}字），请分成几条发送，每条一项或几项。本条未登记。"
 EMPTY = "没有收到文字内容。报送请发送文字，例如「线索：XX公司拟投资5000万元建设XX项目」。"
-_KEYWORDS = {
-    Intent.LEAD: "线索：", Intent.VISIT: "拜访：", Intent.RECEPTION: "接待：", Intent.SIGNING: "签约：",
-    Intent.START: "开工：", Intent.FUNDS: "到位：", Intent.COMPLETION: "竣工：", Intent.PROGRESS: "进展：",
-}
 FAILED = "抱歉，处理这条消息时出了问题，已记录，请稍后再试或联系招商办。已登记的内容不受影响。"
 
 
@@ -89,7 +84,7 @@ class Bot:
         unit = store.roster.unit(member.unit_id) if member.unit_id is not None else None
         ctx = Context(store=store, member=member, unit=unit, incoming=incoming, rules=self.rules, message_id=message.id)
         parsed = self.parse(incoming.text, ctx.today)
-        reply = self._answer_draft(parsed, ctx) or self._route(parsed, ctx)
+        reply = answer_draft(parsed, ctx, self.parse) or self._route(parsed, ctx)
         store.messages.answer(message, str(parsed.intent), reply.text)
         return reply
 
@@ -98,41 +93,6 @@ class Bot:
         if route is None:
             return Reply("这个我还不会处理，发送「帮助」看看我能做什么。")
         return route.fn(parsed, ctx)
-
-    def _answer_draft(self, parsed: Parsed, ctx: Context) -> Reply | None:
-        """If the sender has an open draft and this message is an answer (not a new request), use it."""
-        if parsed.intent is not Intent.UNKNOWN:
-            return None
-        drafts = ctx.store.drafts
-        draft = drafts.oldest_open(ctx.member.userid)
-        if draft is None:
-            return None
-        pending = parsed_from_json(draft.parsed)
-        if ctx.at > draft.expires_at:
-            drafts.close(draft, "expired")
-            minutes = self.rules.reporting.draft_minutes
-            return Reply(
-                f"⌛ 您之前报送的{kind_name(pending.intent)}草稿超过{minutes}分钟未补充，已作废。"
-                "请把完整内容重新发送一次（含金额、建设内容等）。"
-            )
-        if ctx.unit is None:
-            drafts.close(draft, "abandoned")
-            return None
-        # Read the bare answer ("8000万元", "苏州") as if it carried the draft's own keyword.
-        keyword = _KEYWORDS.get(pending.intent, "")
-        answer = self.parse(f"{keyword}{ctx.incoming.text}", ctx.today)
-        completed = with_answer(pending, answer, ctx.incoming.text)
-        if completed.missing == pending.missing:
-            return Reply(f"没看懂这条补充。{kind_name(pending.intent)}{missing_question(pending.missing, pending.intent)}")
-        if completed.missing:
-            drafts.update(draft, parsed_to_json(completed), ctx.at, self.rules.reporting.draft_minutes)
-            return Reply(f"已补充。{missing_question(completed.missing, completed.intent)}", stored=True)
-        drafts.close(draft, "completed")
-        stored = store_record(
-            replace(completed, source_text=f"{pending.source_text} {ctx.incoming.text}"), ctx,
-            reported_at=draft.created_at,
-        )
-        return Reply(receipt(stored, ctx), stored=True, records=(stored.record.id or 0,))
 
     def _log_failed(self, incoming: Incoming) -> None:
         """Keep the message even when handling failed, so nothing a liaison sent is lost."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -13,10 +14,32 @@ from handlers.periods import Period, period_label
 from handlers.receipts import kind_name
 from handlers.rules import Rules
 from storage.models import Record
+from storage.records import counts
 from storage.store import Store
 
-_STAGES = {"lead": "线索", "talks": "在谈", "signed": "签约", "started": "开工", "completed": "投产"}
+_STAGES = {"lead": "线索", "talks": "在谈", "signed": "签约", "contract": "合同", "started": "开工", "completed": "投产"}
 _STATUS = {"active": "有效", "corrected": "已更正", "retracted": "已撤回"}
+_REVIEW = {"pending": "待审核", "confirmed": "已确认", "rejected": "已驳回"}
+_ACTIONS = {"create": "登记", "correct": "更正", "retract": "撤回", "flag": "标记", "confirm": "审核确认",
+            "reject": "审核驳回", "link": "归入项目"}
+_SHOWN = ("company", "project_name", "amount_wan", "currency", "event_date", "place", "industry", "contact_name",
+          "contact_phone", "count", "status", "not_counting", "review", "review_note", "project_id")
+
+
+def _review(record: Record) -> str:
+    text = _REVIEW.get(record.review, "")
+    return f"{text}：{record.review_note}" if record.review_note else text
+
+
+def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
+    """`金额 8000 → 9000` lines for the fields a person reads."""
+    after = after or {}
+    if before is None:
+        return "新建"
+    diffs = [f"{k}: {before.get(k)} → {after.get(k)}" for k in _SHOWN if before.get(k) != after.get(k)]
+    return "；".join(diffs)
+
+
 _HEAD = Font(bold=True, color="FFFFFF")
 _FILL = PatternFill("solid", fgColor="2F6FB2")
 
@@ -47,14 +70,15 @@ def write_ledger(store: Store, period: Period, rules: Rules, out: Path) -> int:
         book,
         "台账",
         ["编号", "单位", "类型", "企业", "项目", "金额(万)", "币种", "折合人民币(万元)", "地点", "行业", "联系人",
-         "电话", "事件日期", "报送时间", "计入期间", "逾期", "状态", "政府投资(不计分)", "报送人", "原文"],
+         "电话", "事件日期", "报送时间", "计入期间", "逾期", "状态", "政府投资(不计分)", "计分", "不计原因", "审核",
+         "报送人", "原文"],
         [
             [r.id, units.get(r.unit_id, ""), kind_name(r.kind), r.company, r.project_name, r.amount_wan, r.currency,
              r.amount_cny_wan, r.place, r.industry, r.contact_name, r.contact_phone,
              r.event_date.isoformat() if r.event_date else None,
              r.reported_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), period_label(r.period),
              "是" if r.late else "", _STATUS.get(r.status, r.status), "是" if r.government_funded else "",
-             r.reporter, r.text]
+             "是" if counts(r) else "否", r.not_counting or "", _review(r), r.reporter, r.text]
             for r in records
         ],
         first=True,
@@ -72,16 +96,25 @@ def write_ledger(store: Store, period: Period, rules: Rules, out: Path) -> int:
             for p in projects
         ],
     )
-    counted = [r for r in records if r.status != "retracted" and not r.government_funded]
+    counted = [r for r in records if counts(r)]
     by_unit: dict[int, Counter[str]] = {uid: Counter() for uid in units}
     for r in counted:
-        by_unit.setdefault(r.unit_id, Counter())[r.kind] += 1
+        by_unit.setdefault(r.unit_id, Counter())[r.kind] += (r.count or 1) if r.kind in ("visit", "reception") else 1
     kinds = ["lead", "visit", "reception", "signing", "start", "funds", "completion", "progress"]
     _sheet(
         book,
         "汇总",
         ["单位", *[kind_name(k) for k in kinds], "已报送"],
         [[units[uid], *[c[k] for k in kinds], "是" if sum(c.values()) else "否"] for uid, c in by_unit.items()],
+    )
+    ids = [r.id or 0 for r in records]
+    trail = store.audit.of_records(ids)
+    _sheet(
+        book,
+        "审计",
+        ["时间", "操作人", "操作", "对象", "编号", "改动"],
+        [[a.at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"), a.actor, _ACTIONS.get(a.action, a.action),
+          "记录" if a.entity == "record" else a.entity, a.entity_id, _changes(a.before, a.after)] for a in trail],
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     book.save(out)

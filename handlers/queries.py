@@ -101,7 +101,10 @@ def show_summary(parsed: Parsed, ctx: Context) -> Reply:
     if len(records) > len(shown):
         lines.append(f"（仅列最近{len(shown)}条，完整台账请找招商办导出）")
     for record in shown:
-        note = "（政府投资，不计分）" if record.government_funded else "（已更正）" if record.status == "corrected" else ""
+        note = ("（政府投资，不计分）" if record.government_funded
+                else "（已驳回，不计分）" if record.review == "rejected"
+                else f"（不计分：{record.not_counting}）" if record.not_counting and record.review != "confirmed"
+                else "（已更正）" if record.status == "corrected" else "")
         lines.append(one_line(record) + note)
     lines.append("有误请回复「更正 #编号 …」或「撤回 #编号」。")
     return Reply("\n".join(lines))

@@ -221,7 +221,7 @@ def name_stale_projects(ctx: JobContext, rnd: Round) -> list[Push]:
         assert unit.id is not None
         stale = [
             p for p in ctx.store.projects.of_unit(unit.id)
-            if p.stage == ProjectStage.SIGNED.value and p.last_progress_at < before
+            if p.stage in (ProjectStage.SIGNED.value, ProjectStage.CONTRACT.value) and p.last_progress_at < before
         ]
         if not stale:
             continue

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from handlers.context import Context
-from handlers.intake import parsed_to_json, receipt, store_record
+from handlers.intake import parsed_to_json, plan_reply, receipt, store_record
 from handlers.messages import Reply
+from handlers.office import office_question
 from handlers.receipts import kind_name, missing_question, one_line
 from handlers.registry import router
 from nlp import RECORD_INTENTS, Intent, Parsed
+from storage.models import Record
 
 NO_UNIT = "报送需由单位联络员发送：您在名册中没有所属单位，本条未登记。如需为某单位报送，请联系招商办在名册中登记。"
 
@@ -25,9 +29,18 @@ NO_UNIT = "报送需由单位联络员发送：您在名册中没有所属单位
 )
 def record_report(parsed: Parsed, ctx: Context) -> Reply:
     """报送线索、外出招商、接待洽谈、签约、开工、资金到位、竣工投产、项目进展，每条回执带编号。"""
+    asked = office_question(parsed, ctx)
+    if asked is not None:
+        return asked
     if ctx.unit is None:
         return Reply(NO_UNIT)
+    plan = plan_reply(parsed, ctx)
+    if plan is not None:
+        return Reply(plan)
     if parsed.missing:
+        waiting = ctx.store.drafts.newest_open(ctx.member.userid, ctx.at)
+        if waiting is not None and waiting.parsed.get("source_text") == parsed.source_text:
+            return Reply(f"🔁 这条已存为草稿。{missing_question(parsed.missing, parsed.intent)}")
         ctx.store.drafts.open(
             ctx.member.userid, parsed_to_json(parsed), ctx.at, ctx.rules.reporting.draft_minutes, ctx.message_id
         )
@@ -35,7 +48,7 @@ def record_report(parsed: Parsed, ctx: Context) -> Reply:
             f"📝 收到{kind_name(parsed.intent)}，已存为草稿。{missing_question(parsed.missing, parsed.intent)}", stored=True
         )
     stored = store_record(parsed, ctx)
-    return Reply(receipt(stored, ctx), stored=True, records=(stored.record.id or 0,))
+    return Reply(receipt(stored, ctx), stored=not stored.resent, records=() if stored.resent else (stored.record.id or 0,))
 
 
 @router.on(Intent.REPORT, title="月度汇总报送", examples=("3月份报送：\n1.线索：…\n2.拜访：…\n3.签约：…",))
@@ -43,9 +56,18 @@ def record_monthly_report(parsed: Parsed, ctx: Context) -> Reply:
     """一条消息报送多项（分行或用；隔开），逐项登记。"""
     if ctx.unit is None:
         return Reply(NO_UNIT)
-    lines, ids, drafts = [], [], 0
+    lines, ids, drafts, skipped = [], [], 0, 0
     for item in parsed.items:
         if item.intent not in RECORD_INTENTS:
+            skipped += 1
+            lines.append(f"❔ 没看懂这一项，未登记：{item.source_text[:40]}")
+            continue
+        if item.count and item.missing == ("place",):
+            item = replace(item, missing=())  # 外出招商2次: a monthly count, not one trip to ask about
+        plan = plan_reply(item, ctx)
+        if plan is not None:
+            skipped += 1
+            lines.append(f"📅 计划中的{kind_name(item.intent)}，未登记：{item.source_text[:40]}")
             continue
         if item.missing:
             ctx.store.drafts.open(
@@ -55,11 +77,18 @@ def record_monthly_report(parsed: Parsed, ctx: Context) -> Reply:
             lines.append(f"📝 {kind_name(item.intent)}（{_brief(item)}）待补充：{missing_question(item.missing, item.intent)}")
             continue
         stored = store_record(item, ctx)
+        if stored.resent:
+            lines.append(f"🔁 重复 #{stored.record.id}，未重复登记：{one_line(stored.record)}")
+            continue
         ids.append(stored.record.id or 0)
-        lines.append(f"✅ {one_line(stored.record)}")
-    if not ids and not drafts:
+        lines.append(f"✅ {one_line(stored.record)}{_count_note(stored.record)}")
+        lines.extend(f"    {note}" for note in stored.notes)
+        if stored.question:
+            lines.append(f"    {stored.question}")
+    if not ids and not drafts and not any(line.startswith("🔁") for line in lines):
         return Reply("没有识别出可登记的事项，请按「线索：…」「拜访：…」逐行报送，或发送「帮助」查看格式。")
-    head = f"已登记 {len(ids)} 项" + (f"，{drafts} 项待补充（请逐项回复）" if drafts else "")
+    head = (f"已登记 {len(ids)} 项" + (f"，{drafts} 项待补充（请逐项回复）" if drafts else "")
+            + (f"，{skipped} 项未登记（见下）" if skipped else ""))
     record = ctx.store.records.get(ids[0]) if ids else None
     tail = []
     if record is not None and record.late:
@@ -71,3 +100,10 @@ def record_monthly_report(parsed: Parsed, ctx: Context) -> Reply:
 
 def _brief(item: Parsed) -> str:
     return (item.company or item.project or item.place or item.source_text[:16] or "").strip()
+
+
+def _count_note(record: Record) -> str:
+    """`外出招商2次` is two visits in the ranking: say so on the line."""
+    if record.kind in ("visit", "reception") and record.count and record.count > 1:
+        return f"（计{record.count}{'次' if record.kind == 'visit' else '批'}）"
+    return ""

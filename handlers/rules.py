@@ -66,6 +66,35 @@ class ReportingRules(Section):
     project_match_threshold: float = Field(0.6, ge=0, le=1)
 
 
+class CountingRules(Section):
+    """What counts in the assessment, after seed 000: only money from outside the county, no
+    government money; each thing once; big surprises checked by the office."""
+
+    #: Words naming government platforms and public money: such reports are stored, flagged, not counted.
+    #: A word ending in 投 never matches inside 投资 (`在县城投资`, `美国投资方` are not 城投/国投).
+    government_words: list[str] = Field(default_factory=lambda: [
+        "城投", "国投", "城建投", "交投", "财政", "专项债", "政府投资", "中央预算内", "国有平台", "县属国企", "县国资",
+    ])
+    #: Words naming investors from inside the county: stored, flagged, not counted.
+    in_county_words: list[str] = Field(default_factory=lambda: [
+        "本县企业", "县内企业", "我县企业", "本地企业", "县属企业", "本县民营企业", "本县客商",
+    ])
+    #: Words that make a visit or reception a plan, not an event (下周来考察): not stored as one.
+    plan_words: list[str] = Field(default_factory=lambda: [
+        "下周", "下月", "下个月", "近期将", "拟于", "将于", "计划于", "准备来", "拟来", "预计来", "打算来", "约定于",
+    ])
+    #: Identical text from the same unit within this many hours is a re-send: answered, not stored.
+    resend_hours: int = Field(72, ge=0)
+    #: Record kinds that happen once per investor: a second report of one is a repeat.
+    once_kinds: list[str] = Field(default_factory=lambda: ["lead", "signing", "start", "completion"])
+    #: An amount this many times the unit's usual (mean of its last 20) goes to review.
+    review_factor: float = Field(10, ge=1)
+    #: The usual is only trusted with at least this many earlier amounts.
+    review_min_history: int = Field(3, ge=1)
+    #: Any amount above this (万元; 500000 = 50亿) goes to review.
+    review_above_wan: float = Field(500000, ge=0)
+
+
 class UnitTarget(Section):
     """A unit's yearly task: "各承担一个5000万元招商任务" / "谋划6个投资额3000万元以上招商线索"."""
 
@@ -129,3 +158,4 @@ class Rules(Section):
     schedule: ScheduleRules = Field(default_factory=ScheduleRules)
     reporting: ReportingRules = Field(default_factory=ReportingRules)
     scoring: ScoringRules = Field(default_factory=ScoringRules)
+    counting: CountingRules = Field(default_factory=CountingRules)

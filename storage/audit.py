@@ -33,3 +33,12 @@ class AuditTrail:
         return self.session.exec(
             select(Audit).where(Audit.entity == entity, Audit.entity_id == entity_id).order_by(col(Audit.id))
         ).all()
+
+    def of_records(self, record_ids: Sequence[int]) -> Sequence[Audit]:
+        """The trail of these records, oldest first (for the ledger's 审计 sheet)."""
+        if not record_ids:
+            return []
+        return self.session.exec(
+            select(Audit).where(Audit.entity == "record", col(Audit.entity_id).in_(list(record_ids)))
+            .order_by(col(Audit.id))
+        ).all()

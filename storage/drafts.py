@@ -1,7 +1,12 @@
-"""Drafts: reports waiting for a missing field, answered by the sender's next message."""
+"""Drafts: reports waiting for a missing field, answered by the sender's next message.
+
+A draft is open until it is completed, abandoned or expires; expired drafts are closed when anyone
+reads them (`newest_open`, `expire_due`), so a draft from weeks ago can never take today's answer.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,10 +26,44 @@ class Drafts:
         self.session.flush()
         return draft
 
+    def expire_due(self, now: datetime, user_id: str | None = None) -> list[Draft]:
+        """Close the open drafts whose time is up (of one user, or of everyone); returns them."""
+        query = select(Draft).where(Draft.state == "open", col(Draft.expires_at) < now)
+        if user_id is not None:
+            query = query.where(Draft.user_id == user_id)
+        expired = list(self.session.exec(query.order_by(col(Draft.id))).all())
+        for draft in expired:
+            draft.state = "expired"
+            self.session.add(draft)
+        if expired:
+            self.session.flush()
+        return expired
+
+    def newest_open(self, user_id: str, now: datetime) -> Draft | None:
+        """The draft the sender is answering: their newest one still open at `now`."""
+        self.expire_due(now, user_id)
+        return self.session.exec(
+            select(Draft).where(Draft.user_id == user_id, Draft.state == "open").order_by(col(Draft.id).desc())
+        ).first()
+
     def oldest_open(self, user_id: str) -> Draft | None:
         return self.session.exec(
             select(Draft).where(Draft.user_id == user_id, Draft.state == "open").order_by(col(Draft.id))
         ).first()
+
+    def recently_expired(self, user_id: str, since: datetime) -> Draft | None:
+        """The sender's newest draft that expired after `since` (to tell them it lapsed)."""
+        return self.session.exec(
+            select(Draft).where(Draft.user_id == user_id, Draft.state == "expired", col(Draft.expires_at) >= since)
+            .order_by(col(Draft.id).desc())
+        ).first()
+
+    def never_completed(self, since: datetime) -> Sequence[Draft]:
+        """Drafts opened since `since` that were never completed (open or expired), oldest first."""
+        return self.session.exec(
+            select(Draft).where(col(Draft.state).in_(["open", "expired", "lapsed"]), col(Draft.created_at) >= since)
+            .order_by(col(Draft.id))
+        ).all()
 
     def close(self, draft: Draft, state: str) -> None:
         draft.state = state

@@ -47,7 +47,8 @@ class RecordStatus(StrEnum):
 class ProjectStage(StrEnum):
     LEAD = "lead"  # 线索
     TALKS = "talks"  # 在谈
-    SIGNED = "signed"  # 签约
+    SIGNED = "signed"  # 签约 (framework agreement or contract, whichever came first)
+    CONTRACT = "contract"  # 合同 (the formal contract after an agreement: the same signing, not a second)
     STARTED = "started"  # 开工
     COMPLETED = "completed"  # 投产
 
@@ -112,9 +113,34 @@ class Project(SQLModel, table=True):
     started_on: date | None = None
     completed_on: date | None = None
     signed_wan: float | None = None
+    contract_on: date | None = None
     funds_cny_wan: float = 0.0
+    #: The investor's core name (storage.keys.core_company_name), for repeats and lookups.
+    company_key: str | None = Field(default=None, index=True)
     last_progress_at: datetime = _ts(nullable=False)
     created_at: datetime = _ts(nullable=False)
+
+
+class ProjectKey(SQLModel, table=True):
+    """The keys a project is found by (its core company name, the character pairs of its names):
+    a report finds its project through this index instead of comparing every project in Python."""
+
+    __tablename__ = "project_key"
+    __table_args__ = (Index("ix_project_key_unit_key", "unit_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    unit_id: int
+    key: str
+
+
+class Review(StrEnum):
+    """Where a flagged record stands with the office."""
+
+    NONE = ""
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
 
 
 class Record(SQLModel, table=True):
@@ -125,9 +151,13 @@ class Record(SQLModel, table=True):
         # so a ranking costs what the period holds, not what the year or the history holds.
         Index(
             "ix_record_period_unit_kind",
-            "period", "unit_id", "kind", "status", "government_funded", "amount_cny_wan",
+            "period", "unit_id", "kind", "status", "government_funded", "review", "not_counting", "count",
+            "amount_cny_wan",
         ),
         Index("ix_record_unit_reported", "unit_id", "reported_at"),
+        Index("ix_record_company_key_kind", "company_key", "kind"),
+        Index("ix_record_unit_text_hash", "unit_id", "text_hash"),
+        Index("ix_record_unit_kind_reported", "unit_id", "kind", "reported_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -156,6 +186,17 @@ class Record(SQLModel, table=True):
     government_funded: bool = False
     text: str = Field(sa_column=Column(Text, nullable=False))
     fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    #: The investor's core name (storage.keys.core_company_name): repeats are found by it.
+    company_key: str | None = None
+    #: Hash of the whitespace-free text: an identical re-send is found by it.
+    text_hash: str | None = None
+    #: Why the record does not count (政府平台, 县内投资, 重复 …); None when it counts.
+    not_counting: str | None = None
+    #: The earlier record this one repeats (first reporter wins).
+    repeat_of: int | None = None
+    #: Review state (Review): pending records are on the office's list; rejected ones never count.
+    review: str = Field(default="", index=True)
+    review_note: str | None = None
 
 
 class Draft(SQLModel, table=True):
@@ -233,10 +274,12 @@ __all__ = [
     "OutboxItem",
     "OutboxStatus",
     "Project",
+    "ProjectKey",
     "ProjectStage",
     "Record",
     "RecordKind",
     "RecordStatus",
+    "Review",
     "Role",
     "Unit",
 ]

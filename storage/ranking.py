@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Float, Numeric, and_, case, cast, false, func, select
+from sqlalchemy import Float, Numeric, and_, case, cast, func, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
 from sqlmodel import Session, col
 
-from storage.models import Record, RecordKind, RecordStatus, Unit
+from storage.models import Record, RecordKind, Unit
+from storage.records import counted, how_many
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +108,7 @@ def _per_kind(months: Sequence[str], weights: Weights) -> Subquery:
             col(Record.unit_id).label("unit_id"),
             col(Record.kind).label("kind"),
             func.count().label("n"),
+            func.sum(how_many()).label("events"),
             func.sum(amount).label("amount"),
             at_least(weights.lead_big_min_wan).label("big"),
             func.sum(_tier_points(weights)).label("bonus"),
@@ -114,8 +116,7 @@ def _per_kind(months: Sequence[str], weights: Weights) -> Subquery:
         )
         .where(
             col(Record.period).in_(list(months)),
-            col(Record.status) != RecordStatus.RETRACTED.value,
-            col(Record.government_funded) == false(),
+            counted(),
             col(Record.kind).in_(_COUNTED_KINDS),
         )
         .group_by(col(Record.period), col(Record.unit_id), col(Record.kind))
@@ -137,8 +138,8 @@ def ranking(session: Session, months: Sequence[str], weights: Weights) -> list[R
             func.sum(pk.c.n).label("records"),
             of("lead").label("leads"),
             of("lead", pk.c.big).label("big_leads"),
-            of("visit").label("visits"),
-            of("reception").label("receptions"),
+            of("visit", pk.c.events).label("visits"),
+            of("reception", pk.c.events).label("receptions"),
             of("signing").label("signings"),
             of("signing", pk.c.amount).label("signed_wan"),
             of("start").label("starts"),
@@ -217,8 +218,7 @@ def progress(session: Session, unit_id: int, months: Sequence[str], weights: Wei
             col(Record.period).in_(list(months)),
             col(Record.unit_id) == unit_id,
             kind.in_(["signing", "lead"]),
-            col(Record.status) != RecordStatus.RETRACTED.value,
-            col(Record.government_funded) == false(),
+            counted(),
         )
     ).one()
     return Progress(signed_wan=float(row.signed_wan), big_leads=int(row.big_leads))

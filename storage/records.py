@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from sqlalchemy import and_, false, func, or_
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from storage.audit import AuditTrail
-from storage.models import Record, RecordStatus
+from storage.keys import core_company_name, same_investor, text_hash
+from storage.models import Record, RecordStatus, Review
 
 #: Fields a correction may change.
 EDITABLE = (
@@ -23,6 +26,31 @@ def snapshot(record: Record) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k != "fields"} | {"fields": record.fields}
 
 
+def counted() -> ColumnElement[bool]:
+    """The records that count in rankings and bulletins: not retracted, not government money, not
+    rejected by the office, and not flagged as not counting unless the office confirmed them."""
+    return and_(
+        col(Record.status) != RecordStatus.RETRACTED.value,
+        col(Record.government_funded) == false(),
+        col(Record.review) != Review.REJECTED.value,
+        or_(col(Record.not_counting).is_(None), col(Record.review) == Review.CONFIRMED.value),
+    )
+
+
+def counts(record: Record) -> bool:
+    """`counted()` for one record in hand."""
+    return (
+        record.status != RecordStatus.RETRACTED.value and not record.government_funded
+        and record.review != Review.REJECTED.value
+        and (record.not_counting is None or record.review == Review.CONFIRMED.value)
+    )
+
+
+def how_many() -> ColumnElement[int]:
+    """How many events a record stands for: `外出招商2次` is two visits, `接待客商3批` three receptions."""
+    return func.coalesce(func.nullif(col(Record.count), 0), 1)
+
+
 class Records:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -30,6 +58,8 @@ class Records:
 
     def add(self, record: Record) -> Record:
         """Store a new record; its creation is the first entry of its audit trail."""
+        record.company_key = core_company_name(record.company)
+        record.text_hash = text_hash(record.text)
         self.session.add(record)
         self.session.flush()
         self.audit.log(record.reporter, "create", "record", record.id, None, snapshot(record))
@@ -46,6 +76,7 @@ class Records:
                 raise KeyError(key)
             setattr(record, key, value)
         record.status = RecordStatus.CORRECTED.value
+        record.company_key = core_company_name(record.company)
         record.fields = {**record.fields, "revision": int(record.fields.get("revision", 0)) + 1}
         self.session.add(record)
         self.session.flush()
@@ -81,3 +112,84 @@ class Records:
         if not include_retracted:
             query = query.where(Record.status != RecordStatus.RETRACTED.value)
         return self.session.exec(query.order_by(col(Record.id))).all()
+
+    def resent(self, unit_id: int, text: str, kinds: Iterable[str]) -> Record | None:
+        """The unit's earlier live record of one of `kinds` with the same words (a re-send)."""
+        return self.session.exec(
+            select(Record).where(
+                Record.unit_id == unit_id, Record.text_hash == text_hash(text), col(Record.kind).in_(list(kinds)),
+                Record.status != RecordStatus.RETRACTED.value,
+            ).order_by(col(Record.id))
+        ).first()
+
+    def first_of_company(self, company: str | None, kinds: Iterable[str]) -> Record | None:
+        """The county's first live record of `kinds` about the same investor (core name), not itself a repeat."""
+        key = core_company_name(company)
+        if key is None:
+            return None
+        earlier = self.session.exec(
+            select(Record).where(
+                Record.company_key == key, col(Record.kind).in_(list(kinds)), col(Record.repeat_of).is_(None),
+                Record.status != RecordStatus.RETRACTED.value, Record.review != Review.REJECTED.value,
+            ).order_by(col(Record.id)).limit(20)
+        ).all()
+        return next((r for r in earlier if same_investor(r.company, company)), None)
+
+    def first_of_project(self, project_id: int, kinds: Iterable[str]) -> Record | None:
+        return self.session.exec(
+            select(Record).where(
+                Record.project_id == project_id, col(Record.kind).in_(list(kinds)), col(Record.repeat_of).is_(None),
+                Record.status != RecordStatus.RETRACTED.value, Record.review != Review.REJECTED.value,
+            ).order_by(col(Record.id))
+        ).first()
+
+    def usual_amount(self, unit_id: int, kind: str, last: int = 20) -> tuple[float, int]:
+        """The unit's usual amount (万元) for `kind`: the mean of its last `last` amounts, and how many."""
+        recent = (
+            select(col(Record.amount_cny_wan).label("amount"))
+            .where(Record.unit_id == unit_id, Record.kind == kind, col(Record.amount_cny_wan).is_not(None),
+                   Record.status != RecordStatus.RETRACTED.value)
+            .order_by(col(Record.reported_at).desc())
+            .limit(last)
+            .subquery()
+        )
+        avg, n = self.session.exec(select(func.avg(recent.c.amount), func.count())).one()  # type: ignore[call-overload]
+        return float(avg or 0), int(n or 0)
+
+    def in_review(self) -> Sequence[Record]:
+        return self.session.exec(
+            select(Record).where(Record.review == Review.PENDING.value).order_by(col(Record.id))
+        ).all()
+
+    def flag(self, record: Record, reason: str | None, review: bool, actor: str, repeat_of: int | None = None) -> Record:
+        """Mark a record as not counting (`reason`) and/or put it on the office's review list."""
+        before = snapshot(record)
+        if reason is not None:
+            record.not_counting = reason
+        if repeat_of is not None:
+            record.repeat_of = repeat_of
+        if review:
+            record.review = Review.PENDING.value
+        self.session.add(record)
+        self.session.flush()
+        self.audit.log(actor, "flag", "record", record.id, before, snapshot(record))
+        return record
+
+    def decide(self, record: Record, confirmed: bool, note: str, actor: str) -> Record:
+        """The office's verdict: confirmed records count (whatever their flag), rejected ones never do."""
+        before = snapshot(record)
+        record.review = (Review.CONFIRMED if confirmed else Review.REJECTED).value
+        record.review_note = note or None
+        self.session.add(record)
+        self.session.flush()
+        self.audit.log(actor, "confirm" if confirmed else "reject", "record", record.id, before, snapshot(record))
+        return record
+
+    def link(self, record: Record, project_id: int, actor: str) -> Record:
+        """Attach a record to its project after the sender said which one."""
+        before = snapshot(record)
+        record.project_id = project_id
+        self.session.add(record)
+        self.session.flush()
+        self.audit.log(actor, "link", "record", record.id, before, snapshot(record))
+        return record

@@ -106,8 +106,10 @@ def test_rank_json_prints_every_unit_in_rank_order_with_the_contract_keys(
     rows = json.loads(result.output)
     assert [list(r) for r in rows] == [CONTRACT_KEYS] * 5
     assert [(r["unit"], r["rank"], r["reported"]) for r in rows] == [
-        ("卫庄镇", 1, True), ("南樊镇", 2, True), ("横水镇", 2, True), ("开发区", 4, False), ("商务局", 4, False)]
-    assert rows[0]["signed_wan"] == 12000 and rows[0]["signings"] == 1 and rows[1]["visits"] == 1
+        ("卫庄镇", 1, True), ("南樊镇", 2, True), ("横水镇", 3, True), ("开发区", 4, False), ("商务局", 4, False)]
+    # 拜访企业3家 is three visits (the record's count), 拜访企业2家 two: 3×4+5 > 2×4+5.
+    assert rows[0]["signed_wan"] == 12000 and rows[0]["signings"] == 1 and rows[1]["visits"] == 3
+    assert rows[2]["visits"] == 2
     quarter = CliRunner().invoke(app, ["rank", "--period", "2026-Q1"])
     assert quarter.exit_code == 0 and "2026年第1季度" in quarter.output and "🏆1. 卫庄镇" in quarter.output
 

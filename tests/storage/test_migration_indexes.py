@@ -39,7 +39,8 @@ def test_upgrading_a_database_made_at_0002_keeps_its_rows_and_adds_the_indexes(d
     finally:
         engine.dispose()
     assert record_indexes["ix_record_period_unit_kind"] == [
-        "period", "unit_id", "kind", "status", "government_funded", "amount_cny_wan"]
+        "period", "unit_id", "kind", "status", "government_funded", "review", "not_counting", "count",
+        "amount_cny_wan"]
     assert "ix_record_period_unit" not in record_indexes
     assert message_indexes["ix_message_channel_received"] == ["channel", "received_at"]
     assert [tuple(r) for r in rows] == [(1, "2026-03", 8000)] and messages == 1

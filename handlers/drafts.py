@@ -1,0 +1,144 @@
+"""The draft dialogue: a report lacking a field waits for the sender's answer.
+
+Rules (issue 8): the newest open draft is the one being answered; a message that supplies a missing
+field completes it whatever it would parse as alone (`建设肉鸡养殖项目` reads as 项目进展 on its own);
+a message that is plainly a new report (a `线索：` label, a multi-line report, a whole report about
+another company) or a command goes its own way and the draft stays open. Expired drafts close when
+read, so a draft from weeks ago never takes today's answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, timedelta
+
+from handlers.context import Context
+from handlers.intake import (
+    advance_project,
+    parsed_from_json,
+    parsed_to_json,
+    receipt,
+    store_record,
+    with_answer,
+)
+from handlers.messages import Reply
+from handlers.office import is_command
+from handlers.receipts import kind_name, missing_question
+from nlp import RECORD_INTENTS, Intent, Parsed
+from storage.keys import core_company_name
+from storage.models import Draft, ProjectStage
+from storage.records import counts
+
+_KEYWORDS = {
+    Intent.LEAD: "线索：", Intent.VISIT: "拜访：", Intent.RECEPTION: "接待：", Intent.SIGNING: "签约：",
+    Intent.START: "开工：", Intent.FUNDS: "到位：", Intent.COMPLETION: "竣工：", Intent.PROGRESS: "进展：",
+}
+#: A report label at the start of a message: whatever follows is a report of its own.
+_LABEL = re.compile(
+    r"^\s*(?:\d+[.、．]\s*)?(?:线索|新增线索|拜访|外出招商|外出|接待|接待洽谈|签约|开工|资金到位|到位|竣工|投产|竣工投产|进展|项目进展)\s*[：:]"
+)
+_YES = re.compile(r"^\s*(?:是|是的|对|对的|没错|就是|确认|嗯|好)\s*[。.!！]?\s*$")
+_NEW = re.compile(r"^\s*(?:新项目|新建项目|不是|不是的|否|新建档案|新建)\s*[。.!！]?\s*$")
+_PNUM = re.compile(r"^\s*[Pp]\s*(\d+)\s*$")
+#: How long after a draft lapsed a bare answer is told so (rather than silently ignored).
+_TELL_LAPSED = timedelta(hours=24)
+
+
+def answer_draft(parsed: Parsed, ctx: Context, parse: Callable[[str, date], Parsed]) -> Reply | None:
+    """Complete the sender's newest open draft with this message, if it is an answer; else None."""
+    text = ctx.incoming.text
+    if is_command(parsed, text):
+        return None
+    drafts = ctx.store.drafts
+    draft = drafts.newest_open(ctx.member.userid, ctx.at)
+    if draft is None:
+        return _lapsed(parsed, ctx, parse)
+    if draft.parsed.get("ask") == "project":
+        return _answer_project(draft, ctx)
+    pending = parsed_from_json(draft.parsed)
+    if _plainly_new(parsed, pending, text):
+        return None
+    if ctx.unit is None:
+        drafts.close(draft, "abandoned")
+        return None
+    # Read the bare answer ("8000万元", "苏州") as if it carried the draft's own keyword.
+    answer = parse(f"{_KEYWORDS.get(pending.intent, '')}{text}", ctx.today)
+    completed = with_answer(pending, answer, text)
+    if completed.missing == pending.missing and completed == pending:
+        return Reply(f"没看懂这条补充。{kind_name(pending.intent)}{missing_question(pending.missing, pending.intent)}")
+    if completed.missing:
+        drafts.update(draft, parsed_to_json(completed), ctx.at, ctx.rules.reporting.draft_minutes)
+        return Reply(f"已补充。{missing_question(completed.missing, completed.intent)}", stored=True)
+    drafts.close(draft, "completed")
+    stored = store_record(
+        replace(completed, source_text=f"{pending.source_text} {text}".strip()), ctx, reported_at=draft.created_at,
+    )
+    return Reply(receipt(stored, ctx), stored=not stored.resent, records=() if stored.resent else (stored.record.id or 0,))
+
+
+def _plainly_new(parsed: Parsed, pending: Parsed, text: str) -> bool:
+    """A message that is a report of its own, not an answer to the draft."""
+    if parsed.intent is Intent.REPORT or _LABEL.match(text):
+        return True
+    if parsed.intent in RECORD_INTENTS and not parsed.missing and parsed.company and parsed.amount_wan is not None:
+        mine, theirs = core_company_name(parsed.company), core_company_name(pending.company)
+        return not (mine and theirs and (mine.startswith(theirs) or theirs.startswith(mine)))
+    return False
+
+
+def _lapsed(parsed: Parsed, ctx: Context, parse: Callable[[str, date], Parsed]) -> Reply | None:
+    """An answer just after the sender's draft lapsed (it would have filled a missing field): say so
+    once, instead of storing `建设精密零部件加工项目` as a 项目进展 of its own."""
+    if parsed.intent in RECORD_INTENTS and _LABEL.match(ctx.incoming.text):
+        return None
+    drafts = ctx.store.drafts
+    lapsed = drafts.recently_expired(ctx.member.userid, ctx.at - _TELL_LAPSED)
+    if lapsed is None or lapsed.parsed.get("ask"):
+        return None
+    pending = parsed_from_json(lapsed.parsed)
+    text = ctx.incoming.text
+    if _plainly_new(parsed, pending, text):
+        return None
+    answer = parse(f"{_KEYWORDS.get(pending.intent, '')}{text}", ctx.today)
+    if with_answer(pending, answer, text).missing == pending.missing:
+        return None
+    drafts.close(lapsed, "lapsed")
+    minutes = ctx.rules.reporting.draft_minutes
+    return Reply(
+        f"⌛ 您之前报送的{kind_name(pending.intent)}草稿超过{minutes}分钟未补充，已作废。"
+        "请把完整内容重新发送一次（含金额、建设内容等）。"
+    )
+
+
+def _answer_project(draft: Draft, ctx: Context) -> Reply | None:
+    """`是` / `新项目` / `P5` after the bot asked which project a milestone belongs to."""
+    text = ctx.incoming.text
+    store = ctx.store
+    record = store.records.get(int(draft.parsed["record_id"]))
+    if record is None or ctx.unit is None:
+        store.drafts.close(draft, "abandoned")
+        return None
+    numbered = _PNUM.match(text)
+    if _YES.match(text) and draft.parsed.get("project_id"):
+        project = store.projects.get(int(draft.parsed["project_id"]))
+    elif numbered:
+        project = store.projects.get(int(numbered.group(1)))
+        if project is None or project.unit_id != ctx.unit.id:
+            return Reply(f"P{numbered.group(1)} 不是本单位的项目。请回复本单位的项目号，或「新项目」。")
+    elif _NEW.match(text):
+        stage = ProjectStage.LEAD if record.kind == "lead" else ProjectStage.TALKS
+        project = store.projects.open(
+            ctx.unit.id, record.company, record.project_name, stage, ctx.at, ctx.member.userid,
+            amount_wan=record.amount_cny_wan if record.kind in ("lead", "signing") else None, currency="CNY",
+            industry=record.industry,
+        )
+    else:
+        return None
+    assert project is not None
+    store.drafts.close(draft, "completed")
+    store.records.link(record, project.id or 0, ctx.member.userid)
+    advance_project(project, record, ctx, counted=counts(record))
+    return Reply(f"✅ #{record.id} 已归入项目 P{project.id}（{project.company or project.name or ''}）。", stored=True,
+                 records=(record.id or 0,))
