@@ -1,0 +1,134 @@
+"""Failure kinds found by the second held-out file (heldout_b.jsonl, written from the contract alone).
+
+One test per kind, with fresh examples: other firms, places and phrasings than the failing lines.
+"""
+
+from datetime import date
+
+import pytest
+
+from nlp import parse
+
+TODAY = date(2026, 4, 15)  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "place", "day"),
+    [
+        ("昨天去滨海新区拜访了天津瑞昇医疗器械有限公司，对方打算明年来我镇实地看看", "visit", "滨海新区", "2026-04-14"),
+        ("今天到嘉定走访了上海汇众汽车零部件有限公司，他们准备下个月来我县考察", "visit", "嘉定", "2026-04-15"),
+        ("昨天接待了宁波客商一行，对方计划下月再来考察一次", "reception", "宁波", "2026-04-14"),
+    ],
+)
+def test_a_past_event_wins_over_a_later_plan(text: str, intent: str, place: str, day: str) -> None:
+    """What happened (去/走访了/接待了 with 今天/昨天) is the record; the investor's later plan is not."""
+    parsed = parse(text, TODAY)
+    assert (str(parsed.intent), parsed.place, parsed.date and parsed.date.isoformat()) == (intent, place, day)
+
+
+@pytest.mark.parametrize(
+    "text", ["计划下月去宁波拜访几家模具企业，今天先电话联系了", "下周去合肥对接，已经约好了国轩的人"]
+)
+def test_a_plan_with_only_a_past_arrangement_stays_a_plan(text: str) -> None:
+    """约好了/联系了 arranges the trip; it reports no visit."""
+    assert str(parse(text, TODAY).intent) not in ("visit", "reception")
+
+
+@pytest.mark.parametrize(
+    ("text", "company", "day"),
+    [
+        ("昨天陪同澜海光电的周总一行4人实地察看了园区标准厂房", "澜海光电", "2026-04-14"),
+        ("今天上午陪锦程新材料的许董参观了我镇产业园", "锦程新材料", "2026-04-15"),
+        ("前天带恒远机械的孙总一行实地查看了拟选地块", "恒远机械", "2026-04-13"),
+    ],
+)
+def test_accompanying_an_investor_party_is_a_reception(text: str, company: str, day: str) -> None:
+    parsed = parse(text, TODAY)
+    assert (str(parsed.intent), parsed.company, parsed.date and parsed.date.isoformat()) == (
+        "reception",
+        company,
+        day,
+    )
+
+
+def test_accompanying_an_official_is_no_reception() -> None:
+    """No investor party (一行, X总, 客商): the county's own inspection is not a reception."""
+    assert str(parse("今天陪同县长实地查看了重点项目施工现场", TODAY).intent) != "reception"
+
+
+@pytest.mark.parametrize("text", ["这个助手咋用啊", "机器人怎么使", "咋操作？", "签约咋报", "到位资金咋填"])
+def test_colloquial_how_to_questions_are_help(text: str) -> None:
+    assert str(parse(text, TODAY).intent) == "help"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【通知】本周五前各单位报送三季度招商台账",
+        "【紧急通知】仍有2个乡镇未报送11月到位资金，请于今日下班前补齐",
+        "【公告】下周一起线索模板调整，未报送的单位请按新模板",
+    ],
+)
+def test_a_bracketed_notice_header_is_a_bulletin(text: str) -> None:
+    assert str(parse(text, TODAY).intent) == "bulletin"
+
+
+def test_a_bracketed_unit_tag_is_still_dropped() -> None:
+    parsed = parse("【城关镇】线索：宁波客商拟投资3000万元建设模具项目", TODAY)
+    assert (str(parsed.intent), parsed.amount_wan) == ("lead", 3000)
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("线索：延安客商拟投资三个多亿建设苹果深加工项目", 30000),
+        ("签约：昨天和宁波均胜电子签了，投资一个多亿", 10000),
+        ("线索：温州客商想投两千多万办个鞋厂", 2000),
+        ("线索：合肥客商拟投资5个多亿建设储能项目", 50000),
+    ],
+)
+def test_a_number_with_duo_is_the_number_before_it(text: str, amount: float) -> None:
+    assert parse(text, TODAY).amount_wan == amount
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("线索：一家新加坡公司想投3000万美元建数据中心", "新加坡"),
+        ("线索：某苏州企业有意投资8000万元建设精密模具项目", "苏州"),
+        ("线索：有家东莞公司想来我县办个电子厂，投资两千万", "东莞"),
+    ],
+)
+def test_a_company_kind_phrase_names_the_investors_place(text: str, place: str) -> None:
+    parsed = parse(text, TODAY)
+    assert (parsed.place, parsed.company) == (place, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        ("线索：日本名古屋松和电装株式会社拟投资20亿日元建设线束项目", "日本名古屋松和电装株式会社"),
+        ("签约：韩国釜山大和化学株式会社偏光膜项目签约，投资500万美元", "韩国釜山大和化学株式会社"),
+        ("线索：日本京都山田精机有限会社拟投资3亿日元建设模具项目", "日本京都山田精机有限会社"),
+        ("线索：新加坡丰泰私人有限公司拟投资2000万美元建设冷链仓储项目", "新加坡丰泰私人有限公司"),
+        ("线索：德国Kessler Antriebstechnik GmbH拟投资500万欧元建设齿轮箱项目", "德国Kessler Antriebstechnik GmbH"),
+        ("线索：美国Northwind Robotics Inc.拟投资300万美元建设机器人装配线", "美国Northwind Robotics Inc."),
+        ("签约：与瑞士Baumann Optik AG签订光学镜片项目，投资200万欧元", "瑞士Baumann Optik AG"),
+        ("线索：香港Harbour Cold Chain Co., Ltd.拟投资1亿港币建设冷库", "香港Harbour Cold Chain Co., Ltd."),
+    ],
+)
+def test_a_foreign_company_keeps_its_place_and_legal_suffix(text: str, company: str) -> None:
+    assert parse(text, TODAY).company == company
+
+
+@pytest.mark.parametrize(
+    ("text", "missing"),
+    [
+        ("线索：县水利局争取专项债资金建设灌区节水改造，总投资约3000万元", []),
+        ("线索：省里拟投资2000万元新建现代化育秧大棚", []),
+        ("线索：苏州客商想在我县弄个项目，投资一个亿左右，干什么还没定", ["project"]),
+        ("线索：有个宁波老板想过来上个项目，大概三千万", ["project"]),
+    ],
+)
+def test_a_project_is_what_will_be_built_not_the_word_project(text: str, missing: list[str]) -> None:
+    assert list(parse(text, TODAY).missing) == missing
