@@ -102,10 +102,30 @@ _PLAN = re.compile(
 _PAST = re.compile(r"[了过]|已经|今天|昨天|前天|上周|上午|下午")
 
 
+#: What marks a clause as done: a perfective particle or a past day.
+_DONE = re.compile(r"[了过]|已经|今天|昨天|前天|今日|昨日|上周|上个?月")
+
+
+def _reports_event(clauses: str) -> bool:
+    """Whether clauses report a visit or reception that happened (今天去X走访了Y, 昨天接待了…)."""
+    return (
+        keyword_intent(clauses) in (Intent.VISIT, Intent.RECEPTION)
+        and bool(_DONE.search(clauses))
+        and not _PLAN.search(clauses)
+    )
+
+
 def is_plan(key: str) -> bool:
-    """True when the visit or reception the text speaks of is still to come."""
+    """True when the visit or reception the text speaks of is still to come.
+
+    A plan clause after one that reports what happened (`今天去X走访了Y，对方计划下半年来考察`) is the
+    investor's plan, not the liaison's: the event reported first is the record.
+    """
     m = _PLAN.search(key)
-    return bool(m) and not _PAST.search(key[m.start() : m.end() + 2])
+    if not m or _PAST.search(key[m.start() : m.end() + 2]):
+        return False
+    clause = max(key.rfind(ch, 0, m.start()) for ch in ",;。\n")
+    return not (clause > 0 and _reports_event(key[:clause]))
 
 
 _OWN_UNIT = re.compile(r"我单位|本单位|我们|我镇|我乡|我局|我的|我区|咱们|本镇|本乡|我县")
