@@ -26,6 +26,8 @@ _LABEL_RE = re.compile(rf"^\s*(?P<num>{_NUMBERING})?\s*(?P<label>{'|'.join(LABEL
 _LABEL_INTENT = {word: intent for intent, words in LABELS.items() for word in words.split("|")}
 _NUMBERED = re.compile(rf"^\s*{_NUMBERING}\s*")
 
+#: An investor party: 一行(N人), a family name with 总/董 (刘总, 许董), 董事长, 客商, 老板.
+_PARTY = r"(?:一行|[\u4e00-\u9fff][总董](?![投部额计共体结])|董事长|总经理|客商|老板)"
 #: Keyword rules for unlabelled text, strongest first.
 _KEYWORDS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (Intent.LEAD, re.compile(r"线索")),
@@ -40,6 +42,14 @@ _KEYWORDS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (Intent.COMPLETION, re.compile(r"竣工|投产|建成")),
     (Intent.FUNDS, re.compile(r"到位|到账")),
     (Intent.RECEPTION, re.compile(r"接待|来访|到访|考察|洽谈")),
+    # Showing an investor party round (陪同X的刘总一行实地查看了厂房, 陪X的许董参观了产业园).
+    (
+        Intent.RECEPTION,
+        re.compile(
+            rf"(?:陪同|陪着?|带着?|带领|引导)[^,;。\n]{{0,20}}?{_PARTY}"
+            rf"|{_PARTY}[^,;。\n]{{0,12}}?(?:实地)?(?:查看|察看|参观|踏勘|看了)"
+        ),
+    ),
     (Intent.PROGRESS, re.compile(r"进展|汇报一下|批复|审批|规划方案|摘牌|封顶|进场|已完成|正在办理")),
     # An investor's stated intention with no event verb is a lead (有意来我县投资…, 对方拟投资…).
     (
