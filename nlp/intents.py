@@ -78,7 +78,8 @@ _PROMISE = re.compile(
     r"(?:报上来|报过来|马上报|就报|再报|补报|稍后报|晚点报|会报|去报|抓紧报)[^\d:]{0,6}$",
     re.IGNORECASE,
 )
-_BULLETIN = re.compile(r"^\s*(?:通报|公告|通知)\s*:\s*")
+#: `通报:` or a bracketed header (`【通知】`, `【紧急通报】`): a notice even when it speaks of 未报送.
+_BULLETIN = re.compile(r"^\s*(?:【[^】\n]{0,4}(?:通报|公告|通知)】|(?:通报|公告|通知)\s*:)\s*")
 #: A record number and a withdrawal anywhere in a short message (`#53那条报错了，撤回`).
 _REF_ANY = re.compile(r"(?:#|第|编号)\s*(?P<ref>\d{1,9})\s*(?:条|号)?")
 _RETRACT_ANY = re.compile(r"撤回|撤销|删除|删掉|删了|撤了|作废")
