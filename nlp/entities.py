@@ -251,6 +251,18 @@ def _placeholder_start(key: str, region_start: int, start: int, end: int) -> int
     return mou if start - mou >= 2 or end > start else start
 
 
+#: A determiner that makes `X公司` a description (一家香港公司, 有家东莞公司), not a name.
+_SOME = re.compile(r"^(?:一家|有家|有个|一个|这家|那家|某家|某个)")
+
+
+def _kind_of_firm(name: str) -> bool:
+    """Whether the words before a bare 公司 are a place alone, maybe after 一家/有家 (一家香港公司)."""
+    some = _SOME.match(name)
+    rest = name[some.end() :] if some else name
+    places = find_places(rest)
+    return bool(rest) and len(places) == 1 and places[0] == (0, len(rest))
+
+
 def find_companies(text: Text) -> list[Span]:
     """Spans of registered-looking company names (…有限公司, …集团, …合作社, …厂), then X客商."""
     key = text.key
@@ -261,6 +273,8 @@ def find_companies(text: Text) -> list[Span]:
         name = key[start : m.start()]
         if len(name) < 2 or name in _GENERIC_NAME:
             continue
+        if m.group(0) == "公司" and _kind_of_firm(name):
+            continue  # 一家香港公司: a kind of firm from a place, named by nobody
         if m.group(0) == "厂" and (
             _BUILD_BEFORE.search(key[region_start : m.start()])
             or len(name) < 3
@@ -444,7 +458,7 @@ _NAME_RUN_FWD = re.compile(r"(?:[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[\u4e00-\u9fff(
 _GROUP_END = re.compile(r"(?:客商|协会|商会|联合会|同乡会|考察团|代表团)$")
 _WENT_TO = re.compile(r"(?:赴|前往|去|到|地点\s*:?)\s*$")
 _FROM_BEFORE = re.compile(r"(?:来自|总部在|总部位于|总部设在|老家在|老家是)\s*$")
-_FROM_AFTER = re.compile(r"\s*(?:来的|来我|过来|的客商|客商|一家|某|的企业|企业|的?老板|商人|的?老乡)")
+_FROM_AFTER = re.compile(r"\s*(?:来的|来我|过来|的客商|客商|一家|某|的企业|企业|的?公司|的?厂商|的?老板|商人|的?老乡)")
 _IN_BEFORE = re.compile(r"在\s*$")
 _DOING_AFTER = re.compile(r"\s*(?:做|从事|经营|开|办)")
 _DESTINATION_BEFORE = re.compile(r"(?:在|赴|到|于|去|往)\s*$")

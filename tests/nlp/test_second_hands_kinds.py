@@ -97,6 +97,7 @@ def test_a_number_with_duo_is_the_number_before_it(text: str, amount: float) -> 
         ("线索：一家新加坡公司想投3000万美元建数据中心", "新加坡"),
         ("线索：某苏州企业有意投资8000万元建设精密模具项目", "苏州"),
         ("线索：有家东莞公司想来我县办个电子厂，投资两千万", "东莞"),
+        ("线索：昆山展会上碰到一家台湾公司，拟投资3000万元建设模具项目", "台湾"),
     ],
 )
 def test_a_company_kind_phrase_names_the_investors_place(text: str, place: str) -> None:
