@@ -204,10 +204,33 @@ def breaker_cut(key: str, start: int, end: int, project: bool = False) -> int:
         return start
     breakers = lexicon().project_breakers if project else lexicon().breakers
     cut = start
-    for word, _tok_start, tok_end in tokens(region):
-        if word in breakers:
+    words = tokens(region)
+    for i, (word, _tok_start, tok_end) in enumerate(words):
+        if word in breakers and not (word in _CONJUNCTIONS and _brand_char_before(region, words, i, breakers)):
             cut = start + tok_end
     return cut
+
+
+#: Conjunctions that are breakers between two names, but also a brand's second character (丸和, 大和, 恒与).
+_CONJUNCTIONS = frozenset("和与同跟及")
+#: Single characters that are a conjunct of their own (我和…, 这与…), never the first half of a brand.
+_STANDALONE_CHARS = frozenset("我你他她它这那该本此其各每并或而县镇乡市省区村")
+
+
+def _brand_char_before(region: str, words: list[Token], i: int, breakers: frozenset[str]) -> bool:
+    """Whether the conjunction words[i] ends a two-character brand (日本大阪丸和精工, 与松和电装).
+
+    One character alone after a place or a breaker cannot be a conjunct, so 丸 + 和 is one name;
+    `苏州科达和无锡先导` (two names) and `我和…` keep their conjunction.
+    """
+    if i < 1 or len(words[i - 1][0]) != 1 or words[i - 1][0] in _STANDALONE_CHARS:
+        return False
+    if i + 1 < len(words) and find_places(region[words[i + 1][1] :])[:1] == ((0, len(words[i + 1][0])),):
+        return False  # 与…和上海XX: the conjunction opens another place-led name
+    if i < 2:
+        return False
+    before = words[i - 2][0]
+    return before in breakers or find_places(before) == ((0, len(before)),)
 
 
 @lru_cache(maxsize=1)
@@ -263,6 +286,34 @@ def _kind_of_firm(name: str) -> bool:
     return bool(rest) and len(places) == 1 and places[0] == (0, len(rest))
 
 
+#: Foreign legal forms written in Latin script; the name is the capitalised words before them.
+_LATIN_SUFFIX = (
+    r"GmbH|AG|KG|SE|Inc\.?|LLC|L\.L\.C\.|Co\.,?\s?Ltd\.?|Ltd\.?|Limited|Corp\.?|Corporation|"
+    r"Pte\.?\s?Ltd\.?|PLC|plc|S\.A\.|S\.p\.A\.|B\.V\.|N\.V\.|Oy|AB|A/S"
+)
+_LATIN_HINT = re.compile(rf"\s(?:{_LATIN_SUFFIX})(?![A-Za-z])")
+_LATIN_FIRM = re.compile(
+    rf"(?<![A-Za-z0-9&'.\-])(?:[A-Z0-9][A-Za-z0-9&'.\-]*\s){{1,6}}(?:{_LATIN_SUFFIX})(?![A-Za-z])"
+)
+
+
+def _latin_firms(key: str) -> list[Span]:
+    """`Kessler Antriebstechnik GmbH`, `Harbour Cold Chain Co., Ltd.`, with a place written before it.
+
+    A country or city right before the Latin name stays part of it, as written (`德国Kessler … GmbH`).
+    """
+    found: list[Span] = []
+    for m in _LATIN_FIRM.finditer(key):
+        start = m.start()
+        run = _extend_left(key, start)
+        lead = breaker_cut(key, run, start)
+        places = find_places(key[lead:start])
+        if lead < start and places and sum(e - s for s, e in places) == start - lead:
+            start = lead  # 德国Kessler …, 新加坡Apex …: the place belongs to the name
+        found.append((start, m.end()))
+    return found
+
+
 def find_companies(text: Text) -> list[Span]:
     """Spans of registered-looking company names (…有限公司, …集团, …合作社, …厂), then X客商."""
     key = text.key
@@ -283,6 +334,8 @@ def find_companies(text: Text) -> list[Span]:
         ):
             continue  # 办个服装厂 is a plan, 面粉厂 a kind of mill: neither names a firm
         spans.append((start, m.end()))
+    if _LATIN_HINT.search(key):
+        spans.extend(s for s in _latin_firms(key) if not any(a < s[1] and s[0] < b for a, b in spans))
     for p_start, p_end in find_places(key) if "客商" in key else ():
         if key.startswith("客商", p_end) and not any(s <= p_start < e for s, e in spans):
             spans.append((p_start, p_end + 2))  # 浙江客商, 贵州遵义客商: named by where they come from

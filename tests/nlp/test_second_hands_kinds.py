@@ -133,3 +133,15 @@ def test_a_foreign_company_keeps_its_place_and_legal_suffix(text: str, company: 
 )
 def test_a_project_is_what_will_be_built_not_the_word_project(text: str, missing: list[str]) -> None:
     assert list(parse(text, TODAY).missing) == missing
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        ("今天我和华为技术有限公司签了合同，投资3000万", "华为技术有限公司"),
+        ("签约：县里和松和电装株式会社签订线束项目，投资2亿日元", "松和电装株式会社"),
+    ],
+)
+def test_a_conjunction_between_two_parties_still_separates_them(text: str, company: str) -> None:
+    """和 inside a brand (松和, 丸和) is kept only after a single character; 我和/县里和 join two parties."""
+    assert parse(text, TODAY).company == company
