@@ -672,6 +672,16 @@ _PROJECT_WORD = re.compile("项目|生产线|生产基地|工厂|产业园")
 #: A count word opening a project (`一条`, `个`): not part of its name.
 _QUANTIFIER = re.compile(r"^(?:一?[个条座家所处套]|了个|一期)")
 _CLAUSE_CHAR = re.compile(r"[^\s,;。:!?()\x00]")
+#: A project word with no content before it (办个项目, 上个工程).
+_GENERIC_PROJECT = re.compile(r"项目|工程|基地|园区|平台|中心")
+#: A light verb and a count word before a project word: what they bring carries no content (搞个, 上个).
+_VAGUE = re.compile(r"(?:搞|弄|上|做|干|整|引|投|办|建|落)(?:了?一?个|点|些|几个)")
+#: Build verbs whose object is the project even when no project word follows (建设高标准农田).
+_STRONG_BUILD = re.compile(r"建设|新建|投建|兴建|扩建|改建|打造|实施")
+#: That object: up to the clause end, a figure, or a word about the investment instead of the build.
+_BUILD_OBJECT = re.compile(r"[\u4e00-\u9fffA-Za-z][^\s,;。:!?()\x00\d]{1,19}?(?=[\s,;。:!?()\x00\d]|投资|总投|预计|计划|约|占地|用地|$)")
+#: What follows a build verb without being built (建设内容, 建设周期, 建设中, 建设完成).
+_NOT_AN_OBJECT = re.compile(r"内容|周期|进度|工期|期限|中|完成|好|了|的|用地|方案|手续|资金|规模|地点|单位|方(?![\u4e00-\u9fff])|情况|阶段|过程")
 
 
 def _masked(key: str, spans: list[Span]) -> str:
@@ -704,6 +714,8 @@ def find_project(text: Text, companies: list[Span]) -> str | None:
         if last:
             lead = _QUANTIFIER.match(clause)
             start = verb.end() + (lead.end() if lead and lead.end() < last.start() else 0)
+            if _GENERIC_PROJECT.fullmatch(clause, lead.end() if lead else 0, last.end()):
+                continue  # 办个项目: the word project alone says nothing will be built yet
             if verb.end() + last.end() - start >= 2:
                 return text.orig[start : verb.end() + last.end()]
             if last.end() - last.start() == 1 and masked[verb.start()] in "设办开建":
@@ -715,11 +727,17 @@ def find_project(text: Text, companies: list[Span]) -> str | None:
         while start > 0 and _CLAUSE_CHAR.match(masked[start - 1]):
             start -= 1
         start = breaker_cut(key, start, m.start(), project=True)
+        for vague in _VAGUE.finditer(key, start, m.start()):
+            start = vague.end()  # 搞个养殖项目 -> 养殖项目; 搞个项目 has no content, so no project yet
         lead = _QUANTIFIER.match(key[start : m.start()])
         if lead:
             start += lead.end()
         if m.start() - start >= 2:
             return text.orig[start : m.end()]
+    for verb in _STRONG_BUILD.finditer(masked):
+        obj = _BUILD_OBJECT.match(masked, verb.end())
+        if obj and not _NOT_AN_OBJECT.match(obj.group(0)):
+            return text.orig[obj.start() : obj.end()]  # 建设高标准农田: what 建设 builds, though no 项目 follows
     c = _CONTENT_FIELD.search(key)
     if c and not _UNDECIDED.search(c.group(1)):
         return text.orig[c.start(1) : c.end(1)].strip()

@@ -129,6 +129,8 @@ def test_a_foreign_company_keeps_its_place_and_legal_suffix(text: str, company: 
         ("线索：省里拟投资2000万元新建现代化育秧大棚", []),
         ("线索：苏州客商想在我县弄个项目，投资一个亿左右，干什么还没定", ["project"]),
         ("线索：有个宁波老板想过来上个项目，大概三千万", ["project"]),
+        ("线索：台州客商想来我县办个项目，投资两千万", ["project"]),
+        ("线索：绍兴客商想在我县搞个印染项目，投资八千万", []),
     ],
 )
 def test_a_project_is_what_will_be_built_not_the_word_project(text: str, missing: list[str]) -> None:
