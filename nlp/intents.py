@@ -112,11 +112,11 @@ _PLAN = re.compile(
     r"(?:下周|下个?月|下旬|月底|月初|近期|近日将|明天|后天|拟于|计划于|准备于|将于|计划|准备|打算|拟)"
     r"[^,;。\n]{0,12}?(?:来|去|赴|过来|拜访|考察|来访|对接|带队|招商)"
 )
-_PAST = re.compile(r"[了过]|已经|今天|昨天|前天|上周|上午|下午")
+_PAST = re.compile(r"了|过(?![来去])|已经|今天|昨天|前天|上周|上午|下午")
 
 
 #: What marks a clause as done: a perfective particle or a past day.
-_DONE = re.compile(r"[了过]|已经|今天|昨天|前天|今日|昨日|上周|上个?月")
+_DONE = re.compile(r"了|过(?![来去])|已经|今天|昨天|前天|今日|昨日|上周|上个?月")
 
 
 def _reports_event(clauses: str) -> bool:
