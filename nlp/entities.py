@@ -677,11 +677,11 @@ _GENERIC_PROJECT = re.compile(r"项目|工程|基地|园区|平台|中心")
 #: A light verb and a count word before a project word: what they bring carries no content (搞个, 上个).
 _VAGUE = re.compile(r"(?:搞|弄|上|做|干|整|引|投|办|建|落)(?:了?一?个|点|些|几个)")
 #: Build verbs whose object is the project even when no project word follows (建设高标准农田).
-_STRONG_BUILD = re.compile(r"建设|新建|投建|兴建|扩建|改建|打造|实施")
+_STRONG_BUILD = re.compile(r"建设|新建|投建|兴建|扩建|改建|实施")
 #: That object: up to the clause end, a figure, or a word about the investment instead of the build.
-_BUILD_OBJECT = re.compile(r"[\u4e00-\u9fffA-Za-z][^\s,;。:!?()\x00\d]{1,19}?(?=[\s,;。:!?()\x00\d]|投资|总投|预计|计划|约|占地|用地|$)")
+_BUILD_OBJECT = re.compile(r"[\u4e00-\u9fffA-Za-z][^\s,;。:!?()\x00\d]{1,19}?(?=[\s,;。:!?()\x00\d]|投资|总投|预计|计划|约|占地|用地|已|正在|将|今[天日年]|本月|于|了|$)")
 #: What follows a build verb without being built (建设内容, 建设周期, 建设中, 建设完成).
-_NOT_AN_OBJECT = re.compile(r"内容|周期|进度|工期|期限|中|完成|好|了|的|用地|方案|手续|资金|规模|地点|单位|方(?![\u4e00-\u9fff])|情况|阶段|过程")
+_NOT_AN_OBJECT = re.compile(r"内容|周期|进度|工期|期限|完成|好|了|的|用地|方案|手续|资金|规模|地点|单位|方(?![\u4e00-\u9fff])|情况|阶段|过程")
 
 
 def _masked(key: str, spans: list[Span]) -> str:

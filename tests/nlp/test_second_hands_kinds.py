@@ -152,3 +152,19 @@ def test_a_project_is_what_will_be_built_not_the_word_project(text: str, missing
 def test_a_conjunction_between_two_parties_still_separates_them(text: str, company: str) -> None:
     """和 inside a brand (松和, 丸和) is kept only after a single character; 我和/县里和 join two parties."""
     assert parse(text, TODAY).company == company
+
+
+@pytest.mark.parametrize(
+    ("text", "project"),
+    [
+        ("进展：宁波客商在我县新建仓储用房已封顶", "仓储用房"),
+        ("进展：宁波客商的仓储用房正在建设中", None),
+        ("线索：苏州客商拟投资2亿元建设，具体内容待定", None),
+        ("线索：宁波客商拟投资1亿元，建设周期两年", None),
+        ("线索：拟新建中药材初加工车间", "中药材初加工车间"),
+        ("线索：常州客商拟在我县新建智能温室大棚5万平方米，投资3000万", "智能温室大棚"),
+    ],
+)
+def test_a_build_verbs_object_stops_where_the_news_starts(text: str, project: str | None) -> None:
+    """The object of 建设/新建 ends before a figure, a tense word (已, 正在) or the clause end."""
+    assert parse(text, TODAY).project == project
