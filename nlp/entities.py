@@ -206,7 +206,9 @@ def breaker_cut(key: str, start: int, end: int, project: bool = False) -> int:
     cut = start
     words = tokens(region)
     for i, (word, _tok_start, tok_end) in enumerate(words):
-        if word in breakers and not (word in _CONJUNCTIONS and _brand_char_before(region, words, i, breakers)):
+        if word in breakers and not (
+            word in _CONJUNCTIONS and _brand_char_before(region, words, i, breakers)
+        ):
             cut = start + tok_end
     return cut
 
@@ -511,7 +513,9 @@ _NAME_RUN_FWD = re.compile(r"(?:[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[\u4e00-\u9fff(
 _GROUP_END = re.compile(r"(?:客商|协会|商会|联合会|同乡会|考察团|代表团)$")
 _WENT_TO = re.compile(r"(?:赴|前往|去|到|地点\s*:?)\s*$")
 _FROM_BEFORE = re.compile(r"(?:来自|总部在|总部位于|总部设在|老家在|老家是)\s*$")
-_FROM_AFTER = re.compile(r"\s*(?:来的|来我|过来|的客商|客商|一家|某|的企业|企业|的?公司|的?厂商|的?老板|商人|的?老乡)")
+_FROM_AFTER = re.compile(
+    r"\s*(?:来的|来我|过来|的客商|客商|一家|某|的企业|企业|的?公司|的?厂商|的?老板|商人|的?老乡)"
+)
 _IN_BEFORE = re.compile(r"在\s*$")
 _DOING_AFTER = re.compile(r"\s*(?:做|从事|经营|开|办)")
 _DESTINATION_BEFORE = re.compile(r"(?:在|赴|到|于|去|往)\s*$")
@@ -679,9 +683,13 @@ _VAGUE = re.compile(r"(?:搞|弄|上|做|干|整|引|投|办|建|落)(?:了?一?
 #: Build verbs whose object is the project even when no project word follows (建设高标准农田).
 _STRONG_BUILD = re.compile(r"建设|新建|投建|兴建|扩建|改建|实施")
 #: That object: up to the clause end, a figure, or a word about the investment instead of the build.
-_BUILD_OBJECT = re.compile(r"[\u4e00-\u9fffA-Za-z][^\s,;。:!?()\x00\d]{1,19}?(?=[\s,;。:!?()\x00\d]|投资|总投|预计|计划|约|占地|用地|已|正在|将|今[天日年]|本月|于|了|$)")
+_BUILD_OBJECT = re.compile(
+    r"[\u4e00-\u9fffA-Za-z][^\s,;。:!?()\x00\d]{1,19}?(?=[\s,;。:!?()\x00\d]|投资|总投|预计|计划|约|占地|用地|已|正在|将|今[天日年]|本月|于|了|$)"
+)
 #: What follows a build verb without being built (建设内容, 建设周期, 建设中, 建设完成).
-_NOT_AN_OBJECT = re.compile(r"内容|周期|进度|工期|期限|完成|好|了|的|用地|方案|手续|资金|规模|地点|单位|方(?![\u4e00-\u9fff])|情况|阶段|过程")
+_NOT_AN_OBJECT = re.compile(
+    r"内容|周期|进度|工期|期限|完成|好|了|的|用地|方案|手续|资金|规模|地点|单位|方(?![\u4e00-\u9fff])|情况|阶段|过程"
+)
 
 
 def _masked(key: str, spans: list[Span]) -> str:
@@ -736,8 +744,9 @@ def find_project(text: Text, companies: list[Span]) -> str | None:
             return text.orig[start : m.end()]
     for verb in _STRONG_BUILD.finditer(masked):
         obj = _BUILD_OBJECT.match(masked, verb.end())
+        # 建设高标准农田: what 建设 builds is the project, though no project word follows
         if obj and not _NOT_AN_OBJECT.match(obj.group(0)):
-            return text.orig[obj.start() : obj.end()]  # 建设高标准农田: what 建设 builds, though no 项目 follows
+            return text.orig[obj.start() : obj.end()]
     c = _CONTENT_FIELD.search(key)
     if c and not _UNDECIDED.search(c.group(1)):
         return text.orig[c.start(1) : c.end(1)].strip()

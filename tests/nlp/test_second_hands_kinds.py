@@ -15,8 +15,18 @@ TODAY = date(2026, 4, 15)  # a Wednesday
 @pytest.mark.parametrize(
     ("text", "intent", "place", "day"),
     [
-        ("昨天去滨海新区拜访了天津瑞昇医疗器械有限公司，对方打算明年来我镇实地看看", "visit", "滨海新区", "2026-04-14"),
-        ("今天到嘉定走访了上海汇众汽车零部件有限公司，他们准备下个月来我县考察", "visit", "嘉定", "2026-04-15"),
+        (
+            "昨天去滨海新区拜访了天津瑞昇医疗器械有限公司，对方打算明年来我镇实地看看",
+            "visit",
+            "滨海新区",
+            "2026-04-14",
+        ),
+        (
+            "今天到嘉定走访了上海汇众汽车零部件有限公司，他们准备下个月来我县考察",
+            "visit",
+            "嘉定",
+            "2026-04-15",
+        ),
         ("昨天接待了宁波客商一行，对方计划下月再来考察一次", "reception", "宁波", "2026-04-14"),
     ],
 )
@@ -117,7 +127,10 @@ def test_a_company_kind_phrase_names_the_investors_place(text: str, place: str) 
         ("签约：韩国釜山大和化学株式会社偏光膜项目签约，投资500万美元", "韩国釜山大和化学株式会社"),
         ("线索：日本京都山田精机有限会社拟投资3亿日元建设模具项目", "日本京都山田精机有限会社"),
         ("线索：新加坡丰泰私人有限公司拟投资2000万美元建设冷链仓储项目", "新加坡丰泰私人有限公司"),
-        ("线索：德国Kessler Antriebstechnik GmbH拟投资500万欧元建设齿轮箱项目", "德国Kessler Antriebstechnik GmbH"),
+        (
+            "线索：德国Kessler Antriebstechnik GmbH拟投资500万欧元建设齿轮箱项目",
+            "德国Kessler Antriebstechnik GmbH",
+        ),
         ("线索：美国Northwind Robotics Inc.拟投资300万美元建设机器人装配线", "美国Northwind Robotics Inc."),
         ("签约：与瑞士Baumann Optik AG签订光学镜片项目，投资200万欧元", "瑞士Baumann Optik AG"),
         ("线索：香港Harbour Cold Chain Co., Ltd.拟投资1亿港币建设冷库", "香港Harbour Cold Chain Co., Ltd."),
