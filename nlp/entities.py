@@ -517,6 +517,8 @@ _FROM_AFTER = re.compile(
     r"\s*(?:来的|来我|过来|的客商|客商|一家|某|的企业|企业|的?公司|的?厂商|的?老板|商人|的?老乡)"
 )
 _IN_BEFORE = re.compile(r"在\s*$")
+#: A contact label: what follows is a person, even when the name is also a place's (联系人高明, 对接人江山).
+_CONTACT_BEFORE = re.compile(r"(?:联系人|对接人|联络人|负责人|联系)\s*(?:是|为|:)?\s*$")
 _DOING_AFTER = re.compile(r"\s*(?:做|从事|经营|开|办)")
 _DESTINATION_BEFORE = re.compile(r"(?:在|赴|到|于|去|往)\s*$")
 
@@ -566,7 +568,12 @@ def find_place(text: Text, intent: str, companies: list[Span]) -> str | None:
     # A place that opens a placeholder name (上海某某科技有限公司) still says where the investor is from.
     # So does the place of investors named by it (温州客商, 瑞安汽摩配行业协会): a group, not a firm.
     firms = [(s, e) for s, e in companies if not _GROUP_END.search(key, s, e)]
-    places = [p for p in find_places(key) if not _inside(p[0], firms) or key.startswith("某", p[1])]
+    places = [
+        p
+        for p in find_places(key)
+        if (not _inside(p[0], firms) or key.startswith("某", p[1]))
+        and not _CONTACT_BEFORE.search(key, max(0, p[0] - 6), p[0])
+    ]
     if not places:
         return None
 
@@ -741,7 +748,10 @@ def find_project(text: Text, companies: list[Span]) -> str | None:
         if lead:
             start += lead.end()
         if m.start() - start >= 2:
-            return text.orig[start : m.end()]
+            end = m.end()
+            while (more := _PROJECT_WORD.match(masked, end)) is not None:
+                end = more.end()  # 复合材料生产线项目: the name runs to its last project word
+            return text.orig[start:end]
     for verb in _STRONG_BUILD.finditer(masked):
         obj = _BUILD_OBJECT.match(masked, verb.end())
         # 建设高标准农田: what 建设 builds is the project, though no project word follows

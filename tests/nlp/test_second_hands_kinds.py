@@ -181,3 +181,28 @@ def test_a_conjunction_between_two_parties_still_separates_them(text: str, compa
 def test_a_build_verbs_object_stops_where_the_news_starts(text: str, project: str | None) -> None:
     """The object of 建设/新建 ends before a figure, a tense word (已, 正在) or the clause end."""
     assert parse(text, TODAY).project == project
+
+
+@pytest.mark.parametrize(
+    ("text", "project"),
+    [
+        ("进展：宁波旭升科技有限公司铝压铸生产线项目完成环评批复", "铝压铸生产线项目"),
+        ("进展：湖州客商的绿色建材产业园项目已摘牌", "绿色建材产业园项目"),
+    ],
+)
+def test_a_project_name_runs_to_its_last_project_word(text: str, project: str) -> None:
+    """Found without a build verb (tests/test_demo.py's generated lines): 生产线项目 is one name."""
+    assert parse(text, TODAY).project == project
+
+
+@pytest.mark.parametrize(
+    ("text", "contact", "place"),
+    [
+        ("线索：嘉兴闻达模具有限公司拟投资3000万元建设模具项目，联系人安宁，电话13905741234", "安宁", None),
+        ("线索：杭州达丰精工有限公司拟投资1亿元建设轴承项目，对接人是高明 13812345678", "高明", None),
+    ],
+)
+def test_a_contacts_name_is_no_place(text: str, contact: str, place: str | None) -> None:
+    """安宁 and 高明 are county-level names too; after a contact label they are a person."""
+    parsed = parse(text, TODAY)
+    assert (parsed.contact_name, parsed.place) == (contact, place)
