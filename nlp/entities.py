@@ -356,12 +356,14 @@ _BEFORE_NAME = re.compile(r"(?:与|和|跟|同|拜访了?|拜会了?|走访了?|
 _NAME_END = re.compile(r"\s*(?:[,.;:!?。\n]|$|签|洽谈|就|商谈|座谈|达成|举行|正式|对接|合作)")
 #: Words that make a would-be name a description of somebody instead (一家企业, 老乡, 他本人, 面粉厂).
 _NOT_A_NAME = re.compile(
-    r"一家|两家|几家|\d家|家企业|企业|客商|对方|本地|一个|一位|几个|这个|那个|这位|那位|县里|镇里|这家|那家|该|有个|有家|他|她|我|你|"
+    r"一家|两家|几家|\d家|家企业|企业|客商|对方|本地|一行|一个|一位|几个|这个|那个|这位|那位|县里|镇里|这家|那家|该|有个|有家|他|她|我|你|"
     r"人|负责|朋友|团队|做|从事|搞|项目|领导|书记|县长|镇长|主任|市场|政府|部门|单位|考察团|代表团|工作|情况|线索|"
     r"资金|首笔|本月|累计|今天|昨天|前天|上午|下午|目前|\d\s*[年月日号期]|[一二三四五六七八九十]+[月日号]|[今明去前]年|[本一二三四]期|某|厂|园区|开发区|公司|集团|方面|这边|那边|"
     r"[上下本这]个?(?:周|星期|礼拜)|星期|礼拜|明天|后天|晚上|中午"
 )
 _PERSON = re.compile(r"老板|老乡|客户|朋友|老总")
+#: A family name (one or two characters) with a title: a person (刘总, 欧阳董, 王经理).
+_TITLED = re.compile(r"[\u4e00-\u9fff]{1,2}(?:总|董|董事长|总经理|经理|先生|女士|主任)")
 _NAME_TAGS = frozenset({"ns", "nz", "nr", "nrt", "nrfg", "nt", "nsc", "nsr", "nsz", "trade"})
 
 
@@ -396,6 +398,8 @@ def _brand_ok(key: str, start: int, end: int, strong: bool) -> bool:
         return False
     if _PERSON.search(name) and not _trade_end(name):
         return False  # 温州老板, 有个老乡: a person; 老板电器 is a brand with its trade word
+    if _TITLED.fullmatch(name):
+        return False  # 刘总一行, 许董: a person with a title, not the firm
     places = find_places(name)
     lead = places[0][1] if places and places[0][0] == 0 else 0
     brand = name[lead:]

@@ -206,3 +206,26 @@ def test_a_contacts_name_is_no_place(text: str, contact: str, place: str | None)
     """安宁 and 高明 are county-level names too; after a contact label they are a person."""
     parsed = parse(text, TODAY)
     assert (parsed.contact_name, parsed.place) == (contact, place)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["接待：孙总一行4人来我县考察", "昨天周总一行到我镇实地踏勘了地块", "前天欧阳董到我镇看了厂房"],
+)
+def test_a_person_with_a_title_is_no_company(text: str) -> None:
+    """孙总一行 is the investor's party, not a firm's name (found while probing the reception kind)."""
+    parsed = parse(text, TODAY)
+    assert (str(parsed.intent), parsed.company) == ("reception", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("今天带着杭州客商看了三个地块", None),
+        ("昨天陪宁波客商考察了2个园区", None),
+        ("今天去常州见了三家企业", 3),
+    ],
+)
+def test_things_looked_at_are_not_counted(text: str, count: int | None) -> None:
+    """`count` is enterprises visited or groups received: plots and parks shown are neither."""
+    assert parse(text, TODAY).count == count
