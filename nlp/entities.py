@@ -277,7 +277,7 @@ def _placeholder_start(key: str, region_start: int, start: int, end: int) -> int
 
 
 #: A determiner that makes `X公司` a description (一家香港公司, 有家东莞公司), not a name.
-_SOME = re.compile(r"^(?:一家|有家|有个|一个|这家|那家|某家|某个)")
+_SOME = re.compile(r"^(?:一家|有家|有个|一个|这家|那家|某家|某个|某)")
 
 
 def _kind_of_firm(name: str) -> bool:
