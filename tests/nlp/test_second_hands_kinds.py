@@ -66,9 +66,26 @@ def test_accompanying_an_investor_party_is_a_reception(text: str, company: str, 
     )
 
 
-def test_accompanying_an_official_is_no_reception() -> None:
-    """No investor party (一行, X总, 客商): the county's own inspection is not a reception."""
-    assert str(parse("今天陪同县长实地查看了重点项目施工现场", TODAY).intent) != "reception"
+@pytest.mark.parametrize(
+    "text",
+    ["今天陪同县长实地查看了重点项目施工现场", "今天赵总看了我们发的方案", "昨天800万资金到我县账户"],
+)
+def test_no_investor_party_shown_round_is_no_reception(text: str) -> None:
+    """The county's own inspection, a boss reading a file, money arriving: nobody was received."""
+    assert str(parse(text, TODAY).intent) != "reception"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("明天陪同苏州客商实地查看标准厂房", "lead"),
+        ("下周接待温州客商", "lead"),
+        ("前天吴总一行到我镇实地看了地块", "reception"),
+    ],
+)
+def test_showing_round_is_a_plan_until_it_happens(text: str, intent: str) -> None:
+    """陪同/接待 with 明天/下周 is a plan (a lead: it names an investor); 到我镇看了 happened."""
+    assert str(parse(text, TODAY).intent) == intent
 
 
 @pytest.mark.parametrize("text", ["这个助手咋用啊", "机器人怎么使", "咋操作？", "签约咋报", "到位资金咋填"])
