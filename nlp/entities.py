@@ -328,11 +328,15 @@ def find_companies(text: Text) -> list[Span]:
             continue
         if m.group(0) == "公司" and _kind_of_firm(name):
             continue  # 一家香港公司: a kind of firm from a place, named by nobody
-        if m.group(0) == "厂" and (
-            _BUILD_BEFORE.search(key[region_start : m.start()])
-            or len(name) < 3
-            or re.match(r"[万千百]?[吨套台件只头条个平亩]", name)
-            or (start > 0 and key[start - 1].isdigit())
+        if (
+            m.group(0) == "厂"
+            and (
+                (spans and spans[-1][1] > region_start)  # XX有限公司智能工厂: the firm's plant, a project
+                or _BUILD_BEFORE.search(key[region_start : m.start()])
+                or len(name) < 3
+                or re.match(r"[万千百]?[吨套台件只头条个平亩]", name)
+                or (start > 0 and key[start - 1].isdigit())
+            )
         ):
             continue  # 办个服装厂 is a plan, 面粉厂 a kind of mill: neither names a firm
         spans.append((start, m.end()))
@@ -685,7 +689,7 @@ _PROJECT_SUFFIX = re.compile(
 #: What a project is without a build verb before it (`把一条涂布生产线搬过来`, `落地一个原料药项目`).
 _PROJECT_WORD = re.compile("项目|生产线|生产基地|工厂|产业园")
 #: A count word opening a project (`一条`, `个`): not part of its name.
-_QUANTIFIER = re.compile(r"^(?:一?[个条座家所处套]|了个|一期)")
+_QUANTIFIER = re.compile(r"^(?:一?[个条座家所处套批]|了个|一期|一些)")
 _CLAUSE_CHAR = re.compile(r"[^\s,;。:!?()\x00]")
 #: A project word with no content before it (办个项目, 上个工程).
 _GENERIC_PROJECT = re.compile(r"项目|工程|基地|园区|平台|中心")
@@ -698,8 +702,10 @@ _BUILD_OBJECT = re.compile(
     r"[\u4e00-\u9fffA-Za-z][^\s,;。:!?()\x00\d]{1,19}?(?=[\s,;。:!?()\x00\d]|投资|总投|预计|计划|约|占地|用地|已|正在|将|今[天日年]|本月|于|了|$)"
 )
 #: What follows a build verb without being built (建设内容, 建设周期, 建设中, 建设完成).
+#: Also an adverb or a state after 建设 used as a noun (项目建设顺利推进, 厂房建设已完成): nothing named.
 _NOT_AN_OBJECT = re.compile(
-    r"内容|周期|进度|工期|期限|完成|好|了|的|用地|方案|手续|资金|规模|地点|单位|方(?![\u4e00-\u9fff])|情况|阶段|过程"
+    r"内容|周期|进度|工期|期限|完成|好|了|的|用地|方案|手续|资金|规模|地点|单位|方(?![\u4e00-\u9fff])|情况|阶段|过程|"
+    r"顺利|已|正|将|加快|加速|稳步|有序|全面|基本|持续|推进|进展|为|成|完|开始|启动|工作|任务|按|如期|提速|主体"
 )
 
 
@@ -760,7 +766,9 @@ def find_project(text: Text, companies: list[Span]) -> str | None:
         obj = _BUILD_OBJECT.match(masked, verb.end())
         # 建设高标准农田: what 建设 builds is the project, though no project word follows
         if obj and not _NOT_AN_OBJECT.match(obj.group(0)):
-            return text.orig[obj.start() : obj.end()]
+            lead = _QUANTIFIER.match(obj.group(0))
+            start = obj.start() + (lead.end() if lead and lead.end() <= len(obj.group(0)) - 2 else 0)
+            return text.orig[start : obj.end()]
     c = _CONTENT_FIELD.search(key)
     if c and not _UNDECIDED.search(c.group(1)):
         return text.orig[c.start(1) : c.end(1)].strip()

@@ -194,6 +194,10 @@ def test_a_conjunction_between_two_parties_still_separates_them(text: str, compa
         ("线索：宁波客商拟投资1亿元，建设周期两年", None),
         ("线索：拟新建中药材初加工车间", "中药材初加工车间"),
         ("线索：常州客商拟在我县新建智能温室大棚5万平方米，投资3000万", "智能温室大棚"),
+        ("进展：冷链仓储建设顺利推进", None),
+        ("进展：标准厂房建设已完成七成", None),
+        ("线索：温州客商拟在我县建设一批光伏车棚", "光伏车棚"),
+        ("开工：嘉兴闻达模具有限公司数字化工厂今日开工建设", "数字化工厂"),
     ],
 )
 def test_a_build_verbs_object_stops_where_the_news_starts(text: str, project: str | None) -> None:
