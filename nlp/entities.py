@@ -204,10 +204,35 @@ def breaker_cut(key: str, start: int, end: int, project: bool = False) -> int:
         return start
     breakers = lexicon().project_breakers if project else lexicon().breakers
     cut = start
-    for word, _tok_start, tok_end in tokens(region):
-        if word in breakers:
+    words = tokens(region)
+    for i, (word, _tok_start, tok_end) in enumerate(words):
+        if word in breakers and not (
+            word in _CONJUNCTIONS and _brand_char_before(region, words, i, breakers)
+        ):
             cut = start + tok_end
     return cut
+
+
+#: Conjunctions that are breakers between two names, but also a brand's second character (丸和, 大和, 恒与).
+_CONJUNCTIONS = frozenset("和与同跟及")
+#: Single characters that are a conjunct of their own (我和…, 这与…), never the first half of a brand.
+_STANDALONE_CHARS = frozenset("我你他她它这那该本此其各每并或而县镇乡市省区村")
+
+
+def _brand_char_before(region: str, words: list[Token], i: int, breakers: frozenset[str]) -> bool:
+    """Whether the conjunction words[i] ends a two-character brand (日本大阪丸和精工, 与松和电装).
+
+    One character alone after a place or a breaker cannot be a conjunct, so 丸 + 和 is one name;
+    `苏州科达和无锡先导` (two names) and `我和…` keep their conjunction.
+    """
+    if i < 1 or len(words[i - 1][0]) != 1 or words[i - 1][0] in _STANDALONE_CHARS:
+        return False
+    if i + 1 < len(words) and find_places(region[words[i + 1][1] :])[:1] == ((0, len(words[i + 1][0])),):
+        return False  # 与…和上海XX: the conjunction opens another place-led name
+    if i < 2:
+        return False
+    before = words[i - 2][0]
+    return before in breakers or find_places(before) == ((0, len(before)),)
 
 
 @lru_cache(maxsize=1)
@@ -251,6 +276,46 @@ def _placeholder_start(key: str, region_start: int, start: int, end: int) -> int
     return mou if start - mou >= 2 or end > start else start
 
 
+#: A determiner that makes `X公司` a description (一家香港公司, 有家东莞公司), not a name.
+_SOME = re.compile(r"^(?:一家|有家|有个|一个|这家|那家|某家|某个|某)")
+
+
+def _kind_of_firm(name: str) -> bool:
+    """Whether the words before a bare 公司 are a place alone, maybe after 一家/有家 (一家香港公司)."""
+    some = _SOME.match(name)
+    rest = name[some.end() :] if some else name
+    places = find_places(rest)
+    return bool(rest) and len(places) == 1 and places[0] == (0, len(rest))
+
+
+#: Foreign legal forms written in Latin script; the name is the capitalised words before them.
+_LATIN_SUFFIX = (
+    r"GmbH|AG|KG|SE|Inc\.?|LLC|L\.L\.C\.|Co\.,?\s?Ltd\.?|Ltd\.?|Limited|Corp\.?|Corporation|"
+    r"Pte\.?\s?Ltd\.?|PLC|plc|S\.A\.|S\.p\.A\.|B\.V\.|N\.V\.|Oy|AB|A/S"
+)
+_LATIN_HINT = re.compile(rf"\s(?:{_LATIN_SUFFIX})(?![A-Za-z])")
+_LATIN_FIRM = re.compile(
+    rf"(?<![A-Za-z0-9&'.\-])(?:[A-Z0-9][A-Za-z0-9&'.\-]*\s){{1,6}}(?:{_LATIN_SUFFIX})(?![A-Za-z])"
+)
+
+
+def _latin_firms(key: str) -> list[Span]:
+    """`Kessler Antriebstechnik GmbH`, `Harbour Cold Chain Co., Ltd.`, with a place written before it.
+
+    A country or city right before the Latin name stays part of it, as written (`德国Kessler … GmbH`).
+    """
+    found: list[Span] = []
+    for m in _LATIN_FIRM.finditer(key):
+        start = m.start()
+        run = _extend_left(key, start)
+        lead = breaker_cut(key, run, start)
+        places = find_places(key[lead:start])
+        if lead < start and places and sum(e - s for s, e in places) == start - lead:
+            start = lead  # 德国Kessler …, 新加坡Apex …: the place belongs to the name
+        found.append((start, m.end()))
+    return found
+
+
 def find_companies(text: Text) -> list[Span]:
     """Spans of registered-looking company names (…有限公司, …集团, …合作社, …厂), then X客商."""
     key = text.key
@@ -261,14 +326,22 @@ def find_companies(text: Text) -> list[Span]:
         name = key[start : m.start()]
         if len(name) < 2 or name in _GENERIC_NAME:
             continue
-        if m.group(0) == "厂" and (
-            _BUILD_BEFORE.search(key[region_start : m.start()])
-            or len(name) < 3
-            or re.match(r"[万千百]?[吨套台件只头条个平亩]", name)
-            or (start > 0 and key[start - 1].isdigit())
+        if m.group(0) == "公司" and _kind_of_firm(name):
+            continue  # 一家香港公司: a kind of firm from a place, named by nobody
+        if (
+            m.group(0) == "厂"
+            and (
+                (spans and spans[-1][1] > region_start)  # XX有限公司智能工厂: the firm's plant, a project
+                or _BUILD_BEFORE.search(key[region_start : m.start()])
+                or len(name) < 3
+                or re.match(r"[万千百]?[吨套台件只头条个平亩]", name)
+                or (start > 0 and key[start - 1].isdigit())
+            )
         ):
             continue  # 办个服装厂 is a plan, 面粉厂 a kind of mill: neither names a firm
         spans.append((start, m.end()))
+    if _LATIN_HINT.search(key):
+        spans.extend(s for s in _latin_firms(key) if not any(a < s[1] and s[0] < b for a, b in spans))
     for p_start, p_end in find_places(key) if "客商" in key else ():
         if key.startswith("客商", p_end) and not any(s <= p_start < e for s, e in spans):
             spans.append((p_start, p_end + 2))  # 浙江客商, 贵州遵义客商: named by where they come from
@@ -287,12 +360,14 @@ _BEFORE_NAME = re.compile(r"(?:与|和|跟|同|拜访了?|拜会了?|走访了?|
 _NAME_END = re.compile(r"\s*(?:[,.;:!?。\n]|$|签|洽谈|就|商谈|座谈|达成|举行|正式|对接|合作)")
 #: Words that make a would-be name a description of somebody instead (一家企业, 老乡, 他本人, 面粉厂).
 _NOT_A_NAME = re.compile(
-    r"一家|两家|几家|\d家|家企业|企业|客商|对方|本地|一个|一位|几个|这个|那个|这位|那位|县里|镇里|这家|那家|该|有个|有家|他|她|我|你|"
+    r"一家|两家|几家|\d家|家企业|企业|客商|对方|本地|一行|一个|一位|几个|这个|那个|这位|那位|县里|镇里|这家|那家|该|有个|有家|他|她|我|你|"
     r"人|负责|朋友|团队|做|从事|搞|项目|领导|书记|县长|镇长|主任|市场|政府|部门|单位|考察团|代表团|工作|情况|线索|"
     r"资金|首笔|本月|累计|今天|昨天|前天|上午|下午|目前|\d\s*[年月日号期]|[一二三四五六七八九十]+[月日号]|[今明去前]年|[本一二三四]期|某|厂|园区|开发区|公司|集团|方面|这边|那边|"
     r"[上下本这]个?(?:周|星期|礼拜)|星期|礼拜|明天|后天|晚上|中午"
 )
 _PERSON = re.compile(r"老板|老乡|客户|朋友|老总")
+#: A family name (one or two characters) with a title: a person (刘总, 欧阳董, 王经理).
+_TITLED = re.compile(r"[\u4e00-\u9fff]{1,2}(?:总|董|董事长|总经理|经理|先生|女士|主任)")
 _NAME_TAGS = frozenset({"ns", "nz", "nr", "nrt", "nrfg", "nt", "nsc", "nsr", "nsz", "trade"})
 
 
@@ -327,6 +402,8 @@ def _brand_ok(key: str, start: int, end: int, strong: bool) -> bool:
         return False
     if _PERSON.search(name) and not _trade_end(name):
         return False  # 温州老板, 有个老乡: a person; 老板电器 is a brand with its trade word
+    if _TITLED.fullmatch(name):
+        return False  # 刘总一行, 许董: a person with a title, not the firm
     places = find_places(name)
     lead = places[0][1] if places and places[0][0] == 0 else 0
     brand = name[lead:]
@@ -444,12 +521,14 @@ _NAME_RUN_FWD = re.compile(r"(?:[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[\u4e00-\u9fff(
 _GROUP_END = re.compile(r"(?:客商|协会|商会|联合会|同乡会|考察团|代表团)$")
 _WENT_TO = re.compile(r"(?:赴|前往|去|到|地点\s*:?)\s*$")
 _FROM_BEFORE = re.compile(r"(?:来自|总部在|总部位于|总部设在|老家在|老家是)\s*$")
-_FROM_AFTER = re.compile(r"\s*(?:来的|来我|过来|的客商|客商|一家|某|的企业|企业|的?老板|商人|的?老乡)")
+_FROM_AFTER = re.compile(
+    r"\s*(?:来的|来我|过来|的客商|客商|一家|某|的企业|企业|的?公司|的?厂商|的?老板|商人|的?老乡)"
+)
 _IN_BEFORE = re.compile(r"在\s*$")
+#: A contact label: what follows is a person, even when the name is also a place's (联系人高明, 对接人江山).
+_CONTACT_BEFORE = re.compile(r"(?:联系人|对接人|联络人|负责人|联系)\s*(?:是|为|:)?\s*$")
 _DOING_AFTER = re.compile(r"\s*(?:做|从事|经营|开|办)")
 _DESTINATION_BEFORE = re.compile(r"(?:在|赴|到|于|去|往)\s*$")
-#: A place name right after a person's label is that person's name (联系人高明, 对接人:黄山).
-_PERSON_BEFORE = re.compile(r"(?:联系人|联络人|对接人|负责人|联系|经办人)\s*:?\s*$")
 
 
 @lru_cache(maxsize=64)
@@ -498,9 +577,10 @@ def find_place(text: Text, intent: str, companies: list[Span]) -> str | None:
     # So does the place of investors named by it (温州客商, 瑞安汽摩配行业协会): a group, not a firm.
     firms = [(s, e) for s, e in companies if not _GROUP_END.search(key, s, e)]
     places = [
-        p for p in find_places(key)
+        p
+        for p in find_places(key)
         if (not _inside(p[0], firms) or key.startswith("某", p[1]))
-        and not _PERSON_BEFORE.search(key, max(0, p[0] - 5), p[0])
+        and not _CONTACT_BEFORE.search(key, max(0, p[0] - 6), p[0])
     ]
     if not places:
         return None
@@ -609,8 +689,24 @@ _PROJECT_SUFFIX = re.compile(
 #: What a project is without a build verb before it (`把一条涂布生产线搬过来`, `落地一个原料药项目`).
 _PROJECT_WORD = re.compile("(?:项目|生产线|生产基地|工厂|产业园)+")
 #: A count word opening a project (`一条`, `个`): not part of its name.
-_QUANTIFIER = re.compile(r"^(?:一?[个条座家所处套]|了个|一期)")
+_QUANTIFIER = re.compile(r"^(?:一?[个条座家所处套批]|了个|一期|一些)")
 _CLAUSE_CHAR = re.compile(r"[^\s,;。:!?()\x00]")
+#: A project word with no content before it (办个项目, 上个工程).
+_GENERIC_PROJECT = re.compile(r"项目|工程|基地|园区|平台|中心")
+#: A light verb and a count word before a project word: what they bring carries no content (搞个, 上个).
+_VAGUE = re.compile(r"(?:搞|弄|上|做|干|整|引|投|办|建|落)(?:了?一?个|点|些|几个)")
+#: Build verbs whose object is the project even when no project word follows (建设高标准农田).
+_STRONG_BUILD = re.compile(r"建设|新建|投建|兴建|扩建|改建|实施")
+#: That object: up to the clause end, a figure, or a word about the investment instead of the build.
+_BUILD_OBJECT = re.compile(
+    r"[\u4e00-\u9fffA-Za-z][^\s,;。:!?()\x00\d]{1,19}?(?=[\s,;。:!?()\x00\d]|投资|总投|预计|计划|约|占地|用地|已|正在|将|今[天日年]|本月|于|了|$)"
+)
+#: What follows a build verb without being built (建设内容, 建设周期, 建设中, 建设完成).
+#: Also an adverb or a state after 建设 used as a noun (项目建设顺利推进, 厂房建设已完成): nothing named.
+_NOT_AN_OBJECT = re.compile(
+    r"内容|周期|进度|工期|期限|完成|好|了|的|用地|方案|手续|资金|规模|地点|单位|方(?![\u4e00-\u9fff])|情况|阶段|过程|"
+    r"顺利|已|正|将|加快|加速|稳步|有序|全面|基本|持续|推进|进展|为|成|完|开始|启动|工作|任务|按|如期|提速|主体"
+)
 
 
 def _masked(key: str, spans: list[Span]) -> str:
@@ -643,6 +739,8 @@ def find_project(text: Text, companies: list[Span]) -> str | None:
         if last:
             lead = _QUANTIFIER.match(clause)
             start = verb.end() + (lead.end() if lead and lead.end() < last.start() else 0)
+            if _GENERIC_PROJECT.fullmatch(clause, lead.end() if lead else 0, last.end()):
+                continue  # 办个项目: the word project alone says nothing will be built yet
             if verb.end() + last.end() - start >= 2:
                 return text.orig[start : verb.end() + last.end()]
             if last.end() - last.start() == 1 and masked[verb.start()] in "设办开建":
@@ -654,11 +752,23 @@ def find_project(text: Text, companies: list[Span]) -> str | None:
         while start > 0 and _CLAUSE_CHAR.match(masked[start - 1]):
             start -= 1
         start = breaker_cut(key, start, m.start(), project=True)
+        for vague in _VAGUE.finditer(key, start, m.start()):
+            start = vague.end()  # 搞个养殖项目 -> 养殖项目; 搞个项目 has no content, so no project yet
         lead = _QUANTIFIER.match(key[start : m.start()])
         if lead:
             start += lead.end()
         if m.start() - start >= 2:
-            return text.orig[start : m.end()]
+            end = m.end()
+            while (more := _PROJECT_WORD.match(masked, end)) is not None:
+                end = more.end()  # 复合材料生产线项目: the name runs to its last project word
+            return text.orig[start:end]
+    for verb in _STRONG_BUILD.finditer(masked):
+        obj = _BUILD_OBJECT.match(masked, verb.end())
+        # 建设高标准农田: what 建设 builds is the project, though no project word follows
+        if obj and not _NOT_AN_OBJECT.match(obj.group(0)):
+            lead = _QUANTIFIER.match(obj.group(0))
+            start = obj.start() + (lead.end() if lead and lead.end() <= len(obj.group(0)) - 2 else 0)
+            return text.orig[start : obj.end()]
     c = _CONTENT_FIELD.search(key)
     if c and not _UNDECIDED.search(c.group(1)):
         return text.orig[c.start(1) : c.end(1)].strip()

@@ -26,6 +26,8 @@ _LABEL_RE = re.compile(rf"^\s*(?P<num>{_NUMBERING})?\s*(?P<label>{'|'.join(LABEL
 _LABEL_INTENT = {word: intent for intent, words in LABELS.items() for word in words.split("|")}
 _NUMBERED = re.compile(rf"^\s*{_NUMBERING}\s*")
 
+#: An investor party: 一行(N人), a family name with 总/董 (刘总, 许董), 董事长, 客商, 老板.
+_PARTY = r"(?:一行|[\u4e00-\u9fff][总董](?![投部额计共体结])|董事长|总经理|客商|老板)"
 #: Keyword rules for unlabelled text, strongest first.
 _KEYWORDS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (Intent.LEAD, re.compile(r"线索")),
@@ -40,6 +42,14 @@ _KEYWORDS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (Intent.COMPLETION, re.compile(r"竣工|投产|建成")),
     (Intent.FUNDS, re.compile(r"到位|到账")),
     (Intent.RECEPTION, re.compile(r"接待|来访|到访|考察|洽谈")),
+    # Showing an investor party round (陪同X的刘总一行实地查看了厂房, 陪X的许董参观了产业园).
+    (
+        Intent.RECEPTION,
+        re.compile(
+            rf"(?:陪同|陪着?|带着?|带领|引导)[^,;。\n]{{0,20}}?{_PARTY}"
+            rf"|{_PARTY}[^,;。\n]{{0,12}}?(?:实地)?(?:查看|察看|参观|踏勘)|一行[^,;。\n]{{0,8}}?看了"
+        ),
+    ),
     (Intent.PROGRESS, re.compile(r"进展|汇报一下|批复|审批|规划方案|摘牌|封顶|进场|已完成|正在办理")),
     # An investor's stated intention with no event verb is a lead (有意来我县投资…, 对方拟投资…).
     (
@@ -49,7 +59,7 @@ _KEYWORDS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (
         Intent.RECEPTION,
         re.compile(
-            r"来我[县镇乡区市]|来我们|来的客商|客商来|来的(?:老板|企业|客人|朋友|团队)|来看了|来谈了?|过来考察"
+            r"来我[县镇乡区市]|到我[县镇乡区市](?:看|实地|参观|察看|查看|踏勘|调研|洽谈|对接)|来我们|来的客商|客商来|来的(?:老板|企业|客人|朋友|团队)|来看了|来谈了?|过来考察"
         ),
     ),
     (Intent.PROGRESS, re.compile(r"推进|完成|办理")),
@@ -68,7 +78,8 @@ _PROMISE = re.compile(
     r"(?:报上来|报过来|马上报|就报|再报|补报|稍后报|晚点报|会报|去报|抓紧报)[^\d:]{0,6}$",
     re.IGNORECASE,
 )
-_BULLETIN = re.compile(r"^\s*(?:通报|公告|通知)\s*:\s*")
+#: `通报:` or a bracketed header (`【通知】`, `【紧急通报】`): a notice even when it speaks of 未报送.
+_BULLETIN = re.compile(r"^\s*(?:【[^】\n]{0,4}(?:通报|公告|通知)】|(?:通报|公告|通知)\s*:)\s*")
 #: A record number and a withdrawal anywhere in a short message (`#53那条报错了，撤回`).
 _REF_ANY = re.compile(r"(?:#|第|编号)\s*(?P<ref>\d{1,9})\s*(?:条|号)?")
 _RETRACT_ANY = re.compile(r"撤回|撤销|删除|删掉|删了|撤了|作废")
@@ -82,8 +93,10 @@ _HOW_TO = re.compile(
     r"哪些内容|要报|报哪些|报什么|需要填|需要报"
 )
 _HELP = re.compile(
-    r"^[?\s]+$|^(?:帮助|help|菜单|指令|格式|说明)\s*[?!]*$|帮助|怎么用|如何使用|使用说明|使用方法|怎么报|如何报|"
-    r"什么格式|报送格式|能做什么|有什么功能|怎么操作",
+    r"^[?\s]+$|^(?:帮助|help|菜单|指令|格式|说明)\s*[?!]*$|帮助|使用说明|使用方法|"
+    # how do I use / report / fill in, plain or colloquial (咋用, 怎么使, 咋操作, 咋报, 咋填)
+    r"(?:咋|怎么|怎样|如何)个?(?:用|使用|使(?=[啊呀呢吗?!\s]|$)|操作|报|填|写)|"
+    r"什么格式|报送格式|能做什么|有什么功能",
     re.IGNORECASE,
 )
 _QUERY_MISSING = re.compile(r"未报送|未报|没报|没有报|未上报|没上报|未提交|没提交|没交|未交")
@@ -97,15 +110,35 @@ _HAS_FIGURE = re.compile(r"\d|[万亿]元?|有限公司|集团")
 #: A visit or reception that has not happened yet (`下周来考察`, `拟于…来访`, `计划下月去…`).
 _PLAN = re.compile(
     r"(?:下周|下个?月|下旬|月底|月初|近期|近日将|明天|后天|拟于|计划于|准备于|将于|计划|准备|打算|拟)"
-    r"[^,;。\n]{0,12}?(?:来|去|赴|过来|拜访|考察|来访|对接|带队|招商)"
+    r"[^,;。\n]{0,12}?(?:来|去|赴|过来|拜访|考察|来访|对接|带队|招商|接待|陪|查看|察看|参观|踏勘)"
 )
-_PAST = re.compile(r"[了过]|已经|今天|昨天|前天|上周|上午|下午")
+_PAST = re.compile(r"了|过(?![来去])|已经|今天|昨天|前天|上周|上午|下午")
+
+
+#: What marks a clause as done: a perfective particle or a past day.
+_DONE = re.compile(r"了|过(?![来去])|已经|今天|昨天|前天|今日|昨日|上周|上个?月")
+
+
+def _reports_event(clauses: str) -> bool:
+    """Whether clauses report a visit or reception that happened (今天去X走访了Y, 昨天接待了…)."""
+    return (
+        keyword_intent(clauses) in (Intent.VISIT, Intent.RECEPTION)
+        and bool(_DONE.search(clauses))
+        and not _PLAN.search(clauses)
+    )
 
 
 def is_plan(key: str) -> bool:
-    """True when the visit or reception the text speaks of is still to come."""
+    """True when the visit or reception the text speaks of is still to come.
+
+    A plan clause after one that reports what happened (`今天去X走访了Y，对方计划下半年来考察`) is the
+    investor's plan, not the liaison's: the event reported first is the record.
+    """
     m = _PLAN.search(key)
-    return bool(m) and not _PAST.search(key[m.start() : m.end() + 2])
+    if not m or _PAST.search(key[m.start() : m.end() + 2]):
+        return False
+    clause = max(key.rfind(ch, 0, m.start()) for ch in ",;。\n")
+    return not (clause > 0 and _reports_event(key[:clause]))
 
 
 _OWN_UNIT = re.compile(r"我单位|本单位|我们|我镇|我乡|我局|我的|我区|咱们|本镇|本乡|我县")

@@ -36,7 +36,7 @@ NUMERAL = (
     rf"(?:(?<![A-Za-z0-9.])|(?<={_CODE_BEFORE}))(?:\d[\d,]*(?:\.\d+)?|[{CN_DIGITS}{CN_UNITS}]"
     # northern 万九 (= 1.9万): a bare 万 opening the figure, one digit after it
     rf"|(?<![\d{CN_DIGITS}{CN_UNITS}])万(?=[一二两三四五六七八九](?![\d{CN_DIGITS}{CN_UNITS}万亿])))"
-    rf"(?:[\d.{CN_DIGITS}{CN_UNITS}点万亿]|个(?=亿)|,(?=\d{{3}}))*"
+    rf"(?:[\d.{CN_DIGITS}{CN_UNITS}点万亿]|个(?=多?亿)|,(?=\d{{3}}))*"
 )
 _CURRENCY_AFTER = r"(?P<cur>元人民币|人民币|美元|美金|港元|港币|欧元|日元|元|远|块钱|块)?"
 _AMOUNT = re.compile(

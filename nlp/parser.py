@@ -23,6 +23,8 @@ _COUNT = re.compile(
 _COUNT_VERB = re.compile(r"拜访|拜方|走访|对接|接待|考察|拜会|外出|企业|客商|见了|看了|跑了")
 #: `外出招商2次` counts visits; 次 after anything else (分3次到位) counts nothing.
 _TIMES_VERB = re.compile(r"外出|招商|拜访|走访|出访|对接")
+#: Things looked at, not enterprises or groups met (看了三个地块, 考察了2个园区).
+_THINGS = re.compile(r"(?:标准化?)?(?:地块|厂房|园区|产业园|车间|点位|场地|基地|现场|工地)")
 _LEADING_NUMBER = re.compile(r"[\d一二两三四五六七八九十]{0,3}")
 _CLAUSE_BREAK = re.compile(r"[,;。\n]")
 _AMONG = re.compile(r"其中\s*$")
@@ -41,7 +43,7 @@ def _count(key: str) -> int | None:
         if m.group("times") and not _TIMES_VERB.search(before):
             continue
         if m.group("what") in ("企业", "客商", "公司", "单位") or _COUNT_VERB.search(before):
-            if _AMONG.search(before):
+            if _AMONG.search(before) or _THINGS.match(key, m.end()):
                 continue
             value = small_int(m.group("n"))
             if value:

@@ -16,7 +16,8 @@ from pathlib import Path
 MAX_CHARS = 4000
 
 _MENTION = re.compile(r"^\s*(?:@\S{1,20}[\s\u2005\u00a0]+)+")
-_UNIT_TAG = re.compile(r"^\s*【[^】\n]{1,20}】\s*")
+#: A leading 【城关镇】 names the sender's unit; 【通知】/【紧急通报】/【公告】 says what the message is, and stays.
+_UNIT_TAG = re.compile(r"^\s*【(?![^】\n]{0,4}(?:通报|通知|公告)】)[^】\n]{1,20}】\s*")
 _WECHAT_EMOJI = re.compile(r"\[[\u4e00-\u9fffA-Za-z]{1,4}\]")
 _SPACES = re.compile(r"[ \t\u3000\u00a0\u2005]+")
 

