@@ -30,11 +30,22 @@ def make_engine(url: str, echo: bool = False) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            # SQLAlchemy's documented pysqlite recipe: take transaction control from the driver,
+            # which otherwise begins only at the first write and lets RELEASE SAVEPOINT commit
+            # (a "savepoint" then survives the rollback of its enclosing unit of work).
+            dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Any) -> None:
+            # IMMEDIATE: a unit of work may read and then write; a deferred transaction would fail
+            # with SQLITE_BUSY_SNAPSHOT (no busy wait) when another writer committed in between.
+            # SQLite has one writer anyway; this makes the wait happen at BEGIN, under busy_timeout.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

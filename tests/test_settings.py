@@ -42,7 +42,8 @@ def test_config_env_variable_names_the_file(tmp_path: Path, monkeypatch: pytest.
 
 def test_secrets_are_masked_in_logs(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
-    path.write_text('[wecom]\ntoken = "s3cr3t-token"\nwebhook_url = "https://x/send?key=abc"\n', encoding="utf-8")
+    path.write_text('[wecom]\ncorp_id = "ww1"\ntoken = "s3cr3t-token"\nencoding_aes_key = "' + "k" * 43 + '"\n'
+                    'webhook_url = "https://x/send?key=abc"\n', encoding="utf-8")
     shown = str(redacted(load_settings(path)))
     assert "s3cr3t-token" not in shown and "key=abc" not in shown
 
