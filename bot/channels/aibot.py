@@ -133,10 +133,16 @@ class AibotChannel:
 
     async def _over_long_connection(self, row: Row) -> None:
         connection = self.long_connection
-        if connection is None or not connection.connected:
+        if connection is None or not connection.connected or row.id in self._delivering:
             return
         self._delivering.add(row.id)
         try:
+            if row.reply_via is None:
+                # The first answer may have carried the receipt already (handled while it looked).
+                if not await run_in_threadpool(self.inbox.take_delivery, row.id, "ws"):
+                    return
+            elif row.reply_via != "ws":
+                return
             await connection.respond(row.req_id or "", self._stream(row, row.reply or ""))
             await run_in_threadpool(self.inbox.delivered, row.id, "ws")
         except Rejected as exc:
