@@ -101,9 +101,9 @@ class AibotChannel:
         if row is None:
             return aibot_wire.stream_reply(stream_id, UNKNOWN_STREAM, finish=True)
         row = await self.inbox.wait_handled(row, REFRESH_WAIT_S)
-        return await self._state(row, "stream")
+        return await self._state(row, "stream") or aibot_wire.stream_reply(stream_id, WORKING, finish=False)
 
-    async def _state(self, row: Row, via: str) -> dict[str, Any]:
+    async def _state(self, row: Row, via: str) -> dict[str, Any] | None:
         """The stream as the stored row has it: working, or the receipt (claimed for this path)."""
         if not row.handled:
             return aibot_wire.stream_reply(row.stream_id or "", WORKING, finish=False)
@@ -111,6 +111,8 @@ class AibotChannel:
             if await run_in_threadpool(self.inbox.take_delivery, row.id, via, True):
                 return self._stream(row, row.reply or "")
             row = await run_in_threadpool(self.inbox.reread, row.id)
+            if row.reply_via == via == "ws":
+                return None  # the long connection is sending it on this req_id right now
         if row.reply_via in ("response_url", "push"):
             return self._stream(row, ELSEWHERE)
         return self._stream(row, row.reply or "")

@@ -150,6 +150,7 @@ class Result:
     stored: int
     messages: int
     receipts: Counter[int] = field(default_factory=Counter)
+    sources: dict[int, list[str]] = field(default_factory=dict)
     restarts: int = 0
     seconds: float = 0.0
 
@@ -195,6 +196,8 @@ class Drill:
         self.signer = CallbackSigner(TOKEN, AES_KEY, CORP_ID if mode.startswith("app") else "")
         self.acked: set[int] = set()
         self.receipts: Counter[int] = Counter()
+        #: Where each receipt came from: "reply" (the response itself) or the other way it went
+        self.sources: dict[int, list[str]] = {}
         self._lock = threading.Lock()
         self._faulted = threading.Event()
         self._restarted = threading.Event()
@@ -249,6 +252,7 @@ class Drill:
                 if amount_token(n) in content:
                     with self._lock:
                         self.receipts[n] += 1
+                        self.sources.setdefault(n, []).append("reply")
                 if not acked:
                     acked = True
                     self._ack(n)
@@ -308,7 +312,7 @@ class Drill:
         stored, messages = self._stored()
         self._count_pushed()
         return Result(self.mode, self.fault, self.reports, len(self.acked), stored, messages,
-                      Counter(self.receipts), restarts=self.serve.starts - 1, seconds=time.monotonic() - started)
+                      Counter(self.receipts), dict(self.sources), restarts=self.serve.starts - 1, seconds=time.monotonic() - started)
 
     def _settle(self, deadline: float) -> None:
         """Until every report is stored and no answer is pending or owed (or the time is up)."""
@@ -344,18 +348,25 @@ class Drill:
     def _count_pushed(self) -> None:
         """Receipts that went another way than the reply: app messages, response_url, ws updates."""
         pushed: list[str] = []
+        source = {"app_secret": "app message", "aibot": "response_url", "ws": "long connection"}.get(self.mode, "")
         if self.mode == "app_secret":
             pushed = [str((m.get("text") or {}).get("content", "")) for m in self.standin.record.app_messages]
         elif self.mode == "aibot":
             pushed = [str((body.get("markdown") or {}).get("content", "")) for _, body in self.standin.record.responses]
         elif self.mode == "ws":
+            # A finished stream sent again on the same stream id is the same message bubble (the
+            # content replaces, it does not add): the at-least-once window of a long-connection
+            # update (killed between sending it and marking it sent) shows nothing twice.
+            finished: dict[str, str] = {}
             for frame in self.standin.frames("aibot_respond_msg"):
                 stream = (frame.get("body") or {}).get("stream") or {}
                 if stream.get("finish"):
-                    pushed.append(str(stream.get("content", "")))
+                    finished[str(stream.get("id", ""))] = str(stream.get("content", ""))
+            pushed = list(finished.values())
         for content in pushed:
             for n in _reports_named(content, self.reports):
                 self.receipts[n] += 1
+                self.sources.setdefault(n, []).append(source)
 
 
 def _reports_named(content: str, reports: int) -> list[int]:
