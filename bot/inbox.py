@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -41,6 +42,9 @@ T = TypeVar("T")
 
 #: A failing message is tried this often (with back-off) before the user is told it failed.
 MAX_ATTEMPTS = 3
+#: While messages are being accepted and nobody waits for an answer, the worker holds back (it
+#: shares the interpreter lock with the event loop that acknowledges), at most this long per row.
+QUIET_S, YIELD_MAX_S = 0.01, 0.25
 RETRY_AFTER = (timedelta(seconds=2), timedelta(seconds=10))
 
 
@@ -138,6 +142,8 @@ class Inbox:
         self._idle: asyncio.Event | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._watchers: dict[tuple[str, str], list[asyncio.Future[None]]] = {}
+        self._accepting = 0
+        self._last_accept = 0.0
 
     # --- intake ---------------------------------------------------------------------------
 
@@ -163,7 +169,12 @@ class Inbox:
                     waiter = _Waiter(asyncio.get_running_loop().create_future())
                     self._waiters[key] = waiter
         try:
-            row, new = await self._run(self._accept, envelope)
+            self._accepting += 1
+            try:
+                row, new = await self._run(self._accept, envelope)
+            finally:
+                self._accepting -= 1
+                self._last_accept = time.monotonic()
             if new:
                 self._local += 1
             if row.handled:
@@ -251,6 +262,7 @@ class Inbox:
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         while not self._stopping:
+            await self._yield_to_intake()
             try:
                 handled = await self._run(self._handle_next)
             except Exception:
@@ -268,6 +280,17 @@ class Inbox:
                 await asyncio.wait_for(self._wake.wait(), self.poll_s)
             self._wake.clear()
             self._idle.clear()
+
+    async def _yield_to_intake(self) -> None:
+        """A burst is acknowledged first and handled right after: acknowledging is cheap and WeCom
+        waits for it. Not while a request waits for its answer (it waits for this worker)."""
+        started = time.monotonic()
+        while (self._accepting or time.monotonic() - self._last_accept < QUIET_S) and not self._closed:
+            if any(not w.abandoned and not w.future.done() for w in list(self._waiters.values())):
+                return
+            if time.monotonic() - started >= YIELD_MAX_S:
+                return
+            await asyncio.sleep(QUIET_S)
 
     async def stop(self, grace_s: float) -> None:
         """Take nothing more; finish what is pending within `grace_s`; the rest waits for the next start."""

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from storage.clock import utcnow
@@ -39,23 +40,28 @@ class InboxRows:
     def accept(self, envelope: Envelope) -> tuple[InboxItem, bool]:
         """Store the message as pending; (the existing row, False) when it was stored before.
 
-        The unique key decides inside a savepoint, so two deliveries racing in two processes
-        still store one row.
+        The unique key decides (INSERT … ON CONFLICT DO NOTHING), so two deliveries racing in two
+        processes still store one row. The returned new row is detached (not in the session).
         """
         now = utcnow()
-        item = InboxItem(
+        values = dict(
             channel=envelope.channel, msg_id=envelope.msg_id, user_id=envelope.user_id,
             chat_id=envelope.chat_id, text=envelope.text, at=envelope.at, received_at=now, due_at=now,
-            stream_id=envelope.stream_id, response_url=envelope.response_url, req_id=envelope.req_id,
+            state=PENDING, attempts=0, stream_id=envelope.stream_id, response_url=envelope.response_url,
+            req_id=envelope.req_id,
         )
-        try:
-            with self.session.begin_nested():
-                self.session.add(item)
-        except IntegrityError:
+        # One statement, no savepoint: this runs before every acknowledgement.
+        dialect = self.session.get_bind().dialect.name
+        insert = sqlite_insert if dialect == "sqlite" else pg_insert
+        statement = insert(InboxItem).values(**values).on_conflict_do_nothing(
+            index_elements=["channel", "msg_id"]).returning(InboxItem.id)  # type: ignore[attr-defined]
+        new_id = self.session.execute(statement).scalar()
+        if new_id is None:
             earlier = self.by_msg(envelope.channel, envelope.msg_id)
             if earlier is None:  # pragma: no cover - the unique key says it exists
-                raise
+                raise LookupError(envelope.msg_id)
             return earlier, False
+        item = InboxItem(id=new_id, **values)
         return item, True
 
     def by_msg(self, channel: str, msg_id: str) -> InboxItem | None:
