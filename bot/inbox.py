@@ -32,6 +32,7 @@ import anyio
 
 from bot.runtime import Runtime
 from handlers.messages import Incoming, Reply
+from nlp import Parsed
 from storage.clock import utcnow
 from storage.inbox import DONE, FAILED, OWED, SENT, Envelope
 from storage.models import InboxItem
@@ -304,20 +305,41 @@ class Inbox:
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=grace_s)
 
+    def _incoming(self, item: InboxItem) -> Incoming:
+        return Incoming(channel=item.channel, msg_id=item.msg_id, user_id=item.user_id, text=item.text,
+                        at=item.at.astimezone(self.runtime.settings.schedule.tz), chat_id=item.chat_id)
+
+    def _preparse(self) -> tuple[int, Parsed | None, Exception | None] | None:
+        """Parse the next due row before its transaction: parsing is the slow part, and on SQLite
+        the transaction holds the one writer that every acknowledgement needs."""
+        with unit_of_work(self.runtime.engine) as store:
+            item = store.inbox.claim_next(utcnow())
+            if item is None:
+                return None
+            incoming = self._incoming(item)
+        try:
+            return item.id or 0, self.runtime.bot.preparse(incoming), None
+        except Exception as exc:
+            return item.id or 0, None, exc  # the handling failed: counted inside the transaction
+
     def _handle_next(self) -> _Handled | None:
         bot = self.runtime.bot
-        tz = self.runtime.settings.schedule.tz
+        ahead = self._preparse()
+        if ahead is None:
+            return None
         with unit_of_work(self.runtime.engine) as store:
             item = store.inbox.claim_next(utcnow())
             if item is None:
                 return None
             key = (item.channel, item.msg_id)
-            incoming = Incoming(channel=item.channel, msg_id=item.msg_id, user_id=item.user_id, text=item.text,
-                                at=item.at.astimezone(tz), chat_id=item.chat_id)
+            incoming = self._incoming(item)
+            parsed, failed = ahead[1:] if ahead[0] == item.id else (None, None)
             state = DONE
             try:
                 with store.session.begin_nested():
-                    reply: Reply = bot.answer(store, incoming)
+                    if failed is not None:
+                        raise failed
+                    reply: Reply = bot.answer(store, incoming, parsed)
             except Exception as exc:
                 log.exception("handling failed for %s/%s (attempt %d)", item.channel, item.msg_id, item.attempts + 1)
                 if item.attempts + 1 < MAX_ATTEMPTS:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -74,10 +76,30 @@ def ping(engine: Engine) -> bool:
         return False
 
 
+#: One writer lock per SQLite file in this process (see session_scope).
+_SQLITE_WRITERS: dict[str, threading.RLock] = {}
+_WRITERS_LOCK = threading.Lock()
+
+
+def _writer_lock(engine: Engine) -> threading.RLock | None:
+    if engine.dialect.name != "sqlite":
+        return None
+    key = str(engine.url)
+    with _WRITERS_LOCK:
+        return _SQLITE_WRITERS.setdefault(key, threading.RLock())
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
-    with Session(engine, expire_on_commit=False) as session:
+    """One unit of work: commit on success, roll back on any error.
+
+    On SQLite every unit of work is a write transaction (BEGIN IMMEDIATE) and there is one writer,
+    so threads of this process queue on a lock instead of in SQLite's busy handler, which sleeps
+    1, 2, 5, 10 … ms between tries: an acknowledgement waiting behind a message being handled
+    starts the moment it is done.
+    """
+    lock = _writer_lock(engine)
+    with lock if lock is not None else contextlib.nullcontext(), Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
