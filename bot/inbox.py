@@ -145,6 +145,8 @@ class Inbox:
         self._watchers: dict[tuple[str, str], list[asyncio.Future[None]]] = {}
         self._accepting = 0
         self._last_accept = 0.0
+        self._queue: list[tuple[Envelope, asyncio.Future[tuple[Row, bool]]]] = []
+        self._writer: asyncio.Future[None] | None = None
 
     # --- intake ---------------------------------------------------------------------------
 
@@ -172,7 +174,7 @@ class Inbox:
         try:
             self._accepting += 1
             try:
-                row, new = await self._run(self._accept, envelope)
+                row, new = await self._intake(envelope)
             finally:
                 self._accepting -= 1
                 self._last_accept = time.monotonic()
@@ -212,14 +214,44 @@ class Inbox:
             return await asyncio.wait_for(asyncio.shield(waiter.future), 30.0)
         return None
 
-    def _accept(self, envelope: Envelope) -> tuple[Row, bool]:
+    async def _intake(self, envelope: Envelope) -> tuple[Row, bool]:
+        """Group commit: messages arriving while the previous batch is being written are written
+        together, in one transaction (one thread hop, one commit) before any of them is answered."""
+        future: asyncio.Future[tuple[Row, bool]] = asyncio.get_running_loop().create_future()
+        self._queue.append((envelope, future))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.ensure_future(self._write_batches())
+        return await future
+
+    async def _write_batches(self) -> None:
+        while self._queue:
+            batch, self._queue = self._queue, []
+            try:
+                results = await self._run(self._accept_all, [envelope for envelope, _ in batch])
+            except Exception:
+                results = None
+            for n, (envelope, future) in enumerate(batch):
+                if future.done():
+                    continue
+                if results is not None:
+                    future.set_result(results[n])
+                    continue
+                try:  # one bad message must not fail the others: each on its own
+                    future.set_result((await self._run(self._accept_all, [envelope]))[0])
+                except Exception as exc:
+                    future.set_exception(exc)
+
+    def _accept_all(self, envelopes: list[Envelope]) -> list[tuple[Row, bool]]:
+        out = []
         with unit_of_work(self.runtime.engine) as store:
-            item, new = store.inbox.accept(envelope)
-            if not new:
-                store.inbox.wake(item)
-                if envelope.req_id and item.req_id != envelope.req_id:
-                    store.inbox.set_req_id(item, envelope.req_id)
-            return Row.of(item), new
+            for envelope in envelopes:
+                item, new = store.inbox.accept(envelope)
+                if not new:
+                    store.inbox.wake(item)
+                    if envelope.req_id and item.req_id != envelope.req_id:
+                        store.inbox.set_req_id(item, envelope.req_id)
+                out.append((Row.of(item), new))
+        return out
 
     def reread(self, item_id: int) -> Row:
         with unit_of_work(self.runtime.engine) as store:
