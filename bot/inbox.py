@@ -178,8 +178,6 @@ class Inbox:
             finally:
                 self._accepting -= 1
                 self._last_accept = time.monotonic()
-            if new:
-                self._local += 1
             if row.handled:
                 return Submitted(row, new, self._stored_reply(row))
             self.wake()
@@ -251,6 +249,9 @@ class Inbox:
                     if envelope.req_id and item.req_id != envelope.req_id:
                         store.inbox.set_req_id(item, envelope.req_id)
                 out.append((Row.of(item), new))
+                if new:
+                    with self._lock:  # counted before the commit, so before any worker can finish it
+                        self._local += 1
         return out
 
     def reread(self, item_id: int) -> Row:
@@ -401,7 +402,8 @@ class Inbox:
         row = handled.row
         if not row.handled:
             return
-        self._local = max(0, self._local - 1)
+        with self._lock:
+            self._local = max(0, self._local - 1)
         for watcher in self._watchers.get(handled.key, []):
             if not watcher.done():
                 watcher.set_result(None)
