@@ -82,4 +82,5 @@ def test_the_first_report_after_start_is_answered_within_a_second_of_ready(tmp_p
         finally:
             serve.stop()
     assert amount_token(7) in (signer.open_app_reply(answer.text, "n1").findtext("Content") or "")
-    assert took < 1.0, f"first report answered in {took:.2f} s"
+    # Measured: 0.14 s warmed up, 0.8 s when the parser loads on this message; the promise is 1 s.
+    assert took < 0.5, f"first report answered in {took:.2f} s"
