@@ -22,8 +22,9 @@ REPORTS = 30
 def test_every_acknowledged_report_is_stored_and_answered_once_across_a_restart(
     mode: str, fault: str, tmp_path: Path
 ) -> None:
-    result = run_drill(mode, fault, REPORTS, 20, f"sqlite:///{tmp_path / 'zsbot.db'}", tmp_path)
+    result = run_drill(mode, fault, REPORTS, 20, f"sqlite:///{tmp_path / 'zsbot.db'}", tmp_path, timeout_s=90)
     print(result.line())
+    assert result.settled, "reports still pending or answers owed after 90 s"
     assert result.restarts == 1
     assert result.acknowledged == REPORTS
     assert (result.stored, result.messages) == (REPORTS, REPORTS)
@@ -39,8 +40,9 @@ def test_on_postgresql_two_serve_processes_share_the_inbox_and_one_is_killed(db_
     # The AI-bot callback: its receipts go by passive reply, stream or response_url, each claimed in
     # the database. (App receipts go through the outbox, whose sender does not yet claim rows across
     # processes: two senders send a push twice; left to the outbox work.)
-    result = run_drill("aibot", "kill", REPORTS, 20, db_url, tmp_path, extra_serves=1)
+    result = run_drill("aibot", "kill", REPORTS, 20, db_url, tmp_path, extra_serves=1, timeout_s=60)
     print(result.line())
+    assert result.settled, "reports still pending or answers owed after 60 s"
     assert result.acknowledged == REPORTS
     assert (result.stored, result.messages) == (REPORTS, REPORTS)
     assert result.without_receipt == 0 and result.doubled == 0, result.receipts

@@ -173,3 +173,24 @@ def test_a_database_made_at_revision_0002_with_messages_upgrades_keeping_them(tm
         assert conn.execute(text("SELECT msg_id FROM message")).scalars().all() == ["old-1"]
         assert conn.execute(text("SELECT count(*) FROM inbox")).scalar() == 0
     engine.dispose()
+
+
+def test_on_postgresql_a_row_being_handled_is_skipped_by_other_workers(runtime: Runtime) -> None:
+    """Several serve processes share the inbox: a claimed row stays locked to its worker until it
+    commits, and the others take the next one (a killed worker's lock ends with its connection)."""
+    if runtime.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer; sharing the inbox between processes is PostgreSQL's")
+    from storage.clock import utcnow
+
+    with unit_of_work(runtime.engine) as store:
+        for n in (1, 2):
+            store.inbox.accept(Envelope(channel="aibot", msg_id=f"shared-{n}", user_id="wz_liu", text=LEAD,
+                                        at=datetime.now(TZ)))
+    later = utcnow() + timedelta(seconds=1)
+    with unit_of_work(runtime.engine) as one, unit_of_work(runtime.engine) as two:
+        first = one.inbox.claim_next(later)
+        second = two.inbox.claim_next(later)
+        assert first is not None and second is not None
+        assert (first.msg_id, second.msg_id) == ("shared-1", "shared-2")
+        with unit_of_work(runtime.engine) as three:
+            assert three.inbox.claim_next(later) is None

@@ -153,6 +153,8 @@ class Result:
     sources: dict[int, list[str]] = field(default_factory=dict)
     restarts: int = 0
     seconds: float = 0.0
+    #: Everything stored and no answer pending or owed before the time ran out
+    settled: bool = False
 
     @property
     def without_receipt(self) -> int:
@@ -313,26 +315,25 @@ class Drill:
             else:
                 asyncio.run(self._drive_http())
             assert self._restarted.wait(120), "the killed process did not come back"
-            self._settle(started + timeout_s)
+            settled = self._settle(started + timeout_s)
         finally:
             for serve in (self.serve, *self.others):
                 serve.stop()
         stored, messages = self._stored()
         self._count_pushed()
         return Result(self.mode, self.fault, self.reports, len(self.acked), stored, messages,
-                      Counter(self.receipts), dict(self.sources), restarts=self.serve.starts - 1, seconds=time.monotonic() - started)
+                      Counter(self.receipts), dict(self.sources), restarts=self.serve.starts - 1, seconds=time.monotonic() - started,
+                      settled=settled)
 
-    def _settle(self, deadline: float) -> None:
-        """Until every report is stored and no answer is pending or owed (or the time is up)."""
+    def _settle(self, deadline: float) -> bool:
+        """Until every report is stored and no answer is pending or owed; False if the time ran out."""
         while time.monotonic() < deadline:
             stored, _ = self._stored()
-            if stored >= self.reports and self._unsettled() == 0:
-                if self.mode == "app_secret":
-                    if self._outbox_pending() == 0:
-                        return
-                else:
-                    return
+            if stored >= self.reports and self._unsettled() == 0 and (
+                    self.mode != "app_secret" or self._outbox_pending() == 0):
+                return True
             time.sleep(0.1)
+        return False
 
     def _query(self, sql: str) -> int:
         from storage.db import make_engine
@@ -382,8 +383,9 @@ def _reports_named(content: str, reports: int) -> list[int]:
 
 
 def run_drill(mode: str, fault: str, reports: int, concurrency: int, db_url: str, workdir: Path,
-              extra_serves: int = 0, on_standin: Callable[[WecomStandIn], Any] | None = None) -> Result:
+              extra_serves: int = 0, on_standin: Callable[[WecomStandIn], Any] | None = None,
+              timeout_s: float = 180.0) -> Result:
     with WecomStandIn() as standin:
         if on_standin is not None:
             on_standin(standin)
-        return Drill(mode, fault, reports, concurrency, db_url, workdir, standin, extra_serves).run()
+        return Drill(mode, fault, reports, concurrency, db_url, workdir, standin, extra_serves).run(timeout_s)
