@@ -31,9 +31,13 @@ def settings_of(ctx: typer.Context) -> Settings:
 
 
 def runtime_of(ctx: typer.Context) -> Runtime:
+    return runtime_with(settings_of(ctx))
+
+
+def runtime_with(settings: Settings) -> Runtime:
+    """Connect and migrate, or exit with a message naming the database (never a traceback)."""
     from bot.runtime import build_runtime  # not at import: `zsbot parse` needs no database
 
-    settings = settings_of(ctx)
     try:
         return build_runtime(settings)
     except Exception as exc:

@@ -15,22 +15,29 @@ def register(app: typer.Typer) -> None:
         host: Annotated[str | None, typer.Option("--host", help="监听地址，默认取 [server] host")] = None,
         port: Annotated[int | None, typer.Option("--port", help="端口，默认取 [server] port")] = None,
         json_logs: Annotated[bool, typer.Option("--json-logs", help="日志输出为 JSON 行")] = False,
+        simulator: Annotated[bool, typer.Option("--simulator", help="开启网页模拟群聊（任何人可冒充任何成员，仅供试用）")] = False,
     ) -> None:
         """Run the web service (WeCom callbacks, simulator) with the scheduler and outbox sender."""
         import uvicorn
 
-        from bot.cli_context import runtime_of
+        from bot.cli_context import runtime_with, settings_of
         from bot.logs import configure_logging
-        from bot.web import create_app, simulator_enabled
+        from bot.settings import SimulatorSettings
+        from bot.web import create_app, loopback, simulator_enabled
 
-        runtime = runtime_of(ctx)
-        settings = runtime.settings
+        settings = settings_of(ctx)
+        if simulator:
+            settings = settings.model_copy(update={"simulator": SimulatorSettings(enabled=True)})
+        runtime = runtime_with(settings)
         host = host or settings.server.host
         port = port or settings.server.port
         configure_logging(settings, json=json_logs)
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
         if simulator_enabled(settings):
-            typer.echo(f"未配置企业微信：打开 http://{host}:{port}/ 使用模拟群聊（推送显示在页面和日志中）。")
+            typer.echo(f"模拟群聊已开启：打开 http://{host}:{port}/ 使用（推送显示在页面和日志中）。")
+            if not loopback(host):
+                typer.echo(f"警告：模拟群聊在 {host} 上监听，不只本机可用；任何能访问它的人都能冒充名册中的任何人。",
+                           err=True)
         server = uvicorn.Server(uvicorn.Config(
             create_app(runtime), host=host, port=port, log_level="info", log_config=None,
             timeout_graceful_shutdown=5,

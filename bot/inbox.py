@@ -1,54 +1,447 @@
-"""Hands transport messages to the synchronous core off the event loop, one run per message id.
+"""The durable inbox: persist, then acknowledge; handle from the table; answer once.
 
-A redelivery that arrives while the first delivery is still being handled (WeCom retries after
-5 s) joins the same run instead of racing it in the database. The core is CPU-bound (parsing) and
-SQLite takes one writer at a time, so one message is handled at a time (measured: a second thread
-lowered throughput and starved the event loop that must answer WeCom in time).
+Every adapter hands its message to `Inbox.submit`, which writes the row in one short committed
+transaction before WeCom gets its 200 or its ack, and then waits (as long as the channel's policy
+allows) for the answer. A worker takes pending rows from the table and handles each in one
+transaction together with marking it done, so a crash mid-handling leaves the row pending and
+the next start handles it; a redelivered msg_id stops at the row's unique key.
+
+Who answers: if the request that brought the message is still waiting when the answer is ready,
+the worker hands it over (it goes back in the HTTP response or the first long-connection reply);
+otherwise the channel's `Route` settles it in the same transaction (an app push through the
+outbox) or marks it owed and delivers it afterwards (long-connection update, AI-bot response_url).
+
+One core thread per process: the core is CPU-bound (parsing) and SQLite takes one writer at a
+time (measured: a second thread lowered throughput and starved the event loop). On PostgreSQL
+several `serve` processes share the table (`FOR UPDATE SKIP LOCKED`).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import contextlib
+import logging
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol, TypeVar
 
 import anyio
 
 from bot.runtime import Runtime
 from handlers.messages import Incoming, Reply
+from nlp import Parsed
+from storage.clock import utcnow
+from storage.inbox import DONE, FAILED, OWED, SENT, Envelope
+from storage.models import InboxItem
+from storage.store import Store, unit_of_work
 
-#: Messages handled at the same time (see the module docstring for why one).
-CORE_THREADS = 1
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+#: A failing message is tried this often (with back-off) before the user is told it failed.
+MAX_ATTEMPTS = 3
+#: While messages are being accepted and nobody waits for an answer, the worker holds back (it
+#: shares the interpreter lock with the event loop that acknowledges), at most this long per row.
+QUIET_S, YIELD_MAX_S = 0.01, 0.25
+RETRY_AFTER = (timedelta(seconds=2), timedelta(seconds=10))
 
 
-class Inbox:
-    def __init__(self, runtime: Runtime, after_handle: Callable[[], None] = lambda: None) -> None:
-        self.runtime = runtime
-        self._limiter: anyio.CapacityLimiter | None = None
-        self._after_handle = after_handle
-        self._running: dict[tuple[str, str], asyncio.Future[Reply]] = {}
+class Closed(Exception):
+    """The inbox takes nothing more (shutting down): the adapter answers 503 / does not ack."""
 
-    def start(self, incoming: Incoming) -> asyncio.Future[Reply]:
-        """The (possibly shared) run handling this message; await it or wait on it with a timeout."""
-        key = (incoming.channel, incoming.msg_id)
-        running = self._running.get(key)
-        if running is not None:
-            return running
-        task = asyncio.ensure_future(self._handle(incoming))
-        self._running[key] = task
-        task.add_done_callback(lambda _: self._running.pop(key, None))
-        return task
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A detached copy of an inbox row, safe outside its session."""
+
+    id: int
+    channel: str
+    msg_id: str
+    user_id: str
+    chat_id: str | None
+    state: str
+    reply: str | None
+    stream_id: str | None
+    response_url: str | None
+    req_id: str | None
+    reply_via: str | None
+    delivery: str | None
+    received_at: datetime
+    done_at: datetime | None
+
+    @classmethod
+    def of(cls, item: InboxItem) -> Row:
+        return cls(id=item.id or 0, channel=item.channel, msg_id=item.msg_id, user_id=item.user_id,
+                   chat_id=item.chat_id, state=item.state, reply=item.reply, stream_id=item.stream_id,
+                   response_url=item.response_url, req_id=item.req_id, reply_via=item.reply_via,
+                   delivery=item.delivery, received_at=item.received_at, done_at=item.done_at)
 
     @property
-    def in_flight(self) -> int:
-        """Messages being handled or waiting for a thread right now."""
-        return len(self._running)
+    def handled(self) -> bool:
+        return self.state in (DONE, FAILED)
 
-    async def handle(self, incoming: Incoming) -> Reply:
-        return await asyncio.shield(self.start(incoming))
 
-    async def _handle(self, incoming: Incoming) -> Reply:
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """What the adapter answers with: `reply` is set when it is the adapter's to send now."""
+
+    row: Row
+    new: bool
+    reply: str | None
+
+
+class Route(Protocol):
+    """How a channel's answer goes out when no request is waiting for it."""
+
+    def settle(self, store: Store, item: InboxItem, reply: str) -> tuple[str | None, str | None]:
+        """Inside the handling transaction: (reply_via, delivery) for the row."""
+        ...
+
+
+class PassiveOnly:
+    """The answer goes only in a response: a redelivery gets the stored reply."""
+
+    def settle(self, store: Store, item: InboxItem, reply: str) -> tuple[str | None, str | None]:
+        return None, None
+
+
+@dataclass
+class _Waiter:
+    future: asyncio.Future[str]
+    claimed: bool = False
+    abandoned: bool = False
+
+
+@dataclass
+class _Handled:
+    row: Row
+    key: tuple[str, str]
+    claimed: bool
+
+
+@dataclass
+class Inbox:
+    runtime: Runtime
+    #: Called after each handled message (the outbox may have a new push).
+    after_handle: Callable[[], None] = lambda: None
+    routes: dict[str, Route] = field(default_factory=dict)
+    #: Called on the event loop with each row whose answer is owed (a channel delivers it).
+    on_owed: Callable[[Row], Awaitable[None]] | None = None
+    poll_s: float = 1.0
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+        self._waiters: dict[tuple[str, str], _Waiter] = {}
+        self._wake: asyncio.Event | None = None
+        self._limiter: anyio.CapacityLimiter | None = None
+        self._closed = False
+        self._stopping = False
+        self._local = 0  # accepted here and not yet seen handled: how busy this process is
+        self._idle: asyncio.Event | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._watchers: dict[tuple[str, str], list[asyncio.Future[None]]] = {}
+        self._accepting = 0
+        self._last_accept = 0.0
+        self._queue: list[tuple[Envelope, asyncio.Future[tuple[Row, bool]]]] = []
+        self._writer: asyncio.Future[None] | None = None
+
+    # --- intake ---------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        """Other messages are queued here: a waiting request would wait behind them."""
+        return self._local > 1
+
+    async def submit(self, envelope: Envelope, wait_s: float) -> Submitted:
+        """Persist (committed before this returns), then wait up to `wait_s` for the answer.
+
+        `reply` is set when the answer is this request's to deliver: handed over by the worker
+        while we waited, or the stored answer of a redelivery on a passive-only channel.
+        """
+        if self._closed:
+            raise Closed
+        key = (envelope.channel, envelope.msg_id)
+        waiter: _Waiter | None = None
+        if wait_s > 0:
+            with self._lock:
+                waiter = self._waiters.get(key)
+                if waiter is None or waiter.abandoned or waiter.future.done():
+                    waiter = _Waiter(asyncio.get_running_loop().create_future())
+                    self._waiters[key] = waiter
+        try:
+            self._accepting += 1
+            try:
+                row, new = await self._intake(envelope)
+            finally:
+                self._accepting -= 1
+                self._last_accept = time.monotonic()
+            if row.handled:
+                return Submitted(row, new, self._stored_reply(row))
+            self.wake()
+            if waiter is None:
+                return Submitted(row, new, None)
+            reply = await self._await(waiter, wait_s)
+            if reply is None:
+                row = await self._run(self.reread, row.id)
+                return Submitted(row, new, self._stored_reply(row) if row.handled else None)
+            return Submitted(row, new, reply)
+        finally:
+            if waiter is not None and self._waiters.get(key) is waiter and (waiter.future.done() or waiter.abandoned):
+                del self._waiters[key]
+
+    def _stored_reply(self, row: Row) -> str | None:
+        """A handled row's answer is ours to send again where it went (or goes) only in a response:
+        a redelivery means WeCom did not get the first one. Pushed or owed answers go elsewhere."""
+        return row.reply if row.delivery is None or row.reply_via == "passive" else None
+
+    async def _await(self, waiter: _Waiter, wait_s: float) -> str | None:
+        try:
+            return await asyncio.wait_for(asyncio.shield(waiter.future), wait_s)
+        except TimeoutError:
+            with self._lock:
+                if not waiter.claimed:
+                    waiter.abandoned = True
+                    return None
+            # The worker took the hand-over and is committing: its answer is ours in a moment.
+        except Exception:
+            return None
+        with contextlib.suppress(Exception):
+            return await asyncio.wait_for(asyncio.shield(waiter.future), 30.0)
+        return None
+
+    async def _intake(self, envelope: Envelope) -> tuple[Row, bool]:
+        """Group commit: messages arriving while the previous batch is being written are written
+        together, in one transaction (one thread hop, one commit) before any of them is answered."""
+        future: asyncio.Future[tuple[Row, bool]] = asyncio.get_running_loop().create_future()
+        self._queue.append((envelope, future))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.ensure_future(self._write_batches())
+        return await future
+
+    async def _write_batches(self) -> None:
+        while self._queue:
+            batch, self._queue = self._queue, []
+            try:
+                results = await self._run(self._accept_all, [envelope for envelope, _ in batch])
+            except Exception:
+                results = None
+            for n, (envelope, future) in enumerate(batch):
+                if future.done():
+                    continue
+                if results is not None:
+                    future.set_result(results[n])
+                    continue
+                try:  # one bad message must not fail the others: each on its own
+                    future.set_result((await self._run(self._accept_all, [envelope]))[0])
+                except Exception as exc:
+                    future.set_exception(exc)
+
+    def _accept_all(self, envelopes: list[Envelope]) -> list[tuple[Row, bool]]:
+        out = []
+        with unit_of_work(self.runtime.engine) as store:
+            for envelope in envelopes:
+                item, new = store.inbox.accept(envelope)
+                if not new:
+                    store.inbox.wake(item)
+                    if envelope.req_id and item.req_id != envelope.req_id:
+                        store.inbox.set_req_id(item, envelope.req_id)
+                out.append((Row.of(item), new))
+                if new:
+                    with self._lock:  # counted before the commit, so before any worker can finish it
+                        self._local += 1
+        return out
+
+    def reread(self, item_id: int) -> Row:
+        with unit_of_work(self.runtime.engine) as store:
+            item = store.inbox.get(item_id)
+            assert item is not None
+            return Row.of(item)
+
+    async def wait_handled(self, row: Row, timeout_s: float) -> Row:
+        """The row again once this process has handled it, or after `timeout_s` (a stream refresh
+        that arrives a moment early need not answer "still working")."""
+        if row.handled or timeout_s <= 0:
+            return row
+        key = (row.channel, row.msg_id)
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._watchers.setdefault(key, []).append(future)
+        try:
+            await asyncio.wait_for(future, timeout_s)
+        except TimeoutError:
+            pass
+        finally:
+            watchers = self._watchers.get(key, [])
+            if future in watchers:
+                watchers.remove(future)
+            if not watchers:
+                self._watchers.pop(key, None)
+        return await self._run(self.reread, row.id)
+
+    def row_by_stream(self, stream_id: str) -> Row | None:
+        with unit_of_work(self.runtime.engine) as store:
+            item = store.inbox.by_stream(stream_id)
+            return Row.of(item) if item is not None else None
+
+    # --- the worker -----------------------------------------------------------------------
+
+    def wake(self) -> None:
+        if self._wake is not None:
+            self._wake.set()
+
+    async def run(self) -> None:
+        """Handle pending rows (those left by an earlier run first) until stop()."""
+        self._wake = asyncio.Event()
+        self._idle = asyncio.Event()
+        while not self._stopping:
+            await self._yield_to_intake()
+            try:
+                handled = await self._run(self._handle_next)
+            except Exception:
+                log.exception("inbox worker round failed; trying again")
+                handled = None
+                await asyncio.sleep(self.poll_s)
+            if handled is not None:
+                self._after(handled)
+                continue
+            self._local = 0
+            self._idle.set()
+            if self._closed:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.poll_s)
+            self._wake.clear()
+            self._idle.clear()
+
+    async def _yield_to_intake(self) -> None:
+        """A burst is acknowledged first and handled right after: acknowledging is cheap and WeCom
+        waits for it. Not while a request waits for its answer (it waits for this worker)."""
+        started = time.monotonic()
+        while (self._accepting or time.monotonic() - self._last_accept < QUIET_S) and not self._closed:
+            if any(not w.abandoned and not w.future.done() for w in list(self._waiters.values())):
+                return
+            if time.monotonic() - started >= YIELD_MAX_S:
+                return
+            await asyncio.sleep(QUIET_S)
+
+    async def stop(self, grace_s: float) -> None:
+        """Take nothing more; finish what is pending within `grace_s`; the rest waits for the next start."""
+        self._closed = True
+        self.wake()
+        if self._idle is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._idle.wait(), grace_s)
+        self._stopping = True
+        self.wake()
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=grace_s)
+
+    def _incoming(self, item: InboxItem) -> Incoming:
+        return Incoming(channel=item.channel, msg_id=item.msg_id, user_id=item.user_id, text=item.text,
+                        at=item.at.astimezone(self.runtime.settings.schedule.tz), chat_id=item.chat_id)
+
+    def _preparse(self) -> tuple[int, Parsed | None, Exception | None] | None:
+        """Parse the next due row before its transaction: parsing is the slow part, and on SQLite
+        the transaction holds the one writer that every acknowledgement needs."""
+        with unit_of_work(self.runtime.engine) as store:
+            item = store.inbox.claim_next(utcnow())
+            if item is None:
+                return None
+            incoming = self._incoming(item)
+        try:
+            return item.id or 0, self.runtime.bot.preparse(incoming), None
+        except Exception as exc:
+            return item.id or 0, None, exc  # the handling failed: counted inside the transaction
+
+    def _handle_next(self) -> _Handled | None:
+        bot = self.runtime.bot
+        ahead = self._preparse()
+        if ahead is None:
+            return None
+        with unit_of_work(self.runtime.engine) as store:
+            item = store.inbox.claim_next(utcnow())
+            if item is None:
+                return None
+            key = (item.channel, item.msg_id)
+            incoming = self._incoming(item)
+            parsed, failed = ahead[1:] if ahead[0] == item.id else (None, None)
+            state = DONE
+            try:
+                with store.session.begin_nested():
+                    if failed is not None:
+                        raise failed
+                    reply: Reply = bot.answer(store, incoming, parsed)
+            except Exception as exc:
+                log.exception("handling failed for %s/%s (attempt %d)", item.channel, item.msg_id, item.attempts + 1)
+                if item.attempts + 1 < MAX_ATTEMPTS:
+                    store.inbox.postpone(item, f"{type(exc).__name__}: {exc}", RETRY_AFTER[min(item.attempts, 1)])
+                    return _Handled(Row.of(item), key, claimed=False)
+                item.attempts += 1
+                reply, state = bot.give_up(store, incoming), FAILED
+            claimed = self._claim(key)
+            if claimed or not reply.text:
+                via, delivery = ("passive", SENT) if claimed and reply.text else (None, None)
+            else:
+                via, delivery = self.routes.get(item.channel, PassiveOnly()).settle(store, item, reply.text)
+            store.inbox.finish(item, reply.text, state, via, delivery)
+            row = Row.of(item)
+        return _Handled(row, key, claimed)
+
+    def _claim(self, key: tuple[str, str]) -> bool:
+        """Hand the answer to the request waiting for it, unless it has just given up."""
+        with self._lock:
+            waiter = self._waiters.get(key)
+            if waiter is None or waiter.abandoned or waiter.future.done():
+                return False
+            waiter.claimed = True
+            return True
+
+    def _after(self, handled: _Handled) -> None:
+        row = handled.row
+        if not row.handled:
+            return
+        with self._lock:
+            self._local = max(0, self._local - 1)
+        for watcher in self._watchers.get(handled.key, []):
+            if not watcher.done():
+                watcher.set_result(None)
+        waiter = self._waiters.get(handled.key)
+        if handled.claimed and waiter is not None and not waiter.future.done():
+            waiter.future.set_result(row.reply or "")
+        self.after_handle()
+        if row.delivery == OWED and self.on_owed is not None:
+            self.spawn(self.on_owed(row))
+
+    def spawn(self, coro: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("inbox delivery failed", exc_info=task.exception())
+
+    async def _run(self, fn: Callable[..., T], *args: object) -> T:
         if self._limiter is None:
-            self._limiter = anyio.CapacityLimiter(CORE_THREADS)
-        reply = await anyio.to_thread.run_sync(self.runtime.bot.handle, incoming, limiter=self._limiter)
-        self._after_handle()
-        return reply
+            self._limiter = anyio.CapacityLimiter(8)
+        return await anyio.to_thread.run_sync(fn, *args, limiter=self._limiter)
+
+    # --- answers owed ---------------------------------------------------------------------
+
+    def owed(self, channel: str, done_before_s: float) -> list[Row]:
+        """Rows of `channel` whose answer is still owed, handled at least `done_before_s` ago."""
+        with unit_of_work(self.runtime.engine) as store:
+            before = utcnow() - timedelta(seconds=done_before_s)
+            return [Row.of(item) for item in store.inbox.owed(channel, before)]
+
+    def take_delivery(self, row_id: int, via: str, sent: bool = False) -> bool:
+        with unit_of_work(self.runtime.engine) as store:
+            return store.inbox.take_delivery(row_id, via, sent)
+
+    def delivered(self, row_id: int, via: str) -> None:
+        with unit_of_work(self.runtime.engine) as store:
+            store.inbox.delivered(row_id, via)
+

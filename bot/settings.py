@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from handlers.rules import CountingRules, ReportingRules, ScheduleRules, ScoringRules, Section
@@ -28,6 +28,8 @@ class WecomSettings(Section):
     webhook_url: SecretStr = SecretStr("")
     #: Largest callback body accepted (bytes); WeCom's own are a few KB.
     max_body_bytes: int = 64 * 1024
+    #: Deepest JSON nesting accepted in a callback body, checked before parsing.
+    max_json_depth: int = Field(32, ge=2, le=200)
 
     @property
     def app_enabled(self) -> bool:
@@ -52,12 +54,31 @@ class AibotSettings(Section):
 
     @property
     def callback_enabled(self) -> bool:
-        return bool(self.token.get_secret_value() and self.encoding_aes_key.get_secret_value())
+        return self.mode == "callback" and bool(
+            self.token.get_secret_value() and self.encoding_aes_key.get_secret_value())
 
 
 class ServerSettings(Section):
     host: str = "127.0.0.1"
     port: int = 8000
+
+
+class SimulatorSettings(Section):
+    #: The web simulator lets anyone speak as anyone: off unless asked for.
+    enabled: bool = False
+
+
+class InboxSettings(Section):
+    #: The app's passive reply waits this long for the receipt (WeCom gives up after 5 s).
+    reply_within_s: float = Field(4.0, ge=0, le=4.5)
+    #: The AI bot's first answer waits this long, only when nothing else is queued.
+    first_answer_s: float = Field(0.05, ge=0, le=4.5)
+    #: An AI-bot answer no stream refresh collected goes by response_url after this long.
+    response_url_after_s: float = Field(20.0, ge=0)
+    #: On SIGTERM: how long to keep handling what is queued before stopping.
+    shutdown_grace_s: float = Field(10.0, ge=0)
+    #: How often the worker looks at the table for work it was not woken for (other processes).
+    poll_s: float = Field(1.0, gt=0)
 
 
 class OutboxSettings(Section):
@@ -91,6 +112,17 @@ class Settings(BaseSettings):
     counting: CountingRules = Field(default_factory=CountingRules)
     server: ServerSettings = Field(default_factory=ServerSettings)
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
+    simulator: SimulatorSettings = Field(default_factory=SimulatorSettings)
+    inbox: InboxSettings = Field(default_factory=InboxSettings)
+
+    @model_validator(mode="after")
+    def _whole_wecom_configuration(self) -> Settings:
+        """A half-finished WeCom configuration is an error naming the missing key, not a silent
+        fallback (it used to mount the open simulator)."""
+        problems = wecom_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     @classmethod
     def settings_customise_sources(
@@ -103,6 +135,44 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """Environment overrides win over the TOML file, which is passed in as init values."""
         return (env_settings, init_settings)
+
+
+def wecom_problems(settings: Settings) -> list[str]:
+    """Each partial WeCom channel, named by the key that is missing or contradicts the rest."""
+    w, a = settings.wecom, settings.aibot
+    out: list[str] = []
+
+    def has(value: SecretStr | str | int | None) -> bool:
+        return bool(value.get_secret_value() if isinstance(value, SecretStr) else value)
+
+    if has(w.token) != has(w.encoding_aes_key):
+        missing = "wecom.encoding_aes_key" if has(w.token) else "wecom.token"
+        out.append(f"缺少 {missing}（应用回调需要 token 和 encoding_aes_key 两项）")
+    if has(w.token) and not has(w.corp_id):
+        out.append("缺少 wecom.corp_id（应用回调解密需要企业ID）")
+    if has(w.secret):
+        if not has(w.token):
+            out.append("缺少 wecom.token 和 wecom.encoding_aes_key（设置了 wecom.secret，应用还须配置接收消息）")
+        if not has(w.corp_id):
+            out.append("缺少 wecom.corp_id（设置了 wecom.secret）")
+        if not w.agent_id:
+            out.append("缺少 wecom.agent_id（设置了 wecom.secret）")
+    for key, value in (("wecom.encoding_aes_key", w.encoding_aes_key), ("aibot.encoding_aes_key", a.encoding_aes_key)):
+        if has(value) and len(value.get_secret_value()) != 43:
+            out.append(f"{key} 应为 43 个字符")
+    if has(a.bot_id) != has(a.secret):
+        out.append(f"缺少 {'aibot.secret' if has(a.bot_id) else 'aibot.bot_id'}（长连接需要 bot_id 和 secret 两项）")
+    if a.mode == "callback":
+        if has(a.bot_id) or has(a.secret):
+            out.append('aibot.mode = "callback" 但设置了 aibot.bot_id/secret（长连接请设 mode = "websocket"）')
+        if has(a.token) != has(a.encoding_aes_key):
+            out.append(f"缺少 {'aibot.encoding_aes_key' if has(a.token) else 'aibot.token'}"
+                       "（智能机器人回调需要 token 和 encoding_aes_key 两项）")
+        if not has(a.token) and not has(a.encoding_aes_key):
+            out.append("缺少 aibot.token 和 aibot.encoding_aes_key（aibot.mode = \"callback\"）")
+    elif has(a.token) or has(a.encoding_aes_key):
+        out.append('设置了 aibot.token/encoding_aes_key 但 aibot.mode 不是 "callback"')
+    return out
 
 
 class ConfigError(Exception):
@@ -145,7 +215,7 @@ def load_settings(explicit: str | Path | None = None, **overrides: object) -> Se
 def _explain(err: dict) -> str:  # type: ignore[type-arg]
     if err["type"] == "extra_forbidden":
         return "未知的配置项 (unknown key)"
-    return str(err["msg"])
+    return str(err["msg"]).removeprefix("Value error, ")
 
 
 def redacted(settings: Settings) -> dict[str, object]:

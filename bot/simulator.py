@@ -1,6 +1,7 @@
 """The web simulator: a page that looks like the WeCom work group, for trying zsbot without WeCom.
 
-Mounted only when no WeCom channel is configured (it lets anyone speak as any roster member).
+Mounted only when asked for ([simulator] enabled or `zsbot serve --simulator`): it lets anyone
+speak as any roster member.
 Messages go through the same core as every transport (channel "simulator"); replies come back
 in the POST's answer, and everything pushed to the group arrives over the live feed.
 """
@@ -22,7 +23,6 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from bot.inbox import Inbox
 from bot.runtime import Runtime
 from handlers.messages import Incoming
 from handlers.roster import import_roster
@@ -81,7 +81,7 @@ def page_html() -> str:
     return resources.files("bot").joinpath("static/simulator.html").read_text(encoding="utf-8")
 
 
-def simulator_router(runtime: Runtime, inbox: Inbox, feed: Feed) -> APIRouter:
+def simulator_router(runtime: Runtime, feed: Feed) -> APIRouter:
     router = APIRouter()
 
     @router.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -112,7 +112,7 @@ def simulator_router(runtime: Runtime, inbox: Inbox, feed: Feed) -> APIRouter:
         at = datetime.now(runtime.settings.schedule.tz)
         incoming = Incoming(channel=CHANNEL, msg_id=uuid.uuid4().hex, user_id=message.user_id,
                             text=message.text, at=at)
-        reply = await inbox.handle(incoming)
+        reply = await run_in_threadpool(runtime.bot.handle, incoming)
         return {"msg_id": incoming.msg_id, "reply": reply.text, "mentions": list(reply.mentions),
                 "stored": reply.stored, "at": at.isoformat()}
 

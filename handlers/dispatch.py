@@ -57,21 +57,47 @@ class Bot:
         self.parse = parse
 
     def handle(self, incoming: Incoming) -> Reply:
+        """Answer in a transaction of its own (`zsbot say`/`chat`, tests); failures are logged."""
+        try:
+            with unit_of_work(self.engine) as store:
+                return self.answer(store, incoming)
+        except Exception:
+            log.exception("handling failed for %s/%s", incoming.channel, incoming.msg_id)
+            self._log_failed(incoming)
+            return Reply(FAILED)
+
+    def answer(self, store: Store, incoming: Incoming, parsed: Parsed | None = None) -> Reply:
+        """Handle the message inside the caller's transaction, so the durable inbox can mark its
+        row done in the same commit as everything the message stored. Raises on failure; the
+        caller rolls back, and nothing of this message is kept. `parsed` is `preparse`'s result,
+        computed before the transaction so the (single SQLite) writer is held only briefly."""
         incoming = replace(incoming, text=_clean(incoming.text))
         limit = self.rules.reporting.max_message_chars
         if len(incoming.text) > limit:
             return Reply(TOO_LONG.format(limit=limit))
         if not incoming.text.strip():
             return Reply(EMPTY)
-        try:
-            with unit_of_work(self.engine) as store:
-                return self._handle(store, incoming)
-        except Exception:
-            log.exception("handling failed for %s/%s", incoming.channel, incoming.msg_id)
-            self._log_failed(incoming)
-            return Reply(FAILED)
+        return self._handle(store, incoming, parsed)
 
-    def _handle(self, store: Store, incoming: Incoming) -> Reply:
+    def preparse(self, incoming: Incoming) -> Parsed | None:
+        """The parse `answer` would do (pure, no database), or None when it would not parse."""
+        text = _clean(incoming.text)
+        if len(text) > self.rules.reporting.max_message_chars or not text.strip():
+            return None
+        return self.parse(text, incoming.at.astimezone(self.rules.schedule.tz).date())
+
+    def give_up(self, store: Store, incoming: Incoming) -> Reply:
+        """Repeated failures: keep the message in the log (if the sender is known) and say so."""
+        incoming = replace(incoming, text=_clean(incoming.text))
+        if store.roster.member(incoming.user_id) is not None:
+            message = store.messages.record(
+                incoming.channel, incoming.msg_id, incoming.user_id, incoming.text, incoming.at, incoming.chat_id
+            )
+            if message is not None:
+                store.messages.answer(message, "error", FAILED)
+        return Reply(FAILED)
+
+    def _handle(self, store: Store, incoming: Incoming, preparsed: Parsed | None = None) -> Reply:
         member = store.roster.member(incoming.user_id)
         if member is None:
             return Reply(STRANGER)
@@ -83,7 +109,7 @@ class Bot:
             return Reply(earlier.reply or "" if earlier else "", duplicate=True)
         unit = store.roster.unit(member.unit_id) if member.unit_id is not None else None
         ctx = Context(store=store, member=member, unit=unit, incoming=incoming, rules=self.rules, message_id=message.id)
-        parsed = self.parse(incoming.text, ctx.today)
+        parsed = preparsed if preparsed is not None else self.parse(incoming.text, ctx.today)
         reply = answer_draft(parsed, ctx, self.parse) or self._route(parsed, ctx)
         store.messages.answer(message, str(parsed.intent), reply.text)
         return reply

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import Engine, func, insert, select, text
 from sqlmodel import Session, SQLModel
 
-from storage.models import Audit, Draft, Member, Message, OutboxItem, Project, Record, Unit
+from storage.models import Audit, Draft, InboxItem, Member, Message, OutboxItem, Project, Record, Unit
 
 #: Tables whose rows mean "somebody uses this database": a demo never writes next to them.
-IN_USE: tuple[type[SQLModel], ...] = (Unit, Member, Record, Project, Message, Draft, OutboxItem)
+IN_USE: tuple[type[SQLModel], ...] = (Unit, Member, Record, Project, Message, Draft, OutboxItem, InboxItem)
 #: Tables whose integer ids a bulk load sets itself (PostgreSQL sequences must move past them).
 _SERIAL: tuple[type[SQLModel], ...] = (Unit, Record, Project, Message, Audit)
 CHUNK = 10_000

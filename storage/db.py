@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,11 +32,22 @@ def make_engine(url: str, echo: bool = False) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            # SQLAlchemy's documented pysqlite recipe: take transaction control from the driver,
+            # which otherwise begins only at the first write and lets RELEASE SAVEPOINT commit
+            # (a "savepoint" then survives the rollback of its enclosing unit of work).
+            dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Any) -> None:
+            # IMMEDIATE: a unit of work may read and then write; a deferred transaction would fail
+            # with SQLITE_BUSY_SNAPSHOT (no busy wait) when another writer committed in between.
+            # SQLite has one writer anyway; this makes the wait happen at BEGIN, under busy_timeout.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
@@ -63,10 +76,30 @@ def ping(engine: Engine) -> bool:
         return False
 
 
+#: One writer lock per SQLite file in this process (see session_scope).
+_SQLITE_WRITERS: dict[str, threading.RLock] = {}
+_WRITERS_LOCK = threading.Lock()
+
+
+def _writer_lock(engine: Engine) -> threading.RLock | None:
+    if engine.dialect.name != "sqlite":
+        return None
+    key = str(engine.url)
+    with _WRITERS_LOCK:
+        return _SQLITE_WRITERS.setdefault(key, threading.RLock())
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
-    with Session(engine, expire_on_commit=False) as session:
+    """One unit of work: commit on success, roll back on any error.
+
+    On SQLite every unit of work is a write transaction (BEGIN IMMEDIATE) and there is one writer,
+    so threads of this process queue on a lock instead of in SQLite's busy handler, which sleeps
+    1, 2, 5, 10 … ms between tries: an acknowledgement waiting behind a message being handled
+    starts the moment it is done.
+    """
+    lock = _writer_lock(engine)
+    with lock if lock is not None else contextlib.nullcontext(), Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

@@ -97,6 +97,48 @@ class Message(SQLModel, table=True):
     reply: str | None = Field(default=None, sa_column=Column(Text))
 
 
+class InboxItem(SQLModel, table=True):
+    """An inbound message written before WeCom gets its acknowledgement: the durable work queue.
+
+    A worker handles a pending row and marks it done in the same transaction as everything the
+    handling stored, so a crash leaves the row pending (handled again at the next start) and a
+    redelivered (channel, msg_id) stops at the unique key. What is needed to answer later (AI-bot
+    stream id and response_url, long-connection req_id) is kept with it.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        UniqueConstraint("channel", "msg_id", name="uq_inbox_channel_msgid"),
+        Index("ix_inbox_state_due", "state", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str
+    msg_id: str
+    user_id: str
+    chat_id: str | None = None
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    at: datetime = _ts(nullable=False)
+    received_at: datetime = _ts(nullable=False)
+    #: "pending" (to handle), "done", "failed" (gave up after repeated errors; the user was told)
+    state: str = "pending"
+    due_at: datetime = _ts(nullable=False)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    done_at: datetime | None = _ts(nullable=True)
+    reply: str | None = Field(default=None, sa_column=Column(Text))
+    #: AI bot: the stream this message is answered on (callback refreshes, long-connection updates)
+    stream_id: str | None = Field(default=None, index=True)
+    response_url: str | None = Field(default=None, sa_column=Column(Text))
+    #: Long connection: the callback frame's req_id, echoed by the answer
+    req_id: str | None = None
+    #: How the answer went or goes out: passive, stream, response_url, push, ws
+    reply_via: str | None = None
+    #: "owed" while an answer must still be sent after handling, then "sent"; None when the
+    #: channel answers only passively (redeliveries get the stored reply)
+    delivery: str | None = Field(default=None, index=True)
+
+
 class Project(SQLModel, table=True):
     """One project a unit follows from 线索 through 签约, 开工 to 投产."""
 
@@ -268,6 +310,7 @@ class JobRun(SQLModel, table=True):
 __all__ = [
     "Audit",
     "Draft",
+    "InboxItem",
     "JobRun",
     "Member",
     "Message",

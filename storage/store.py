@@ -11,6 +11,7 @@ from sqlmodel import Session
 from storage.audit import AuditTrail
 from storage.db import session_scope
 from storage.drafts import Drafts
+from storage.inbox import InboxRows
 from storage.jobruns import JobRuns
 from storage.messages import MessageLog
 from storage.outbox import Outbox
@@ -26,6 +27,7 @@ class Store:
         self.session = session
         self.roster = Roster(session)
         self.messages = MessageLog(session)
+        self.inbox = InboxRows(session)
         self.records = Records(session)
         self.projects = Projects(session)
         self.drafts = Drafts(session)

@@ -11,7 +11,8 @@ from bot.settings import Settings, WecomSettings
 
 
 def test_secrets_and_url_keys_are_scrubbed(capsys: pytest.CaptureFixture[str]) -> None:
-    settings = Settings(wecom=WecomSettings(token="tok-123456", webhook_url="https://h/cgi-bin/webhook/send?key=K-999"))
+    settings = Settings(wecom=WecomSettings(corp_id="ww1", token="tok-123456", encoding_aes_key="k" * 43,
+                                            webhook_url="https://h/cgi-bin/webhook/send?key=K-999"))
     configure_logging(settings)
     try:
         logging.getLogger("zsbot.test").warning(

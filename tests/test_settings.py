@@ -42,7 +42,8 @@ def test_config_env_variable_names_the_file(tmp_path: Path, monkeypatch: pytest.
 
 def test_secrets_are_masked_in_logs(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
-    path.write_text('[wecom]\ntoken = "s3cr3t-token"\nwebhook_url = "https://x/send?key=abc"\n', encoding="utf-8")
+    path.write_text('[wecom]\ncorp_id = "ww1"\ntoken = "s3cr3t-token"\nencoding_aes_key = "' + "k" * 43 + '"\n'
+                    'webhook_url = "https://x/send?key=abc"\n', encoding="utf-8")
     shown = str(redacted(load_settings(path)))
     assert "s3cr3t-token" not in shown and "key=abc" not in shown
 
@@ -59,3 +60,34 @@ def test_config_example_is_valid_and_documents_every_key() -> None:
 def test_missing_config_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="不存在"):
         load_settings(tmp_path / "nope.toml")
+
+
+AES = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
+
+
+@pytest.mark.parametrize(("toml", "named"), [
+    # the AI bot's long-connection id and secret, but the mode left at callback
+    (f'[aibot]\nmode = "callback"\nbot_id = "b"\nsecret = "s"\ntoken = "t"\nencoding_aes_key = "{AES}"\n', "aibot.mode"),
+    ('[aibot]\nbot_id = "b"\n', "aibot.secret"),
+    ('[aibot]\nmode = "callback"\ntoken = "t"\n', "aibot.encoding_aes_key"),
+    ('[wecom]\ncorp_id = "ww1"\ntoken = "t"\n', "wecom.encoding_aes_key"),
+    # an app set up for pushes only: it would receive nothing
+    ('[wecom]\ncorp_id = "ww1"\nagent_id = 1000002\nsecret = "s"\n', "wecom.token"),
+    (f'[wecom]\ntoken = "t"\nencoding_aes_key = "{AES}"\n', "wecom.corp_id"),
+    (f'[wecom]\ncorp_id = "ww1"\ntoken = "t"\nencoding_aes_key = "{AES}"\nsecret = "s"\n', "wecom.agent_id"),
+])
+def test_a_half_finished_wecom_configuration_stops_start_up_naming_the_key(
+    tmp_path: Path, toml: str, named: str
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError, match=named.replace(".", r"\.")):
+        load_settings(path)
+
+
+def test_whole_wecom_configurations_start(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(f'[wecom]\ncorp_id = "ww1"\ntoken = "t"\nencoding_aes_key = "{AES}"\nagent_id = 1\nsecret = "s"\n'
+                    f'[aibot]\nmode = "callback"\ntoken = "t"\nencoding_aes_key = "{AES}"\n', encoding="utf-8")
+    settings = load_settings(path)
+    assert settings.wecom.app_enabled and settings.aibot.callback_enabled and not settings.simulator.enabled

@@ -9,6 +9,7 @@ from typing import Any
 #: stream.content is at most 20480 UTF-8 bytes
 STREAM_MAX_BYTES = 20480
 _MENTION = re.compile(r"^\s*@\S+\s+")
+_OPEN, _CLOSE, _QUOTE, _ESCAPE = frozenset(b"[{"), frozenset(b"]}"), 0x22, 0x5C
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,3 +101,27 @@ def text_reply(content: str) -> dict[str, Any]:
 def markdown_push(chat_id: str, content: str, chat_type: int = 2) -> dict[str, Any]:
     """The body of an `aibot_send_msg` (chat_type 1 single, 2 group)."""
     return {"chatid": chat_id, "chat_type": chat_type, "msgtype": "markdown", "markdown": {"content": content}}
+
+
+def json_depth_within(data: bytes | str, limit: int) -> bool:
+    """Whether JSON text nests no deeper than `limit`, decided without parsing it (Python's
+    parser recurses, and a few KB of `[` used to end in a RecursionError and a 500)."""
+    raw = data.encode() if isinstance(data, str) else data
+    depth, in_string, escaped = 0, False, False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == _ESCAPE:
+                escaped = True
+            elif byte == _QUOTE:
+                in_string = False
+        elif byte == _QUOTE:
+            in_string = True
+        elif byte in _OPEN:
+            depth += 1
+            if depth > limit:
+                return False
+        elif byte in _CLOSE:
+            depth -= 1
+    return True

@@ -23,6 +23,8 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from wechatpy.enterprise.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidSignatureException, WeChatException
 
+from bot.wecom.aibot_wire import json_depth_within
+
 _BLOCK = 32  # WeCom pads PKCS#7 to 32 bytes, not AES's 16
 
 
@@ -163,19 +165,26 @@ class AibotCrypto:
     def verify_url(self, msg_signature: str, timestamp: str, nonce: str, echostr: str) -> str:
         return self.envelope.open(msg_signature, timestamp, nonce, echostr)
 
-    def open_json(self, msg_signature: str, timestamp: str, nonce: str, body: bytes) -> dict[str, Any]:
-        """Verify and decrypt a `{"encrypt": …}` body into the callback's JSON object."""
+    def open_json(self, msg_signature: str, timestamp: str, nonce: str, body: bytes,
+                  max_depth: int = 32) -> dict[str, Any]:
+        """Verify and decrypt a `{"encrypt": …}` body into the callback's JSON object.
+
+        Nesting deeper than `max_depth` is refused before parsing (the parser recurses)."""
+        if not json_depth_within(body, max_depth):
+            raise DecryptError("body nests too deep")
         try:
             outer = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise DecryptError("body is not JSON") from None
         encrypt = outer.get("encrypt") if isinstance(outer, dict) else None
         if not isinstance(encrypt, str) or not encrypt:
             raise DecryptError("no encrypt field")
         plain = self.envelope.open(msg_signature, timestamp, nonce, encrypt)
+        if not json_depth_within(plain, max_depth):
+            raise DecryptError("plaintext nests too deep")
         try:
             inner = json.loads(plain)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise DecryptError("plaintext is not JSON") from None
         if not isinstance(inner, dict):
             raise DecryptError("plaintext is not a JSON object")

@@ -18,13 +18,13 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import WebSocketException
 
-from bot.wecom.aibot_wire import AibotMessage, markdown_push, parse_callback, stream_reply, text_reply
+from bot.wecom.aibot_wire import AibotMessage, markdown_push, parse_callback
 from bot.wecom.webhook import RateLimited, Rejected, Transient
 
 log = logging.getLogger(__name__)
 
-#: Answers a callback with the reply text, or None for no reply.
-MessageHandler = Callable[[AibotMessage], Awaitable[str | None]]
+#: Answers a callback (with its req_id) with the reply body, or None for no reply.
+MessageHandler = Callable[[AibotMessage, str], Awaitable[dict[str, Any] | None]]
 
 
 class LongConnection:
@@ -113,6 +113,27 @@ class LongConnection:
         if errcode != 0:
             raise Rejected(f"{errcode} {ack.get('errmsg', '')}")
 
+    async def respond(self, req_id: str, body: dict[str, Any]) -> None:
+        """A later answer to the callback `req_id` (a stream update); waits for WeCom's ack.
+
+        Raises Transient when not connected, Rejected when WeCom refuses it (e.g. a req_id from
+        a connection that is gone)."""
+        ws = self._ws
+        if ws is None or not self.connected:
+            raise Transient("long connection not connected")
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._pending[req_id] = future
+        try:
+            await ws.send(_frame("aibot_respond_msg", req_id, body))
+            ack = await asyncio.wait_for(future, self.ack_timeout_s)
+        except WebSocketException:
+            raise Transient("long connection closed") from None
+        finally:
+            self._pending.pop(req_id, None)
+        errcode = int(ack.get("errcode", 0))
+        if errcode != 0:
+            raise Rejected(f"{errcode} {ack.get('errmsg', '')}")
+
     async def _subscribe(self, ws: ClientConnection) -> bool:
         req_id = uuid.uuid4().hex
         await ws.send(_frame("aibot_subscribe", req_id, {"bot_id": self._bot_id, "secret": self._secret}))
@@ -168,13 +189,10 @@ class LongConnection:
             self._kicked = True
             await ws.close()
             return
-        text = await self._on_message(message)
-        if text is None:
+        reply = await self._on_message(message, req_id)
+        if reply is None:
             return
-        if message.kind == "event":
-            cmd, reply = "aibot_respond_welcome_msg", text_reply(text)
-        else:
-            cmd, reply = "aibot_respond_msg", stream_reply(uuid.uuid4().hex, text, finish=True)
+        cmd = "aibot_respond_welcome_msg" if message.kind == "event" else "aibot_respond_msg"
         try:
             await ws.send(_frame(cmd, req_id, reply))
         except WebSocketException:
@@ -222,7 +240,7 @@ def _frame(cmd: str, req_id: str, body: dict[str, Any] | None) -> str:
 
 
 def _decode(raw: str | bytes) -> dict[str, Any] | None:
-    with contextlib.suppress(ValueError, UnicodeDecodeError):
+    with contextlib.suppress(ValueError, UnicodeDecodeError, RecursionError):
         frame = json.loads(raw)
         if isinstance(frame, dict):
             return frame

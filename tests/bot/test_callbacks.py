@@ -11,17 +11,18 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.runtime import Runtime
-from bot.web import REPLY_WITHIN_S, create_app
+from bot.settings import InboxSettings
+from bot.web import create_app
 from tests.conftest import TZ, Clock
 from tests.fakes.wecom import CallbackSigner, aibot_text, app_text_xml
 
-from .conftest import LEAD, messages, records
+from .conftest import LEAD, configured, messages, records
 
 
 @pytest.fixture
 def client(wecom: Runtime) -> Iterator[TestClient]:
     """An idle bot: the AI bot's first answer may wait as long as the app's for the receipt."""
-    with TestClient(create_app(wecom, stream_first_s=REPLY_WITHIN_S)) as c:
+    with TestClient(create_app(configured(wecom, inbox=InboxSettings(first_answer_s=4.0)))) as c:
         yield c
 
 
@@ -149,10 +150,11 @@ def test_a_liaison_reports_through_the_aibot_callback_stored_once_with_the_menti
 
 
 def test_a_slow_answer_goes_out_on_stream_refresh(roster: Runtime, standin, aibot_signer: CallbackSigner) -> None:  # type: ignore[no-untyped-def]
-    from .conftest import app_section, callback_section, configured
+    from .conftest import app_section, callback_section
 
-    runtime = configured(roster, wecom=app_section(standin), aibot=callback_section())
-    with TestClient(create_app(runtime, reply_within_s=0.0)) as client:
+    runtime = configured(roster, wecom=app_section(standin), aibot=callback_section(),
+                         inbox=InboxSettings(reply_within_s=0.0, first_answer_s=0.0))
+    with TestClient(create_app(runtime)) as client:
         first = aibot_signer.open_aibot_reply(post_aibot(client, aibot_signer, aibot_text("slow-1", "wz_liu", "帮助"),
                                                          nonce="r0").json(), "r0")
         stream_id = first["stream"]["id"]
@@ -210,7 +212,7 @@ def test_an_app_receipt_that_misses_the_passive_reply_arrives_through_the_messag
     wecom: Runtime, standin, app_signer: CallbackSigner, clock: Clock  # type: ignore[no-untyped-def]
 ) -> None:
     clock.set("2026-03-10 10:00")
-    with TestClient(create_app(wecom, reply_within_s=0.0)) as client:
+    with TestClient(create_app(configured(wecom, inbox=InboxSettings(reply_within_s=0.0)))) as client:
         sent = int(datetime(2026, 3, 10, 9, 59, tzinfo=TZ).timestamp())
         answer = post_app(client, app_signer, app_text_xml("wz_liu", LEAD, "8800", sent), nonce="41")
         assert answer.status_code == 200 and answer.text == ""

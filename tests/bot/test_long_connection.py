@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.runtime import Runtime
+from bot.settings import InboxSettings
 from bot.web import create_app
 from tests.fakes.wecom import WecomStandIn, aibot_text
 
@@ -22,7 +23,8 @@ def responses(standin: WecomStandIn) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def long_connection(roster: Runtime, standin: WecomStandIn) -> Runtime:
-    return configured(roster, aibot=long_connection_section(standin, heartbeat_s=0.1))
+    return configured(roster, aibot=long_connection_section(standin, heartbeat_s=0.1),
+                      inbox=InboxSettings(first_answer_s=4.0))
 
 
 @pytest.fixture

@@ -14,13 +14,13 @@ import httpx
 from tests.fakes.wecom import free_port
 
 
-def test_zsbot_serve_answers_health_and_the_simulator_then_stops_on_ctrl_c(tmp_path: Path) -> None:
+def test_zsbot_serve_answers_health_and_the_simulator_when_asked_then_stops_on_ctrl_c(tmp_path: Path) -> None:
     port = free_port()
     config = tmp_path / "config.toml"
     config.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "zsbot.db"}"\n', encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZSBOT_")}
     process = subprocess.Popen(
-        [sys.executable, "-c", "from bot.cli import main; main()", "--config", str(config), "serve", "--port", str(port)],
+        [sys.executable, "-c", "from bot.cli import main; main()", "--config", str(config), "serve", "--port", str(port), "--simulator"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=tmp_path,
     )
     try:

@@ -9,18 +9,24 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.runtime import Runtime
+from bot.settings import SimulatorSettings
 from bot.web import create_app
 from tests.fakes.wecom import WecomStandIn
 
 from .conftest import LEAD, app_section, configured, messages, records, served
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+def simulating(runtime: Runtime) -> Runtime:
+    """The simulator is served only when asked for."""
+    return configured(runtime, simulator=SimulatorSettings(enabled=True))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def test_the_simulator_lists_the_roster_and_answers_as_the_bot(roster: Runtime) -> None:
-    with TestClient(create_app(roster)) as client:
+    with TestClient(create_app(simulating(roster))) as client:
         page = client.get("/")
         assert page.status_code == 200 and "招商工作群" in page.text
         members = {m["userid"]: m for m in client.get("/simulator/members").json()["members"]}
@@ -33,7 +39,7 @@ def test_the_simulator_lists_the_roster_and_answers_as_the_bot(roster: Runtime) 
 
 
 def test_a_broadcast_in_the_simulator_is_pushed_to_the_live_feed(roster: Runtime) -> None:
-    with TestClient(create_app(roster)) as client, client.websocket_connect("/simulator/live") as live:
+    with TestClient(create_app(simulating(roster))) as client, client.websocket_connect("/simulator/live") as live:
         answer = client.post("/simulator/messages", json={"user_id": "office", "text": "通报：本周五前完成报送"})
         assert answer.status_code == 200
         event = live.receive_json()
@@ -41,18 +47,21 @@ def test_a_broadcast_in_the_simulator_is_pushed_to_the_live_feed(roster: Runtime
 
 
 def test_an_empty_roster_can_load_the_demo_roster(runtime: Runtime) -> None:
-    with TestClient(create_app(runtime)) as client:
+    with TestClient(create_app(simulating(runtime))) as client:
         assert client.get("/simulator/members").json()["members"] == []
         assert "zsbot roster import" in client.get("/").text
         loaded = client.post("/simulator/demo-roster").json()
     assert {"wz_liu", "office", "county_boss"} <= {m["userid"] for m in loaded["members"]}
 
 
-def test_with_wecom_configured_the_simulator_is_not_served(roster: Runtime, standin: WecomStandIn) -> None:
-    runtime = configured(roster, wecom=app_section(standin, webhook=True))
-    with TestClient(create_app(runtime)) as client:
-        assert client.post("/simulator/messages", json={"user_id": "office", "text": "通报：x"}).status_code in (404, 405)
-        assert "招商工作群" not in client.get("/").text
+def test_unless_asked_for_the_simulator_is_not_served(roster: Runtime, standin: WecomStandIn) -> None:
+    """Closed by default: with no WeCom configured, and with part of it configured."""
+    for runtime in (roster, configured(roster, wecom=app_section(standin, webhook=True))):
+        with TestClient(create_app(runtime)) as client:
+            answer = client.post("/simulator/messages", json={"user_id": "office", "text": "通报：x"})
+            assert answer.status_code in (404, 405)
+            assert "招商工作群" not in client.get("/").text
+    assert messages(roster) == []
 
 
 @pytest.fixture
@@ -74,7 +83,7 @@ def browser() -> Iterator[object]:
 def test_in_chromium_a_liaison_reports_and_the_office_broadcasts(roster: Runtime, browser) -> None:  # type: ignore[no-untyped-def]
     if "sqlite" not in roster.settings.database.url:
         pytest.skip("one database is enough for the browser")
-    with served(create_app(roster)) as url:
+    with served(create_app(simulating(roster))) as url:
         page = browser.new_page()
         page.goto(url + "/")
         page.wait_for_selector("text=· 实时推送已连接")
@@ -95,7 +104,7 @@ def test_in_chromium_a_liaison_reports_and_the_office_broadcasts(roster: Runtime
 def test_in_chromium_an_empty_roster_explains_the_import_and_loads_the_demo(runtime: Runtime, browser) -> None:  # type: ignore[no-untyped-def]
     if "sqlite" not in runtime.settings.database.url:
         pytest.skip("one database is enough for the browser")
-    with served(create_app(runtime)) as url:
+    with served(create_app(simulating(runtime))) as url:
         page = browser.new_page()
         page.goto(url + "/")
         page.wait_for_selector("text=zsbot roster import 名册.csv")

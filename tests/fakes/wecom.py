@@ -4,7 +4,8 @@
   independently of `bot.wecom.crypto` so the two check each other, and opens our passive replies.
 - `WecomStandIn` is a real HTTP + WebSocket server on 127.0.0.1: `gettoken`, `message/send`,
   `webhook/send` (with WeCom's 20-a-minute limit), and the AI bot's long connection
-  (subscribe, ping, callbacks, respond, send_msg, disconnected_event). It records everything and
+  (subscribe, ping, callbacks, respond, send_msg, disconnected_event), and the AI bot's
+  `response_url` (one use: a second POST with the same code is refused). It records everything and
   has switchable failure modes: scripted errcodes / HTTP statuses / gateway pages / slow answers
   (for `webhook/send` and `message/send`), outage, bad key, and a gate that holds one send
   before or after WeCom accepts it (to kill the sender at an exact moment).
@@ -154,6 +155,10 @@ class Recorded:
     accepted: list[Accepted] = field(default_factory=list)
     frames: list[dict[str, Any]] = field(default_factory=list)
     subscriptions: int = 0
+    #: response_url POSTs WeCom accepted, as (response_code, body)
+    responses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    #: The msgid each long-connection callback frame (req_id) carried, redeliveries included.
+    req_msgid: dict[str, str] = field(default_factory=dict)
 
 
 class Gate:
@@ -223,6 +228,10 @@ class WecomStandIn:
     @property
     def ws_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/aibot"
+
+    def response_url(self, code: str) -> str:
+        """A message's one-use response_url (WeCom's carries a response_code like this)."""
+        return f"{self.base_url}/cgi-bin/aibot/response?response_code={code}"
 
     def start(self) -> WecomStandIn:
         self._thread.start()
@@ -306,6 +315,7 @@ class WecomStandIn:
         req_id = uuid.uuid4().hex
         if cmd == "aibot_msg_callback":
             self._unanswered[req_id] = body
+            self.record.req_msgid[req_id] = str(body.get("msgid", ""))
         self._run(self._send({"cmd": cmd, "headers": {"req_id": req_id}, "body": body}))
         return req_id
 
@@ -425,6 +435,17 @@ class WecomStandIn:
                 await asyncio.sleep(delay)
             return JSONResponse({"errcode": 0, "errmsg": "ok"})
 
+        @app.post("/cgi-bin/aibot/response")
+        async def aibot_response(request: Request, response_code: str) -> JSONResponse:
+            payload = await request.json()
+            with self._lock:
+                if self.outage:
+                    return JSONResponse({}, status_code=503)
+                if any(code == response_code for code, _ in self.record.responses):
+                    return JSONResponse({"errcode": 40014, "errmsg": "response_code used"})
+                self.record.responses.append((response_code, payload))
+            return JSONResponse({"errcode": 0, "errmsg": "ok"})
+
         @app.websocket("/aibot")
         async def long_connection(websocket: WebSocket) -> None:
             await websocket.accept()
@@ -469,6 +490,7 @@ class WecomStandIn:
                 del self._unanswered[old_req]
                 new_req = uuid.uuid4().hex
                 self._unanswered[new_req] = body
+                self.record.req_msgid[new_req] = str(body.get("msgid", ""))
                 await websocket.send_text(json.dumps(
                     {"cmd": "aibot_msg_callback", "headers": {"req_id": new_req}, "body": body}, ensure_ascii=False))
         elif cmd == "ping":

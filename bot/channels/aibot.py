@@ -1,0 +1,269 @@
+"""The AI bot (智能机器人): one answer policy for its callback and its long connection.
+
+Both carry the same JSON. A message is stored, then answered on a stream: with the receipt at once
+when the bot is idle and the answer is quick, else with "working" (the acknowledgement). The
+receipt then goes out on the stream (a callback's refresh; a long-connection update with the
+callback's req_id) and, when no refresh collected it in time, by the message's `response_url`
+(one use, valid 1 h) or, failing that, as a group push. A stream refresh is answered from the
+stored row, so it survives a restart; an unknown stream id is never told "handled".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from bot.channels.http import params, read_body, verify
+from bot.inbox import Closed, Inbox, Row
+from bot.runtime import Runtime
+from bot.wecom import aibot_wire
+from bot.wecom.aibot_wire import AibotMessage, json_depth_within
+from bot.wecom.crypto import AibotCrypto, DecryptError, SignatureError
+from bot.wecom.webhook import Rejected, Transient
+from bot.wecom.ws_client import LongConnection
+from storage.inbox import OWED, Envelope
+from storage.models import InboxItem
+from storage.store import Store, unit_of_work
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "aibot"
+WORKING = "⏳ 正在处理，请稍候…"
+ELSEWHERE = "已处理，回执已另行发送。"
+UNKNOWN_STREAM = "没有找到这条消息的处理记录（可能已过期）。如需报送，请重新发送一次。"
+TEXT_ONLY = "目前只能处理文字消息，请用文字报送，例如「线索：XX公司拟投资5000万元建设XX项目」。"
+WELCOME = "您好，我是招商助手。报送请 @我 并发送文字，例如「线索：XX公司拟投资5000万元建设XX项目」；发送「帮助」查看用法。"
+#: response_url is valid for an hour; past that the receipt goes as a group push.
+RESPONSE_URL_TTL = timedelta(minutes=55)
+#: A stream refresh that finds the message still queued waits this long for it before "working".
+REFRESH_WAIT_S = 1.0
+#: Long-connection answers owed (the connection was down) are retried this long after handling.
+WS_RETRY_AFTER_S = 2.0
+
+
+class BadMessage(Exception):
+    """A message without msgid or sender."""
+
+
+class AibotChannel:
+    def __init__(self, runtime: Runtime, inbox: Inbox, http: httpx.AsyncClient | None = None) -> None:
+        self.runtime = runtime
+        self.settings = runtime.settings
+        self.inbox = inbox
+        self.long_connection: LongConnection | None = None
+        self._http = http
+        self._delivering: set[int] = set()
+        self._stopping = asyncio.Event()
+        aibot = self.settings.aibot
+        self.crypto = (
+            AibotCrypto(aibot.token.get_secret_value(), aibot.encoding_aes_key.get_secret_value())
+            if aibot.callback_enabled else None
+        )
+
+    # --- the one answer policy --------------------------------------------------------------
+
+    def wait_s(self) -> float:
+        """The first answer waits briefly for the receipt, and only when nothing else is queued:
+        a busy bot acknowledges at once ("working") and never keeps WeCom waiting behind a queue."""
+        return 0.0 if self.inbox.busy else self.settings.inbox.first_answer_s
+
+    async def answer(self, message: AibotMessage, req_id: str | None = None) -> dict[str, Any] | None:
+        """The immediate answer to a callback (either channel); None for no answer."""
+        if message.kind == "event":
+            return aibot_wire.text_reply(WELCOME) if message.event_type == "enter_chat" else None
+        if message.kind == "stream_refresh":
+            return await self.refresh(message.stream_id)
+        if message.kind != "message":
+            return aibot_wire.stream_reply(uuid.uuid4().hex, TEXT_ONLY, finish=True) if message.user_id else None
+        if not message.msgid or not message.user_id:
+            raise BadMessage
+        envelope = Envelope(
+            channel=CHANNEL, msg_id=message.msgid, user_id=message.user_id, text=message.text,
+            at=datetime.now(self.settings.schedule.tz), chat_id=message.chat_id, stream_id=uuid.uuid4().hex,
+            response_url=message.response_url or None, req_id=req_id,
+        )
+        submitted = await self.inbox.submit(envelope, self.wait_s())
+        if submitted.reply is not None:
+            return self._stream(submitted.row, submitted.reply) if submitted.reply else None
+        return await self._state(submitted.row, "ws" if req_id else "stream")
+
+    async def refresh(self, stream_id: str) -> dict[str, Any]:
+        row = await run_in_threadpool(self.inbox.row_by_stream, stream_id) if stream_id else None
+        if row is None:
+            return aibot_wire.stream_reply(stream_id, UNKNOWN_STREAM, finish=True)
+        row = await self.inbox.wait_handled(row, REFRESH_WAIT_S)
+        return await self._state(row, "stream") or aibot_wire.stream_reply(stream_id, WORKING, finish=False)
+
+    async def _state(self, row: Row, via: str) -> dict[str, Any] | None:
+        """The stream as the stored row has it: working, or the receipt (claimed for this path)."""
+        if not row.handled:
+            return aibot_wire.stream_reply(row.stream_id or "", WORKING, finish=False)
+        if row.delivery == OWED and row.reply_via is None:
+            if await run_in_threadpool(self.inbox.take_delivery, row.id, via, True):
+                return self._stream(row, row.reply or "")
+            row = await run_in_threadpool(self.inbox.reread, row.id)
+            if row.reply_via == via == "ws":
+                return None  # the long connection is sending it on this req_id right now
+        if row.reply_via in ("response_url", "push"):
+            return self._stream(row, ELSEWHERE)
+        return self._stream(row, row.reply or "")
+
+    @staticmethod
+    def _stream(row: Row, text: str) -> dict[str, Any]:
+        return aibot_wire.stream_reply(row.stream_id or uuid.uuid4().hex, text, finish=True)
+
+    def settle(self, store: Store, item: InboxItem, reply: str) -> tuple[str | None, str | None]:
+        """No request waited: the receipt is owed, to a stream refresh, the long connection or response_url."""
+        return None, OWED
+
+    # --- answers owed -----------------------------------------------------------------------
+
+    async def deliver_owed(self, row: Row) -> None:
+        """Right after handling: a long-connection message gets its stream finished now; a
+        callback's waits for WeCom's refresh (the sweep sends it by response_url later)."""
+        if row.req_id and row.id not in self._delivering:
+            await self._over_long_connection(row)
+
+    async def _over_long_connection(self, row: Row) -> None:
+        connection = self.long_connection
+        if connection is None or not connection.connected or row.id in self._delivering:
+            return
+        self._delivering.add(row.id)
+        try:
+            if row.reply_via is None:
+                # The first answer may have carried the receipt already (handled while it looked).
+                if not await run_in_threadpool(self.inbox.take_delivery, row.id, "ws"):
+                    return
+            elif row.reply_via != "ws":
+                return
+            await connection.respond(row.req_id or "", self._stream(row, row.reply or ""))
+            await run_in_threadpool(self.inbox.delivered, row.id, "ws")
+        except Rejected as exc:
+            log.warning("long connection refused the answer to %s (%s); pushing it to the group", row.msg_id, exc)
+            await run_in_threadpool(self._push, row)
+        except (Transient, TimeoutError):
+            pass  # the sweep tries again once the connection is back
+        finally:
+            self._delivering.discard(row.id)
+
+    async def sweep(self) -> None:
+        """Deliver owed answers until stop(): rows left from before a restart, long-connection
+        answers the connection missed, callback receipts no stream refresh collected."""
+        grace = self.settings.inbox.response_url_after_s
+        while not self._stopping.is_set():
+            try:
+                rows = await run_in_threadpool(self.inbox.owed, CHANNEL, min(grace, WS_RETRY_AFTER_S))
+                now = datetime.now(UTC)
+                for row in rows:
+                    if row.id in self._delivering:
+                        continue
+                    if row.req_id:
+                        await self._over_long_connection(row)
+                    elif row.done_at is not None and now - row.done_at >= timedelta(seconds=grace):
+                        await self._by_response_url(row)
+            except Exception:
+                log.exception("AI-bot delivery sweep failed; trying again")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), min(1.0, max(grace / 4, 0.05)))
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def _by_response_url(self, row: Row) -> None:
+        if row.reply_via is None and not await run_in_threadpool(self.inbox.take_delivery, row.id, "response_url"):
+            return
+        if row.reply_via not in (None, "response_url"):
+            return
+        fresh = datetime.now(UTC) - row.received_at < RESPONSE_URL_TTL
+        if not (row.response_url and fresh):
+            await run_in_threadpool(self._push, row)
+            return
+        self._delivering.add(row.id)
+        try:
+            http = self._http or httpx.AsyncClient(timeout=10.0)
+            try:
+                answer = await http.post(row.response_url, json={"msgtype": "markdown",
+                                                                 "markdown": {"content": row.reply or ""}})
+            finally:
+                if self._http is None:
+                    await http.aclose()
+            if answer.status_code >= 500:
+                return  # WeCom's trouble: the next sweep tries again (the URL is one use: no double)
+            errcode = _errcode(answer)
+            if errcode != 0:
+                log.warning("response_url refused the receipt for %s (errcode %s); pushing it to the group",
+                            row.msg_id, errcode)
+                await run_in_threadpool(self._push, row)
+                return
+            await run_in_threadpool(self.inbox.delivered, row.id, "response_url")
+        except httpx.HTTPError as exc:
+            log.warning("response_url for %s not reached (%s); trying again", row.msg_id, type(exc).__name__)
+        finally:
+            self._delivering.discard(row.id)
+
+    def _push(self, row: Row) -> None:
+        """The last way back: the receipt as a group push naming the sender (through the outbox)."""
+        with unit_of_work(self.runtime.engine) as store:
+            store.outbox.push(f"reply:{CHANNEL}:{row.msg_id}", row.reply or "", target="group",
+                              mentions=[row.user_id])
+            store.inbox.delivered(row.id, "push")
+
+    # --- the wire ---------------------------------------------------------------------------
+
+    async def on_long_connection(self, message: AibotMessage, req_id: str) -> dict[str, Any] | None:
+        """A long-connection frame's answer; None sends nothing (WeCom delivers it again later)."""
+        try:
+            return await self.answer(message, req_id)
+        except (BadMessage, Closed):
+            return None
+
+    def router(self) -> APIRouter:
+        router = APIRouter()
+        crypto = self.crypto
+        assert crypto is not None
+        limit, depth = self.settings.wecom.max_body_bytes, self.settings.wecom.max_json_depth
+
+        @router.get("/wecom/aibot")
+        async def aibot_verify(request: Request) -> PlainTextResponse:
+            sig, ts, nonce, echostr = params(request, "msg_signature", "timestamp", "nonce", "echostr")
+            return PlainTextResponse(verify(crypto.verify_url, sig, ts, nonce, echostr))
+
+        @router.post("/wecom/aibot")
+        async def aibot_callback(request: Request) -> Response:
+            sig, ts, nonce = params(request, "msg_signature", "timestamp", "nonce")
+            body = await read_body(request, limit)
+            if not json_depth_within(body, depth):
+                raise HTTPException(400, "malformed callback")
+            try:
+                message = aibot_wire.parse_callback(crypto.open_json(sig, ts, nonce, body, depth))
+            except SignatureError:
+                raise HTTPException(403, "bad signature") from None
+            except DecryptError:
+                raise HTTPException(400, "malformed callback") from None
+            try:
+                payload = await self.answer(message)
+            except BadMessage:
+                raise HTTPException(400, "message without msgid or sender") from None
+            except Closed:
+                raise HTTPException(503, "shutting down") from None
+            if payload is None or (payload.get("msgtype") == "stream" and payload["stream"]["finish"]
+                                   and not payload["stream"]["content"]):
+                return PlainTextResponse("")
+            return JSONResponse(crypto.seal_json(payload, nonce))
+
+        return router
+
+
+def _errcode(answer: httpx.Response) -> int:
+    with contextlib.suppress(ValueError, TypeError, AttributeError):
+        return int(answer.json().get("errcode", 0))
+    return -1

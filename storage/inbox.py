@@ -1,0 +1,153 @@
+"""The durable inbox's rows: accept before acknowledging, claim for handling, account for the answer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
+
+from storage.clock import utcnow
+from storage.models import InboxItem
+
+PENDING, DONE, FAILED = "pending", "done", "failed"
+OWED, SENT = "owed", "sent"
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """One inbound message and what is needed to answer it later, as the adapter read it."""
+
+    channel: str
+    msg_id: str
+    user_id: str
+    text: str
+    at: datetime
+    chat_id: str | None = None
+    stream_id: str | None = None
+    response_url: str | None = None
+    req_id: str | None = None
+
+
+class InboxRows:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def accept(self, envelope: Envelope) -> tuple[InboxItem, bool]:
+        """Store the message as pending; (the existing row, False) when it was stored before.
+
+        The unique key decides (INSERT … ON CONFLICT DO NOTHING), so two deliveries racing in two
+        processes still store one row. The returned new row is detached (not in the session).
+        """
+        now = utcnow()
+        values = dict(
+            channel=envelope.channel, msg_id=envelope.msg_id, user_id=envelope.user_id,
+            chat_id=envelope.chat_id, text=envelope.text, at=envelope.at, received_at=now, due_at=now,
+            state=PENDING, attempts=0, stream_id=envelope.stream_id, response_url=envelope.response_url,
+            req_id=envelope.req_id,
+        )
+        # One statement, no savepoint: this runs before every acknowledgement.
+        dialect = self.session.get_bind().dialect.name
+        insert = sqlite_insert if dialect == "sqlite" else pg_insert
+        statement = insert(InboxItem).values(**values).on_conflict_do_nothing(
+            index_elements=["channel", "msg_id"]).returning(InboxItem.id)  # type: ignore[attr-defined]
+        new_id = self.session.execute(statement).scalar()
+        if new_id is None:
+            earlier = self.by_msg(envelope.channel, envelope.msg_id)
+            if earlier is None:  # pragma: no cover - the unique key says it exists
+                raise LookupError(envelope.msg_id)
+            return earlier, False
+        item = InboxItem(id=new_id, **values)
+        return item, True
+
+    def by_msg(self, channel: str, msg_id: str) -> InboxItem | None:
+        return self.session.exec(
+            select(InboxItem).where(InboxItem.channel == channel, InboxItem.msg_id == msg_id)
+        ).first()
+
+    def by_stream(self, stream_id: str) -> InboxItem | None:
+        return self.session.exec(select(InboxItem).where(InboxItem.stream_id == stream_id)).first()
+
+    def get(self, item_id: int) -> InboxItem | None:
+        return self.session.get(InboxItem, item_id)
+
+    def claim_next(self, now: datetime) -> InboxItem | None:
+        """The oldest due pending row, locked for this transaction.
+
+        On PostgreSQL `FOR UPDATE SKIP LOCKED` lets several processes share the queue: a row being
+        handled is invisible to the others, and a killed process's lock ends with its connection.
+        SQLite has one writer, and its unit of work begins IMMEDIATE, so the row is already ours.
+        """
+        query = (
+            select(InboxItem)
+            .where(InboxItem.state == PENDING, col(InboxItem.due_at) <= now)
+            .order_by(col(InboxItem.due_at), col(InboxItem.id))
+            .limit(1)
+        )
+        if self.session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        return self.session.exec(query).first()
+
+    def next_due(self) -> datetime | None:
+        """When the earliest pending row becomes due (a retry backs off), or None."""
+        return self.session.exec(
+            select(InboxItem.due_at).where(InboxItem.state == PENDING).order_by(col(InboxItem.due_at)).limit(1)
+        ).first()
+
+    def pending_count(self) -> int:
+        return len(self.session.exec(select(InboxItem.id).where(InboxItem.state == PENDING)).all())
+
+    def finish(self, item: InboxItem, reply: str, state: str, via: str | None, delivery: str | None) -> None:
+        item.state, item.reply, item.done_at = state, reply, utcnow()
+        item.reply_via, item.delivery = via, delivery
+        self.session.add(item)
+
+    def postpone(self, item: InboxItem, error: str, delay: timedelta) -> None:
+        """Handling failed: count the attempt and try again later (the handling itself rolled back)."""
+        item.attempts += 1
+        item.last_error = error[:500]
+        item.due_at = utcnow() + delay
+        self.session.add(item)
+
+    def wake(self, item: InboxItem) -> None:
+        """A redelivery of a row that is waiting out a retry: try it now."""
+        if item.state == PENDING and item.due_at > utcnow():
+            item.due_at = utcnow()
+            self.session.add(item)
+
+    def take_delivery(self, item_id: int, via: str, sent: bool = False) -> bool:
+        """Claim the one delivery of an owed answer; False when another path has it already.
+
+        `sent` when the claim is the delivery itself (a stream refresh answers in its response).
+        """
+        result = self.session.execute(
+            update(InboxItem)
+            .where(col(InboxItem.id) == item_id, col(InboxItem.delivery) == OWED,
+                   col(InboxItem.reply_via).is_(None))
+            .values(reply_via=via, **({"delivery": SENT} if sent else {}))
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def delivered(self, item_id: int, via: str) -> None:
+        self.session.execute(
+            update(InboxItem).where(col(InboxItem.id) == item_id).values(delivery=SENT, reply_via=via)
+        )
+
+    def set_req_id(self, item: InboxItem, req_id: str) -> None:
+        """A long-connection redelivery comes with a new req_id: answer that one."""
+        item.req_id = req_id
+        self.session.add(item)
+
+    def owed(self, channel: str, done_before: datetime, limit: int = 50) -> Sequence[InboxItem]:
+        """Answers still owed on `channel` for rows handled before `done_before`."""
+        return self.session.exec(
+            select(InboxItem)
+            .where(InboxItem.delivery == OWED, InboxItem.channel == channel,
+                   col(InboxItem.done_at) <= done_before)
+            .order_by(col(InboxItem.id))
+            .limit(limit)
+        ).all()

@@ -1,0 +1,196 @@
+"""The durable inbox: stored before the acknowledgement, handled in one transaction with its done
+mark, answered from the stored row after a restart, and bad bodies refused in a few words."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import select
+
+from bot.channels.aibot import UNKNOWN_STREAM, WORKING
+from bot.runtime import Runtime
+from bot.settings import InboxSettings
+from bot.web import create_app
+from handlers.dispatch import Bot
+from nlp import Parsed
+from nlp import parse as real_parse
+from storage.db import migrate
+from storage.inbox import Envelope
+from storage.models import InboxItem
+from storage.store import unit_of_work
+from tests.conftest import TZ
+from tests.fakes.wecom import CallbackSigner, WecomStandIn, aibot_text
+
+from .conftest import LEAD, configured, messages, records
+
+
+def with_parse(runtime: Runtime, parse: Callable[[str, date], Parsed], **sections: Any) -> Runtime:
+    """The same database, with the core's parser replaced (to fail or to hold a message)."""
+    bot = Bot(runtime.engine, runtime.bot.rules, parse=parse)
+    return Runtime(settings=runtime.settings.model_copy(update=sections), engine=runtime.engine, bot=bot)
+
+
+def inbox_rows(runtime: Runtime) -> list[InboxItem]:
+    with unit_of_work(runtime.engine) as store:
+        return list(store.session.exec(select(InboxItem)).all())
+
+
+def refresh(stream_id: str) -> dict[str, Any]:
+    return {"msgid": f"refresh-{stream_id}", "aibotid": "x", "chattype": "group", "from": {"userid": "wz_liu"},
+            "msgtype": "stream", "stream": {"id": stream_id}}
+
+
+def post(client: TestClient, signer: CallbackSigner, payload: dict[str, Any], nonce: str) -> dict[str, Any]:
+    params, body = signer.aibot_callback(payload, nonce)
+    answer = client.post("/wecom/aibot", params=params, content=body)
+    assert answer.status_code == 200
+    return signer.open_aibot_reply(answer.json(), nonce)
+
+
+def test_a_savepoint_released_inside_a_failed_unit_of_work_commits_nothing(roster: Runtime) -> None:
+    """pysqlite left alone commits at RELEASE SAVEPOINT: the message row outlived the rollback."""
+    with pytest.raises(RuntimeError), unit_of_work(roster.engine) as store:
+        assert store.roster.member("wz_liu") is not None  # a read first: pysqlite would not BEGIN
+        assert store.messages.record("aibot", "ghost-1", "wz_liu", LEAD, datetime.now(TZ), None) is not None
+        raise RuntimeError("crash mid-handling")
+    assert messages(roster) == []
+
+
+def test_a_failure_mid_handling_keeps_nothing_and_wecoms_retry_stores_the_report(
+    wecom: Runtime, aibot_signer: CallbackSigner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.inbox.RETRY_AFTER", (timedelta(hours=1), timedelta(hours=1)))  # only the retry wakes it
+    failures = [RuntimeError("parser fell over")]
+
+    def flaky(text: str, today: date) -> Parsed:
+        if failures:
+            raise failures.pop()
+        return real_parse(text, today)
+
+    runtime = with_parse(wecom, flaky, inbox=InboxSettings(first_answer_s=1.0))
+    with TestClient(create_app(runtime)) as client:
+        first = post(client, aibot_signer, aibot_text("crash-1", "wz_liu", LEAD), "c1")
+        assert first["stream"]["finish"] is False  # acknowledged: the message is stored, not handled
+        [row] = inbox_rows(runtime)
+        assert (row.state, row.attempts) == ("pending", 1) and "parser fell over" in (row.last_error or "")
+        assert messages(runtime) == [] and records(runtime) == []  # no ghost row to stop the retry
+        again = post(client, aibot_signer, aibot_text("crash-1", "wz_liu", LEAD), "c2")
+    assert again["stream"]["finish"] is True and "8,000万元" in again["stream"]["content"]
+    assert again["stream"]["id"] == first["stream"]["id"]
+    assert len(messages(runtime)) == 1 and len(records(runtime)) == 1
+
+
+def test_after_a_restart_a_stream_refresh_answers_from_the_stored_row(
+    wecom: Runtime, aibot_signer: CallbackSigner
+) -> None:
+    """A message stored before a crash: "working" while it waits, then its receipt; an unknown
+    stream is never told it was handled."""
+    with unit_of_work(wecom.engine) as store:
+        store.inbox.accept(Envelope(channel="aibot", msg_id="before-crash", user_id="wz_liu", text=LEAD,
+                                    at=datetime.now(TZ), stream_id="s-before-crash"))
+    gate = threading.Event()
+
+    def held(text: str, today: date) -> Parsed:
+        assert gate.wait(10)
+        return real_parse(text, today)
+
+    runtime = with_parse(wecom, held)
+    with TestClient(create_app(runtime)) as client:
+        working = post(client, aibot_signer, refresh("s-before-crash"), "r1")
+        assert working["stream"] == {"id": "s-before-crash", "finish": False, "content": WORKING}
+        unknown = post(client, aibot_signer, refresh("s-never-seen"), "r2")
+        assert unknown["stream"]["finish"] is True and unknown["stream"]["content"] == UNKNOWN_STREAM
+        assert "已处理" not in UNKNOWN_STREAM
+        gate.set()
+        for n in range(20):
+            done = post(client, aibot_signer, refresh("s-before-crash"), f"r{n + 3}")
+            if done["stream"]["finish"]:
+                break
+        assert done["stream"]["finish"] is True and "8,000万元" in done["stream"]["content"]
+    [row] = inbox_rows(runtime)
+    assert (row.state, row.delivery, row.reply_via) == ("done", "sent", "stream")
+    assert len(records(runtime)) == 1
+
+
+def test_a_receipt_no_refresh_collected_goes_once_by_the_stored_response_url(
+    wecom: Runtime, standin: WecomStandIn
+) -> None:
+    with unit_of_work(wecom.engine) as store:
+        store.inbox.accept(Envelope(channel="aibot", msg_id="orphan-1", user_id="wz_liu", text=LEAD,
+                                    at=datetime.now(TZ), stream_id="s-orphan",
+                                    response_url=standin.response_url("code-orphan-1")))
+    runtime = configured(wecom, inbox=InboxSettings(response_url_after_s=0.0))
+    with TestClient(create_app(runtime)):
+        standin.wait_for(lambda: standin.record.responses)
+        standin.wait_for(lambda: [r.delivery for r in inbox_rows(runtime)] == ["sent"])
+    [(code, body)] = standin.record.responses
+    assert code == "code-orphan-1" and body["msgtype"] == "markdown"
+    assert "8,000万元" in body["markdown"]["content"]
+    [row] = inbox_rows(runtime)
+    assert row.reply_via == "response_url"
+
+
+@pytest.mark.parametrize("route", ["/wecom/aibot", "/wecom/callback"])
+def test_a_kilobyte_of_brackets_gets_a_short_400_not_a_traceback(
+    wecom: Runtime, aibot_signer: CallbackSigner, route: str
+) -> None:
+    with TestClient(create_app(wecom), raise_server_exceptions=False) as client:
+        answer = client.post(route, params=aibot_signer.params("x"), content=b"[" * 1024)
+        deep_signed = client.post(route, params=aibot_signer.params("x"), content=b'{"encrypt":' + b"[" * 1024)
+    for reply in (answer, deep_signed):
+        assert reply.status_code == 400
+        assert len(reply.content) < 100 and b"Traceback" not in reply.content
+    assert inbox_rows(wecom) == []
+
+
+def test_an_unconfigured_route_and_an_unknown_path_answer_in_a_few_words(roster: Runtime) -> None:
+    with TestClient(create_app(roster), raise_server_exceptions=False) as client:
+        for answer in (client.post("/wecom/aibot", content=b"[" * 1024), client.get("/nowhere")):
+            assert answer.status_code == 404 and len(answer.content) < 100
+
+
+def test_a_database_made_at_revision_0002_with_messages_upgrades_keeping_them(tmp_path: Any) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from storage.db import alembic_config, make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    with engine.begin() as conn:
+        cfg = alembic_config(engine)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0002")
+        conn.execute(text("INSERT INTO message (channel, msg_id, user_id, text, at, received_at) "
+                          "VALUES ('aibot', 'old-1', 'wz_liu', '线索：旧消息', '2026-03-01 02:00:00', "
+                          "'2026-03-01 02:00:00')"))
+    migrate(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT msg_id FROM message")).scalars().all() == ["old-1"]
+        assert conn.execute(text("SELECT count(*) FROM inbox")).scalar() == 0
+    engine.dispose()
+
+
+def test_on_postgresql_a_row_being_handled_is_skipped_by_other_workers(runtime: Runtime) -> None:
+    """Several serve processes share the inbox: a claimed row stays locked to its worker until it
+    commits, and the others take the next one (a killed worker's lock ends with its connection)."""
+    if runtime.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer; sharing the inbox between processes is PostgreSQL's")
+    from storage.clock import utcnow
+
+    with unit_of_work(runtime.engine) as store:
+        for n in (1, 2):
+            store.inbox.accept(Envelope(channel="aibot", msg_id=f"shared-{n}", user_id="wz_liu", text=LEAD,
+                                        at=datetime.now(TZ)))
+    later = utcnow() + timedelta(seconds=1)
+    with unit_of_work(runtime.engine) as one, unit_of_work(runtime.engine) as two:
+        first = one.inbox.claim_next(later)
+        second = two.inbox.claim_next(later)
+        assert first is not None and second is not None
+        assert (first.msg_id, second.msg_id) == ("shared-1", "shared-2")
+        with unit_of_work(runtime.engine) as three:
+            assert three.inbox.claim_next(later) is None
