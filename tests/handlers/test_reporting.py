@@ -73,13 +73,15 @@ def test_milestone_attaches_to_the_units_existing_project(chat: Chat) -> None:
 def test_milestone_without_a_known_project_is_stored_and_opens_one_only_when_told(chat: Chat) -> None:
     reply = chat.send("wz_liu", "开工：晋南恒润食品有限公司红枣深加工项目今日开工建设", at="2026-03-10 10:00")
     assert "已登记开工" in reply.text and "新项目" in reply.text and "已新建项目档案" not in reply.text
+    [record] = records(chat)
     with chat.store() as store:
-        assert list(store.projects.of_unit(records(chat)[0].unit_id)) == []
+        assert list(store.projects.of_unit(record.unit_id)) == []
     done = chat.send("wz_liu", "新项目", at="2026-03-10 10:02")
     assert "已归入项目" in done.text
+    [record] = records(chat)
     with chat.store() as store:
-        [project] = store.projects.of_unit(records(chat)[0].unit_id)
-        assert project.stage == "started" and records(chat)[0].project_id == project.id
+        [project] = store.projects.of_unit(record.unit_id)
+    assert project.stage == "started" and record.project_id == project.id
 
 
 def test_another_units_project_is_never_matched(chat: Chat) -> None:

@@ -26,7 +26,8 @@ def plans(db_url: str) -> list[str]:
         fill_demo(engine, Rules(), units=10, records=3000, year=2025)
         seen: list[tuple[str, Any]] = []
         event.listen(engine, "before_cursor_execute",
-                     lambda conn, cur, sql, params, ctx, many: seen.append((sql, params)))
+                     lambda conn, cur, sql, params, ctx, many: sql.lstrip().upper().startswith("SELECT")
+                     and seen.append((sql, params)))
         w = weights(ScoringRules())
         with Session(engine) as session:
             ranking(session, ["2025-06"], w)
