@@ -1,4 +1,7 @@
-"""Scheduled jobs as data: a name, a trigger from settings, which rounds are due on a day, and a function.
+"""The job machinery: what a job is, the registry `@job(...)` fills, and running rounds once.
+
+A job is declared like a handler: one module per job under `handlers/jobs/`, its run function
+decorated with `@job(name, summary, trigger=..., due=..., forced=...)`.
 
 Every run claims its (job, period, round) in `JobRun` in the same transaction as its outbox pushes,
 so a misfire, a restart, a second process or `zsbot job run` twice never sends anything twice, and
@@ -95,15 +98,37 @@ class Outcome:
         return f"{self.job} {self.round.period} 第{self.round.name}轮：{what[self.status]}"
 
 
-def jobs() -> tuple[Job, ...]:
-    """Every scheduled job, as declared next to its feature."""
-    from handlers import reminders
+RunFn = Callable[[JobContext, Round], list[Push]]
 
-    return reminders.JOBS
+_REGISTRY: dict[str, Job] = {}
+
+
+def job(
+    name: str,
+    summary: str,
+    *,
+    trigger: Callable[[ScheduleRules], Trigger],
+    due: Callable[[date, Rules, Workdays], list[Round]],
+    forced: Callable[[datetime, Rules, Workdays], Round],
+) -> Callable[[RunFn], RunFn]:
+    """Register the decorated function as the run of job `name` (one job per name, like `router.on`)."""
+
+    def register(fn: RunFn) -> RunFn:
+        if name in _REGISTRY:
+            raise ValueError(f"job {name} already declared by {_REGISTRY[name].run.__name__}")
+        _REGISTRY[name] = Job(name, summary, trigger, due, forced, fn)
+        return fn
+
+    return register
+
+
+def jobs() -> tuple[Job, ...]:
+    """Every scheduled job, in the order `handlers.jobs` imports their modules."""
+    return tuple(_REGISTRY.values())
 
 
 def job_named(name: str) -> Job | None:
-    return next((j for j in jobs() if j.name == name), None)
+    return _REGISTRY.get(name)
 
 
 def run_job(engine: Engine, job: Job, at: datetime, rules: Rules, forced: bool = False) -> list[Outcome]:
