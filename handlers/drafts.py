@@ -30,6 +30,7 @@ from nlp import RECORD_INTENTS, Intent, Parsed
 from storage.keys import core_company_name
 from storage.models import Draft, ProjectStage
 from storage.records import counts
+from storage.states import DraftState
 
 _KEYWORDS = {
     Intent.LEAD: "线索：", Intent.VISIT: "拜访：", Intent.RECEPTION: "接待：", Intent.SIGNING: "签约：",
@@ -61,7 +62,7 @@ def answer_draft(parsed: Parsed, ctx: Context, parse: Callable[[str, date], Pars
     if _plainly_new(parsed, pending, text):
         return None
     if ctx.unit is None:
-        drafts.close(draft, "abandoned")
+        drafts.close(draft, DraftState.ABANDONED)
         return None
     # Read the bare answer ("8000万元", "苏州") as if it carried the draft's own keyword.
     answer = parse(f"{_KEYWORDS.get(pending.intent, '')}{text}", ctx.today)
@@ -71,7 +72,7 @@ def answer_draft(parsed: Parsed, ctx: Context, parse: Callable[[str, date], Pars
     if completed.missing:
         drafts.update(draft, parsed_to_json(completed), ctx.at, ctx.rules.reporting.draft_minutes)
         return Reply(f"已补充。{missing_question(completed.missing, completed.intent)}", stored=True)
-    drafts.close(draft, "completed")
+    drafts.close(draft, DraftState.COMPLETED)
     stored = store_record(
         replace(completed, source_text=f"{pending.source_text} {text}".strip()), ctx, reported_at=draft.created_at,
     )
@@ -104,7 +105,7 @@ def _lapsed(parsed: Parsed, ctx: Context, parse: Callable[[str, date], Parsed]) 
     answer = parse(f"{_KEYWORDS.get(pending.intent, '')}{text}", ctx.today)
     if with_answer(pending, answer, text).missing == pending.missing:
         return None
-    drafts.close(lapsed, "lapsed")
+    drafts.close(lapsed, DraftState.LAPSED)
     minutes = ctx.rules.reporting.draft_minutes
     return Reply(
         f"⌛ 您之前报送的{kind_name(pending.intent)}草稿超过{minutes}分钟未补充，已作废。"
@@ -118,7 +119,7 @@ def _answer_project(draft: Draft, ctx: Context) -> Reply | None:
     store = ctx.store
     record = store.records.get(int(draft.parsed["record_id"]))
     if record is None or ctx.unit is None:
-        store.drafts.close(draft, "abandoned")
+        store.drafts.close(draft, DraftState.ABANDONED)
         return None
     numbered = _PNUM.match(text)
     if _YES.match(text) and draft.parsed.get("project_id"):
@@ -137,7 +138,7 @@ def _answer_project(draft: Draft, ctx: Context) -> Reply | None:
     else:
         return None
     assert project is not None
-    store.drafts.close(draft, "completed")
+    store.drafts.close(draft, DraftState.COMPLETED)
     store.records.link(record, project.id or 0, ctx.member.userid)
     advance_project(project, record, ctx, counted=counts(record))
     return Reply(f"✅ #{record.id} 已归入项目 P{project.id}（{project.company or project.name or ''}）。", stored=True,

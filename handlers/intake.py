@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from handlers.context import Context
-from handlers.periods import deadline_of, is_late, month_of, period_label
+from handlers.periods import Month, deadline_of, is_late, month_of, period_label
 from handlers.receipts import describe, fix_hint, format_amount, kind_name, one_line
 from nlp import Intent, Parsed
 from storage.keys import core_company_name, same_investor
@@ -88,7 +88,7 @@ def store_record(parsed: Parsed, ctx: Context, reported_at: datetime | None = No
             unit_id=ctx.unit.id,
             reporter=ctx.member.userid,
             kind=kind,
-            period=month_of(at, rules),
+            period=month_of(at, rules).key,
             late=is_late(at, rules),
             reported_at=at,
             text=text,
@@ -251,7 +251,7 @@ def receipt(stored: Stored, ctx: Context) -> str:
         lines.append("注：财政/政府投资类项目已登记备查，但不计入招商引资考核。")
     if record.late:
         local = record.reported_at.astimezone(ctx.rules.schedule.tz)
-        deadline = deadline_of(f"{local.year:04d}-{local.month:02d}", ctx.rules.schedule)
+        deadline = deadline_of(Month(local.year, local.month), ctx.rules.schedule)
         lines.append(
             f"⚠️ 已过{deadline.month}月{deadline.day}日报送截止，本条计入{period_label(record.period)}，"
             f"不计入{local.month}月（逾期不报，视为没有）。"

@@ -13,11 +13,10 @@ from openpyxl.utils import get_column_letter
 from handlers.periods import Period, period_label
 from handlers.receipts import kind_name
 from handlers.rules import Rules
-from storage.models import Record
+from storage.models import ProjectStage, Record, RecordKind
 from storage.records import counts
 from storage.store import Store
 
-_STAGES = {"lead": "线索", "talks": "在谈", "signed": "签约", "contract": "合同", "started": "开工", "completed": "投产"}
 _STATUS = {"active": "有效", "corrected": "已更正", "retracted": "已撤回"}
 _REVIEW = {"pending": "待审核", "confirmed": "已确认", "rejected": "已驳回"}
 _ACTIONS = {"create": "登记", "correct": "更正", "retract": "撤回", "flag": "标记", "confirm": "审核确认",
@@ -64,7 +63,7 @@ def write_ledger(store: Store, period: Period, rules: Rules, out: Path) -> int:
     """Write the ledger for `period` to `out`; returns how many records it lists."""
     tz = rules.schedule.tz
     units = {u.id: u.name for u in store.roster.units()}
-    records: list[Record] = list(store.records.in_periods(period.months, include_retracted=True))
+    records: list[Record] = list(store.records.in_periods(period.keys, include_retracted=True))
     book = Workbook()
     _sheet(
         book,
@@ -90,7 +89,7 @@ def write_ledger(store: Store, period: Period, rules: Rules, out: Path) -> int:
         ["项目号", "单位", "企业", "项目", "阶段", "投资额(万元)", "签约额(万元)", "累计到位(万元)", "签约日期",
          "开工日期", "投产日期", "最近进展"],
         [
-            [f"P{p.id}", units.get(p.unit_id, ""), p.company, p.name, _STAGES.get(p.stage, p.stage), p.amount_wan,
+            [f"P{p.id}", units.get(p.unit_id, ""), p.company, p.name, _stage_name(p.stage), p.amount_wan,
              p.signed_wan, p.funds_cny_wan, p.signed_on, p.started_on, p.completed_on,
              p.last_progress_at.astimezone(tz).strftime("%Y-%m-%d")]
             for p in projects
@@ -99,8 +98,8 @@ def write_ledger(store: Store, period: Period, rules: Rules, out: Path) -> int:
     counted = [r for r in records if counts(r)]
     by_unit: dict[int, Counter[str]] = {uid: Counter() for uid in units}
     for r in counted:
-        by_unit.setdefault(r.unit_id, Counter())[r.kind] += (r.count or 1) if r.kind in ("visit", "reception") else 1
-    kinds = ["lead", "visit", "reception", "signing", "start", "funds", "completion", "progress"]
+        by_unit.setdefault(r.unit_id, Counter())[r.kind] += (r.count or 1) if r.kind in (RecordKind.VISIT, RecordKind.RECEPTION) else 1
+    kinds = list(RecordKind)
     _sheet(
         book,
         "汇总",
@@ -119,3 +118,10 @@ def write_ledger(store: Store, period: Period, rules: Rules, out: Path) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     book.save(out)
     return len(records)
+
+
+def _stage_name(stage: str) -> str:
+    try:
+        return ProjectStage(stage).label
+    except ValueError:
+        return stage

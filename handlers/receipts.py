@@ -3,18 +3,7 @@
 from __future__ import annotations
 
 from nlp import Intent
-from storage.models import Record
-
-KIND_NAMES = {
-    "lead": "线索",
-    "visit": "外出招商",
-    "reception": "接待洽谈",
-    "signing": "签约",
-    "start": "开工",
-    "funds": "资金到位",
-    "completion": "竣工投产",
-    "progress": "项目进展",
-}
+from storage.models import Record, RecordKind
 
 FIELD_NAMES = {
     "amount_wan": "投资金额（如：8000万元）",
@@ -26,7 +15,11 @@ CURRENCY_NAMES = {"CNY": "元", "USD": "美元", "HKD": "港元", "EUR": "欧元
 
 
 def kind_name(kind: str | Intent) -> str:
-    return KIND_NAMES.get(str(kind), str(kind))
+    """The Chinese name of a record kind (an intent that stores a record has the same value)."""
+    try:
+        return RecordKind(str(kind)).label
+    except ValueError:
+        return str(kind)
 
 
 def _trim(number: float) -> str:

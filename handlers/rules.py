@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from storage.kinds import RecordKind
+
 
 class Section(BaseModel):
     """A config section: unknown keys are errors that name the key."""
@@ -145,7 +147,7 @@ class ScoringRules(Section):
     @field_validator("tier_kinds")
     @classmethod
     def _known_kinds(cls, value: list[str]) -> list[str]:
-        known = {"lead", "visit", "reception", "signing", "start", "funds", "completion", "progress"}
+        known = {k.value for k in RecordKind}
         unknown = [k for k in value if k not in known]
         if unknown:
             raise ValueError(f"unknown record kinds {unknown}; use {sorted(known)}")

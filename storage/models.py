@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.states import OutboxStatus
+from storage.kinds import ProjectStage, RecordKind
+from storage.states import DraftState, OutboxStatus
 from storage.types import UTCDateTime
 
 
@@ -27,30 +28,10 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-class RecordKind(StrEnum):
-    LEAD = "lead"
-    VISIT = "visit"
-    RECEPTION = "reception"
-    SIGNING = "signing"
-    START = "start"
-    FUNDS = "funds"
-    COMPLETION = "completion"
-    PROGRESS = "progress"
-
-
 class RecordStatus(StrEnum):
     ACTIVE = "active"
     CORRECTED = "corrected"
     RETRACTED = "retracted"
-
-
-class ProjectStage(StrEnum):
-    LEAD = "lead"  # 线索
-    TALKS = "talks"  # 在谈
-    SIGNED = "signed"  # 签约 (framework agreement or contract, whichever came first)
-    CONTRACT = "contract"  # 合同 (the formal contract after an agreement: the same signing, not a second)
-    STARTED = "started"  # 开工
-    COMPLETED = "completed"  # 投产
 
 
 class Unit(SQLModel, table=True):
@@ -208,8 +189,8 @@ class Draft(SQLModel, table=True):
     parsed: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = _ts(nullable=False)
     expires_at: datetime = _ts(nullable=False)
-    #: "open", "completed", "expired", "abandoned"
-    state: str = "open"
+    #: A DraftState value.
+    state: str = DraftState.OPEN.value
 
 
 class Audit(SQLModel, table=True):

@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from handlers.rules import Rules, ScheduleRules
 from handlers.workdays import Workdays
 from storage.outbox import Target
+from storage.states import RoundStatus
 from storage.store import Store, unit_of_work
 
 log = logging.getLogger(__name__)
@@ -88,13 +89,13 @@ class Job:
 class Outcome:
     job: str
     round: Round
-    #: "sent", "nothing" (nobody to tell) or "already" (this round ran before).
-    status: str
+    status: RoundStatus
     pushes: int = 0
     keys: tuple[str, ...] = field(default=())
 
     def describe(self) -> str:
-        what = {"sent": f"已推送 {self.pushes} 条", "nothing": "无需推送", "already": "本轮已执行过，未重复推送"}
+        what = {RoundStatus.SENT: f"已推送 {self.pushes} 条", RoundStatus.NOTHING: "无需推送",
+                RoundStatus.ALREADY: "本轮已执行过，未重复推送"}
         return f"{self.job} {self.round.period} 第{self.round.name}轮：{what[self.status]}"
 
 
@@ -148,7 +149,7 @@ def _run_round(store: Store, job: Job, rnd: Round, ctx: JobContext) -> Outcome:
     runs = store.jobruns
     claim = runs.claim(job.name, rnd.period, rnd.name, {"at": ctx.at.isoformat()})
     if claim is None:
-        return Outcome(job.name, rnd, "already")
+        return Outcome(job.name, rnd, RoundStatus.ALREADY)
     for other in rnd.covers:
         runs.claim(job.name, rnd.period, other, {"at": ctx.at.isoformat(), "covered_by": rnd.name})
     keys = []
@@ -158,7 +159,7 @@ def _run_round(store: Store, job: Job, rnd: Round, ctx: JobContext) -> Outcome:
             keys.append(key)
     runs.note(claim, pushes=keys)
     log.info("job %s %s round %s: %d push(es)", job.name, rnd.period, rnd.name, len(keys))
-    return Outcome(job.name, rnd, "sent" if keys else "nothing", len(keys), tuple(keys))
+    return Outcome(job.name, rnd, RoundStatus.SENT if keys else RoundStatus.NOTHING, len(keys), tuple(keys))
 
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -20,14 +20,14 @@ def _due(day: date, rules: Rules, workdays: Workdays) -> list[Round]:
     schedule = rules.schedule
     due = due_on(day, nominal(day, schedule.bulletin_days), workdays.on_or_after)
     when = datetime.combine(day, schedule.bulletin_time, tzinfo=schedule.tz)
-    return [Round(period=month_of(when, schedule), name=max(due).isoformat(),
+    return [Round(period=month_of(when, schedule).key, name=max(due).isoformat(),
                   covers=tuple(n.isoformat() for n in due if n != max(due)))] if due else []
 
 
 def _forced(at: datetime, rules: Rules, workdays: Workdays) -> Round:
     local = at.astimezone(rules.schedule.tz)
     due = _due(local.date(), rules, workdays)
-    return due[0] if due else Round(period=month_of(at, rules.schedule), name=local.date().isoformat())
+    return due[0] if due else Round(period=month_of(at, rules.schedule).key, name=local.date().isoformat())
 
 
 def bulletin_text(t: Table, at: datetime, ctx: JobContext) -> str:

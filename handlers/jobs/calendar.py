@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
 from handlers.jobs.base import JobContext
-from handlers.periods import deadline_of
+from handlers.periods import Month, deadline_of
 from storage.models import Role
 
 
@@ -42,6 +42,6 @@ def month_day(day: date | datetime) -> str:
     return f"{day.month}月{day.day}日"
 
 
-def due_text(key: str, ctx: JobContext) -> str:
-    """The deadline of month `key` as people write it (3月20日)."""
-    return month_day(deadline_of(key, ctx.rules.schedule))
+def due_text(month: Month, ctx: JobContext) -> str:
+    """The deadline of `month` as people write it (3月20日)."""
+    return month_day(deadline_of(month, ctx.rules.schedule))

@@ -24,7 +24,7 @@ def _due(day: date, rules: Rules, workdays: Workdays) -> list[Round]:
     latest = max(due)
     when = datetime.combine(latest, schedule.nag_time, tzinfo=schedule.tz)
     return [Round(
-        period=month_of(when, schedule), name=latest.isoformat(),
+        period=month_of(when, schedule).key, name=latest.isoformat(),
         last=any(n.day == max(schedule.nag_days) for n in due),
         covers=tuple(n.isoformat() for n in due if n != latest),
     )]
@@ -35,7 +35,7 @@ def _forced(at: datetime, rules: Rules, workdays: Workdays) -> Round:
     due = _due(local.date(), rules, workdays)
     if due:
         return due[0]
-    return Round(period=month_of(at, rules.schedule), name=local.date().isoformat(),
+    return Round(period=month_of(at, rules.schedule).key, name=local.date().isoformat(),
                  last=local.day >= max(rules.schedule.nag_days))
 
 
@@ -44,7 +44,7 @@ def _forced(at: datetime, rules: Rules, workdays: Workdays) -> Round:
 def nag_units_not_reported(ctx: JobContext, rnd: Round) -> list[Push]:
     """One group message naming the units that have not reported, @-mentioning their liaisons."""
     chosen = period(rnd.period, ctx.rules.schedule)
-    missing = not_reported(ctx.store.session, chosen.months)
+    missing = not_reported(ctx.store.session, chosen.keys)
     if not missing:
         return []
     ids = [u.id for u in missing if u.id is not None]
@@ -52,7 +52,7 @@ def nag_units_not_reported(ctx: JobContext, rnd: Round) -> list[Push]:
     lines = [
         f"**【报送提醒】{chosen.label}**",
         f"截至{today.month}月{today.day}日，还有{len(missing)}个单位未报送：{'、'.join(u.name for u in missing)}",
-        f"请于{due_text(rnd.period, ctx)}24时前报送，逾期不报，视为没有。",
+        f"请于{due_text(chosen.months[-1], ctx)}24时前报送，逾期不报，视为没有。",
     ]
     tagged = mentions(ctx, ids, leaders=rnd.last)
     if rnd.last:

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from handlers.jobs.base import JobContext, Push, Round, Trigger, job
 from handlers.jobs.calendar import due_text, mentions
-from handlers.periods import month_key, month_of, period
+from handlers.periods import month_of, period
 from handlers.rules import Rules
 from handlers.workdays import Workdays
 from storage.ranking import not_reported
@@ -15,8 +15,7 @@ from storage.ranking import not_reported
 def _closed_month(day: date, rules: Rules) -> str:
     """The month whose deadline passed most recently before `day`."""
     current = month_of(datetime.combine(day, datetime.min.time(), tzinfo=rules.schedule.tz), rules.schedule)
-    year, month = int(current[:4]), int(current[5:7])
-    return month_key(year - 1, 12) if month == 1 else month_key(year, month - 1)
+    return current.shift(-1).key
 
 
 def _due(day: date, rules: Rules, workdays: Workdays) -> list[Round]:
@@ -34,8 +33,8 @@ def _forced(at: datetime, rules: Rules, workdays: Workdays) -> Round:
 def list_overdue_units(ctx: JobContext, rnd: Round) -> list[Push]:
     """The day after the deadline: who missed it (视为没有), or that everyone made it."""
     chosen = period(rnd.period, ctx.rules.schedule)
-    missing = not_reported(ctx.store.session, chosen.months)
-    due = due_text(rnd.period, ctx)
+    missing = not_reported(ctx.store.session, chosen.keys)
+    due = due_text(chosen.months[-1], ctx)
     if not missing:
         units = len(ctx.store.roster.units())
         return [Push(f"**【报送情况】{chosen.label}**\n✅ 全部{units}个单位均在{due}前完成报送。")]

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from handlers.jobs.base import JobContext, Push, Round, Trigger, job
 from handlers.jobs.calendar import due_text, mentions, months_around
-from handlers.periods import Period, deadline_of, month_key, month_of, period
+from handlers.periods import Month, Period, deadline_of, month_of, period, quarter_key
 from handlers.ranking import table
 from handlers.receipts import format_amount
 from handlers.rules import Rules
@@ -18,24 +18,20 @@ PLANNING_NOTICE_DAYS = 10
 PLANNING_PROJECTS, PLANNING_MIN_WAN = 3, 5000
 
 
-def _quarter_of(key: str) -> str:
-    return f"{key[:4]}-Q{(int(key[5:7]) - 1) // 3 + 1}"
-
-
 def _planning_day(year: int, month: int, rules: Rules, workdays: Workdays) -> date:
-    deadline = deadline_of(month_key(year, month), rules.schedule).date()
+    deadline = deadline_of(Month(year, month), rules.schedule).date()
     return workdays.on_or_before(deadline - timedelta(days=PLANNING_NOTICE_DAYS))
 
 
 def _due(day: date, rules: Rules, workdays: Workdays) -> list[Round]:
     for year, month in months_around(day):
         if month % 3 == 0 and _planning_day(year, month, rules, workdays) == day:
-            return [Round(period=_quarter_of(month_key(year, month)), name="planning", last=True)]
+            return [Round(period=quarter_key(Month(year, month)), name="planning", last=True)]
     return []
 
 
 def _forced(at: datetime, rules: Rules, workdays: Workdays) -> Round:
-    return Round(period=_quarter_of(month_of(at, rules.schedule)), name="planning", last=True)
+    return Round(period=quarter_key(month_of(at, rules.schedule)), name="planning", last=True)
 
 
 @job("quarterly-planning", "季末月截止日前10天提醒报送季度策划包装项目",

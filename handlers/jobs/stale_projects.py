@@ -16,7 +16,7 @@ from storage.models import ProjectStage
 def _week_round(day: date, rules: Rules) -> Round:
     year, week, _ = day.isocalendar()
     when = datetime.combine(day, rules.schedule.nag_time, tzinfo=rules.schedule.tz)
-    return Round(period=month_of(when, rules.schedule), name=f"{year}-W{week:02d}")
+    return Round(period=month_of(when, rules.schedule).key, name=f"{year}-W{week:02d}")
 
 
 def _due(day: date, rules: Rules, workdays: Workdays) -> list[Round]:
