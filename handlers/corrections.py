@@ -12,21 +12,11 @@ from handlers.periods import Month, deadline_of, period_label
 from handlers.receipts import describe, one_line
 from handlers.registry import router
 from nlp import Intent, Parsed
+from storage.fields import BY_PARSED
 from storage.models import Record, RecordStatus, Role
 
-#: Parse-result field -> record column.
-_COLUMNS = {
-    "company": "company",
-    "project": "project_name",
-    "amount_wan": "amount_wan",
-    "currency": "currency",
-    "date": "event_date",
-    "place": "place",
-    "industry": "industry",
-    "contact_name": "contact_name",
-    "contact_phone": "contact_phone",
-    "count": "count",
-}
+#: Parse-result field -> record column, for what a correction may state (the field table's).
+_COLUMNS = {name: f.column for name, f in BY_PARSED.items() if f.correctable}
 
 
 #: Field labels a correction may still carry in front of its value (`企业陕西秦川果业集团有限公司`).

@@ -11,6 +11,7 @@ from handlers.context import Context
 from handlers.periods import Month, deadline_of, is_late, month_of, period_label
 from handlers.receipts import describe, fix_hint, format_amount, kind_name, one_line
 from nlp import Intent, Parsed
+from storage.fields import BY_PARSED
 from storage.keys import core_company_name, same_investor
 from storage.models import Project, ProjectStage, Record
 
@@ -46,6 +47,11 @@ def cny_wan(amount_wan: float | None, currency: str | None, ctx: Context) -> flo
         return amount_wan
     rate = ctx.rules.reporting.fx_to_cny.get(currency)
     return round(amount_wan * rate, 4) if rate else None
+
+
+def record_fields(parsed: Parsed) -> dict[str, Any]:
+    """The record columns a parse result fills, through the field table (storage.fields)."""
+    return {f.column: getattr(parsed, name) for name, f in BY_PARSED.items()}
 
 
 def mentions(word: str, text: str) -> bool:
@@ -94,19 +100,9 @@ def store_record(parsed: Parsed, ctx: Context, reported_at: datetime | None = No
             text=text,
             message_id=ctx.message_id,
             project_id=link.project.id if link.project else None,
-            event_date=parsed.date,
-            company=parsed.company,
-            project_name=parsed.project,
-            amount_wan=parsed.amount_wan,
-            currency=parsed.currency,
             amount_cny_wan=cny_wan(parsed.amount_wan, parsed.currency, ctx),
-            place=parsed.place,
-            industry=parsed.industry,
-            contact_name=parsed.contact_name,
-            contact_phone=parsed.contact_phone,
-            count=parsed.count,
-            government_funded=parsed.government_funded,
             fields=parsed_to_json(parsed),
+            **record_fields(parsed),
         )
     )
     notes = _flags(record, parsed, link.project, ctx)

@@ -10,14 +10,12 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from storage.audit import AuditTrail
+from storage.fields import FIELDS
 from storage.keys import core_company_name, same_investor, text_hash
 from storage.models import Record, RecordStatus, Review
 
-#: Fields a correction may change.
-EDITABLE = (
-    "company", "project_name", "amount_wan", "currency", "amount_cny_wan", "event_date", "place",
-    "industry", "contact_name", "contact_phone", "count", "government_funded",
-)
+#: Fields a correction may change: the record fields of the field table.
+EDITABLE = tuple(f.column for f in FIELDS)
 
 
 def snapshot(record: Record) -> dict[str, Any]:
