@@ -27,6 +27,11 @@ class Role(StrEnum):
     LEADER = "leader"
     ADMIN = "admin"
 
+    @property
+    def label(self) -> str:
+        """联络员 / 领导 / 管理员, as the roster file and replies write them."""
+        return {"liaison": "联络员", "leader": "领导", "admin": "管理员"}[self.value]
+
 
 class RecordStatus(StrEnum):
     ACTIVE = "active"
