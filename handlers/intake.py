@@ -80,7 +80,8 @@ def store_record(parsed: Parsed, ctx: Context, reported_at: datetime | None = No
     counts at the time of its first message. An identical re-send is not stored; repeats, public or
     in-county money and surprising amounts are stored and flagged (see `_flags`).
     """
-    assert ctx.unit is not None and ctx.unit.id is not None
+    if ctx.unit is None or ctx.unit.id is None:
+        raise ValueError("store_record needs a sender with a stored unit (the report handlers check first)")
     rules = ctx.rules.schedule
     at = reported_at or ctx.at
     text = parsed.source_text or ctx.incoming.text
@@ -128,7 +129,8 @@ class _Link:
 
 def _link_project(parsed: Parsed, ctx: Context) -> _Link:
     """Find the unit's project the report speaks of; open one only for a lead or a signing."""
-    assert ctx.unit is not None and ctx.unit.id is not None
+    if ctx.unit is None or ctx.unit.id is None:
+        raise ValueError("a project is looked up for a sender with a stored unit only")
     if not (parsed.company or parsed.project):
         return _Link()
     projects = ctx.store.projects

@@ -47,7 +47,8 @@ _FILL = PatternFill("solid", fgColor="2F6FB2")
 
 def _sheet(book: Workbook, title: str, header: list[str], rows: list[list[object]], first: bool = False) -> None:
     sheet = book.active if first else book.create_sheet()
-    assert sheet is not None
+    if sheet is None:
+        raise RuntimeError("openpyxl returned no active sheet for a new workbook")
     sheet.title = title
     sheet.append(header)
     for cell in sheet[1]:

@@ -95,7 +95,8 @@ def fix_hint(record_id: int, kind: str = "lead") -> str:
     return f"有误请回复「更正 #{record_id} {example}」，撤回请回复「撤回 #{record_id}」。"
 
 
-def missing_question(missing: tuple[str, ...] | list[str], kind: str | Intent = "lead") -> str:
+def missing_question(missing: tuple[str, ...] | list[str], kind: str | Intent, minutes: int) -> str:
+    """还缺：…。请在{minutes}分钟内直接回复补充 — `minutes` is [reporting] draft_minutes."""
     names = {**FIELD_NAMES, "amount_wan": "到位金额（如：500万元）"} if str(kind) == "funds" else FIELD_NAMES
     wanted = "、".join(names.get(m, m) for m in missing)
-    return f"还缺：{wanted}。请在30分钟内直接回复补充。"
+    return f"还缺：{wanted}。请在{minutes}分钟内直接回复补充。"

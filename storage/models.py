@@ -39,6 +39,17 @@ class RecordStatus(StrEnum):
     RETRACTED = "retracted"
 
 
+class NotSaved(RuntimeError):
+    """A row without its id was used where a stored one is needed: a programming error, not bad input."""
+
+
+def saved_id(row: Unit | Record | Project) -> int:
+    """The id of a row that has been flushed; raises NotSaved instead of passing None on."""
+    if row.id is None:
+        raise NotSaved(f"{type(row).__name__} has no id yet (not flushed)")
+    return row.id
+
+
 class Unit(SQLModel, table=True):
     """An assessed unit: a township, department, or the development zone."""
 

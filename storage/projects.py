@@ -12,7 +12,7 @@ from sqlmodel import Session, col, delete, select
 
 from storage.audit import AuditTrail
 from storage.keys import company_words, core_company_name, pairs, project_core, project_keys, same_investor
-from storage.models import Project, ProjectKey, ProjectStage, Record
+from storage.models import Project, ProjectKey, ProjectStage, Record, saved_id
 
 #: At most this many candidates (those sharing the most keys) are compared in Python.
 _CANDIDATES = 8
@@ -133,7 +133,7 @@ class Projects:
 
     def index(self, project: Project) -> None:
         """(Re)write the keys the project is found by."""
-        assert project.id is not None
+        saved_id(project)
         project.company_key = core_company_name(project.company)
         self.session.exec(delete(ProjectKey).where(col(ProjectKey.project_id) == project.id))  # type: ignore[call-overload]
         for key in sorted(project_keys(project.company, project.name)):

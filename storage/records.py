@@ -100,11 +100,6 @@ class Records:
             query = query.where(Record.status != RecordStatus.RETRACTED.value)
         return self.session.exec(query.order_by(col(Record.id))).all()
 
-    def of_project(self, project_id: int) -> Sequence[Record]:
-        return self.session.exec(
-            select(Record).where(Record.project_id == project_id).order_by(col(Record.id))
-        ).all()
-
     def in_periods(self, periods: Iterable[str], include_retracted: bool = False) -> Sequence[Record]:
         query = select(Record).where(col(Record.period).in_(list(periods)))
         if not include_retracted:

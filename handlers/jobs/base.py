@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Engine
@@ -29,10 +29,10 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Trigger:
-    """When the scheduler wakes a job: every day at `at` (local time), on `day_of_week` (cron names)."""
+    """When the scheduler wakes a job: every day at `at` (local time); the job's `due` decides whether
+    the day has a round (workdays, 调休), so the trigger needs no weekdays."""
 
     at: time
-    day_of_week: str = "mon-sun"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +91,6 @@ class Outcome:
     round: Round
     status: RoundStatus
     pushes: int = 0
-    keys: tuple[str, ...] = field(default=())
 
     def describe(self) -> str:
         what = {RoundStatus.SENT: f"已推送 {self.pushes} 条", RoundStatus.NOTHING: "无需推送",
@@ -159,32 +158,17 @@ def _run_round(store: Store, job: Job, rnd: Round, ctx: JobContext) -> Outcome:
             keys.append(key)
     runs.note(claim, pushes=keys)
     log.info("job %s %s round %s: %d push(es)", job.name, rnd.period, rnd.name, len(keys))
-    return Outcome(job.name, rnd, RoundStatus.SENT if keys else RoundStatus.NOTHING, len(keys), tuple(keys))
-
-
-_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def _weekdays(spec: str) -> set[int]:
-    """Cron weekday names ("mon-fri", "mon,wed", "mon-sun") as date.weekday() numbers."""
-    days: set[int] = set()
-    for part in spec.lower().split(","):
-        first, _, last = part.strip().partition("-")
-        a = _WEEKDAYS.index(first)
-        b = _WEEKDAYS.index(last) if last else a
-        days.update(range(a, b + 1))
-    return days
+    return Outcome(job.name, rnd, RoundStatus.SENT if keys else RoundStatus.NOTHING, len(keys))
 
 
 def fire_times(job: Job, rules: Rules, start: datetime, end: datetime) -> Iterator[datetime]:
     """The instants in [start, end] at which the scheduler would wake `job` (for tests and catch-up)."""
     trigger = job.trigger(rules.schedule)
     tz = rules.schedule.tz
-    days = _weekdays(trigger.day_of_week)
     day = start.astimezone(tz).date()
     while day <= end.astimezone(tz).date():
         moment = datetime.combine(day, trigger.at, tzinfo=tz)
-        if day.weekday() in days and start <= moment <= end:
+        if start <= moment <= end:
             yield moment
         day += timedelta(days=1)
 

@@ -10,7 +10,7 @@ from handlers.periods import month_of
 from handlers.receipts import format_amount
 from handlers.rules import Rules
 from handlers.workdays import Workdays
-from storage.models import ProjectStage
+from storage.models import ProjectStage, saved_id
 
 
 def _week_round(day: date, rules: Rules) -> Round:
@@ -37,9 +37,9 @@ def name_stale_projects(ctx: JobContext, rnd: Round) -> list[Push]:
     before = ctx.at - timedelta(days=days)
     pushes = []
     for unit in ctx.store.roster.units():
-        assert unit.id is not None
+        unit_id = saved_id(unit)
         stale = [
-            p for p in ctx.store.projects.of_unit(unit.id)
+            p for p in ctx.store.projects.of_unit(unit_id)
             if p.stage in (ProjectStage.SIGNED.value, ProjectStage.CONTRACT.value) and p.last_progress_at < before
         ]
         if not stale:
@@ -52,5 +52,5 @@ def name_stale_projects(ctx: JobContext, rnd: Round) -> list[Push]:
         more = f"等{len(stale)}个" if len(stale) > 10 else ""
         body = (f"**【签约项目跟进】{unit.name}**\n以下签约项目已超过{days}天没有进展：{names}{more}\n"
                 "请及时对接客商、推进开工，有进展请回复「进展：…」。")
-        pushes.append(Push(body, mentions(ctx, [unit.id], leaders=True), suffix=f":{unit.id}"))
+        pushes.append(Push(body, mentions(ctx, [unit_id], leaders=True), suffix=f":{unit_id}"))
     return pushes
