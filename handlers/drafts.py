@@ -28,7 +28,7 @@ from handlers.office import is_command
 from handlers.receipts import kind_name, missing_question
 from nlp import RECORD_INTENTS, Intent, Parsed
 from storage.keys import core_company_name
-from storage.models import Draft, ProjectStage
+from storage.models import Draft, ProjectStage, saved_id
 from storage.records import counts
 from storage.states import DraftState
 
@@ -131,7 +131,7 @@ def _answer_project(draft: Draft, ctx: Context) -> Reply | None:
     elif _NEW.match(text):
         stage = ProjectStage.LEAD if record.kind == "lead" else ProjectStage.TALKS
         project = store.projects.open(
-            ctx.unit.id, record.company, record.project_name, stage, ctx.at, ctx.member.userid,
+            saved_id(ctx.unit), record.company, record.project_name, stage, ctx.at, ctx.member.userid,
             amount_wan=record.amount_cny_wan if record.kind in ("lead", "signing") else None, currency="CNY",
             industry=record.industry,
         )

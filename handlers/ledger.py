@@ -15,7 +15,7 @@ from handlers.periods import Period, period_label
 from handlers.receipts import kind_name
 from handlers.rules import Rules
 from storage.fields import FIELDS
-from storage.models import ProjectStage, Record, RecordKind
+from storage.models import ProjectStage, Record, RecordKind, saved_id
 from storage.records import counts
 from storage.store import Store
 
@@ -65,7 +65,7 @@ def _sheet(book: Workbook, title: str, header: list[str], rows: list[list[object
 def write_ledger(store: Store, period: Period, rules: Rules, out: Path) -> int:
     """Write the ledger for `period` to `out`; returns how many records it lists."""
     tz = rules.schedule.tz
-    units = {u.id: u.name for u in store.roster.units()}
+    units = {saved_id(u): u.name for u in store.roster.units()}
     records: list[Record] = list(store.records.in_periods(period.keys, include_retracted=True))
     book = Workbook()
     _sheet(

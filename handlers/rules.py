@@ -124,7 +124,7 @@ class ScoringRules(Section):
     on_time: float = Field(5, ge=0)
     #: Bonus by project size: {min 万元: points}; a record earns its highest tier only.
     tier_bonus: dict[str, float] = Field(
-        default_factory=lambda: {"5000": 5, "10000": 10, "20000": 20, "50000": 40}
+        default_factory=lambda: {"5000": 5.0, "10000": 10.0, "20000": 20.0, "50000": 40.0}
     )
     #: Record kinds the size bonus applies to (lead, signing, start, completion …).
     tier_kinds: list[str] = Field(default_factory=lambda: ["signing"])

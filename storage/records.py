@@ -146,7 +146,7 @@ class Records:
             .limit(last)
             .subquery()
         )
-        avg, n = self.session.exec(select(func.avg(recent.c.amount), func.count())).one()  # type: ignore[call-overload]
+        avg, n = self.session.exec(select(func.avg(recent.c.amount), func.count())).one()
         return float(avg or 0), int(n or 0)
 
     def in_review(self) -> Sequence[Record]:
