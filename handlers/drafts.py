@@ -68,10 +68,12 @@ def answer_draft(parsed: Parsed, ctx: Context, parse: Callable[[str, date], Pars
     answer = parse(f"{_KEYWORDS.get(pending.intent, '')}{text}", ctx.today)
     completed = with_answer(pending, answer, text)
     if completed.missing == pending.missing and completed == pending:
-        return Reply(f"没看懂这条补充。{kind_name(pending.intent)}{missing_question(pending.missing, pending.intent, ctx.rules.reporting.draft_minutes)}")
+        ask = missing_question(pending.missing, pending.intent, ctx.rules.reporting.draft_minutes)
+        return Reply(f"没看懂这条补充。{kind_name(pending.intent)}{ask}")
     if completed.missing:
         drafts.update(draft, parsed_to_json(completed), ctx.at, ctx.rules.reporting.draft_minutes)
-        return Reply(f"已补充。{missing_question(completed.missing, completed.intent, ctx.rules.reporting.draft_minutes)}", stored=True)
+        ask = missing_question(completed.missing, completed.intent, ctx.rules.reporting.draft_minutes)
+        return Reply(f"已补充。{ask}", stored=True)
     drafts.close(draft, DraftState.COMPLETED)
     stored = store_record(
         replace(completed, source_text=f"{pending.source_text} {text}".strip()), ctx, reported_at=draft.created_at,
