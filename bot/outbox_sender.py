@@ -380,7 +380,8 @@ class OutboxSender:
         if route is Route.WEBHOOK:
             await WebhookClient(self.settings.wecom.webhook_url.get_secret_value(), self._client()).send(payload)
         elif route is Route.AIBOT:
-            assert self.long_connection is not None
+            if self.long_connection is None:
+                raise RuntimeError("the AI-bot route was chosen without a long connection")
             await self.long_connection.send_markdown(chat_id, payload["markdown"]["content"])
         else:
             await self._app().send(push.target.userid or "", payload)

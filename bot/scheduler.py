@@ -131,7 +131,7 @@ class SchedulerService:
         for job in jobs():
             trigger = job.trigger(schedule)
             scheduler.add_job(
-                self._fire, CronTrigger(day_of_week=trigger.day_of_week, hour=trigger.at.hour,
+                self._fire, CronTrigger(hour=trigger.at.hour,
                                         minute=trigger.at.minute, timezone=schedule.tz),
                 args=[job], id=job.name, name=job.name, misfire_grace_time=MISFIRE_GRACE_S,
                 coalesce=True, max_instances=1, replace_existing=True,

@@ -8,25 +8,15 @@ from typing import Any
 from handlers.context import Context
 from handlers.intake import cny_wan
 from handlers.messages import Reply
-from handlers.periods import deadline_of, period_label
+from handlers.periods import Month, deadline_of, period_label
 from handlers.receipts import describe, one_line
 from handlers.registry import router
 from nlp import Intent, Parsed
+from storage.fields import BY_PARSED
 from storage.models import Record, RecordStatus, Role
 
-#: Parse-result field -> record column.
-_COLUMNS = {
-    "company": "company",
-    "project": "project_name",
-    "amount_wan": "amount_wan",
-    "currency": "currency",
-    "date": "event_date",
-    "place": "place",
-    "industry": "industry",
-    "contact_name": "contact_name",
-    "contact_phone": "contact_phone",
-    "count": "count",
-}
+#: Parse-result field -> record column, for what a correction may state (the field table's).
+_COLUMNS = {name: f.column for name, f in BY_PARSED.items() if f.correctable}
 
 
 #: Field labels a correction may still carry in front of its value (`企业陕西秦川果业集团有限公司`).
@@ -56,7 +46,7 @@ def _own_record(parsed: Parsed, ctx: Context, verb: str) -> Record | str:
         return f"{verb}由本单位联络员操作（或联系招商办），以免与联络员的报送不一致。"
     if record.status == RecordStatus.RETRACTED.value:
         return f"#{parsed.ref} 已撤回，无法再{verb}。如需重新报送请直接发送。"
-    closed = deadline_of(record.period, ctx.rules.schedule)
+    closed = deadline_of(Month.parse(record.period), ctx.rules.schedule)
     if not ctx.is_admin and ctx.at > closed:
         return (f"#{parsed.ref} 计入{period_label(record.period)}，该期已于{closed.month}月{closed.day}日截止，"
                 f"不能再{verb}。确需{verb}请联系招商办。")

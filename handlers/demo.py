@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from handlers.intake import parsed_to_json
-from handlers.periods import deadline_of, is_late, month_bounds, month_of, period_label
+from handlers.periods import Month, deadline_of, is_late, month_bounds, month_of, period_label
 from handlers.receipts import kind_name
 from handlers.rules import Rules
 from nlp import Intent, Parsed
@@ -234,8 +234,8 @@ class _Year:
     def __init__(self, rules: Rules, year: int, now: datetime, rng: random.Random) -> None:
         self.rules, self.rng = rules, rng
         self.tz = rules.schedule.tz
-        self.start = month_bounds(f"{year:04d}-01", rules.schedule)[0]
-        end = deadline_of(f"{year:04d}-12", rules.schedule)
+        self.start = month_bounds(Month(year, 1), rules.schedule)[0]
+        end = deadline_of(Month(year, 12), rules.schedule)
         #: The current year is filled up to now: no report comes from the future.
         self.end = min(end, now) if now > self.start else end
         self.fx = rules.reporting.fx_to_cny
@@ -413,7 +413,7 @@ def fill_demo(
         _write_records(session, gen, the_units, events, project_ids, rng)
         after_bulk_load(session)
     refresh_statistics(engine)
-    periods = sorted({month_of(e.at, rules.schedule) for e in events}) or [f"{year:04d}-01"]
+    periods = sorted({month_of(e.at, rules.schedule).key for e in events}) or [f"{year:04d}-01"]
     liaison = next(p.userid for p in people if p.role is Role.LIAISON)
     leader = next(p.userid for p in people if p.role is Role.LEADER and p.unit_id is None)
     admin = next(p.userid for p in people if p.role is Role.ADMIN)
@@ -500,7 +500,7 @@ def _write_records(
             p = e.parsed
             unit = by_id[e.unit]
             reporter = rng.choice(unit.liaisons)
-            period = month_of(e.at, schedule)
+            period = month_of(e.at, schedule).key
             roll = rng.random()
             status = "retracted" if roll < RETRACTED else "corrected" if roll < RETRACTED + CORRECTED else "active"
             fields = parsed_to_json(p)

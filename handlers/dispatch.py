@@ -118,6 +118,8 @@ class Bot:
         route = self.router.route_for(parsed.intent)
         if route is None:
             return Reply("这个我还不会处理，发送「帮助」看看我能做什么。")
+        if not route.allows(ctx.role):
+            return Reply(route.refusal)
         return route.fn(parsed, ctx)
 
     def _log_failed(self, incoming: Incoming) -> None:

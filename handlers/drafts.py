@@ -28,8 +28,9 @@ from handlers.office import is_command
 from handlers.receipts import kind_name, missing_question
 from nlp import RECORD_INTENTS, Intent, Parsed
 from storage.keys import core_company_name
-from storage.models import Draft, ProjectStage
+from storage.models import Draft, ProjectStage, saved_id
 from storage.records import counts
+from storage.states import DraftState
 
 _KEYWORDS = {
     Intent.LEAD: "线索：", Intent.VISIT: "拜访：", Intent.RECEPTION: "接待：", Intent.SIGNING: "签约：",
@@ -61,17 +62,19 @@ def answer_draft(parsed: Parsed, ctx: Context, parse: Callable[[str, date], Pars
     if _plainly_new(parsed, pending, text):
         return None
     if ctx.unit is None:
-        drafts.close(draft, "abandoned")
+        drafts.close(draft, DraftState.ABANDONED)
         return None
     # Read the bare answer ("8000万元", "苏州") as if it carried the draft's own keyword.
     answer = parse(f"{_KEYWORDS.get(pending.intent, '')}{text}", ctx.today)
     completed = with_answer(pending, answer, text)
     if completed.missing == pending.missing and completed == pending:
-        return Reply(f"没看懂这条补充。{kind_name(pending.intent)}{missing_question(pending.missing, pending.intent)}")
+        ask = missing_question(pending.missing, pending.intent, ctx.rules.reporting.draft_minutes)
+        return Reply(f"没看懂这条补充。{kind_name(pending.intent)}{ask}")
     if completed.missing:
         drafts.update(draft, parsed_to_json(completed), ctx.at, ctx.rules.reporting.draft_minutes)
-        return Reply(f"已补充。{missing_question(completed.missing, completed.intent)}", stored=True)
-    drafts.close(draft, "completed")
+        ask = missing_question(completed.missing, completed.intent, ctx.rules.reporting.draft_minutes)
+        return Reply(f"已补充。{ask}", stored=True)
+    drafts.close(draft, DraftState.COMPLETED)
     stored = store_record(
         replace(completed, source_text=f"{pending.source_text} {text}".strip()), ctx, reported_at=draft.created_at,
     )
@@ -104,7 +107,7 @@ def _lapsed(parsed: Parsed, ctx: Context, parse: Callable[[str, date], Parsed]) 
     answer = parse(f"{_KEYWORDS.get(pending.intent, '')}{text}", ctx.today)
     if with_answer(pending, answer, text).missing == pending.missing:
         return None
-    drafts.close(lapsed, "lapsed")
+    drafts.close(lapsed, DraftState.LAPSED)
     minutes = ctx.rules.reporting.draft_minutes
     return Reply(
         f"⌛ 您之前报送的{kind_name(pending.intent)}草稿超过{minutes}分钟未补充，已作废。"
@@ -118,7 +121,7 @@ def _answer_project(draft: Draft, ctx: Context) -> Reply | None:
     store = ctx.store
     record = store.records.get(int(draft.parsed["record_id"]))
     if record is None or ctx.unit is None:
-        store.drafts.close(draft, "abandoned")
+        store.drafts.close(draft, DraftState.ABANDONED)
         return None
     numbered = _PNUM.match(text)
     if _YES.match(text) and draft.parsed.get("project_id"):
@@ -130,14 +133,15 @@ def _answer_project(draft: Draft, ctx: Context) -> Reply | None:
     elif _NEW.match(text):
         stage = ProjectStage.LEAD if record.kind == "lead" else ProjectStage.TALKS
         project = store.projects.open(
-            ctx.unit.id, record.company, record.project_name, stage, ctx.at, ctx.member.userid,
+            saved_id(ctx.unit), record.company, record.project_name, stage, ctx.at, ctx.member.userid,
             amount_wan=record.amount_cny_wan if record.kind in ("lead", "signing") else None, currency="CNY",
             industry=record.industry,
         )
     else:
         return None
-    assert project is not None
-    store.drafts.close(draft, "completed")
+    if project is None:
+        raise LookupError(f"draft {draft.id} names project {draft.parsed.get('project_id')}, which is not stored")
+    store.drafts.close(draft, DraftState.COMPLETED)
     store.records.link(record, project.id or 0, ctx.member.userid)
     advance_project(project, record, ctx, counted=counts(record))
     return Reply(f"✅ #{record.id} 已归入项目 P{project.id}（{project.company or project.name or ''}）。", stored=True,

@@ -18,7 +18,7 @@ def show_help(parsed: Parsed, ctx: Context) -> Reply:
     order = list(Intent)
     routes = sorted(router.routes(), key=lambda route: min(order.index(i) for i in route.intents))
     for route in routes:
-        if route.fn is show_help or not route.title or (Intent.BULLETIN in route.intents and not ctx.is_admin):
+        if route.fn is show_help or not route.title or not route.allows(ctx.role):
             continue
         lines.append(f"• {route.title}：{route.summary}")
         for example in route.examples[:2]:

@@ -8,9 +8,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from handlers.context import Context
-from handlers.periods import deadline_of, is_late, month_of, period_label
+from handlers.periods import Month, deadline_of, is_late, month_of, period_label
 from handlers.receipts import describe, fix_hint, format_amount, kind_name, one_line
 from nlp import Intent, Parsed
+from storage.fields import BY_PARSED
 from storage.keys import core_company_name, same_investor
 from storage.models import Project, ProjectStage, Record
 
@@ -48,6 +49,11 @@ def cny_wan(amount_wan: float | None, currency: str | None, ctx: Context) -> flo
     return round(amount_wan * rate, 4) if rate else None
 
 
+def record_fields(parsed: Parsed) -> dict[str, Any]:
+    """The record columns a parse result fills, through the field table (storage.fields)."""
+    return {f.column: getattr(parsed, name) for name, f in BY_PARSED.items()}
+
+
 def mentions(word: str, text: str) -> bool:
     """`word` occurs in `text`; a word ending in 投 (城投, 国投) not as the start of 投资."""
     if not word.endswith("投"):
@@ -74,7 +80,8 @@ def store_record(parsed: Parsed, ctx: Context, reported_at: datetime | None = No
     counts at the time of its first message. An identical re-send is not stored; repeats, public or
     in-county money and surprising amounts are stored and flagged (see `_flags`).
     """
-    assert ctx.unit is not None and ctx.unit.id is not None
+    if ctx.unit is None or ctx.unit.id is None:
+        raise ValueError("store_record needs a sender with a stored unit (the report handlers check first)")
     rules = ctx.rules.schedule
     at = reported_at or ctx.at
     text = parsed.source_text or ctx.incoming.text
@@ -88,25 +95,15 @@ def store_record(parsed: Parsed, ctx: Context, reported_at: datetime | None = No
             unit_id=ctx.unit.id,
             reporter=ctx.member.userid,
             kind=kind,
-            period=month_of(at, rules),
+            period=month_of(at, rules).key,
             late=is_late(at, rules),
             reported_at=at,
             text=text,
             message_id=ctx.message_id,
             project_id=link.project.id if link.project else None,
-            event_date=parsed.date,
-            company=parsed.company,
-            project_name=parsed.project,
-            amount_wan=parsed.amount_wan,
-            currency=parsed.currency,
             amount_cny_wan=cny_wan(parsed.amount_wan, parsed.currency, ctx),
-            place=parsed.place,
-            industry=parsed.industry,
-            contact_name=parsed.contact_name,
-            contact_phone=parsed.contact_phone,
-            count=parsed.count,
-            government_funded=parsed.government_funded,
             fields=parsed_to_json(parsed),
+            **record_fields(parsed),
         )
     )
     notes = _flags(record, parsed, link.project, ctx)
@@ -132,7 +129,8 @@ class _Link:
 
 def _link_project(parsed: Parsed, ctx: Context) -> _Link:
     """Find the unit's project the report speaks of; open one only for a lead or a signing."""
-    assert ctx.unit is not None and ctx.unit.id is not None
+    if ctx.unit is None or ctx.unit.id is None:
+        raise ValueError("a project is looked up for a sender with a stored unit only")
     if not (parsed.company or parsed.project):
         return _Link()
     projects = ctx.store.projects
@@ -251,7 +249,7 @@ def receipt(stored: Stored, ctx: Context) -> str:
         lines.append("注：财政/政府投资类项目已登记备查，但不计入招商引资考核。")
     if record.late:
         local = record.reported_at.astimezone(ctx.rules.schedule.tz)
-        deadline = deadline_of(f"{local.year:04d}-{local.month:02d}", ctx.rules.schedule)
+        deadline = deadline_of(Month(local.year, local.month), ctx.rules.schedule)
         lines.append(
             f"⚠️ 已过{deadline.month}月{deadline.day}日报送截止，本条计入{period_label(record.period)}，"
             f"不计入{local.month}月（逾期不报，视为没有）。"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,17 +14,17 @@ from openpyxl.utils import get_column_letter
 from handlers.periods import Period, period_label
 from handlers.receipts import kind_name
 from handlers.rules import Rules
-from storage.models import Record
+from storage.fields import FIELDS
+from storage.models import ProjectStage, Record, RecordKind, saved_id
 from storage.records import counts
 from storage.store import Store
 
-_STAGES = {"lead": "线索", "talks": "在谈", "signed": "签约", "contract": "合同", "started": "开工", "completed": "投产"}
 _STATUS = {"active": "有效", "corrected": "已更正", "retracted": "已撤回"}
 _REVIEW = {"pending": "待审核", "confirmed": "已确认", "rejected": "已驳回"}
 _ACTIONS = {"create": "登记", "correct": "更正", "retract": "撤回", "flag": "标记", "confirm": "审核确认",
             "reject": "审核驳回", "link": "归入项目"}
-_SHOWN = ("company", "project_name", "amount_wan", "currency", "event_date", "place", "industry", "contact_name",
-          "contact_phone", "count", "status", "not_counting", "review", "review_note", "project_id")
+#: What the audit sheet shows changing: what a correction may state, and the office's decisions.
+_SHOWN = (*(f.column for f in FIELDS if f.correctable), "status", "not_counting", "review", "review_note", "project_id")
 
 
 def _review(record: Record) -> str:
@@ -46,7 +47,8 @@ _FILL = PatternFill("solid", fgColor="2F6FB2")
 
 def _sheet(book: Workbook, title: str, header: list[str], rows: list[list[object]], first: bool = False) -> None:
     sheet = book.active if first else book.create_sheet()
-    assert sheet is not None
+    if sheet is None:
+        raise RuntimeError("openpyxl returned no active sheet for a new workbook")
     sheet.title = title
     sheet.append(header)
     for cell in sheet[1]:
@@ -63,19 +65,16 @@ def _sheet(book: Workbook, title: str, header: list[str], rows: list[list[object
 def write_ledger(store: Store, period: Period, rules: Rules, out: Path) -> int:
     """Write the ledger for `period` to `out`; returns how many records it lists."""
     tz = rules.schedule.tz
-    units = {u.id: u.name for u in store.roster.units()}
-    records: list[Record] = list(store.records.in_periods(period.months, include_retracted=True))
+    units = {saved_id(u): u.name for u in store.roster.units()}
+    records: list[Record] = list(store.records.in_periods(period.keys, include_retracted=True))
     book = Workbook()
     _sheet(
         book,
         "台账",
-        ["编号", "单位", "类型", "企业", "项目", "金额(万)", "币种", "折合人民币(万元)", "地点", "行业", "联系人",
-         "电话", "事件日期", "报送时间", "计入期间", "逾期", "状态", "政府投资(不计分)", "计分", "不计原因", "审核",
-         "报送人", "原文"],
+        ["编号", "单位", "类型", *[f.header for f in _COLUMNS if f.header], "报送时间", "计入期间", "逾期", "状态",
+         "政府投资(不计分)", "计分", "不计原因", "审核", "报送人", "原文"],
         [
-            [r.id, units.get(r.unit_id, ""), kind_name(r.kind), r.company, r.project_name, r.amount_wan, r.currency,
-             r.amount_cny_wan, r.place, r.industry, r.contact_name, r.contact_phone,
-             r.event_date.isoformat() if r.event_date else None,
+            [r.id, units.get(r.unit_id, ""), kind_name(r.kind), *[_cell(getattr(r, f.column)) for f in _COLUMNS],
              r.reported_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), period_label(r.period),
              "是" if r.late else "", _STATUS.get(r.status, r.status), "是" if r.government_funded else "",
              "是" if counts(r) else "否", r.not_counting or "", _review(r), r.reporter, r.text]
@@ -90,7 +89,7 @@ def write_ledger(store: Store, period: Period, rules: Rules, out: Path) -> int:
         ["项目号", "单位", "企业", "项目", "阶段", "投资额(万元)", "签约额(万元)", "累计到位(万元)", "签约日期",
          "开工日期", "投产日期", "最近进展"],
         [
-            [f"P{p.id}", units.get(p.unit_id, ""), p.company, p.name, _STAGES.get(p.stage, p.stage), p.amount_wan,
+            [f"P{p.id}", units.get(p.unit_id, ""), p.company, p.name, _stage_name(p.stage), p.amount_wan,
              p.signed_wan, p.funds_cny_wan, p.signed_on, p.started_on, p.completed_on,
              p.last_progress_at.astimezone(tz).strftime("%Y-%m-%d")]
             for p in projects
@@ -99,8 +98,8 @@ def write_ledger(store: Store, period: Period, rules: Rules, out: Path) -> int:
     counted = [r for r in records if counts(r)]
     by_unit: dict[int, Counter[str]] = {uid: Counter() for uid in units}
     for r in counted:
-        by_unit.setdefault(r.unit_id, Counter())[r.kind] += (r.count or 1) if r.kind in ("visit", "reception") else 1
-    kinds = ["lead", "visit", "reception", "signing", "start", "funds", "completion", "progress"]
+        by_unit.setdefault(r.unit_id, Counter())[r.kind] += (r.count or 1) if r.kind in (RecordKind.VISIT, RecordKind.RECEPTION) else 1
+    kinds = list(RecordKind)
     _sheet(
         book,
         "汇总",
@@ -119,3 +118,18 @@ def write_ledger(store: Store, period: Period, rules: Rules, out: Path) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     book.save(out)
     return len(records)
+
+
+#: The record's own fields in the ledger, in the field table's order.
+_COLUMNS = [f for f in FIELDS if f.header]
+
+
+def _cell(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _stage_name(stage: str) -> str:
+    try:
+        return ProjectStage(stage).label
+    except ValueError:
+        return stage

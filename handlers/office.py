@@ -16,8 +16,9 @@ from handlers.periods import period_asked
 from handlers.ranking import number, table
 from handlers.receipts import format_amount, kind_name, one_line
 from nlp import Intent, Parsed
-from storage.models import Project, Role
+from storage.models import Project, ProjectStage, Role
 from storage.outbox import Target
+from storage.states import DraftState
 
 _REVIEW = re.compile(r"^\s*(确认|驳回)\s*#?\s*(\d+)\s*[，,：:。\s]*(.*)$", re.S)
 _LIST_REVIEW = re.compile(r"^\s*(?:待?审核|审核列表|待审核记录|复核)\s*[？?]?\s*$")
@@ -27,8 +28,8 @@ _COMMAND_INTENTS = frozenset({
     Intent.CORRECTION, Intent.RETRACT, Intent.HELP, Intent.QUERY_RANK, Intent.QUERY_MISSING,
     Intent.QUERY_SUMMARY, Intent.BULLETIN,
 })
-_SIGNED = ("signed", "contract", "started", "completed")
-_STARTED = ("started", "completed")
+_SIGNED = (ProjectStage.SIGNED, ProjectStage.CONTRACT, ProjectStage.STARTED, ProjectStage.COMPLETED)
+_STARTED = (ProjectStage.STARTED, ProjectStage.COMPLETED)
 _OFFICE_ROLES = (Role.ADMIN, Role.LEADER)
 
 
@@ -110,7 +111,7 @@ def _draft_list(ctx: Context) -> Reply:
     lines = [f"**近30天未补全的草稿 {len(drafts)} 条**（未补全不登记、不计分）"]
     for d in drafts[-30:]:
         what = d.parsed.get("company") or d.parsed.get("project") or (d.parsed.get("source_text") or "")[:20]
-        state = "待补充" if d.state == "open" else "已过期"
+        state = "待补充" if d.state == DraftState.OPEN else "已过期"
         lines.append(f"{d.created_at.astimezone(tz):%m-%d %H:%M} {names.get(d.user_id, d.user_id)} "
                      f"{kind_name(d.parsed.get('intent', ''))} {what}（{state}，缺{'、'.join(d.parsed.get('missing') or [])}）")
     return Reply("\n".join(lines))
@@ -159,7 +160,7 @@ def office_question(parsed: Parsed, ctx: Context) -> Reply | None:
 
 
 def _project_line(p: Project, units: dict[int | None, str]) -> str:
-    stage = "合同" if p.stage == "contract" else "签约"
+    stage = ProjectStage.CONTRACT.label if p.stage == ProjectStage.CONTRACT else ProjectStage.SIGNED.label
     when = p.contract_on or p.signed_on
     amount = format_amount(p.signed_wan or p.amount_wan) if (p.signed_wan or p.amount_wan) else ""
     return (f"P{p.id} {units.get(p.unit_id, '')} {p.company or ''} {p.name or ''} {amount}（{stage}"

@@ -12,12 +12,51 @@ from datetime import date, datetime, time, timedelta
 from handlers.rules import ScheduleRules
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class Month:
+    """An assessment month. Storage keeps it as its text key ("2026-03"); handlers use this type and
+    convert at the repository boundary (`Month.parse(record.period)`, `period.keys`)."""
+
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.month <= 12:
+            raise ValueError(f"月份无效: {self.year}-{self.month}")
+
+    @classmethod
+    def parse(cls, key: str) -> Month:
+        """"2026-03" -> Month(2026, 3); ValueError for anything else."""
+        if m := _MONTH.match(key.strip()):
+            return cls(int(m[1]), int(m[2]))
+        raise ValueError(f"月份无效: {key}")
+
+    @property
+    def key(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    def __str__(self) -> str:
+        return self.key
+
+    def shift(self, delta: int) -> Month:
+        index = self.year * 12 + (self.month - 1) + delta
+        return Month(index // 12, index % 12 + 1)
+
+    @property
+    def quarter(self) -> int:
+        return (self.month - 1) // 3 + 1
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+
 @dataclass(frozen=True, slots=True)
 class Period:
     """A named span of months ("2026-03", "2026-Q1", "2026-H1", "2026") or a campaign."""
 
     key: str
-    months: tuple[str, ...]
+    months: tuple[Month, ...]
     starts_at: datetime
     ends_at: datetime
 
@@ -25,36 +64,34 @@ class Period:
     def label(self) -> str:
         return period_label(self.key)
 
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The months as storage keys them, for the repositories."""
+        return tuple(m.key for m in self.months)
+
 
 def month_key(year: int, month: int) -> str:
-    return f"{year:04d}-{month:02d}"
+    return Month(year, month).key
 
 
-def _add_months(year: int, month: int, delta: int) -> tuple[int, int]:
-    index = year * 12 + (month - 1) + delta
-    return index // 12, index % 12 + 1
+def deadline_of(month: Month, rules: ScheduleRules) -> datetime:
+    """The last instant a report counts for `month`: deadline_day 23:59:59 local time."""
+    return datetime.combine(date(month.year, month.month, rules.deadline_day), time(23, 59, 59), tzinfo=rules.tz)
 
 
-def deadline_of(key: str, rules: ScheduleRules) -> datetime:
-    """The last instant a report counts for month `key`: deadline_day 23:59:59 local time."""
-    year, month = int(key[:4]), int(key[5:7])
-    return datetime.combine(date(year, month, rules.deadline_day), time(23, 59, 59), tzinfo=rules.tz)
+def month_bounds(month: Month, rules: ScheduleRules) -> tuple[datetime, datetime]:
+    """[start, end] of the reporting window of `month`."""
+    before = month.shift(-1)
+    start = datetime.combine(date(before.year, before.month, rules.deadline_day) + timedelta(days=1), time(0),
+                             tzinfo=rules.tz)
+    return start, deadline_of(month, rules)
 
 
-def month_bounds(key: str, rules: ScheduleRules) -> tuple[datetime, datetime]:
-    """[start, end] of the reporting window of month `key`."""
-    year, month = int(key[:4]), int(key[5:7])
-    py, pm = _add_months(year, month, -1)
-    start = datetime.combine(date(py, pm, rules.deadline_day) + timedelta(days=1), time(0), tzinfo=rules.tz)
-    return start, deadline_of(key, rules)
-
-
-def month_of(at: datetime, rules: ScheduleRules) -> str:
-    """The month key a report sent at `at` counts for."""
+def month_of(at: datetime, rules: ScheduleRules) -> Month:
+    """The month a report sent at `at` counts for."""
     local = at.astimezone(rules.tz)
-    if local.day <= rules.deadline_day:
-        return month_key(local.year, local.month)
-    return month_key(*_add_months(local.year, local.month, 1))
+    own = Month(local.year, local.month)
+    return own if local.day <= rules.deadline_day else own.shift(1)
 
 
 def is_late(at: datetime, rules: ScheduleRules) -> bool:
@@ -68,21 +105,24 @@ _HALF = re.compile(r"^(\d{4})-H([12])$", re.IGNORECASE)
 _YEAR = re.compile(r"^(\d{4})$")
 
 
-def months_of(key: str) -> tuple[str, ...]:
-    """The month keys making up a period key; ValueError for an unknown form."""
-    if m := _MONTH.match(key):
-        if not 1 <= int(m[2]) <= 12:
-            raise ValueError(f"月份无效: {key}")
-        return (key,)
+def months_of(key: str) -> tuple[Month, ...]:
+    """The months making up a period key; ValueError for an unknown form."""
+    if _MONTH.match(key):
+        return (Month.parse(key),)
     if m := _QUARTER.match(key):
-        first = (int(m[2]) - 1) * 3 + 1
-        return tuple(month_key(int(m[1]), first + i) for i in range(3))
+        first = Month(int(m[1]), (int(m[2]) - 1) * 3 + 1)
+        return tuple(first.shift(i) for i in range(3))
     if m := _HALF.match(key):
-        first = (int(m[2]) - 1) * 6 + 1
-        return tuple(month_key(int(m[1]), first + i) for i in range(6))
+        first = Month(int(m[1]), (int(m[2]) - 1) * 6 + 1)
+        return tuple(first.shift(i) for i in range(6))
     if m := _YEAR.match(key):
-        return tuple(month_key(int(m[1]), i) for i in range(1, 13))
+        return tuple(Month(int(m[1]), i) for i in range(1, 13))
     raise ValueError(f"无法识别的期间: {key}（可用 2026-03、2026-Q1、2026-H1、2026）")
+
+
+def quarter_key(month: Month) -> str:
+    """Month(2026, 3) -> "2026-Q1"."""
+    return f"{month.year}-Q{month.quarter}"
 
 
 def period(key: str, rules: ScheduleRules) -> Period:
@@ -100,22 +140,22 @@ def campaign_period(name: str, start: date, end: date, rules: ScheduleRules) -> 
     """A campaign counts reports sent between its start and end dates (inclusive)."""
     starts = datetime.combine(start, time(0), tzinfo=rules.tz)
     ends = datetime.combine(end, time(23, 59, 59), tzinfo=rules.tz)
-    months: list[str] = []
-    key = month_of(starts, rules)
-    while key <= month_of(ends, rules):
-        months.append(key)
-        key = month_key(*_add_months(int(key[:4]), int(key[5:7]), 1))
+    months: list[Month] = []
+    month, last = month_of(starts, rules), month_of(ends, rules)
+    while month <= last:
+        months.append(month)
+        month = month.shift(1)
     return Period(key=name, months=tuple(months), starts_at=starts, ends_at=ends)
 
 
 def current_period(at: datetime, rules: ScheduleRules) -> Period:
-    return period(month_of(at, rules), rules)
+    return period(month_of(at, rules).key, rules)
 
 
 def period_label(key: str) -> str:
     """"2026-03" -> "2026年3月", "2026-Q1" -> "2026年第1季度"."""
-    if m := _MONTH.match(key):
-        return f"{m[1]}年{int(m[2])}月"
+    if _MONTH.match(key):
+        return Month.parse(key).label
     if m := _QUARTER.match(key):
         return f"{m[1]}年第{m[2]}季度"
     if m := _HALF.match(key):
@@ -137,14 +177,13 @@ def _number(token: str) -> int:
 
 def period_asked(text: str, at: datetime, rules: ScheduleRules) -> Period:
     """The period a chat query names (上月, 一季度, 上半年, 今年, 3月), else the one it is asked in."""
-    now_key = month_of(at, rules)
-    year, month = int(now_key[:4]), int(now_key[5:7])
+    now = month_of(at, rules)
+    year, month = now.year, now.month
     if any(w in text for w in ("上月", "上个月", "上一个月")):
-        return period(month_key(*_add_months(year, month, -1)), rules)
-    quarter = (month - 1) // 3 + 1
+        return period(now.shift(-1).key, rules)
+    quarter = now.quarter
     if any(w in text for w in ("上季度", "上个季度", "上一季度")):
-        qy, qm = _add_months(year, (quarter - 1) * 3 + 1, -3)
-        return period(f"{qy}-Q{(qm - 1) // 3 + 1}", rules)
+        return period(quarter_key(Month(year, (quarter - 1) * 3 + 1).shift(-3)), rules)
     if any(w in text for w in ("本季度", "这季度", "这个季度", "本季")):
         return period(f"{year}-Q{quarter}", rules)
     if m := _ASK_QUARTER.search(text):
@@ -159,4 +198,4 @@ def period_asked(text: str, at: datetime, rules: ScheduleRules) -> Period:
         asked = _number(m[1])
         if 1 <= asked <= 12:
             return period(month_key(year if asked <= month else year - 1, asked), rules)
-    return period(now_key, rules)
+    return period(now.key, rules)

@@ -92,7 +92,7 @@ def show_summary(parsed: Parsed, ctx: Context) -> Reply:
         lines = [f"**{chosen.label}各单位报送情况**（已报送{len(t.rows) - len(t.not_reported)}/{len(t.rows)}）"]
         lines += [f"{s.row.unit}：{figures(s.row)}" for s in t.standings]
         return Reply("\n".join(lines))
-    records = ctx.store.records.of_unit(ctx.unit.id, chosen.months)
+    records = ctx.store.records.of_unit(ctx.unit.id, chosen.keys)
     if not records:
         deadline = deadline_of(chosen.months[-1], ctx.rules.schedule)
         return Reply(f"{ctx.unit.name}{chosen.label}还没有登记任何报送，请在{deadline.month}月{deadline.day}日前报送。")

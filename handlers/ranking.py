@@ -56,7 +56,7 @@ class Table:
 
 
 def rows_of(store: Store, chosen: Period, rules: Rules) -> list[RankingRow]:
-    return ranking(store.session, chosen.months, weights(rules.scoring))
+    return ranking(store.session, chosen.keys, weights(rules.scoring))
 
 
 def table(store: Store, chosen: Period, rules: Rules) -> Table:
@@ -85,10 +85,10 @@ def unit_target(store: Store, t: Table, s: Standing, rules: Rules) -> Target:
     When the ranked period is that year, the row already holds the progress; otherwise only this
     unit's signings and leads of the year are summed.
     """
-    year = period(t.period.months[-1][:4], rules.schedule)
+    year = period(str(t.period.months[-1].year), rules.schedule)
     row = s.row
     if tuple(t.period.months) != tuple(year.months):
-        done = progress(store.session, s.row.unit_id, year.months, weights(rules.scoring))
+        done = progress(store.session, s.row.unit_id, year.keys, weights(rules.scoring))
         row = replace(row, signed_wan=done.signed_wan, big_leads=done.big_leads)
     return target_of(row, rules.scoring)
 
@@ -192,7 +192,7 @@ def unit_text(t: Table, s: Standing, rules: Rules, target: Target) -> str:
         f"线索{r.leads}个（{format_amount(rules.scoring.lead_big_min_wan)}以上{r.big_leads}个）、外出招商{r.visits}次、接待洽谈{r.receptions}批",
         f"签约{r.signings}个（{format_amount(r.signed_wan)}）、开工{r.starts}个、资金到位{format_amount(r.funds_wan)}、"
         f"竣工投产{r.completions}个、项目进展{r.progress}条",
-        target_text(target, t.period.months[-1][:4]),
+        target_text(target, str(t.period.months[-1].year)),
         lift_hint(t, s, rules),
     ]
     return "\n".join(lines)

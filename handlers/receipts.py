@@ -3,30 +3,21 @@
 from __future__ import annotations
 
 from nlp import Intent
-from storage.models import Record
+from storage.fields import BY_COLUMN, BY_PARSED
+from storage.models import Record, RecordKind
 
-KIND_NAMES = {
-    "lead": "线索",
-    "visit": "外出招商",
-    "reception": "接待洽谈",
-    "signing": "签约",
-    "start": "开工",
-    "funds": "资金到位",
-    "completion": "竣工投产",
-    "progress": "项目进展",
-}
-
-FIELD_NAMES = {
-    "amount_wan": "投资金额（如：8000万元）",
-    "project": "建设内容/项目名称（如：建设年产5万吨速冻食品项目）",
-    "place": "去了哪里（如：苏州）",
-}
+#: What the bot asks for, by parse-result field (the field table's questions).
+FIELD_NAMES = {name: f.ask for name, f in BY_PARSED.items() if f.ask}
 
 CURRENCY_NAMES = {"CNY": "元", "USD": "美元", "HKD": "港元", "EUR": "欧元", "JPY": "日元"}
 
 
 def kind_name(kind: str | Intent) -> str:
-    return KIND_NAMES.get(str(kind), str(kind))
+    """The Chinese name of a record kind (an intent that stores a record has the same value)."""
+    try:
+        return RecordKind(str(kind)).label
+    except ValueError:
+        return str(kind)
 
 
 def _trim(number: float) -> str:
@@ -44,28 +35,33 @@ def format_amount(amount_wan: float | None, currency: str | None = "CNY") -> str
     return f"{_trim(amount_wan)}万{unit}"
 
 
+def _label(column: str) -> str:
+    return BY_COLUMN[column].label
+
+
 def describe(record: Record) -> list[str]:
-    """The fields a person would check, one per line."""
+    """The fields a person would check, one per line, labelled as the field table says."""
     lines = []
     if record.company:
-        lines.append(f"企业：{record.company}")
+        lines.append(f"{_label('company')}：{record.company}")
     if record.project_name:
-        lines.append(f"项目：{record.project_name}")
+        lines.append(f"{_label('project_name')}：{record.project_name}")
     if record.amount_wan is not None:
-        line = f"金额：{format_amount(record.amount_wan, record.currency)}"
+        line = f"{_label('amount_wan')}：{format_amount(record.amount_wan, record.currency)}"
         if record.currency and record.currency != "CNY" and record.amount_cny_wan is not None:
             line += f"（约合{format_amount(record.amount_cny_wan)}）"
         lines.append(line)
     if record.place:
-        lines.append(f"地点：{record.place}")
+        lines.append(f"{_label('place')}：{record.place}")
     if record.industry:
-        lines.append(f"行业：{record.industry}")
+        lines.append(f"{_label('industry')}：{record.industry}")
     if record.count is not None:
-        lines.append(f"数量：{record.count}{'家' if record.kind == 'visit' else '批'}")
+        lines.append(f"{_label('count')}：{record.count}{'家' if record.kind == RecordKind.VISIT else '批'}")
     if record.event_date:
-        lines.append(f"日期：{record.event_date.month}月{record.event_date.day}日")
+        lines.append(f"{_label('event_date')}：{record.event_date.month}月{record.event_date.day}日")
     if record.contact_name or record.contact_phone:
-        lines.append(f"联系人：{' '.join(x for x in (record.contact_name, record.contact_phone) if x)}")
+        contact = " ".join(x for x in (record.contact_name, record.contact_phone) if x)
+        lines.append(f"{_label('contact_name')}：{contact}")
     return lines
 
 
@@ -99,7 +95,8 @@ def fix_hint(record_id: int, kind: str = "lead") -> str:
     return f"有误请回复「更正 #{record_id} {example}」，撤回请回复「撤回 #{record_id}」。"
 
 
-def missing_question(missing: tuple[str, ...] | list[str], kind: str | Intent = "lead") -> str:
+def missing_question(missing: tuple[str, ...] | list[str], kind: str | Intent, minutes: int) -> str:
+    """还缺：…。请在{minutes}分钟内直接回复补充 — `minutes` is [reporting] draft_minutes."""
     names = {**FIELD_NAMES, "amount_wan": "到位金额（如：500万元）"} if str(kind) == "funds" else FIELD_NAMES
     wanted = "、".join(names.get(m, m) for m in missing)
-    return f"还缺：{wanted}。请在30分钟内直接回复补充。"
+    return f"还缺：{wanted}。请在{minutes}分钟内直接回复补充。"

@@ -38,15 +38,14 @@ def record_report(parsed: Parsed, ctx: Context) -> Reply:
     if plan is not None:
         return Reply(plan)
     if parsed.missing:
+        ask = missing_question(parsed.missing, parsed.intent, ctx.rules.reporting.draft_minutes)
         waiting = ctx.store.drafts.newest_open(ctx.member.userid, ctx.at)
         if waiting is not None and waiting.parsed.get("source_text") == parsed.source_text:
-            return Reply(f"🔁 这条已存为草稿。{missing_question(parsed.missing, parsed.intent)}")
+            return Reply(f"🔁 这条已存为草稿。{ask}")
         ctx.store.drafts.open(
             ctx.member.userid, parsed_to_json(parsed), ctx.at, ctx.rules.reporting.draft_minutes, ctx.message_id
         )
-        return Reply(
-            f"📝 收到{kind_name(parsed.intent)}，已存为草稿。{missing_question(parsed.missing, parsed.intent)}", stored=True
-        )
+        return Reply(f"📝 收到{kind_name(parsed.intent)}，已存为草稿。{ask}", stored=True)
     stored = store_record(parsed, ctx)
     return Reply(receipt(stored, ctx), stored=not stored.resent, records=() if stored.resent else (stored.record.id or 0,))
 
@@ -74,7 +73,8 @@ def record_monthly_report(parsed: Parsed, ctx: Context) -> Reply:
                 ctx.member.userid, parsed_to_json(item), ctx.at, ctx.rules.reporting.draft_minutes, ctx.message_id
             )
             drafts += 1
-            lines.append(f"📝 {kind_name(item.intent)}（{_brief(item)}）待补充：{missing_question(item.missing, item.intent)}")
+            ask = missing_question(item.missing, item.intent, ctx.rules.reporting.draft_minutes)
+            lines.append(f"📝 {kind_name(item.intent)}（{_brief(item)}）待补充：{ask}")
             continue
         stored = store_record(item, ctx)
         if stored.resent:

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from storage.kinds import RecordKind
+
 
 class Section(BaseModel):
     """A config section: unknown keys are errors that name the key."""
@@ -122,7 +124,7 @@ class ScoringRules(Section):
     on_time: float = Field(5, ge=0)
     #: Bonus by project size: {min 万元: points}; a record earns its highest tier only.
     tier_bonus: dict[str, float] = Field(
-        default_factory=lambda: {"5000": 5, "10000": 10, "20000": 20, "50000": 40}
+        default_factory=lambda: {"5000": 5.0, "10000": 10.0, "20000": 20.0, "50000": 40.0}
     )
     #: Record kinds the size bonus applies to (lead, signing, start, completion …).
     tier_kinds: list[str] = Field(default_factory=lambda: ["signing"])
@@ -145,7 +147,7 @@ class ScoringRules(Section):
     @field_validator("tier_kinds")
     @classmethod
     def _known_kinds(cls, value: list[str]) -> list[str]:
-        known = {"lead", "visit", "reception", "signing", "start", "funds", "completion", "progress"}
+        known = {k.value for k in RecordKind}
         unknown = [k for k in value if k not in known]
         if unknown:
             raise ValueError(f"unknown record kinds {unknown}; use {sorted(known)}")

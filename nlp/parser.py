@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import replace
 from datetime import date
@@ -148,5 +149,6 @@ def parse(text: str, today: date) -> Parsed:
     """Read one chat message. Never raises: anything unreadable is `unknown`."""
     try:
         return _parse(text if isinstance(text, str) else str(text), today)
-    except Exception:  # a chat message must never crash the bot
+    except Exception:  # a chat message must never crash the bot, but a parser bug must be seen
+        logging.getLogger(__name__).exception("parse failed; answered as chit-chat: %r", str(text)[:200])
         return Parsed(intent=Intent.UNKNOWN, source_text=str(text)[:1000])

@@ -71,7 +71,8 @@ def refresh_statistics(engine: Engine) -> None:
     index-only scan skip the table): without them the first queries plan as if tables were empty."""
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for model in (*_SERIAL, Member):
+            analysed: tuple[type[SQLModel], ...] = (*_SERIAL, Member)
+            for model in analysed:
                 conn.execute(text(f'VACUUM ANALYZE "{_table(model).name}"'))
         return
     with engine.begin() as conn:

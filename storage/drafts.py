@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from storage.models import Draft
+from storage.states import DraftState
 
 
 class Drafts:
@@ -28,12 +29,12 @@ class Drafts:
 
     def expire_due(self, now: datetime, user_id: str | None = None) -> list[Draft]:
         """Close the open drafts whose time is up (of one user, or of everyone); returns them."""
-        query = select(Draft).where(Draft.state == "open", col(Draft.expires_at) < now)
+        query = select(Draft).where(Draft.state == DraftState.OPEN, col(Draft.expires_at) < now)
         if user_id is not None:
             query = query.where(Draft.user_id == user_id)
         expired = list(self.session.exec(query.order_by(col(Draft.id))).all())
         for draft in expired:
-            draft.state = "expired"
+            draft.state = DraftState.EXPIRED
             self.session.add(draft)
         if expired:
             self.session.flush()
@@ -43,29 +44,29 @@ class Drafts:
         """The draft the sender is answering: their newest one still open at `now`."""
         self.expire_due(now, user_id)
         return self.session.exec(
-            select(Draft).where(Draft.user_id == user_id, Draft.state == "open").order_by(col(Draft.id).desc())
+            select(Draft).where(Draft.user_id == user_id, Draft.state == DraftState.OPEN).order_by(col(Draft.id).desc())
         ).first()
 
     def oldest_open(self, user_id: str) -> Draft | None:
         return self.session.exec(
-            select(Draft).where(Draft.user_id == user_id, Draft.state == "open").order_by(col(Draft.id))
+            select(Draft).where(Draft.user_id == user_id, Draft.state == DraftState.OPEN).order_by(col(Draft.id))
         ).first()
 
     def recently_expired(self, user_id: str, since: datetime) -> Draft | None:
         """The sender's newest draft that expired after `since` (to tell them it lapsed)."""
         return self.session.exec(
-            select(Draft).where(Draft.user_id == user_id, Draft.state == "expired", col(Draft.expires_at) >= since)
+            select(Draft).where(Draft.user_id == user_id, Draft.state == DraftState.EXPIRED, col(Draft.expires_at) >= since)
             .order_by(col(Draft.id).desc())
         ).first()
 
     def never_completed(self, since: datetime) -> Sequence[Draft]:
         """Drafts opened since `since` that were never completed (open or expired), oldest first."""
         return self.session.exec(
-            select(Draft).where(col(Draft.state).in_(["open", "expired", "lapsed"]), col(Draft.created_at) >= since)
+            select(Draft).where(col(Draft.state).in_([DraftState.OPEN, DraftState.EXPIRED, DraftState.LAPSED]), col(Draft.created_at) >= since)
             .order_by(col(Draft.id))
         ).all()
 
-    def close(self, draft: Draft, state: str) -> None:
+    def close(self, draft: Draft, state: DraftState) -> None:
         draft.state = state
         self.session.add(draft)
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from storage.clock import utcnow
 from storage.idempotent import insert_once
@@ -35,6 +34,3 @@ class JobRuns:
     def note(self, run: JobRun, **detail: Any) -> None:
         run.detail = {**run.detail, **detail}
         self.session.add(run)
-
-    def of_job(self, job: str) -> Sequence[JobRun]:
-        return self.session.exec(select(JobRun).where(JobRun.job == job).order_by(col(JobRun.id))).all()

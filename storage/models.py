@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.states import OutboxStatus
+from storage.kinds import ProjectStage, RecordKind
+from storage.states import DraftState, OutboxStatus
 from storage.types import UTCDateTime
 
 
@@ -26,16 +27,10 @@ class Role(StrEnum):
     LEADER = "leader"
     ADMIN = "admin"
 
-
-class RecordKind(StrEnum):
-    LEAD = "lead"
-    VISIT = "visit"
-    RECEPTION = "reception"
-    SIGNING = "signing"
-    START = "start"
-    FUNDS = "funds"
-    COMPLETION = "completion"
-    PROGRESS = "progress"
+    @property
+    def label(self) -> str:
+        """联络员 / 领导 / 管理员, as the roster file and replies write them."""
+        return {"liaison": "联络员", "leader": "领导", "admin": "管理员"}[self.value]
 
 
 class RecordStatus(StrEnum):
@@ -44,13 +39,15 @@ class RecordStatus(StrEnum):
     RETRACTED = "retracted"
 
 
-class ProjectStage(StrEnum):
-    LEAD = "lead"  # 线索
-    TALKS = "talks"  # 在谈
-    SIGNED = "signed"  # 签约 (framework agreement or contract, whichever came first)
-    CONTRACT = "contract"  # 合同 (the formal contract after an agreement: the same signing, not a second)
-    STARTED = "started"  # 开工
-    COMPLETED = "completed"  # 投产
+class NotSaved(RuntimeError):
+    """A row without its id was used where a stored one is needed: a programming error, not bad input."""
+
+
+def saved_id(row: Unit | Record | Project) -> int:
+    """The id of a row that has been flushed; raises NotSaved instead of passing None on."""
+    if row.id is None:
+        raise NotSaved(f"{type(row).__name__} has no id yet (not flushed)")
+    return row.id
 
 
 class Unit(SQLModel, table=True):
@@ -250,8 +247,8 @@ class Draft(SQLModel, table=True):
     parsed: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = _ts(nullable=False)
     expires_at: datetime = _ts(nullable=False)
-    #: "open", "completed", "expired", "abandoned"
-    state: str = "open"
+    #: A DraftState value.
+    state: str = DraftState.OPEN.value
 
 
 class Audit(SQLModel, table=True):

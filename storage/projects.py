@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from difflib import SequenceMatcher
 
@@ -12,7 +12,7 @@ from sqlmodel import Session, col, delete, select
 
 from storage.audit import AuditTrail
 from storage.keys import company_words, core_company_name, pairs, project_core, project_keys, same_investor
-from storage.models import Project, ProjectKey, ProjectStage, Record
+from storage.models import Project, ProjectKey, ProjectStage, Record, saved_id
 
 #: At most this many candidates (those sharing the most keys) are compared in Python.
 _CANDIDATES = 8
@@ -133,11 +133,11 @@ class Projects:
 
     def index(self, project: Project) -> None:
         """(Re)write the keys the project is found by."""
-        assert project.id is not None
+        project_id = saved_id(project)
         project.company_key = core_company_name(project.company)
-        self.session.exec(delete(ProjectKey).where(col(ProjectKey.project_id) == project.id))  # type: ignore[call-overload]
+        self.session.exec(delete(ProjectKey).where(col(ProjectKey.project_id) == project_id))
         for key in sorted(project_keys(project.company, project.name)):
-            self.session.add(ProjectKey(project_id=project.id, unit_id=project.unit_id, key=key))
+            self.session.add(ProjectKey(project_id=project_id, unit_id=project.unit_id, key=key))
         self.session.add(project)
         self.session.flush()
 
@@ -187,7 +187,7 @@ class Projects:
         self.audit.log(actor, "advance", "project", project.id, before, project.model_dump(mode="json"))
         return project
 
-    def follow_correction(self, project: Project, before: dict[str, object], record: Record, actor: str) -> None:
+    def follow_correction(self, project: Project, before: Mapping[str, object], record: Record, actor: str) -> None:
         """Carry a corrected record's company, name and amount over to its project where they came from it."""
         old = project.model_dump(mode="json")
         if project.company == before.get("company"):
@@ -199,7 +199,8 @@ class Projects:
         elif project.amount_wan == before.get("amount_cny_wan"):
             project.amount_wan = record.amount_cny_wan
         if record.kind == "funds":
-            delta = (record.amount_cny_wan or 0) - float(before.get("amount_cny_wan") or 0)  # type: ignore[arg-type]
+            earlier = before.get("amount_cny_wan")
+            delta = (record.amount_cny_wan or 0) - (float(earlier) if isinstance(earlier, int | float) else 0.0)
             project.funds_cny_wan = (project.funds_cny_wan or 0) + delta
         self.session.add(project)
         self.session.flush()

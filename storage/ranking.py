@@ -224,6 +224,21 @@ def progress(session: Session, unit_id: int, months: Sequence[str], weights: Wei
     return Progress(signed_wan=float(row.signed_wan), big_leads=int(row.big_leads))
 
 
+def not_reported(session: Session, months: Sequence[str]) -> list[Unit]:
+    """The units with no counted report in `months`, by id: what a nag needs, without ranking anyone.
+
+    "Reported" means what the ranking's `reported` means: at least one counted record of a ranked kind.
+    """
+    reported = select(col(Record.id)).where(
+        col(Record.unit_id) == col(Unit.id),
+        col(Record.period).in_(list(months)),
+        counted(),
+        col(Record.kind).in_(_COUNTED_KINDS),
+    )
+    query = select(Unit).where(~reported.exists()).order_by(col(Unit.id))
+    return list(session.scalars(query))
+
+
 def _row(r: RowMapping, tiers: int) -> RankingRow:
     ints = {k: int(r[k]) for k in ("leads", "big_leads", "visits", "receptions", "signings", "starts",
                                      "funds", "completions", "progress", "records")}
@@ -242,4 +257,4 @@ def _row(r: RowMapping, tiers: int) -> RankingRow:
     )
 
 
-__all__ = ["Progress", "RankingRow", "Weights", "progress", "ranking"]
+__all__ = ["Progress", "RankingRow", "Weights", "not_reported", "progress", "ranking"]

@@ -10,14 +10,12 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from storage.audit import AuditTrail
+from storage.fields import FIELDS
 from storage.keys import core_company_name, same_investor, text_hash
 from storage.models import Record, RecordStatus, Review
 
-#: Fields a correction may change.
-EDITABLE = (
-    "company", "project_name", "amount_wan", "currency", "amount_cny_wan", "event_date", "place",
-    "industry", "contact_name", "contact_phone", "count", "government_funded",
-)
+#: Fields a correction may change: the record fields of the field table.
+EDITABLE = tuple(f.column for f in FIELDS)
 
 
 def snapshot(record: Record) -> dict[str, Any]:
@@ -102,11 +100,6 @@ class Records:
             query = query.where(Record.status != RecordStatus.RETRACTED.value)
         return self.session.exec(query.order_by(col(Record.id))).all()
 
-    def of_project(self, project_id: int) -> Sequence[Record]:
-        return self.session.exec(
-            select(Record).where(Record.project_id == project_id).order_by(col(Record.id))
-        ).all()
-
     def in_periods(self, periods: Iterable[str], include_retracted: bool = False) -> Sequence[Record]:
         query = select(Record).where(col(Record.period).in_(list(periods)))
         if not include_retracted:
@@ -153,7 +146,7 @@ class Records:
             .limit(last)
             .subquery()
         )
-        avg, n = self.session.exec(select(func.avg(recent.c.amount), func.count())).one()  # type: ignore[call-overload]
+        avg, n = self.session.exec(select(func.avg(recent.c.amount), func.count())).one()
         return float(avg or 0), int(n or 0)
 
     def in_review(self) -> Sequence[Record]:

@@ -35,6 +35,18 @@ class Roster:
             query = query.where(Member.role == role.value)
         return self.session.exec(query.order_by(col(Member.userid))).all()
 
+    def userids_of(self, unit_ids: Sequence[int], roles: Sequence[Role]) -> list[str]:
+        """The userids of the units' members in `roles`, in one query (unit order, then role order, then userid)."""
+        if not unit_ids or not roles:
+            return []
+        found = self.session.exec(
+            select(Member).where(col(Member.unit_id).in_(list(unit_ids)), col(Member.role).in_([r.value for r in roles]))
+        ).all()
+        unit_rank: dict[int | None, int] = {uid: i for i, uid in enumerate(unit_ids)}
+        role_rank = {r.value: i for i, r in enumerate(roles)}
+        ordered = sorted(found, key=lambda m: (unit_rank[m.unit_id], role_rank[m.role], m.userid))
+        return [m.userid for m in ordered]
+
     def ensure_unit(self, name: str) -> Unit:
         unit = self.unit_named(name)
         if unit is None:

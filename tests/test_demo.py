@@ -59,7 +59,7 @@ def test_demo_gives_the_counts_asked_a_ranking_that_ranks_and_a_bot_that_goes_on
     assert {m.unit_id for m in members if m.role == "liaison"} == set(range(1, 13))
     assert {m.role for m in members if m.unit_id is None} == {"leader", "admin"}
     # Every record counts for the period its report time gives (a report on the 21st counts for next month).
-    assert all(r.period == month_of(r.reported_at, Rules().schedule) for r in records)
+    assert all(r.period == month_of(r.reported_at, Rules().schedule).key for r in records)
     assert {r.period for r in records} <= {f"2025-{m:02d}" for m in range(1, 13)}
     assert any(r.late for r in records) and not all(r.late for r in records)
     kinds = Counter(r.kind for r in records)

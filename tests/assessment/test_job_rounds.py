@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlmodel import col, select
 
+from storage.models import JobRun
 from storage.outbox import Outbox
 from storage.store import unit_of_work
 from tests.conftest import Clock
@@ -15,7 +17,8 @@ from .conftest import Group
 
 def claims(group: Group, job: str) -> list[str]:
     with unit_of_work(group.runtime.engine) as store:
-        return [run.round for run in store.jobruns.of_job(job)]
+        runs = store.session.exec(select(JobRun).where(JobRun.job == job).order_by(col(JobRun.id))).all()
+        return [run.round for run in runs]
 
 
 def test_a_nag_round_that_fails_after_claiming_runs_again_and_is_pushed_once(

@@ -6,6 +6,7 @@ Revises:
 
 import sqlalchemy as sa
 import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import storage.types

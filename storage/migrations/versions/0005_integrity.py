@@ -76,11 +76,11 @@ def _backfill() -> None:
                        sa.column("company", sa.String), sa.column("name", sa.String), sa.column("company_key", sa.String))
     key = sa.table("project_key", sa.column("project_id", sa.Integer), sa.column("unit_id", sa.Integer),
                    sa.column("key", sa.String))
-    for row in conn.execute(sa.select(project.c.id, project.c.unit_id, project.c.company, project.c.name)).all():
-        conn.execute(project.update().where(project.c.id == row.id).values(company_key=core_company_name(row.company)))
-        keys = sorted(project_keys(row.company, row.name))
+    for prow in conn.execute(sa.select(project.c.id, project.c.unit_id, project.c.company, project.c.name)).all():
+        conn.execute(project.update().where(project.c.id == prow.id).values(company_key=core_company_name(prow.company)))
+        keys = sorted(project_keys(prow.company, prow.name))
         if keys:
-            conn.execute(key.insert(), [{"project_id": row.id, "unit_id": row.unit_id, "key": k} for k in keys])
+            conn.execute(key.insert(), [{"project_id": prow.id, "unit_id": prow.unit_id, "key": k} for k in keys])
 
 
 def downgrade() -> None:

@@ -1,4 +1,7 @@
-"""Scheduled jobs as data: a name, a trigger from settings, which rounds are due on a day, and a function.
+"""The job machinery: what a job is, the registry `@job(...)` fills, and running rounds once.
+
+A job is declared like a handler: one module per job under `handlers/jobs/`, its run function
+decorated with `@job(name, summary, trigger=..., due=..., forced=...)`.
 
 Every run claims its (job, period, round) in `JobRun` in the same transaction as its outbox pushes,
 so a misfire, a restart, a second process or `zsbot job run` twice never sends anything twice, and
@@ -10,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Engine
@@ -18,6 +21,7 @@ from sqlalchemy import Engine
 from handlers.rules import Rules, ScheduleRules
 from handlers.workdays import Workdays
 from storage.outbox import Target
+from storage.states import RoundStatus
 from storage.store import Store, unit_of_work
 
 log = logging.getLogger(__name__)
@@ -25,10 +29,10 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Trigger:
-    """When the scheduler wakes a job: every day at `at` (local time), on `day_of_week` (cron names)."""
+    """When the scheduler wakes a job: every day at `at` (local time); the job's `due` decides whether
+    the day has a round (workdays, 调休), so the trigger needs no weekdays."""
 
     at: time
-    day_of_week: str = "mon-sun"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,25 +89,46 @@ class Job:
 class Outcome:
     job: str
     round: Round
-    #: "sent", "nothing" (nobody to tell) or "already" (this round ran before).
-    status: str
+    status: RoundStatus
     pushes: int = 0
-    keys: tuple[str, ...] = field(default=())
 
     def describe(self) -> str:
-        what = {"sent": f"已推送 {self.pushes} 条", "nothing": "无需推送", "already": "本轮已执行过，未重复推送"}
+        what = {RoundStatus.SENT: f"已推送 {self.pushes} 条", RoundStatus.NOTHING: "无需推送",
+                RoundStatus.ALREADY: "本轮已执行过，未重复推送"}
         return f"{self.job} {self.round.period} 第{self.round.name}轮：{what[self.status]}"
 
 
-def jobs() -> tuple[Job, ...]:
-    """Every scheduled job, as declared next to its feature."""
-    from handlers import reminders
+RunFn = Callable[[JobContext, Round], list[Push]]
 
-    return reminders.JOBS
+_REGISTRY: dict[str, Job] = {}
+
+
+def job(
+    name: str,
+    summary: str,
+    *,
+    trigger: Callable[[ScheduleRules], Trigger],
+    due: Callable[[date, Rules, Workdays], list[Round]],
+    forced: Callable[[datetime, Rules, Workdays], Round],
+) -> Callable[[RunFn], RunFn]:
+    """Register the decorated function as the run of job `name` (one job per name, like `router.on`)."""
+
+    def register(fn: RunFn) -> RunFn:
+        if name in _REGISTRY:
+            raise ValueError(f"job {name} already declared by {_REGISTRY[name].run.__name__}")
+        _REGISTRY[name] = Job(name, summary, trigger, due, forced, fn)
+        return fn
+
+    return register
+
+
+def jobs() -> tuple[Job, ...]:
+    """Every scheduled job, in the order `handlers.jobs` imports their modules."""
+    return tuple(_REGISTRY.values())
 
 
 def job_named(name: str) -> Job | None:
-    return next((j for j in jobs() if j.name == name), None)
+    return _REGISTRY.get(name)
 
 
 def run_job(engine: Engine, job: Job, at: datetime, rules: Rules, forced: bool = False) -> list[Outcome]:
@@ -123,7 +148,7 @@ def _run_round(store: Store, job: Job, rnd: Round, ctx: JobContext) -> Outcome:
     runs = store.jobruns
     claim = runs.claim(job.name, rnd.period, rnd.name, {"at": ctx.at.isoformat()})
     if claim is None:
-        return Outcome(job.name, rnd, "already")
+        return Outcome(job.name, rnd, RoundStatus.ALREADY)
     for other in rnd.covers:
         runs.claim(job.name, rnd.period, other, {"at": ctx.at.isoformat(), "covered_by": rnd.name})
     keys = []
@@ -133,32 +158,17 @@ def _run_round(store: Store, job: Job, rnd: Round, ctx: JobContext) -> Outcome:
             keys.append(key)
     runs.note(claim, pushes=keys)
     log.info("job %s %s round %s: %d push(es)", job.name, rnd.period, rnd.name, len(keys))
-    return Outcome(job.name, rnd, "sent" if keys else "nothing", len(keys), tuple(keys))
-
-
-_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def _weekdays(spec: str) -> set[int]:
-    """Cron weekday names ("mon-fri", "mon,wed", "mon-sun") as date.weekday() numbers."""
-    days: set[int] = set()
-    for part in spec.lower().split(","):
-        first, _, last = part.strip().partition("-")
-        a = _WEEKDAYS.index(first)
-        b = _WEEKDAYS.index(last) if last else a
-        days.update(range(a, b + 1))
-    return days
+    return Outcome(job.name, rnd, RoundStatus.SENT if keys else RoundStatus.NOTHING, len(keys))
 
 
 def fire_times(job: Job, rules: Rules, start: datetime, end: datetime) -> Iterator[datetime]:
     """The instants in [start, end] at which the scheduler would wake `job` (for tests and catch-up)."""
     trigger = job.trigger(rules.schedule)
     tz = rules.schedule.tz
-    days = _weekdays(trigger.day_of_week)
     day = start.astimezone(tz).date()
     while day <= end.astimezone(tz).date():
         moment = datetime.combine(day, trigger.at, tzinfo=tz)
-        if day.weekday() in days and start <= moment <= end:
+        if start <= moment <= end:
             yield moment
         day += timedelta(days=1)
 

@@ -1,0 +1,56 @@
+"""签约项目跟进: "签完约就放在那不管了" — signed projects with no progress, named to their unit weekly."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from handlers.jobs.base import JobContext, Push, Round, Trigger, job
+from handlers.jobs.calendar import mentions, month_day
+from handlers.periods import month_of
+from handlers.receipts import format_amount
+from handlers.rules import Rules
+from handlers.workdays import Workdays
+from storage.models import ProjectStage, saved_id
+
+
+def _week_round(day: date, rules: Rules) -> Round:
+    year, week, _ = day.isocalendar()
+    when = datetime.combine(day, rules.schedule.nag_time, tzinfo=rules.schedule.tz)
+    return Round(period=month_of(when, rules.schedule).key, name=f"{year}-W{week:02d}")
+
+
+def _due(day: date, rules: Rules, workdays: Workdays) -> list[Round]:
+    monday = day - timedelta(days=day.weekday())
+    first = workdays.on_or_after(monday)
+    return [_week_round(day, rules)] if first == day else []
+
+
+def _forced(at: datetime, rules: Rules, workdays: Workdays) -> Round:
+    return _week_round(at.astimezone(rules.schedule.tz).date(), rules)
+
+
+@job("stale-projects", "每周第一个工作日点名超过 stale_days 天无进展的签约项目",
+     trigger=lambda s: Trigger(s.nag_time), due=_due, forced=_forced)
+def name_stale_projects(ctx: JobContext, rnd: Round) -> list[Push]:
+    """Signed projects with no progress for `stale_days`, named to their unit (one message per unit)."""
+    days = ctx.rules.schedule.stale_days
+    before = ctx.at - timedelta(days=days)
+    pushes = []
+    for unit in ctx.store.roster.units():
+        unit_id = saved_id(unit)
+        stale = [
+            p for p in ctx.store.projects.of_unit(unit_id)
+            if p.stage in (ProjectStage.SIGNED.value, ProjectStage.CONTRACT.value) and p.last_progress_at < before
+        ]
+        if not stale:
+            continue
+        names = "、".join(
+            f"P{p.id} {p.company or p.name or ''}（{format_amount(p.signed_wan or p.amount_wan)}，"
+            f"{month_day(p.last_progress_at.astimezone(ctx.rules.schedule.tz))}后无进展）"
+            for p in stale[:10]
+        )
+        more = f"等{len(stale)}个" if len(stale) > 10 else ""
+        body = (f"**【签约项目跟进】{unit.name}**\n以下签约项目已超过{days}天没有进展：{names}{more}\n"
+                "请及时对接客商、推进开工，有进展请回复「进展：…」。")
+        pushes.append(Push(body, mentions(ctx, [unit_id], leaders=True), suffix=f":{unit_id}"))
+    return pushes
