@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -189,13 +190,13 @@ def config_path(explicit: str | Path | None) -> Path | None:
     return local if local.exists() else None
 
 
-def load_settings(explicit: str | Path | None = None, **overrides: object) -> Settings:
+def load_settings(explicit: str | Path | None = None, **overrides: Any) -> Settings:
     """Build the one Settings object; raises ConfigError with a readable message."""
     path = config_path(explicit)
     if path is not None and not path.exists():
         raise ConfigError(f"配置文件不存在: {path}")
 
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     if path is not None:
         try:
             values = tomllib.loads(path.read_text(encoding="utf-8-sig"))
@@ -212,7 +213,7 @@ def load_settings(explicit: str | Path | None = None, **overrides: object) -> Se
         raise ConfigError(f"配置有误 ({path or '默认配置/环境变量'}): {problems}") from None
 
 
-def _explain(err: dict) -> str:  # type: ignore[type-arg]
+def _explain(err: Mapping[str, Any]) -> str:
     if err["type"] == "extra_forbidden":
         return "未知的配置项 (unknown key)"
     return str(err["msg"]).removeprefix("Value error, ")

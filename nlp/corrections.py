@@ -60,7 +60,8 @@ def labelled_spans(key: str) -> dict[str, Span]:
         # `项目改为锂电池项目投资5000万`: the amount is a field of its own.
         cut = min([a.start for a in amounts if start < a.start < end] + [end])
         if cut < end:
-            end = _AMOUNT_LEAD.search(key, start, cut).start()
+            lead = _AMOUNT_LEAD.search(key, start, cut)
+            end = lead.start() if lead else cut
         if end > start and not _UNDECIDED.match(key, start):
             out[field] = (start, end)
     return out

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import jieba
 
@@ -136,7 +137,8 @@ def _jieba_state() -> _JiebaState:
 
 @lru_cache(maxsize=1)
 def _proper_words() -> frozenset[str]:
-    return tokenizer().zsbot_proper  # type: ignore[attr-defined, no-any-return]
+    proper: frozenset[str] = tokenizer().zsbot_proper
+    return proper
 
 
 @lru_cache(maxsize=1)
@@ -147,7 +149,7 @@ def tokenizer() -> jieba.Tokenizer:
     tok = jieba.Tokenizer()
     tok.FREQ, tok.total = state.freq, state.total
     tok.initialized = True
-    tok.zsbot_proper = state.proper  # type: ignore[attr-defined]
+    tok.zsbot_proper = state.proper
     for word, freq, tag in lexicon().entries:
         tok.add_word(word, freq, tag)
     return tok
@@ -162,14 +164,14 @@ def trie_pattern(words: Iterable[str]) -> str:
     Python's re tries alternatives one by one; a trie keeps hundreds of place or
     industry names as cheap as a handful.
     """
-    trie: dict[str, dict] = {}
+    trie: dict[str, Any] = {}
     for word in words:
         node = trie
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = {}
 
-    def build(node: dict[str, dict]) -> str:
+    def build(node: dict[str, Any]) -> str:
         ends = "" in node
         branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
         if not branches:
@@ -494,11 +496,11 @@ def _unsuffixed(key: str) -> list[Span]:
         if not run:
             continue
         end = run.end()
-        cut = _AFTER_NAME.search(key, start, end)
-        while cut and cut.group(0) == "投资" and key.startswith("签", cut.end()):
-            cut = _AFTER_NAME.search(key, cut.end(), end)  # 与XX投资签订: an investment firm's name
-        if cut and cut.start() > start:
-            end = cut.start()
+        stop = _AFTER_NAME.search(key, start, end)
+        while stop and stop.group(0) == "投资" and key.startswith("签", stop.end()):
+            stop = _AFTER_NAME.search(key, stop.end(), end)  # 与XX投资签订: an investment firm's name
+        if stop and stop.start() > start:
+            end = stop.start()
         if not _NAME_END.match(key, end) and not _AFTER_NAME.match(key, end):
             continue
         if _brand_ok(key, start, end, True):

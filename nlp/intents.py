@@ -210,9 +210,9 @@ def command_of(text: Text) -> Command | None:
     if label_of(key):
         return None
     if len(key) <= 40:
-        ref = _REF_ANY.search(key)
-        if ref and _RETRACT_ANY.search(key):
-            return Command(Intent.RETRACT, ref=int(ref.group("ref")))
+        ref_match = _REF_ANY.search(key)
+        if ref_match and _RETRACT_ANY.search(key):
+            return Command(Intent.RETRACT, ref=int(ref_match.group("ref")))
     if _PROMISE.match(key):
         return Command(Intent.UNKNOWN)
     if len(key) <= 40 and not _HAS_FIGURE.search(key):

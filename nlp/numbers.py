@@ -98,8 +98,8 @@ def _small(text: str) -> float | None:
         head = _DIGIT_VALUE[short.group(1)] if short.group(1) else 1
         return float(head * unit + _DIGIT_VALUE[short.group(3)] * unit // 10)
     if "点" in text:
-        head, _, frac = text.partition("点")
-        whole = _small(head)
+        before_point, _, frac = text.partition("点")
+        whole = _small(before_point)
         digits = "".join(str(_DIGIT_VALUE[c]) if c in _DIGIT_VALUE else c for c in frac)
         if whole is None or not digits.isdigit():
             return None
@@ -147,15 +147,16 @@ def numeral_value(text: str) -> float | None:
             if head_value is None or (head and mag_char == "万" and "亿" in head):
                 return None
             if len(tail) == 1 and (tail in _DIGIT_VALUE or tail.isdigit()):
-                tail_value: float | None = _small(tail) * mag / 10  # 一亿五 = 1.5亿
+                small = _small(tail)
+                tail_value: float | None = None if small is None else small * mag / 10  # 一亿五 = 1.5亿
             else:
                 tail_value = numeral_value(tail) if tail else 0.0
             if tail_value is None:
                 return None
             value = head_value * mag + tail_value
             return value if math.isfinite(value) else None
-    value = _small(text)
-    return value if value is None or math.isfinite(value) else None
+    plain = _small(text)
+    return plain if plain is None or math.isfinite(plain) else None
 
 
 def small_int(text: str) -> int | None:

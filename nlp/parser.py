@@ -57,7 +57,8 @@ def _labelled(text: Text, companies: list[tuple[int, int]]) -> dict[str, object]
     out: dict[str, object] = {}
     for field, (start, end) in labelled_spans(text.key).items():
         if field == "count":
-            value = small_int(_LEADING_NUMBER.match(text.key, start, end).group(0))
+            number = _LEADING_NUMBER.match(text.key, start, end)
+            value = small_int(number.group(0)) if number else None
             if value:
                 out[field] = value
             continue

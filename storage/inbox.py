@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -44,7 +45,7 @@ class InboxRows:
         processes still store one row. The returned new row is detached (not in the session).
         """
         now = utcnow()
-        values = dict(
+        values: dict[str, Any] = dict(
             channel=envelope.channel, msg_id=envelope.msg_id, user_id=envelope.user_id,
             chat_id=envelope.chat_id, text=envelope.text, at=envelope.at, received_at=now, due_at=now,
             state=PENDING, attempts=0, stream_id=envelope.stream_id, response_url=envelope.response_url,
@@ -54,7 +55,7 @@ class InboxRows:
         dialect = self.session.get_bind().dialect.name
         insert = sqlite_insert if dialect == "sqlite" else pg_insert
         statement = insert(InboxItem).values(**values).on_conflict_do_nothing(
-            index_elements=["channel", "msg_id"]).returning(InboxItem.id)  # type: ignore[attr-defined]
+            index_elements=["channel", "msg_id"]).returning(col(InboxItem.id))
         new_id = self.session.execute(statement).scalar()
         if new_id is None:
             earlier = self.by_msg(envelope.channel, envelope.msg_id)

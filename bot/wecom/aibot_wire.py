@@ -51,12 +51,17 @@ def _content(body: dict[str, Any], msgtype: str) -> str:
     return ""
 
 
+def _object(value: Any) -> dict[str, Any]:
+    """A JSON object field, or an empty one when WeCom sent something else (odd input never raises)."""
+    return value if isinstance(value, dict) else {}
+
+
 def parse_callback(body: dict[str, Any]) -> AibotMessage:
     """Read a decrypted callback (or a long-connection frame body). Never raises on odd input."""
     msgtype = str(body.get("msgtype") or "")
-    sender = body.get("from") if isinstance(body.get("from"), dict) else {}
-    stream = body.get("stream") if isinstance(body.get("stream"), dict) else {}
-    event = body.get("event") if isinstance(body.get("event"), dict) else {}
+    sender = _object(body.get("from"))
+    stream = _object(body.get("stream"))
+    event = _object(body.get("event"))
     if msgtype == "stream":
         kind = "stream_refresh"
     elif msgtype == "event":

@@ -42,7 +42,8 @@ def _parse(data: bytes | str) -> Element:
         raise MalformedXml(type(exc).__name__) from None
     if root.tag != "xml":
         raise MalformedXml("root element is not <xml>")
-    return root
+    element: Element = root
+    return element
 
 
 def _text(root: Element, tag: str) -> str:

@@ -144,7 +144,7 @@ class AppCrypto:
 
     def _decrypt(self, encrypt: str, msg_signature: str, timestamp: str, nonce: str) -> str:
         try:
-            return self._wechat.decrypt_message({"Encrypt": encrypt}, msg_signature, timestamp, nonce)
+            return str(self._wechat.decrypt_message({"Encrypt": encrypt}, msg_signature, timestamp, nonce))
         except InvalidSignatureException:
             raise SignatureError("msg_signature mismatch") from None
         except (WeChatException, ValueError, TypeError, IndexError, struct.error, UnicodeDecodeError,
@@ -153,7 +153,7 @@ class AppCrypto:
 
     def seal_xml(self, reply_xml: str, nonce: str, timestamp: str | None = None) -> str:
         """The passive reply: <xml><Encrypt/><MsgSignature/><TimeStamp/><Nonce/></xml>."""
-        return self._wechat.encrypt_message(reply_xml, nonce, timestamp or str(int(time.time())))
+        return str(self._wechat.encrypt_message(reply_xml, nonce, timestamp or str(int(time.time()))))
 
 
 class AibotCrypto:
