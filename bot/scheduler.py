@@ -116,8 +116,16 @@ class SchedulerService:
                 self._release()
 
     def _release(self) -> None:
-        """Drop the lock connection for good: returned to the pool it would keep holding the lock."""
+        """Drop the lock connection for good: returned to the pool it would keep holding the lock.
+
+        The lock is unlocked first, so a follower can lead at once; closing alone frees it only when
+        the server has ended the session, which under load comes a moment later.
+        """
         if self._lock_conn is not None:
+            try:
+                self._lock_conn.execute(text("SELECT pg_advisory_unlock_all()"))
+            except Exception:
+                log.debug("unlocking before closing failed (the connection may be gone)", exc_info=True)
             try:
                 self._lock_conn.invalidate()
                 self._lock_conn.close()
