@@ -92,13 +92,12 @@ def show_summary(parsed: Parsed, ctx: Context) -> Reply:
         lines = [f"**{chosen.label}各单位报送情况**（已报送{len(t.rows) - len(t.not_reported)}/{len(t.rows)}）"]
         lines += [f"{s.row.unit}：{figures(s.row)}" for s in t.standings]
         return Reply("\n".join(lines))
-    records = ctx.store.records.of_unit(ctx.unit.id, chosen.keys)
-    if not records:
+    total, shown = ctx.store.records.latest_of_unit(ctx.unit.id, chosen.keys, MAX_LINES)
+    if not total:
         deadline = deadline_of(chosen.months[-1], ctx.rules.schedule)
         return Reply(f"{ctx.unit.name}{chosen.label}还没有登记任何报送，请在{deadline.month}月{deadline.day}日前报送。")
-    shown = records[-MAX_LINES:]
-    lines = [f"**{ctx.unit.name}{chosen.label}已登记{len(records)}条**"]
-    if len(records) > len(shown):
+    lines = [f"**{ctx.unit.name}{chosen.label}已登记{total}条**"]
+    if total > len(shown):
         lines.append(f"（仅列最近{len(shown)}条，完整台账请找招商办导出）")
     for record in shown:
         note = ("（政府投资，不计分）" if record.government_funded

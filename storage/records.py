@@ -100,6 +100,17 @@ class Records:
             query = query.where(Record.status != RecordStatus.RETRACTED.value)
         return self.session.exec(query.order_by(col(Record.id))).all()
 
+    def latest_of_unit(self, unit_id: int, periods: Iterable[str], limit: int) -> tuple[int, list[Record]]:
+        """How many live records the unit has in `periods`, and the newest `limit` of them, oldest first.
+
+        Counted in SQL so a summary costs the lines it shows, not the unit's whole period.
+        """
+        where = (Record.unit_id == unit_id, col(Record.period).in_(list(periods)),
+                 Record.status != RecordStatus.RETRACTED.value)
+        total = self.session.exec(select(func.count()).select_from(Record).where(*where)).one()
+        newest = self.session.exec(select(Record).where(*where).order_by(col(Record.id).desc()).limit(limit)).all()
+        return int(total), list(reversed(newest))
+
     def in_periods(self, periods: Iterable[str], include_retracted: bool = False) -> Sequence[Record]:
         query = select(Record).where(col(Record.period).in_(list(periods)))
         if not include_retracted:
