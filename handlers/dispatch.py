@@ -126,13 +126,6 @@ class Bot:
         """Keep the message even when handling failed, so nothing a liaison sent is lost."""
         try:
             with unit_of_work(self.engine) as store:
-                if store.roster.member(incoming.user_id) is None:
-                    return
-                message = store.messages.record(
-                    incoming.channel, incoming.msg_id, incoming.user_id, incoming.text, incoming.at, incoming.chat_id
-                )
-                if message is not None:
-                    store.messages.answer(message, "error", FAILED)
+                self.give_up(store, incoming)
         except Exception:
             log.exception("could not even log the failed message")
-

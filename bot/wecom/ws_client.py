@@ -56,18 +56,10 @@ class LongConnection:
         self._stopping = False
         self._stopped = asyncio.Event()
         self._kicked = False
-        self.connections = 0
 
     @property
     def connected(self) -> bool:
         return self._connected.is_set()
-
-    async def wait_connected(self, timeout_s: float) -> bool:
-        try:
-            await asyncio.wait_for(self._connected.wait(), timeout_s)
-        except TimeoutError:
-            return False
-        return True
 
     async def run(self) -> None:
         """Dial, subscribe, serve; on any drop dial again with exponential backoff, until stop()."""
@@ -147,7 +139,6 @@ class LongConnection:
                       frame.get("errcode"), frame.get("errmsg", ""))
             self._kicked = True
             return False
-        self.connections += 1
         self._connected.set()
         log.info("AI bot long connection subscribed")
         return True

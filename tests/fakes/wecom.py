@@ -155,6 +155,8 @@ class Recorded:
     accepted: list[Accepted] = field(default_factory=list)
     frames: list[dict[str, Any]] = field(default_factory=list)
     subscriptions: int = 0
+    #: Long-connection dials turned away during an outage.
+    refused_connections: int = 0
     #: response_url POSTs WeCom accepted, as (response_code, body)
     responses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     #: The msgid each long-connection callback frame (req_id) carried, redeliveries included.
@@ -450,6 +452,7 @@ class WecomStandIn:
         async def long_connection(websocket: WebSocket) -> None:
             await websocket.accept()
             if self.outage:
+                self.record.refused_connections += 1
                 await websocket.close(1013)
                 return
             try:
