@@ -100,9 +100,8 @@ def hello_job() -> Iterator[str]:
         return [Round(period=month.key, name=day.isoformat())]
 
     def forced(at: datetime, rules: Rules, workdays: Workdays) -> Round:
-        day = at.astimezone(rules.schedule.tz).date()
-        return due(day, rules, workdays)[0] if due(day, rules, workdays) else Round(
-            period=month_of(at, rules.schedule).key, name=day.isoformat())
+        """`zsbot job run --at T`: the round of T's day, due or not (the same round `due` names)."""
+        return Round(period=month_of(at, rules.schedule).key, name=at.astimezone(rules.schedule.tz).date().isoformat())
 
     @job(HELLO, "每个工作日早上问候各单位", trigger=lambda s: Trigger(s.nag_time), due=due, forced=forced)
     def say_hello(ctx: JobContext, rnd: Round) -> list[Push]:
