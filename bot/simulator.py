@@ -79,6 +79,8 @@ class Feed:
 
 #: "Load demo data" on an empty database: enough to rank and nag, generated in seconds.
 DEMO_UNITS, DEMO_RECORDS = 12, 2000
+#: The years the page's clock may be set to (as `zsbot demo --year`).
+CLOCK_YEARS = (2000, 2100)
 #: How much of the conversation a reloaded page gets back.
 HISTORY = 100
 
@@ -105,6 +107,9 @@ def simulator_router(runtime: Runtime, feed: Feed, wake: Callable[[], None] = la
     def clock(asked: Clocked) -> datetime:
         if asked.at is None:
             return datetime.now(tz)
+        if not CLOCK_YEARS[0] <= asked.at.year <= CLOCK_YEARS[1]:
+            # The workday calendar, periods and the demo's year are meant for these years only.
+            raise HTTPException(422, f"模拟时间应在{CLOCK_YEARS[0]}年到{CLOCK_YEARS[1]}年之间")
         return asked.at if asked.at.tzinfo else asked.at.replace(tzinfo=tz)
 
     @router.get("/", response_class=HTMLResponse, include_in_schema=False)

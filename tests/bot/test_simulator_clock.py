@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from bot.runtime import Runtime
 from bot.web import create_app
 
-from .conftest import LEAD
+from .conftest import LEAD, records
 from .test_simulator import simulating
 
 
@@ -25,6 +25,18 @@ def test_a_message_is_handled_at_the_pages_clock_not_the_servers(roster: Runtime
                              json={"user_id": "wz_liu", "text": LEAD, "at": "2026-03-10T10:00"}).json()
     assert answer["at"] == "2026-03-10T10:00:00+08:00"
     assert "2026年3月" in answer["reply"] and "逾期" not in answer["reply"]
+
+
+def test_a_clock_outside_the_years_the_calendar_knows_is_refused_politely(roster: Runtime) -> None:
+    with TestClient(create_app(simulating(roster))) as client:
+        for at in ("0001-01-01T00:00", "9999-12-31T23:59"):
+            sent = client.post("/simulator/messages", json={"user_id": "wz_liu", "text": LEAD, "at": at})
+            ran = client.post("/simulator/jobs/monthly-nag/run", json={"at": at})
+            for answer in (sent, ran):
+                assert answer.status_code == 422 and answer.text == "模拟时间应在2000年到2100年之间"
+        garbled = client.post("/simulator/messages", json={"user_id": "wz_liu", "text": LEAD, "at": "2026-02-30T10:00"})
+    assert garbled.status_code == 422 and "Traceback" not in garbled.text
+    assert records(roster) == []
 
 
 def test_a_job_runs_now_for_the_pages_clock_and_names_who_has_not_reported(roster: Runtime) -> None:
