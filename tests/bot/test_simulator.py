@@ -143,3 +143,19 @@ def test_in_chromium_the_offices_first_hour(roster: Runtime, browser) -> None:  
         page.wait_for_selector("text=—— 以上是历史消息 ——")
         assert "卫庄镇、南樊镇、开发区、商务局" in page.locator(".msg.push").inner_text()
         assert page.locator(".msg").count() == 3
+
+
+@pytest.mark.browser
+def test_in_chromium_an_empty_database_loads_demo_data_in_one_click(runtime: Runtime, browser) -> None:  # type: ignore[no-untyped-def]
+    if "sqlite" not in runtime.settings.database.url:
+        pytest.skip("one database is enough for the browser")
+    with served(create_app(simulating(runtime))) as url:
+        page = browser.new_page()
+        page.goto(url + "/")
+        page.fill("#clock", "2025-06-30T18:00")  # not the wall-clock year
+        page.click("#demo-data")
+        page.wait_for_selector(".system >> text=已生成2025年演示数据：12个单位")
+        assert page.locator("#empty").is_hidden()
+        chosen = page.input_value("#member")
+        assert "联络员" in page.locator(f".person[data-userid='{chosen}']").inner_text()
+    assert len(records(runtime)) == 2000
