@@ -31,6 +31,7 @@ from handlers.demo import DemoRefused, fill_demo
 from handlers.jobs import job_named, jobs, run_job
 from handlers.messages import Incoming
 from handlers.roster import import_roster
+from storage.models import Role
 from storage.store import unit_of_work
 
 CHANNEL = "simulator"
@@ -215,7 +216,7 @@ def _members(runtime: Runtime) -> dict[str, Any]:
         ]
     # The page opens as a liaison: the placeholder example is a report, which a leader without a
     # unit could not make.
-    liaison = next((p["userid"] for p in people if p["role"] == "liaison"), None)
+    liaison = next((p["userid"] for p in people if p["role"] == Role.LIAISON), None)
     return {"members": people, "units": sorted(set(units.values())),
             "default": liaison or (people[0]["userid"] if people else None)}
 
