@@ -22,15 +22,13 @@ REPO = Path(__file__).resolve().parents[2]
 
 def start(db_url: str, standin_base: str, webhook_url: str, workdir: Path, **outbox: object) -> subprocess.Popen[bytes]:
     """Start a worker sending to the stand-in (webhook and app) from `db_url`; `outbox` sets [outbox] keys."""
-    from tests.fakes.wecom import AES_KEY, CORP_ID, CORP_SECRET, TOKEN
+    from tests.fakes.wecom import CORP_ID, CORP_SECRET
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZSBOT_")}
     env.update({
         "PYTHONPATH": str(REPO), "ZSBOT_DATABASE__URL": db_url, "ZSBOT_WECOM__WEBHOOK_URL": webhook_url,
         "ZSBOT_WECOM__API_BASE": standin_base, "ZSBOT_WECOM__CORP_ID": CORP_ID,
         "ZSBOT_WECOM__SECRET": CORP_SECRET, "ZSBOT_WECOM__AGENT_ID": "1000002",
-        # An app with a secret must also receive messages (settings refuse it otherwise).
-        "ZSBOT_WECOM__TOKEN": TOKEN, "ZSBOT_WECOM__ENCODING_AES_KEY": AES_KEY,
         **{f"ZSBOT_OUTBOX__{key.upper()}": str(value) for key, value in outbox.items()},
     })
     with open(workdir / "outbox_worker.log", "ab") as log:  # a file: a full pipe would stall the worker
