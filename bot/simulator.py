@@ -191,8 +191,8 @@ def simulator_router(runtime: Runtime, feed: Feed, wake: Callable[[], None] = la
 
         watcher = asyncio.create_task(until_closed())
         try:
-            for event in feed.history():
-                await websocket.send_json(event)
+            for past in feed.history():
+                await websocket.send_json(past)
             while (event := await queue.get()) is not None:
                 await websocket.send_json(event)
         except WebSocketDisconnect:
