@@ -4,6 +4,8 @@ Mounted only when asked for ([simulator] enabled or `zsbot serve --simulator`): 
 speak as any roster member.
 Messages go through the same core as every transport (channel "simulator"); replies come back
 in the POST's answer, and everything pushed to the group arrives over the live feed.
+Each page keeps its own simulated clock and sends it with every message and job run (`at`), so
+trying March on one page never moves the server's time or another page's.
 """
 
 from __future__ import annotations
@@ -14,18 +16,22 @@ import csv
 import io
 import uuid
 from collections import deque
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
-from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from bot.runtime import Runtime
+from handlers.demo import DemoRefused, fill_demo
+from handlers.jobs import job_named, jobs, run_job
 from handlers.messages import Incoming
 from handlers.roster import import_roster
+from storage.models import Role
 from storage.store import unit_of_work
 
 CHANNEL = "simulator"
@@ -72,7 +78,20 @@ class Feed:
             queue.put_nowait(None)
 
 
-class SimulatedMessage(BaseModel):
+#: "Load demo data" on an empty database: enough to rank and nag, generated in seconds.
+DEMO_UNITS, DEMO_RECORDS = 12, 2000
+#: The years the page's clock may be set to (as `zsbot demo --year`).
+CLOCK_YEARS = (2000, 2100)
+#: How much of the conversation a reloaded page gets back.
+HISTORY = 100
+
+
+class Clocked(BaseModel):
+    #: The page's simulated clock; without a zone it is read in the configured zone; None: now.
+    at: datetime | None = None
+
+
+class SimulatedMessage(Clocked):
     user_id: str = Field(min_length=1, max_length=64)
     text: str = Field(max_length=20000)
 
@@ -81,8 +100,18 @@ def page_html() -> str:
     return resources.files("bot").joinpath("static/simulator.html").read_text(encoding="utf-8")
 
 
-def simulator_router(runtime: Runtime, feed: Feed) -> APIRouter:
+def simulator_router(runtime: Runtime, feed: Feed, wake: Callable[[], None] = lambda: None) -> APIRouter:
+    """The page and its API; `wake` tells the outbox sender that a job queued pushes."""
     router = APIRouter()
+    tz = runtime.settings.schedule.tz
+
+    def clock(asked: Clocked) -> datetime:
+        if asked.at is None:
+            return datetime.now(tz)
+        if not CLOCK_YEARS[0] <= asked.at.year <= CLOCK_YEARS[1]:
+            # The workday calendar, periods and the demo's year are meant for these years only.
+            raise HTTPException(422, f"模拟时间应在{CLOCK_YEARS[0]}年到{CLOCK_YEARS[1]}年之间")
+        return asked.at if asked.at.tzinfo else asked.at.replace(tzinfo=tz)
 
     @router.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def page() -> HTMLResponse:
@@ -109,12 +138,44 @@ def simulator_router(runtime: Runtime, feed: Feed) -> APIRouter:
 
     @router.post("/simulator/messages")
     async def send(message: SimulatedMessage) -> dict[str, Any]:
-        at = datetime.now(runtime.settings.schedule.tz)
+        at = clock(message)
         incoming = Incoming(channel=CHANNEL, msg_id=uuid.uuid4().hex, user_id=message.user_id,
                             text=message.text, at=at)
         reply = await run_in_threadpool(runtime.bot.handle, incoming)
         return {"msg_id": incoming.msg_id, "reply": reply.text, "mentions": list(reply.mentions),
                 "stored": reply.stored, "at": at.isoformat()}
+
+    @router.get("/simulator/history")
+    async def history() -> dict[str, Any]:
+        """The recent conversation (messages, replies, pushes) in the order it happened, for a reload."""
+        return {"events": await run_in_threadpool(_history, runtime)}
+
+    @router.get("/simulator/jobs")
+    async def job_list() -> dict[str, Any]:
+        return {"jobs": [{"name": job.name, "summary": job.summary} for job in jobs()]}
+
+    @router.post("/simulator/jobs/{name}/run")
+    async def job_run(name: str, asked: Clocked) -> dict[str, Any]:
+        """Run a job now for the page's clock, as `zsbot job run NAME --at T` does; a round runs once."""
+        job = job_named(name)
+        if job is None:
+            raise HTTPException(404, f"没有这个任务：{name}")
+        at = clock(asked)
+        outcomes = await run_in_threadpool(run_job, runtime.engine, job, at, runtime.rules, True)
+        wake()
+        return {"at": at.isoformat(), "outcomes": [o.describe() for o in outcomes]}
+
+    @router.post("/simulator/demo-data")
+    async def demo_data(asked: Clocked) -> dict[str, Any]:
+        """`zsbot demo` with a modest size, up to the page's clock; a database with data is refused."""
+        at = clock(asked)
+        try:
+            result = await run_in_threadpool(
+                lambda: fill_demo(runtime.engine, runtime.rules, units=DEMO_UNITS, records=DEMO_RECORDS,
+                                  year=at.year, now=at))
+        except DemoRefused as exc:
+            raise HTTPException(409, str(exc)) from None
+        return {"summary": result.summary(), **(await run_in_threadpool(_members, runtime))}
 
     @router.websocket("/simulator/live")
     async def live(websocket: WebSocket) -> None:
@@ -130,8 +191,8 @@ def simulator_router(runtime: Runtime, feed: Feed) -> APIRouter:
 
         watcher = asyncio.create_task(until_closed())
         try:
-            for event in feed.history():
-                await websocket.send_json(event)
+            for past in feed.history():
+                await websocket.send_json(past)
             while (event := await queue.get()) is not None:
                 await websocket.send_json(event)
         except WebSocketDisconnect:
@@ -153,4 +214,31 @@ def _members(runtime: Runtime) -> dict[str, Any]:
              "role": m.role, "role_name": ROLE_NAMES.get(m.role, m.role)}
             for m in store.roster.members()
         ]
-    return {"members": people, "units": sorted(set(units.values()))}
+    # The page opens as a liaison: the placeholder example is a report, which a leader without a
+    # unit could not make.
+    liaison = next((p["userid"] for p in people if p["role"] == Role.LIAISON), None)
+    return {"members": people, "units": sorted(set(units.values())),
+            "default": liaison or (people[0]["userid"] if people else None)}
+
+
+def _history(runtime: Runtime) -> list[dict[str, Any]]:
+    """Messages with their replies and the pushes, newest HISTORY of each, merged by when they happened."""
+    tz = runtime.settings.schedule.tz
+    with unit_of_work(runtime.engine) as store:
+        names = {m.userid: m.name for m in store.roster.members()}
+        events: list[tuple[datetime, dict[str, Any]]] = []
+        for message in store.messages.recent(CHANNEL, HISTORY):
+            events.append((message.received_at, {
+                "type": "message", "user_id": message.user_id, "name": names.get(message.user_id, message.user_id),
+                "text": message.text, "reply": message.reply, "at": _utc(message.at).astimezone(tz).isoformat()}))
+        for push in store.outbox.listed(limit=HISTORY):
+            events.append((push.sent_at or push.created_at, {
+                "type": "push", "key": push.key, "target": push.target, "kind": push.kind, "text": push.body,
+                "mentions": list(push.mentions), "at": push.created_at.isoformat()}))
+    events.sort(key=lambda pair: _utc(pair[0]))
+    return [event for _, event in events]
+
+
+def _utc(at: datetime) -> datetime:
+    """Stored times come back naive on SQLite (UTC by convention) and aware on PostgreSQL."""
+    return at if at.tzinfo else at.replace(tzinfo=UTC)

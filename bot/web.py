@@ -124,7 +124,7 @@ def create_app(runtime: Runtime, *, ws_backoff_s: float = 1.0) -> FastAPI:
     for path in ("/wecom/callback", "/wecom/aibot"):
         _not_configured(app, path)
     if simulator_enabled(settings):
-        app.include_router(simulator_router(runtime, feed))
+        app.include_router(simulator_router(runtime, feed, wake=sender.wake))
     else:
         @app.get("/", response_class=HTMLResponse, include_in_schema=False)
         async def home() -> HTMLResponse:

@@ -50,3 +50,11 @@ class MessageLog:
     def answer(self, message: Message, intent: str, reply: str) -> None:
         message.intent, message.reply = intent, reply
         self.session.add(message)
+
+    def recent(self, channel: str, limit: int) -> list[Message]:
+        """The newest `limit` messages on `channel`, oldest first (the simulator's reloaded page)."""
+        newest = self.session.exec(
+            select(Message).where(Message.channel == channel)
+            .order_by(col(Message.received_at).desc(), col(Message.id).desc()).limit(limit)
+        ).all()
+        return list(reversed(newest))

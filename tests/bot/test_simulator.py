@@ -111,3 +111,51 @@ def test_in_chromium_an_empty_roster_explains_the_import_and_loads_the_demo(runt
         page.click("#demo")
         page.wait_for_selector(".person >> text=刘伟")
         assert page.locator("#member option").count() >= 8
+
+
+@pytest.mark.browser
+def test_in_chromium_the_offices_first_hour(roster: Runtime, browser) -> None:  # type: ignore[no-untyped-def]
+    """Open as the first liaison, report in March, nag on the 18th at 09:00, reload: all still there."""
+    if "sqlite" not in roster.settings.database.url:
+        pytest.skip("one database is enough for the browser")
+    with served(create_app(simulating(roster))) as url:
+        page = browser.new_page()
+        page.goto(url + "/")
+        page.wait_for_selector("text=· 实时推送已连接")
+        assert page.input_value("#member") == "hs_li"  # 李明, 横水镇's liaison: the first liaison listed
+        page.fill("#clock", "2026-03-10T10:00")
+        page.fill("#text", "@招商助手 " + LEAD)
+        page.click("#send")
+        page.wait_for_selector(".msg.bot >> text=已登记线索 #1（横水镇，计入2026年3月）")
+        page.fill("#clock", "2026-03-18T09:00")
+        page.click("button[data-job=monthly-nag]")
+        page.wait_for_selector(".msg.push >> text=【报送提醒】2026年3月")
+        assert "还有4个单位未报送：卫庄镇、南樊镇、开发区、商务局" in page.locator(".msg.push").inner_text()
+        page.reload()
+        page.wait_for_selector("text=—— 以上是历史消息 ——")
+        assert page.input_value("#clock") == "2026-03-18T09:00"  # the page's clock survives its reload
+        assert "2026-03-10 10:00" in page.locator(".msg.mine").inner_text()
+        assert "计入2026年3月" in page.locator(".msg.bot:not(.push)").inner_text()
+        assert "卫庄镇、南樊镇、开发区、商务局" in page.locator(".msg.push").inner_text()
+    with served(create_app(simulating(roster))) as url:  # restarted: nothing left in the live feed's memory
+        page = browser.new_page()
+        page.goto(url + "/")
+        page.wait_for_selector("text=—— 以上是历史消息 ——")
+        assert "卫庄镇、南樊镇、开发区、商务局" in page.locator(".msg.push").inner_text()
+        assert page.locator(".msg").count() == 3
+
+
+@pytest.mark.browser
+def test_in_chromium_an_empty_database_loads_demo_data_in_one_click(runtime: Runtime, browser) -> None:  # type: ignore[no-untyped-def]
+    if "sqlite" not in runtime.settings.database.url:
+        pytest.skip("one database is enough for the browser")
+    with served(create_app(simulating(runtime))) as url:
+        page = browser.new_page()
+        page.goto(url + "/")
+        page.fill("#clock", "2025-06-30T18:00")  # not the wall-clock year
+        page.click("#demo-data")
+        page.wait_for_selector(".system >> text=已生成2025年演示数据：12个单位")
+        assert page.locator("#empty").is_hidden()
+        chosen = page.input_value("#member")
+        assert "联络员" in page.locator(f".person[data-userid='{chosen}']").inner_text()
+    assert len(records(runtime)) == 2000
