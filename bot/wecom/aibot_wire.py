@@ -18,10 +18,8 @@ class AibotMessage:
 
     kind: str
     msgid: str
-    msgtype: str
     user_id: str
     chat_id: str | None
-    chat_type: str
     text: str
     stream_id: str
     event_type: str
@@ -74,10 +72,8 @@ def parse_callback(body: dict[str, Any]) -> AibotMessage:
     return AibotMessage(
         kind=kind,
         msgid=str(body.get("msgid") or ""),
-        msgtype=msgtype,
         user_id=str(sender.get("userid") or ""),
         chat_id=str(body["chatid"]) if body.get("chatid") else None,
-        chat_type=str(body.get("chattype") or ""),
         text=text,
         stream_id=str(stream.get("id") or ""),
         event_type=str(event.get("eventtype") or ""),
