@@ -4,7 +4,7 @@ For each store (SQLite file, PostgreSQL schema; both thrown away after): the dem
 records ("empty"), then the same roster with a demo year of N records ("full"). Through `Bot.handle`
 (the path `zsbot say` takes) it sends M varied reports as the roster's liaisons in June of the demo
 year, timing each (median, p90) and splitting the time into parsing, the project lookup
-(`Projects.find`) and SQL; then asks 排名 / 我单位排名 / 未报送 / 本月情况 R times each. It prints the
+(`Projects.matches`) and SQL; then asks 排名 / 我单位排名 / 未报送 / 本月情况 R times each. It prints the
 full/empty ratio (target for reports: ≤ 1.5×). With --explain it prints the plan of every SELECT
 that one report and each query run, marking any that scans record, message, project or draft whole.
 
@@ -94,24 +94,24 @@ def instrument(runtime: Runtime, meter: Meter) -> None:
 
 @contextmanager
 def timed_project_lookup(meter: Meter) -> Iterator[None]:
-    """Wrap Projects.find (if it still exists under that name) to time the project lookup."""
-    original = getattr(projects_module.Projects, "find", None)
+    """Wrap Projects.matches (if it still exists under that name) to time the project lookup."""
+    original = getattr(projects_module.Projects, "matches", None)
     if original is None:
         yield
         return
 
-    def find(self: Any, *args: Any, **kwargs: Any) -> Any:
+    def matches(self: Any, *args: Any, **kwargs: Any) -> Any:
         began = time.perf_counter()
         try:
             return original(self, *args, **kwargs)
         finally:
             meter.find_s += time.perf_counter() - began
 
-    projects_module.Projects.find = find  # type: ignore[method-assign]
+    projects_module.Projects.matches = matches  # type: ignore[method-assign]
     try:
         yield
     finally:
-        projects_module.Projects.find = original  # type: ignore[method-assign]
+        projects_module.Projects.matches = original  # type: ignore[method-assign]
 
 
 def people(engine: Engine) -> dict[str, list[str]]:

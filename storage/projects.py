@@ -126,11 +126,6 @@ class Projects:
         scored.sort(key=lambda sp: (-sp[0], -(sp[1].id or 0)))
         return [p for _, p in scored]
 
-    def find(self, unit_id: int, company: str | None, name: str | None, threshold: float) -> Project | None:
-        """The unit's project most like (company, name), if any is at least `threshold` alike."""
-        found = self.matches(unit_id, company, name, threshold)
-        return found[0] if found else None
-
     def index(self, project: Project) -> None:
         """(Re)write the keys the project is found by."""
         project_id = saved_id(project)
