@@ -30,6 +30,7 @@ from typing import Protocol, TypeVar
 
 import anyio
 
+from bot.background import Background
 from bot.runtime import Runtime
 from handlers.messages import Incoming, Reply
 from nlp import Parsed
@@ -141,7 +142,7 @@ class Inbox:
         self._stopping = False
         self._local = 0  # accepted here and not yet seen handled: how busy this process is
         self._idle: asyncio.Event | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._background = Background("inbox delivery")
         self._watchers: dict[tuple[str, str], list[asyncio.Future[None]]] = {}
         self._accepting = 0
         self._last_accept = 0.0
@@ -335,8 +336,7 @@ class Inbox:
                 await asyncio.wait_for(self._idle.wait(), grace_s)
         self._stopping = True
         self.wake()
-        if self._tasks:
-            await asyncio.wait(set(self._tasks), timeout=grace_s)
+        await self._background.wait(grace_s)
 
     def _incoming(self, item: InboxItem) -> Incoming:
         return Incoming(channel=item.channel, msg_id=item.msg_id, user_id=item.user_id, text=item.text,
@@ -415,14 +415,7 @@ class Inbox:
             self.spawn(self.on_owed(row))
 
     def spawn(self, coro: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-
-    def _done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("inbox delivery failed", exc_info=task.exception())
+        self._background.spawn(coro)
 
     async def _run(self, fn: Callable[..., T], *args: object) -> T:
         if self._limiter is None:

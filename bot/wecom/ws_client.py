@@ -18,6 +18,7 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import WebSocketException
 
+from bot.background import Background
 from bot.wecom.aibot_wire import AibotMessage, markdown_push, parse_callback
 from bot.wecom.webhook import RateLimited, Rejected, Transient
 
@@ -51,7 +52,7 @@ class LongConnection:
         self.ack_timeout_s = ack_timeout_s
         self._ws: ClientConnection | None = None
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._background = Background("AI bot message task")
         self._connected = asyncio.Event()
         self._stopping = False
         self._stopped = asyncio.Event()
@@ -91,8 +92,7 @@ class LongConnection:
         self._stopped.set()
         if self._ws is not None:
             await self._ws.close()
-        for task in list(self._tasks):
-            task.cancel()
+        self._background.cancel()
 
     async def send_markdown(self, chat_id: str, content: str, chat_type: int = 2) -> None:
         """Push proactively (aibot_send_msg); raises Transient when not connected."""
@@ -153,7 +153,7 @@ class LongConnection:
                 cmd = frame.get("cmd")
                 req_id = str((frame.get("headers") or {}).get("req_id") or "")
                 if cmd in ("aibot_msg_callback", "aibot_event_callback"):
-                    self._spawn(self._answer(ws, req_id, frame.get("body") or {}))
+                    self._background.spawn(self._answer(ws, req_id, frame.get("body") or {}))
                 elif req_id in self._pending:
                     future = self._pending.pop(req_id)
                     if not future.done():
@@ -204,15 +204,6 @@ class LongConnection:
         finally:
             self._pending.pop(req_id, None)
 
-    def _spawn(self, coro: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-
-    def _done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("AI bot message task failed", exc_info=task.exception())
 
     def _drop(self) -> None:
         self._connected.clear()
