@@ -258,7 +258,8 @@ class Inbox:
     def reread(self, item_id: int) -> Row:
         with unit_of_work(self.runtime.engine) as store:
             item = store.inbox.get(item_id)
-            assert item is not None
+            if item is None:  # rows are never deleted; a missing one is a bug, not a state
+                raise LookupError(f"inbox row {item_id} is gone")
             return Row.of(item)
 
     async def wait_handled(self, row: Row, timeout_s: float) -> Row:

@@ -142,7 +142,8 @@ def _parse(raw: str, today: date) -> Parsed:
             intent = Intent.PROGRESS
         else:
             return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)
-    assert intent in RECORD_INTENTS
+    if intent not in RECORD_INTENTS:  # parse() logs this and answers as chit-chat
+        raise ValueError(f"not a record intent: {intent}")
     return _record(text, intent, today)
 
 

@@ -229,7 +229,8 @@ class AibotChannel:
     def router(self) -> APIRouter:
         router = APIRouter()
         crypto = self.crypto
-        assert crypto is not None
+        if crypto is None:  # web.py mounts this router only when the callback is configured
+            raise RuntimeError("AI-bot callback routes need [aibot] token and encoding_aes_key")
         limit, depth = self.settings.wecom.max_body_bytes, self.settings.wecom.max_json_depth
 
         @router.get("/wecom/aibot")
