@@ -46,14 +46,21 @@ def test_a_report_over_the_long_connection_is_answered_on_its_req_id_and_stored_
     serving: TestClient, long_connection: Runtime, standin: WecomStandIn
 ) -> None:
     body = aibot_text("CAIQrcjMjQYY/NGagIOAgAMg6K", "wz_liu", LEAD)
+
+    def finished() -> list[dict[str, Any]]:
+        # A busy bot may first answer "working" (an unfinished stream) and finish it on the same req_id.
+        return [a for a in responses(standin) if a["body"]["msgtype"] == "stream" and a["body"]["stream"]["finish"]]
+
     first = standin.deliver(body)
-    standin.wait_for(lambda: len(responses(standin)) == 1)
+    standin.wait_for(lambda: finished())
     second = standin.deliver(body)
-    standin.wait_for(lambda: len(responses(standin)) == 2)
-    answers = responses(standin)
-    assert [a["headers"]["req_id"] for a in answers] == [first, second]
-    assert all(a["body"]["msgtype"] == "stream" and a["body"]["stream"]["finish"] for a in answers)
-    assert answers[0]["body"]["stream"]["content"] == answers[1]["body"]["stream"]["content"]
+    standin.wait_for(lambda: second in [a["headers"]["req_id"] for a in finished()])
+    answers = finished()
+    req_ids = [a["headers"]["req_id"] for a in answers]
+    # Each delivery (ours, and any the stand-in repeats itself under load, as WeCom does) is answered
+    # once on its own req_id, always with the same receipt.
+    assert first in req_ids and second in req_ids and len(req_ids) == len(set(req_ids))
+    assert len({a["body"]["stream"]["content"] for a in answers}) == 1
     [message] = messages(long_connection)
     assert (message.channel, message.text, message.chat_id) == ("aibot", LEAD, "wrkSFfCgAAgroupchat")
     assert len(records(long_connection)) == 1
