@@ -35,7 +35,7 @@ from bot.runtime import Runtime
 from handlers.messages import Incoming, Reply
 from nlp import Parsed
 from storage.clock import utcnow
-from storage.inbox import DONE, FAILED, OWED, SENT, Envelope
+from storage.inbox import BATCH, DONE, FAILED, OWED, SENT, Envelope
 from storage.models import InboxItem
 from storage.store import Store, unit_of_work
 
@@ -243,8 +243,9 @@ class Inbox:
     def _accept_all(self, envelopes: list[Envelope]) -> list[tuple[Row, bool]]:
         out = []
         with unit_of_work(self.runtime.engine) as store:
-            for envelope in envelopes:
-                item, new = store.inbox.accept(envelope)
+            accepted = [pair for at in range(0, len(envelopes), BATCH)
+                        for pair in store.inbox.accept_many(envelopes[at:at + BATCH])]
+            for envelope, (item, new) in zip(envelopes, accepted, strict=True):
                 if not new:
                     store.inbox.wake(item)
                     if envelope.req_id and item.req_id != envelope.req_id:

@@ -16,6 +16,8 @@ from storage.clock import utcnow
 from storage.models import InboxItem
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
+#: Rows per INSERT: 13 values each stays well inside SQLite's bound-variable limit (32,766).
+BATCH = 500
 OWED, SENT = "owed", "sent"
 
 
@@ -39,31 +41,44 @@ class InboxRows:
         self.session = session
 
     def accept(self, envelope: Envelope) -> tuple[InboxItem, bool]:
-        """Store the message as pending; (the existing row, False) when it was stored before.
+        """Store the message as pending; (the existing row, False) when it was stored before."""
+        return self.accept_many([envelope])[0]
+
+    def accept_many(self, envelopes: Sequence[Envelope]) -> list[tuple[InboxItem, bool]]:
+        """Store a burst as pending in one statement; per envelope (row, new), in order.
 
         The unique key decides (INSERT … ON CONFLICT DO NOTHING), so two deliveries racing in two
-        processes still store one row. The returned new row is detached (not in the session).
+        processes, or twice in one burst, still store one row: the first is new, the others get
+        the stored row. One multi-row statement because this runs before every acknowledgement.
+        New rows are returned detached (not in the session).
         """
         now = utcnow()
-        values: dict[str, Any] = dict(
-            channel=envelope.channel, msg_id=envelope.msg_id, user_id=envelope.user_id,
-            chat_id=envelope.chat_id, text=envelope.text, at=envelope.at, received_at=now, due_at=now,
-            state=PENDING, attempts=0, stream_id=envelope.stream_id, response_url=envelope.response_url,
-            req_id=envelope.req_id,
-        )
-        # One statement, no savepoint: this runs before every acknowledgement.
+        rows: list[dict[str, Any]] = [
+            dict(channel=e.channel, msg_id=e.msg_id, user_id=e.user_id, chat_id=e.chat_id, text=e.text,
+                 at=e.at, received_at=now, due_at=now, state=PENDING, attempts=0, stream_id=e.stream_id,
+                 response_url=e.response_url, req_id=e.req_id)
+            for e in envelopes
+        ]
         dialect = self.session.get_bind().dialect.name
         insert = sqlite_insert if dialect == "sqlite" else pg_insert
-        statement = insert(InboxItem).values(**values).on_conflict_do_nothing(
-            index_elements=["channel", "msg_id"]).returning(col(InboxItem.id))
-        new_id = self.session.execute(statement).scalar()
-        if new_id is None:
+        statement = insert(InboxItem).values(rows).on_conflict_do_nothing(
+            index_elements=["channel", "msg_id"]).returning(col(InboxItem.id), col(InboxItem.channel),
+                                                            col(InboxItem.msg_id))
+        if len(rows) > BATCH:  # pragma: no cover - callers chunk; SQLite's bound-variable limit
+            raise ValueError(f"accept at most {BATCH} at once")
+        # RETURNING gives no order on SQLite: match by key.
+        ids = {(channel, msg_id): new_id for new_id, channel, msg_id in self.session.execute(statement)}
+        out: list[tuple[InboxItem, bool]] = []
+        for envelope, values in zip(envelopes, rows, strict=True):
+            new_id = ids.pop((envelope.channel, envelope.msg_id), None)
+            if new_id is not None:
+                out.append((InboxItem(id=new_id, **values), True))
+                continue
             earlier = self.by_msg(envelope.channel, envelope.msg_id)
             if earlier is None:  # pragma: no cover - the unique key says it exists
                 raise LookupError(envelope.msg_id)
-            return earlier, False
-        item = InboxItem(id=new_id, **values)
-        return item, True
+            out.append((earlier, False))
+        return out
 
     def by_msg(self, channel: str, msg_id: str) -> InboxItem | None:
         return self.session.exec(

@@ -194,3 +194,19 @@ def test_on_postgresql_a_row_being_handled_is_skipped_by_other_workers(runtime: 
         assert (first.msg_id, second.msg_id) == ("shared-1", "shared-2")
         with unit_of_work(runtime.engine) as three:
             assert three.inbox.claim_next(later) is None
+
+
+def test_a_burst_is_stored_in_one_go_and_a_message_twice_in_it_is_one_row(roster: Runtime) -> None:
+    """The group commit writes a burst with one statement; WeCom may deliver a message twice
+    within the same burst (a retry racing the first): the first copy is new, the second finds it."""
+    now = datetime.now(TZ)
+    burst = [Envelope(channel="aibot", msg_id=msg_id, user_id="wz_liu", text=LEAD, at=now, stream_id=f"s-{n}")
+             for n, msg_id in enumerate(["b-1", "b-2", "b-1", "b-3"])]
+    with unit_of_work(roster.engine) as store:
+        accepted = store.inbox.accept_many(burst)
+    assert [new for _, new in accepted] == [True, True, False, True]
+    assert accepted[0][0].id == accepted[2][0].id  # the same stored row, not a second
+    assert [item.stream_id for item, _ in accepted] == ["s-0", "s-1", "s-0", "s-3"]
+    assert sorted(row.msg_id for row in inbox_rows(roster)) == ["b-1", "b-2", "b-3"]
+    with unit_of_work(roster.engine) as store:  # and a later delivery of one of them is not new either
+        assert store.inbox.accept_many([burst[1]])[0][1] is False
