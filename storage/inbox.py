@@ -61,13 +61,16 @@ class InboxRows:
         ]
         dialect = self.session.get_bind().dialect.name
         insert = sqlite_insert if dialect == "sqlite" else pg_insert
-        statement = insert(InboxItem).values(rows).on_conflict_do_nothing(
-            index_elements=["channel", "msg_id"]).returning(col(InboxItem.id), col(InboxItem.channel),
-                                                            col(InboxItem.msg_id))
+        table = InboxItem.__table__  # type: ignore[attr-defined]
+        # Core, not the ORM, and the rows as parameters: one cached statement that SQLAlchemy sends
+        # as multi-row VALUES ("insertmanyvalues"), compiled once rather than per burst size.
+        statement = insert(table).on_conflict_do_nothing(index_elements=["channel", "msg_id"]).returning(
+            table.c.id, table.c.channel, table.c.msg_id)
         if len(rows) > BATCH:  # pragma: no cover - callers chunk; SQLite's bound-variable limit
             raise ValueError(f"accept at most {BATCH} at once")
         # RETURNING gives no order on SQLite: match by key.
-        ids = {(channel, msg_id): new_id for new_id, channel, msg_id in self.session.execute(statement)}
+        stored = self.session.connection().execute(statement, rows)
+        ids = {(channel, msg_id): new_id for new_id, channel, msg_id in stored}
         out: list[tuple[InboxItem, bool]] = []
         for envelope, values in zip(envelopes, rows, strict=True):
             new_id = ids.pop((envelope.channel, envelope.msg_id), None)
