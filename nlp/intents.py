@@ -28,7 +28,7 @@ _LABEL_INTENT = {word: intent for intent, words in LABELS.items() for word in wo
 _NUMBERED = re.compile(rf"^\s*{_NUMBERING}\s*")
 
 #: Packaging phrasing: the 策划包装 pair, or 策划/包装 done to a project (包装了一个文旅项目).
-PACKAGING_WORDS = r"(?:策划包装|谋划包装|包装策划|项目包装|包装推介|(?:策划|包装)(?:了|好|出|成)[^,;。\n]{0,12}?项目)"
+PACKAGING_WORDS = r"(?:策划包装|谋划包装|包装策划|项目包装|包装推介|包装项目\s*:|(?:策划|包装)(?:了|好|出|成)[^,;。\n]{0,12}?项目)"
 #: Milestone words that make a message about a packaged project a milestone report instead.
 MILESTONE_WORDS = r"(?:签约|签订|签署|签了|开工|动工|竣工|投产|建成|到位|到账)"
 #: An investor party: 一行(N人), a family name with 总/董 (刘总, 许董), 董事长, 客商, 老板.
