@@ -45,6 +45,18 @@ def test_a_packaged_project_that_passes_is_counted_towards_the_quarter(chat: Cha
     assert "已报策划包装3个（要求3-5个），已达要求。" in third
 
 
+def test_a_packaged_project_never_joins_or_moves_a_followed_project(chat: Chat) -> None:
+    chat.send("wz_liu", "签约：江苏恒润新材料有限公司可降解塑料项目正式签约，总投资8000万元", at="2026-03-02 10:00")
+    reply = chat.send("wz_liu", "策划包装：江苏恒润新材料有限公司可降解塑料二期项目，拟投资9000万元",
+                      at="2026-03-09 10:00").text
+    assert "P1" not in reply and record(chat, 2).project_id is None
+    with chat.store() as store:
+        project = store.projects.get(1)
+        assert project is not None
+        # Still as the signing of 3月2日 left it.
+        assert (project.amount_wan, project.last_progress_at) == (8000, local("2026-03-02 10:00"))
+
+
 def test_the_receipt_says_what_fails(chat: Chat) -> None:
     chat.send("wz_liu", FIRST, at="2026-03-09 10:00")
     small = chat.send("wz_liu", "策划包装：乡村民宿改造项目，拟投资3000万元", at="2026-03-09 10:01").text
@@ -87,6 +99,12 @@ def test_packaging_is_not_a_monthly_report_and_scores_only_when_weighted(
     assert (rows["卫庄镇"]["reported"], rows["卫庄镇"]["score"]) == (False, 0)
     assert (rows["南樊镇"]["reported"], rows["南樊镇"]["score"]) == (True, 9)
     assert "卫庄镇" in chat.send("office", "未报送", at="2026-03-10 10:00").text
+    nag = job_named("monthly-nag")
+    assert nag is not None
+    run_job(chat.runtime.engine, nag, local("2026-03-15 09:00"), chat.runtime.rules, forced=True)
+    with chat.store() as store:
+        mentioned = [m for p in store.outbox.all() if p.key.startswith("monthly-nag:") for m in p.mentions]
+    assert "wz_liu" in mentioned and "nf_wang" not in mentioned
     # The ledger lists it with its kind.
     sheet = rows_of(ledger(chat, monkeypatch, tmp_path)["台账"])
     assert [r["类型"] for r in sheet] == ["策划包装", "外出招商"]
