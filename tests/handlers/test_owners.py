@@ -156,3 +156,29 @@ def test_the_ledger_project_sheet_names_the_owner(chat: Chat, monkeypatch: pytes
     chat.send("office", "包干 P1 张县长", at="2026-03-06 11:00")
     sheet = rows_of(ledger(chat, monkeypatch, tmp_path)["项目"])
     assert [(r["项目号"], r["包干领导"]) for r in sheet] == [("P1", "张县长"), ("P2", None)]
+
+
+def test_copies_also_follow_completed_drafts_and_answers_naming_the_project(chat: Chat) -> None:
+    chat.send("wz_liu", "线索：江苏恒润新材料有限公司拟投资8000万元建设可降解塑料项目", at="2026-03-02 10:00")
+    chat.send("office", "包干 P1 张县长", at="2026-03-02 11:00")
+    # A signing without its amount waits as a draft; the answer completes it (#2, on P1).
+    assert "已存为草稿" in chat.send("wz_liu", "签约：江苏恒润新材料有限公司可降解塑料项目正式签约", at="2026-03-05 10:00").text
+    signed = chat.send("wz_liu", "8000万元", at="2026-03-05 10:05").text
+    assert "已归入本单位跟踪项目 P1" in signed
+    # Funds naming no project of the unit: the bot asks, the liaison answers P1 (#3).
+    asked = chat.send("wz_liu", "到位：秦川冷库项目到位资金500万元", at="2026-03-12 10:00").text
+    assert "回复「P编号」" in asked
+    assert "已归入项目 P1" in chat.send("wz_liu", "P1", at="2026-03-12 10:01").text
+    copies = {p.key: p.body for p in pushes_to(chat, "county_boss") if p.key.startswith("owner-copy:")}
+    assert list(copies) == ["owner-copy:2", "owner-copy:3"]
+    assert copies["owner-copy:2"].endswith(signed)
+    assert "#3 资金到位" in copies["owner-copy:3"] and "已归入项目 P1" in copies["owner-copy:3"]
+
+
+def test_the_chat_list_of_signed_projects_names_owners(chat: Chat) -> None:
+    chat.send("wz_liu", SIGNING, at="2026-03-05 10:00")
+    chat.send("wz_liu", "签约：陕西秦川冷链物流有限公司冷库项目签约，投资6000万元", at="2026-03-06 10:00")
+    chat.send("office", "包干 P2 张县长", at="2026-03-06 11:00")
+    lines = chat.send("office", "哪些项目签约未开工", at="2026-03-07 10:00").text.splitlines()
+    assert lines[1].startswith("P1 ") and "包干" not in lines[1]
+    assert lines[2].startswith("P2 ") and lines[2].endswith("｜包干：张县长")
