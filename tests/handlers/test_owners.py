@@ -182,3 +182,12 @@ def test_the_chat_list_of_signed_projects_names_owners(chat: Chat) -> None:
     lines = chat.send("office", "哪些项目签约未开工", at="2026-03-07 10:00").text.splitlines()
     assert lines[1].startswith("P1 ") and "包干" not in lines[1]
     assert lines[2].startswith("P2 ") and lines[2].endswith("｜包干：张县长")
+
+
+def test_help_names_the_new_commands_for_who_may_use_them(chat: Chat) -> None:
+    office = chat.send("office", "帮助", at="2026-03-10 10:00").text
+    assert "• 包干项目：" in office and "「包干 P5 张县长」" in office and "zsbot owners import" in office
+    leader = chat.send("county_boss", "帮助", at="2026-03-10 10:00").text
+    assert "• 包干项目：" in leader and "「包干 P5 张县长」" not in leader
+    liaison = chat.send("wz_liu", "帮助", at="2026-03-10 10:00").text
+    assert "包干" not in liaison and "• 策划包装：" in liaison and "例：策划包装：" in liaison
