@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="招商助手 zsbot")
 roster_app = typer.Typer(no_args_is_help=True, help="名册 roster")
 app.add_typer(roster_app, name="roster")
+owners_app = typer.Typer(no_args_is_help=True, help="包干 owners (包干制: 项目的包干领导)")
+app.add_typer(owners_app, name="owners")
 
 
 @app.callback()
@@ -100,6 +102,28 @@ def roster_import(ctx: typer.Context, file: Annotated[Path, typer.Argument(help=
             result = import_roster(read_rows(file), store)
     except RosterFileError as exc:
         typer.echo(f"名册导入失败：{exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(result.summary())
+    if result.errors:
+        raise typer.Exit(1)
+
+
+@owners_app.command("import")
+def owners_import(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="CSV 或 XLSX：project,owner")]) -> None:
+    """Assign 包干领导 to projects (project,owner or 项目,包干领导; empty owner clears); bad rows by line."""
+    from handlers.owners import import_owners, read_owner_rows
+    from handlers.roster import RosterFileError
+    from storage.store import unit_of_work
+
+    runtime = runtime_of(ctx)
+    if not file.exists():
+        typer.echo(f"文件不存在：{file}", err=True)
+        raise typer.Exit(2)
+    try:
+        with unit_of_work(runtime.engine) as store:
+            result = import_owners(read_owner_rows(file), store)
+    except RosterFileError as exc:
+        typer.echo(f"包干导入失败：{exc}", err=True)
         raise typer.Exit(2) from None
     typer.echo(result.summary())
     if result.errors:

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from handlers.rules import CountingRules, ReportingRules, ScheduleRules, ScoringRules, Section
+from handlers.rules import CountingRules, PackagingRules, ReportingRules, ScheduleRules, ScoringRules, Section
 
 
 class DatabaseSettings(Section):
@@ -111,6 +111,7 @@ class Settings(BaseSettings):
     scoring: ScoringRules = Field(default_factory=ScoringRules)
     reporting: ReportingRules = Field(default_factory=ReportingRules)
     counting: CountingRules = Field(default_factory=CountingRules)
+    packaging: PackagingRules = Field(default_factory=PackagingRules)
     server: ServerSettings = Field(default_factory=ServerSettings)
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
     simulator: SimulatorSettings = Field(default_factory=SimulatorSettings)

@@ -25,7 +25,8 @@ from handlers.intake import (
 )
 from handlers.messages import Reply
 from handlers.office import is_command
-from handlers.receipts import kind_name, missing_question
+from handlers.owners import copy_to_owner
+from handlers.receipts import kind_name, missing_question, one_line
 from nlp import RECORD_INTENTS, Intent, Parsed
 from storage.keys import core_company_name
 from storage.models import Draft, ProjectStage, saved_id
@@ -78,7 +79,10 @@ def answer_draft(parsed: Parsed, ctx: Context, parse: Callable[[str, date], Pars
     stored = store_record(
         replace(completed, source_text=f"{pending.source_text} {text}".strip()), ctx, reported_at=draft.created_at,
     )
-    return Reply(receipt(stored, ctx), stored=not stored.resent, records=() if stored.resent else (stored.record.id or 0,))
+    said = receipt(stored, ctx)
+    if not stored.resent:
+        copy_to_owner(stored.record, said, ctx)
+    return Reply(said, stored=not stored.resent, records=() if stored.resent else (stored.record.id or 0,))
 
 
 def _plainly_new(parsed: Parsed, pending: Parsed, text: str) -> bool:
@@ -144,5 +148,6 @@ def _answer_project(draft: Draft, ctx: Context) -> Reply | None:
     store.drafts.close(draft, DraftState.COMPLETED)
     store.records.link(record, project.id or 0, ctx.member.userid)
     advance_project(project, record, ctx, counted=counts(record))
-    return Reply(f"✅ #{record.id} 已归入项目 P{project.id}（{project.company or project.name or ''}）。", stored=True,
-                 records=(record.id or 0,))
+    said = f"✅ #{record.id} 已归入项目 P{project.id}（{project.company or project.name or ''}）。"
+    copy_to_owner(record, f"{one_line(record)}\n{said}", ctx)
+    return Reply(said, stored=True, records=(record.id or 0,))

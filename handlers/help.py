@@ -28,6 +28,8 @@ def show_help(parsed: Parsed, ctx: Context) -> Reply:
     lines.append("• 县领导/招商办还可问：开工率、签约多少、哪些项目签约未开工。")
     if ctx.is_admin:
         lines.append("• 审核：「审核」看待审核记录，「确认 #编号」计入，「驳回 #编号 原因」不计；「草稿」看未补全的草稿。")
+        lines.append("• 包干：「包干 P5 张县长」把项目交给县领导包干（按名册姓名或账号），「取消包干 P5」取消；"
+                     "也可 zsbot owners import 批量导入。包干领导会收到项目的签约/开工/到位/投产回执和久无进展提醒。")
     lines.extend(rules_text(ctx))
     return Reply("\n".join(lines))
 

@@ -7,9 +7,11 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from handlers import packaging
 from handlers.context import Context
 from handlers.periods import Month, deadline_of, is_late, month_of, period_label
 from handlers.receipts import describe, fix_hint, format_amount, kind_name, one_line
+from handlers.words import mentions
 from nlp import Intent, Parsed
 from storage.fields import BY_PARSED
 from storage.keys import core_company_name, same_investor
@@ -54,13 +56,6 @@ def record_fields(parsed: Parsed) -> dict[str, Any]:
     return {f.column: getattr(parsed, name) for name, f in BY_PARSED.items()}
 
 
-def mentions(word: str, text: str) -> bool:
-    """`word` occurs in `text`; a word ending in 投 (城投, 国投) not as the start of 投资."""
-    if not word.endswith("投"):
-        return word in text
-    return re.search(re.escape(word) + "(?!资)", text) is not None
-
-
 def plan_reply(parsed: Parsed, ctx: Context) -> str | None:
     """A visit or reception that is still a plan (`下周来考察`) is not one: say so, store nothing."""
     if parsed.intent not in (Intent.VISIT, Intent.RECEPTION):
@@ -96,7 +91,7 @@ def store_record(parsed: Parsed, ctx: Context, reported_at: datetime | None = No
             reporter=ctx.member.userid,
             kind=kind,
             period=month_of(at, rules).key,
-            late=is_late(at, rules),
+            late=packaging.is_quarter_late(at, ctx.rules) if kind == packaging.KIND else is_late(at, rules),
             reported_at=at,
             text=text,
             message_id=ctx.message_id,
@@ -131,8 +126,8 @@ def _link_project(parsed: Parsed, ctx: Context) -> _Link:
     """Find the unit's project the report speaks of; open one only for a lead or a signing."""
     if ctx.unit is None or ctx.unit.id is None:
         raise ValueError("a project is looked up for a sender with a stored unit only")
-    if not (parsed.company or parsed.project):
-        return _Link()
+    if not (parsed.company or parsed.project) or parsed.intent is Intent.PACKAGING:
+        return _Link()  # a packaged project is offered to investors, not yet one a unit follows
     projects = ctx.store.projects
     found = projects.matches(ctx.unit.id, parsed.company, parsed.project, ctx.rules.reporting.project_match_threshold)
     text = parsed.source_text or ctx.incoming.text
@@ -186,6 +181,8 @@ def ask_project(record: Record, candidate: Project | None, ctx: Context) -> str:
 
 def _flags(record: Record, parsed: Parsed, project: Project | None, ctx: Context) -> list[str]:
     """Apply the counting rules to a just-stored record; the receipt lines that explain them."""
+    if record.kind == packaging.KIND:
+        return packaging.check(record, ctx)
     rules = ctx.rules.counting
     records = ctx.store.records
     actor = ctx.member.userid
@@ -240,14 +237,18 @@ def receipt(stored: Stored, ctx: Context) -> str:
         return (f"🔁 重复 #{record.id}：这条与已登记的 {one_line(record)} 相同，未重复登记。"
                 f"如确是另一项，请改写后发送，或联系招商办。")
     unit_name = ctx.unit.name if ctx.unit else ""
-    head = f"✅ 已登记{kind_name(record.kind)} #{record.id}（{unit_name}，计入{period_label(record.period)}）"
+    quarterly = record.kind == packaging.KIND
+    counted_for = packaging.quarter_of(record.period, ctx.rules).label if quarterly else period_label(record.period)
+    head = f"✅ 已登记{kind_name(record.kind)} #{record.id}（{unit_name}，计入{counted_for}）"
     lines = [head, *describe(record)]
     if stored.project_note:
         lines.append(stored.project_note)
     lines.extend(stored.notes)
     if record.government_funded and not record.not_counting:
         lines.append("注：财政/政府投资类项目已登记备查，但不计入招商引资考核。")
-    if record.late:
+    if record.late and quarterly:
+        lines.append(packaging.late_line(record, ctx))
+    elif record.late:
         local = record.reported_at.astimezone(ctx.rules.schedule.tz)
         deadline = deadline_of(Month(local.year, local.month), ctx.rules.schedule)
         lines.append(

@@ -83,15 +83,16 @@ def write_ledger(store: Store, period: Period, rules: Rules, out: Path) -> int:
         first=True,
     )
     projects = [p for uid in units for p in store.projects.of_unit(uid)]
+    names = {m.userid: m.name for m in store.roster.members()}
     _sheet(
         book,
         "项目",
         ["项目号", "单位", "企业", "项目", "阶段", "投资额(万元)", "签约额(万元)", "累计到位(万元)", "签约日期",
-         "开工日期", "投产日期", "最近进展"],
+         "开工日期", "投产日期", "最近进展", "包干领导"],
         [
             [f"P{p.id}", units.get(p.unit_id, ""), p.company, p.name, _stage_name(p.stage), p.amount_wan,
              p.signed_wan, p.funds_cny_wan, p.signed_on, p.started_on, p.completed_on,
-             p.last_progress_at.astimezone(tz).strftime("%Y-%m-%d")]
+             p.last_progress_at.astimezone(tz).strftime("%Y-%m-%d"), names.get(p.owner, p.owner) if p.owner else ""]
             for p in projects
         ],
     )

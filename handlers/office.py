@@ -132,8 +132,9 @@ def office_question(parsed: Parsed, ctx: Context) -> Reply | None:
         if not waiting:
             return Reply(f"{whose}签约项目均已开工（共{signed}个）。")
         units = {u.id: u.name for u in ctx.store.roster.units()}
+        owners = {m.userid: m.name for m in ctx.store.roster.members()} if any(p.owner for p in waiting) else {}
         lines = [f"**{whose}签约未开工项目 {len(waiting)} 个**（签约{signed}个，已开工{started}个）"]
-        lines += [_project_line(p, units) for p in waiting[:30]]
+        lines += [_project_line(p, units, owners) for p in waiting[:30]]
         return Reply("\n".join(lines))
     chosen = period_asked(text, ctx.at, ctx.rules.schedule)
     rows = table(ctx.store, chosen, ctx.rules).rows
@@ -159,9 +160,10 @@ def office_question(parsed: Parsed, ctx: Context) -> Reply | None:
     return None
 
 
-def _project_line(p: Project, units: dict[int | None, str]) -> str:
+def _project_line(p: Project, units: dict[int | None, str], owners: dict[str, str] | None = None) -> str:
     stage = ProjectStage.CONTRACT.label if p.stage == ProjectStage.CONTRACT else ProjectStage.SIGNED.label
     when = p.contract_on or p.signed_on
     amount = format_amount(p.signed_wan or p.amount_wan) if (p.signed_wan or p.amount_wan) else ""
+    owner = f"｜包干：{(owners or {}).get(p.owner, p.owner)}" if p.owner else ""
     return (f"P{p.id} {units.get(p.unit_id, '')} {p.company or ''} {p.name or ''} {amount}（{stage}"
-            f"{(' ' + when.isoformat()) if when else ''}）").replace("  ", " ")
+            f"{(' ' + when.isoformat()) if when else ''}）{owner}").replace("  ", " ")

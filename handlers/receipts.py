@@ -84,6 +84,7 @@ def one_line(record: Record) -> str:
 _FIX_EXAMPLES = {
     "lead": "投资9000万元",
     "signing": "投资9000万元",
+    "packaging": "投资9000万元",
     "funds": "到位资金500万元",
     "visit": "地点南京",
     "reception": "日期3月8日",

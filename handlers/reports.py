@@ -8,6 +8,7 @@ from handlers.context import Context
 from handlers.intake import parsed_to_json, plan_reply, receipt, store_record
 from handlers.messages import Reply
 from handlers.office import office_question
+from handlers.owners import copy_to_owner
 from handlers.receipts import kind_name, missing_question, one_line
 from handlers.registry import router
 from nlp import RECORD_INTENTS, Intent, Parsed
@@ -17,7 +18,7 @@ NO_UNIT = "报送需由单位联络员发送：您在名册中没有所属单位
 
 
 @router.on(
-    *sorted(RECORD_INTENTS),
+    *sorted(RECORD_INTENTS - {Intent.PACKAGING}),
     title="报送",
     examples=(
         "线索：江苏恒润新材料有限公司拟投资8000万元建设可降解塑料项目",
@@ -47,7 +48,16 @@ def record_report(parsed: Parsed, ctx: Context) -> Reply:
         )
         return Reply(f"📝 收到{kind_name(parsed.intent)}，已存为草稿。{ask}", stored=True)
     stored = store_record(parsed, ctx)
-    return Reply(receipt(stored, ctx), stored=not stored.resent, records=() if stored.resent else (stored.record.id or 0,))
+    text = receipt(stored, ctx)
+    if not stored.resent:
+        copy_to_owner(stored.record, text, ctx)
+    return Reply(text, stored=not stored.resent, records=() if stored.resent else (stored.record.id or 0,))
+
+
+@router.on(Intent.PACKAGING, title="策划包装", examples=("策划包装：年产5万吨新型建材项目，拟投资8000万元，面向县外客商招商",))
+def record_packaging(parsed: Parsed, ctx: Context) -> Reply:
+    """每季度报送策划包装的招商项目，回执写明是否符合要求（金额、不重复、非政府投资、县域外资金、按时）和本季度已报几个。"""
+    return record_report(parsed, ctx)
 
 
 @router.on(Intent.REPORT, title="月度汇总报送", examples=("3月份报送：\n1.线索：…\n2.拜访：…\n3.签约：…",))
@@ -82,6 +92,7 @@ def record_monthly_report(parsed: Parsed, ctx: Context) -> Reply:
             continue
         ids.append(stored.record.id or 0)
         lines.append(f"✅ {one_line(stored.record)}{_count_note(stored.record)}")
+        copy_to_owner(stored.record, "\n".join([lines[-1], *stored.notes]), ctx)
         lines.extend(f"    {note}" for note in stored.notes)
         if stored.question:
             lines.append(f"    {stored.question}")

@@ -65,6 +65,16 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         yield number, {k: (cells[i] or "").strip() for i, k in enumerate(keys) if k and i < len(cells)}
 
 
+def sheet_rows(path: Path) -> list[list[str]]:
+    """Every row of a CSV or XLSX file as text cells, header first (shared by the other imports)."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return list(_xlsx_rows(path))
+    if suffix in (".csv", ".txt"):
+        return list(_csv_rows(path))
+    raise RosterFileError(f"不支持的文件类型 {suffix}：请用 CSV 或 XLSX")
+
+
 def _csv_rows(path: Path) -> Iterable[list[str]]:
     try:
         text = path.read_bytes().decode("utf-8-sig")

@@ -97,6 +97,20 @@ class CountingRules(Section):
     review_above_wan: float = Field(500000, ge=0)
 
 
+class PackagingRules(Section):
+    """策划包装 (seed 000): "每季度精心策划包装3-5个拟投资5000万元以上…项目", reported by the deadline of
+    the quarter's last month; no repeats, no government investment, only money from outside the county."""
+
+    #: 万元: a packaged project must plan at least this investment to count.
+    min_wan: float = Field(5000, ge=0)
+    #: Packaged projects each unit must report per quarter (the quarterly reminder names units below it) …
+    per_quarter: int = Field(3, ge=0)
+    #: … and the most the requirement asks for (receipts say when a unit is past it; those still count).
+    per_quarter_max: int = Field(5, ge=0)
+    #: Words that make a packaged project government investment (besides [counting] government_words).
+    government_words: list[str] = Field(default_factory=lambda: ["政府性投资", "财政资金", "财政投资", "政府出资"])
+
+
 class UnitTarget(Section):
     """A unit's yearly task: "各承担一个5000万元招商任务" / "谋划6个投资额3000万元以上招商线索"."""
 
@@ -121,6 +135,8 @@ class ScoringRules(Section):
     funds_per_yi: float = Field(5, ge=0)
     completion: float = Field(20, ge=0)
     progress: float = Field(2, ge=0)
+    #: Per counted 策划包装; 0 (default): packaging is assessed per quarter, not in the monthly score.
+    packaging: float = Field(0, ge=0)
     on_time: float = Field(5, ge=0)
     #: Bonus by project size: {min 万元: points}; a record earns its highest tier only.
     tier_bonus: dict[str, float] = Field(
@@ -161,3 +177,4 @@ class Rules(Section):
     reporting: ReportingRules = Field(default_factory=ReportingRules)
     scoring: ScoringRules = Field(default_factory=ScoringRules)
     counting: CountingRules = Field(default_factory=CountingRules)
+    packaging: PackagingRules = Field(default_factory=PackagingRules)

@@ -19,6 +19,7 @@ LABELS: dict[Intent, str] = {
     Intent.FUNDS: r"资金到位|到位资金|到位|到账",
     Intent.COMPLETION: r"竣工投产|建成投产|竣工|投产|建成",
     Intent.PROGRESS: r"项目进展|进展|进度|跟进|推进",
+    Intent.PACKAGING: r"策划包装项目|策划包装|谋划包装|包装策划|项目包装|包装项目|策划项目",
 }
 #: Item numbers as they look in the matching copy (where 、 became ,).
 _NUMBERING = r"(?:\d{1,2}\s*[.,)](?!\d)|\(\d{1,2}\)|[①-⑳]|[一二三四五六七八九十]{1,2}\s*,)"
@@ -26,11 +27,17 @@ _LABEL_RE = re.compile(rf"^\s*(?P<num>{_NUMBERING})?\s*(?P<label>{'|'.join(LABEL
 _LABEL_INTENT = {word: intent for intent, words in LABELS.items() for word in words.split("|")}
 _NUMBERED = re.compile(rf"^\s*{_NUMBERING}\s*")
 
+#: Packaging phrasing: the 策划包装 pair, or 策划/包装 done to a project (包装了一个文旅项目).
+PACKAGING_WORDS = r"(?:策划包装|谋划包装|包装策划|项目包装|包装推介|包装项目\s*:|(?:策划|包装)(?:了|好|出|成)[^,;。\n]{0,12}?项目)"
+#: Milestone words that make a message about a packaged project a milestone report instead.
+MILESTONE_WORDS = r"(?:签约|签订|签署|签了|开工|动工|竣工|投产|建成|到位|到账)"
 #: An investor party: 一行(N人), a family name with 总/董 (刘总, 许董), 董事长, 客商, 老板.
 _PARTY = r"(?:一行|[\u4e00-\u9fff][总董](?![投部额计共体结])|董事长|总经理|客商|老板)"
 #: Keyword rules for unlabelled text, strongest first.
 _KEYWORDS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (Intent.LEAD, re.compile(r"线索")),
+    # 策划包装 a project for investors (策划包装了…项目, 包装好一个…项目), unless a milestone is the news.
+    (Intent.PACKAGING, re.compile(rf"^(?!.*{MILESTONE_WORDS})(?:.*?){PACKAGING_WORDS}", re.S)),
     (
         Intent.VISIT,
         re.compile(
@@ -197,8 +204,24 @@ class Command:
     own_unit: bool = False
 
 
+#: 包干制 commands: `包干 P5 王副县长` (assign), `取消包干 P5` (unassign), `我的包干项目` / `包干项目` (list).
+_OWNERS = re.compile(
+    r"^\s*(?:(?P<undo>取消|解除|撤销)\s*包干|包干)\s*(?:p|项目)?\s*#?\s*(?P<ref>\d{1,9})\s*(?:号)?\s*(?P<who>.*)$"
+    r"|^\s*(?:我的|我)?包干(?:的)?(?:项目)?(?:清单|列表|情况|有哪些)?\s*[?]?\s*$",
+    re.IGNORECASE | re.S,
+)
+
+
 def command_of(text: Text) -> Command | None:
     key = text.key
+    owners = _OWNERS.match(key)
+    if owners:
+        if owners.group("ref") is None:
+            return Command(Intent.OWNERS)
+        # Assign: the leader's name is the body (maybe empty: the handler asks); unassign: no body.
+        who = owners.group("who") or ""
+        body = None if owners.group("undo") else text.sub(len(key) - len(who), len(key)).strip()
+        return Command(Intent.OWNERS, ref=int(owners.group("ref")), body=body)
     m = _COMMAND.match(key) or _REF_FIRST.match(key)
     if m and (m.group("ref") or m.group("cmd") in ("更正", "撤回")):
         ref = int(m.group("ref")) if m.group("ref") else None

@@ -32,6 +32,12 @@ _AMONG = re.compile(r"其中\s*$")
 _RECORD_HINT = re.compile(r"有限公司|集团|客商|项目")
 #: What a lead says beyond a visit date: the investment it intends.
 _LEAD_CONTENT = re.compile(r"投资|投建|落户|建设|想建|想做|想上|设厂|项目|生产线")
+#: A packaging report's own heading (`本季度策划包装项目：`, `我镇二季度包装项目：`): not a company name.
+_PACKAGING_HEAD = re.compile(r"^[^:\n]{0,12}?(?:策划|包装|谋划)[^:\n]{0,8}?:")
+#: The first clause of a packaging report, up to a comma or the amount's own words.
+_FIRST_CLAUSE = re.compile(r"^\s*([^,;。\n]{2,40}?)\s*(?=[,;。\n]|$|(?:计划|拟|预计|估算|总)投资)")
+_HAS_AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*[万亿]|投资")
+_REGISTERED = re.compile(r"公司|集团|合作社|厂$")
 _COUNT_INTENTS = (Intent.VISIT, Intent.RECEPTION, Intent.CORRECTION)
 _PLACE_INTENTS = (Intent.LEAD, Intent.VISIT, Intent.RECEPTION, Intent.CORRECTION)
 
@@ -68,11 +74,28 @@ def _labelled(text: Text, companies: list[tuple[int, int]]) -> dict[str, object]
     return out
 
 
+def _packaged(text: Text, fields: dict[str, object], labelled: bool) -> dict[str, object]:
+    """A packaged project names no investor yet: after its label, the first clause is the project
+    (`策划包装：农副产品冷链仓储中心，估算投资6000万元`); a name is a company only in its registered form."""
+    out: dict[str, object] = {}
+    first = _FIRST_CLAUSE.match(text.key) if labelled else None
+    if first and not _HAS_AMOUNT.search(first.group(1)):
+        out["project"] = text.orig[first.start(1) : first.end(1)].strip()
+        if fields["company"] and not _REGISTERED.search(str(fields["company"])):
+            out["company"] = None
+    if fields["industry"] and "包装" in str(fields["industry"]):
+        out["industry"] = None  # the word 包装 of 策划包装 is the report's kind, not the project's trade
+    return out
+
+
 def _record(text: Text, intent: Intent, today: date) -> Parsed:
     """The fields of one record-like text (also the body of a correction)."""
     labelled = label_of(text.key)
+    head = None if labelled or intent is not Intent.PACKAGING else _PACKAGING_HEAD.match(text.key)
     if labelled:
         text = text.sub(labelled[1], len(text.key))
+    elif head:
+        text = text.sub(head.end(), len(text.key))  # `本季度策划包装项目：…` is a label with words before it
     key = text.key
     companies = find_companies(text)
     amount = pick_amount(key, str(intent))
@@ -90,6 +113,8 @@ def _record(text: Text, intent: Intent, today: date) -> Parsed:
     }
     if intent is Intent.CORRECTION:
         fields.update(_labelled(text, companies))
+    if intent is Intent.PACKAGING:
+        fields.update(_packaged(text, fields, bool(labelled or head)))
     return Parsed(
         intent=intent,
         missing=tuple(f for f in REQUIRED_FIELDS.get(intent, ()) if fields[f] in (None, "")),

@@ -17,10 +17,14 @@ class Intent(StrEnum):
     FUNDS = "funds"
     COMPLETION = "completion"
     PROGRESS = "progress"
+    #: 策划包装: a project the unit planned and packaged for investors (seed 000).
+    PACKAGING = "packaging"
     REPORT = "report"
     QUERY_RANK = "query_rank"
     QUERY_MISSING = "query_missing"
     QUERY_SUMMARY = "query_summary"
+    #: 包干制: `包干 P5 王副县长`, `取消包干 P5`, `我的包干项目`.
+    OWNERS = "owners"
     BULLETIN = "bulletin"
     CORRECTION = "correction"
     RETRACT = "retract"
@@ -39,6 +43,7 @@ RECORD_INTENTS = frozenset(
         Intent.FUNDS,
         Intent.COMPLETION,
         Intent.PROGRESS,
+        Intent.PACKAGING,
     }
 )
 
@@ -53,6 +58,7 @@ REQUIRED_FIELDS: dict[Intent, tuple[str, ...]] = {
     Intent.SIGNING: ("amount_wan",),
     Intent.FUNDS: ("amount_wan",),
     Intent.VISIT: ("place",),
+    Intent.PACKAGING: ("amount_wan", "project"),
 }
 
 #: The keys every contract object carries (besides `items`, only for reports).

@@ -21,6 +21,9 @@ class RecordKind(StrEnum):
     FUNDS = "funds"
     COMPLETION = "completion"
     PROGRESS = "progress"
+    #: 策划包装: a project the unit has planned and packaged for investors (seed 000: 3–5 a quarter).
+    #: Not a monthly report: it never makes a unit "reported" and scores only if `[scoring] packaging` > 0.
+    PACKAGING = "packaging"
 
     @property
     def label(self) -> str:
@@ -36,7 +39,11 @@ _KIND_LABELS = {
     RecordKind.FUNDS: "资金到位",
     RecordKind.COMPLETION: "竣工投产",
     RecordKind.PROGRESS: "项目进展",
+    RecordKind.PACKAGING: "策划包装",
 }
+
+#: The kinds of the monthly report: what makes a unit "reported" for a period (service contract).
+MONTHLY_KINDS = tuple(k for k in RecordKind if k is not RecordKind.PACKAGING)
 
 
 class ProjectStage(StrEnum):

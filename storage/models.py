@@ -156,6 +156,8 @@ class Project(SQLModel, table=True):
     funds_cny_wan: float = 0.0
     #: The investor's core name (storage.keys.core_company_name), for repeats and lookups.
     company_key: str | None = Field(default=None, index=True)
+    #: 包干领导: the roster userid of the leader who answers for the project (包干制), if assigned.
+    owner: str | None = Field(default=None, index=True)
     last_progress_at: datetime = _ts(nullable=False)
     created_at: datetime = _ts(nullable=False)
 

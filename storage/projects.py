@@ -61,6 +61,20 @@ class Projects:
             query = query.where(Project.unit_id == unit_id)
         return self.session.exec(query.order_by(col(Project.id))).all()
 
+    def owned_by(self, userid: str) -> Sequence[Project]:
+        """The projects a leader answers for (包干), oldest first."""
+        return self.session.exec(select(Project).where(Project.owner == userid).order_by(col(Project.id))).all()
+
+    def assign_owner(self, project: Project, userid: str | None, actor: str) -> Project:
+        """Make `userid` the project's 包干领导 (None: nobody); the change is in the audit trail."""
+        before = project.model_dump(mode="json")
+        project.owner = userid
+        self.session.add(project)
+        self.session.flush()
+        self.audit.log(actor, "assign-owner" if userid else "unassign-owner", "project", project.id, before,
+                       project.model_dump(mode="json"))
+        return project
+
     def candidates(self, unit_id: int, company: str | None, name: str | None) -> list[Project]:
         """The unit's projects the report may mean, through the key index.
 

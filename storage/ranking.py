@@ -17,6 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
 from sqlmodel import Session, col
 
+from storage.kinds import MONTHLY_KINDS
 from storage.models import Record, RecordKind, Unit
 from storage.records import counted, how_many
 
@@ -45,6 +46,8 @@ class Weights:
     tier_kinds: tuple[str, ...]
     #: Thresholds (万元) whose lead counts are reported (过5000万, 过1亿 …), for bulletins.
     lead_tiers: tuple[float, ...]
+    #: Per counted 策划包装 (packaged project); 0 keeps packaging out of the monthly score.
+    packaging: float = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +75,13 @@ class RankingRow:
     leads_by_tier: tuple[int, ...]
     target_amount_wan: float | None
     target_leads: int | None
+    #: Counted 策划包装 records (not a monthly report: they never make `reported` true).
+    packaged: int = 0
 
 
-_COUNTED_KINDS = [k.value for k in RecordKind]
+_COUNTED_KINDS = [k.value for k in MONTHLY_KINDS]
+_RANKED_KINDS = [k.value for k in RecordKind]
+_PACKAGING = RecordKind.PACKAGING.value
 
 
 def _n(condition: ColumnElement[bool], value: ColumnElement[float] | int = 1) -> ColumnElement[float]:
@@ -117,7 +124,7 @@ def _per_kind(months: Sequence[str], weights: Weights) -> Subquery:
         .where(
             col(Record.period).in_(list(months)),
             counted(),
-            col(Record.kind).in_(_COUNTED_KINDS),
+            col(Record.kind).in_(_RANKED_KINDS),
         )
         .group_by(col(Record.period), col(Record.unit_id), col(Record.kind))
         .subquery("per_kind")
@@ -135,7 +142,7 @@ def ranking(session: Session, months: Sequence[str], weights: Weights) -> list[R
     agg = (
         select(
             pk.c.unit_id.label("unit_id"),
-            func.sum(pk.c.n).label("records"),
+            _n(pk.c.kind != _PACKAGING, pk.c.n).label("records"),
             of("lead").label("leads"),
             of("lead", pk.c.big).label("big_leads"),
             of("visit", pk.c.events).label("visits"),
@@ -147,7 +154,8 @@ def ranking(session: Session, months: Sequence[str], weights: Weights) -> list[R
             of("funds", pk.c.amount).label("funds_wan"),
             of("completion").label("completions"),
             of("progress").label("progress"),
-            func.count(func.distinct(pk.c.period)).label("months_reported"),
+            func.count(func.distinct(case((pk.c.kind != _PACKAGING, pk.c.period)))).label("months_reported"),
+            of(_PACKAGING).label("packaged"),
             tier_bonus.label("tier_bonus"),
             *[of("lead", pk.c[f"tier_{i}"]).label(f"tier_{i}") for i in range(len(weights.lead_tiers))],
         )
@@ -172,9 +180,10 @@ def ranking(session: Session, months: Sequence[str], weights: Weights) -> list[R
         + z("progress") * weights.progress
         + z("months_reported") * weights.on_time
         + z("tier_bonus")
+        + z("packaged") * weights.packaging
     )
     names = ["records", "leads", "big_leads", "visits", "receptions", "signings", "signed_wan", "starts",
-             "funds", "funds_wan", "completions", "progress"] + [f"tier_{i}" for i in range(len(weights.lead_tiers))]
+             "funds", "funds_wan", "completions", "progress", "packaged"] + [f"tier_{i}" for i in range(len(weights.lead_tiers))]
     scored = (
         select(
             col(Unit.id).label("unit_id"),
@@ -241,7 +250,7 @@ def not_reported(session: Session, months: Sequence[str]) -> list[Unit]:
 
 def _row(r: RowMapping, tiers: int) -> RankingRow:
     ints = {k: int(r[k]) for k in ("leads", "big_leads", "visits", "receptions", "signings", "starts",
-                                     "funds", "completions", "progress", "records")}
+                                     "funds", "completions", "progress", "records", "packaged")}
     return RankingRow(
         rank=int(r["rank"]),
         unit_id=int(r["unit_id"]),

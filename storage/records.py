@@ -147,6 +147,14 @@ class Records:
             ).order_by(col(Record.id))
         ).first()
 
+    def of_kind(self, unit_id: int, kind: str, periods: Iterable[str] | None = None) -> Sequence[Record]:
+        """The unit's live records of one kind (in `periods`, or ever), oldest first."""
+        query = select(Record).where(
+            Record.unit_id == unit_id, Record.kind == kind, Record.status != RecordStatus.RETRACTED.value)
+        if periods is not None:
+            query = query.where(col(Record.period).in_(list(periods)))
+        return self.session.exec(query.order_by(col(Record.id))).all()
+
     def usual_amount(self, unit_id: int, kind: str, last: int = 20) -> tuple[float, int]:
         """The unit's usual amount (万元) for `kind`: the mean of its last `last` amounts, and how many."""
         recent = (

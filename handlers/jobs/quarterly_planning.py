@@ -1,4 +1,7 @@
-"""季度策划包装: "每季度精心策划包装3-5个拟投资5000万元以上" projects per unit, due by the quarter's last deadline."""
+"""季度策划包装: "每季度精心策划包装3-5个拟投资5000万元以上" projects per unit, due by the quarter's last deadline.
+
+The reminder counts each unit's packaged projects (`策划包装：…` records that pass the checks, see
+handlers/packaging.py) in the quarter against `[packaging] per_quarter`, and @-mentions the units short of it."""
 
 from __future__ import annotations
 
@@ -6,16 +9,15 @@ from datetime import date, datetime, timedelta
 
 from handlers.jobs.base import JobContext, Push, Round, Trigger, job
 from handlers.jobs.calendar import due_text, mentions, months_around
+from handlers.packaging import packaged_in
 from handlers.periods import Month, Period, deadline_of, month_of, period, quarter_key
-from handlers.ranking import table
 from handlers.receipts import format_amount
 from handlers.rules import Rules
 from handlers.workdays import Workdays
+from storage.models import saved_id
 
 #: The quarterly planning reminder goes out this many days before the deadline of the quarter's last month.
 PLANNING_NOTICE_DAYS = 10
-#: Packaged projects per quarter and their size: "每季度精心策划包装3-5个拟投资5000万元以上".
-PLANNING_PROJECTS, PLANNING_MIN_WAN = 3, 5000
 
 
 def _planning_day(year: int, month: int, rules: Rules, workdays: Workdays) -> date:
@@ -34,20 +36,23 @@ def _forced(at: datetime, rules: Rules, workdays: Workdays) -> Round:
     return Round(period=quarter_key(month_of(at, rules.schedule)), name="planning", last=True)
 
 
-@job("quarterly-planning", "季末月截止日前10天提醒报送季度策划包装项目",
+@job("quarterly-planning", "季末月截止日前10天提醒报送季度策划包装项目，点名不足的单位",
      trigger=lambda s: Trigger(s.nag_time), due=_due, forced=_forced)
 def remind_quarterly_planning(ctx: JobContext, rnd: Round) -> list[Push]:
     """策划包装: 3–5 projects ≥ 5000万 per unit per quarter, due by the deadline of its last month."""
+    rules = ctx.rules.packaging
     quarter: Period = period(rnd.period, ctx.rules.schedule)
-    t = table(ctx.store, quarter, ctx.rules)
-    short = [r for r in t.rows if (r.leads_by_tier[0] if r.leads_by_tier else 0) < PLANNING_PROJECTS]
+    done = {saved_id(u): (u.name, len(packaged_in(ctx.store, saved_id(u), quarter))) for u in ctx.store.roster.units()}
+    short = [(uid, name, n) for uid, (name, n) in done.items() if n < rules.per_quarter]
     due = due_text(quarter.months[-1], ctx)
     lines = [
         f"**【季度策划包装提醒】{quarter.label}**",
-        f"请各单位于{due}前报送本季度策划包装的招商项目{PLANNING_PROJECTS}-5个"
-        f"（拟投资{format_amount(PLANNING_MIN_WAN)}以上、县域外资金；政府性投资项目不算，不可重复）。",
+        f"请各单位于{due}前报送本季度策划包装的招商项目{rules.per_quarter}-{rules.per_quarter_max}个"
+        f"（拟投资{format_amount(rules.min_wan)}以上、县域外资金；政府性投资项目不算，不可重复），"
+        "发送「策划包装：项目名称，拟投资XX万元…」即可。",
     ]
     if short:
-        lines.append("本季度5000万元以上线索不足3个的单位：" + "、".join(
-            f"{r.unit}{r.leads_by_tier[0] if r.leads_by_tier else 0}个" for r in short))
-    return [Push("\n".join(lines), mentions(ctx, [r.unit_id for r in short]))]
+        lines.append(f"本季度策划包装不足{rules.per_quarter}个的单位：" + "、".join(f"{name}{n}个" for _, name, n in short))
+    else:
+        lines.append(f"各单位本季度策划包装均已达到{rules.per_quarter}个。")
+    return [Push("\n".join(lines), mentions(ctx, [uid for uid, _, _ in short]))]

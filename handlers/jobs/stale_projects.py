@@ -1,4 +1,5 @@
-"""签约项目跟进: "签完约就放在那不管了" — signed projects with no progress, named to their unit weekly."""
+"""签约项目跟进: "签完约就放在那不管了" — signed projects with no progress, named to their unit weekly,
+and to each project's 包干领导 privately (one message per owner)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from handlers.periods import month_of
 from handlers.receipts import format_amount
 from handlers.rules import Rules
 from handlers.workdays import Workdays
-from storage.models import ProjectStage, saved_id
+from storage.models import Project, ProjectStage, saved_id
+from storage.outbox import Target
 
 
 def _week_round(day: date, rules: Rules) -> Round:
@@ -36,12 +38,16 @@ def name_stale_projects(ctx: JobContext, rnd: Round) -> list[Push]:
     days = ctx.rules.schedule.stale_days
     before = ctx.at - timedelta(days=days)
     pushes = []
+    by_owner: dict[str, list[Project]] = {}
     for unit in ctx.store.roster.units():
         unit_id = saved_id(unit)
         stale = [
             p for p in ctx.store.projects.of_unit(unit_id)
             if p.stage in (ProjectStage.SIGNED.value, ProjectStage.CONTRACT.value) and p.last_progress_at < before
         ]
+        for p in stale:
+            if p.owner:
+                by_owner.setdefault(p.owner, []).append(p)
         if not stale:
             continue
         names = "、".join(
@@ -53,4 +59,15 @@ def name_stale_projects(ctx: JobContext, rnd: Round) -> list[Push]:
         body = (f"**【签约项目跟进】{unit.name}**\n以下签约项目已超过{days}天没有进展：{names}{more}\n"
                 "请及时对接客商、推进开工，有进展请回复「进展：…」。")
         pushes.append(Push(body, mentions(ctx, [unit_id], leaders=True), suffix=f":{unit_id}"))
+    units = {saved_id(u): u.name for u in ctx.store.roster.units()}
+    for owner, projects in sorted(by_owner.items()):
+        lines = [f"【包干项目跟进】您包干的以下签约项目已超过{days}天没有进展："]
+        lines += [_line(p, units.get(p.unit_id, ""), ctx) for p in projects[:20]]
+        lines.append("请督促相关单位对接客商、推进开工。发送「我的包干项目」查看全部。")
+        pushes.append(Push("\n".join(lines), target=Target.user(owner), kind="text", suffix=f":owner:{owner}"))
     return pushes
+
+
+def _line(p: Project, unit: str, ctx: JobContext) -> str:
+    return (f"P{p.id} {unit} {p.company or p.name or ''}（{format_amount(p.signed_wan or p.amount_wan)}，"
+            f"{month_day(p.last_progress_at.astimezone(ctx.rules.schedule.tz))}后无进展）")
