@@ -39,7 +39,7 @@ def _forced(at: datetime, rules: Rules, workdays: Workdays) -> Round:
 def remind_quarterly_planning(ctx: JobContext, rnd: Round) -> list[Push]:
     """策划包装: 3–5 projects ≥ 5000万 per unit per quarter, due by the deadline of its last month."""
     quarter: Period = period(rnd.period, ctx.rules.schedule)
-    t = table(ctx.store, quarter, ctx.rules)
+    t = table(ctx.store, quarter, ctx.rules, as_of=ctx.at)
     short = [r for r in t.rows if (r.leads_by_tier[0] if r.leads_by_tier else 0) < PLANNING_PROJECTS]
     due = due_text(quarter.months[-1], ctx)
     lines = [
