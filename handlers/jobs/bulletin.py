@@ -11,8 +11,9 @@ from datetime import date, datetime
 
 from handlers.jobs.base import JobContext, Push, Round, Trigger, job
 from handlers.jobs.calendar import due_on, month_day, nominal
+from handlers.jobs.tables import bottom_text, standing_lines, top_text
 from handlers.periods import Month, deadline_of, month_of, period
-from handlers.ranking import BOTTOM, TOP, Table, figures, number, table
+from handlers.ranking import Table, table
 from handlers.receipts import format_amount
 from handlers.rules import Rules, ScheduleRules
 from handlers.workdays import Workdays
@@ -64,20 +65,6 @@ def _forced(at: datetime, rules: Rules, workdays: Workdays) -> Round:
     return due[0] if due else _round(local.date(), local.date().isoformat(), rules)
 
 
-def bottom_text(t: Table) -> str | None:
-    """后三, without naming units that did not report as a bottom three: "后3：A；另有N个单位未报送",
-    or "N个单位未报送" when the bottom is made of them only (ties at 0 would name ten units)."""
-    worst = [s.row for s in t.standings if s.mark == BOTTOM]
-    reporting = [r.unit for r in worst if r.reported]
-    silent = len(t.not_reported)
-    if not worst:
-        return None
-    if not reporting:
-        return f"**后{t.bottom}**：{silent}个单位未报送，请抓紧报送"
-    more = f"；另有{silent}个单位未报送" if any(not r.reported for r in worst) else ""
-    return f"**后{t.bottom}**：{'、'.join(reporting)}，请加快进度{more}"
-
-
 def bulletin_text(t: Table, at: datetime, ctx: JobContext, final: bool = False) -> str:
     """The bulletin in WeCom markdown: totals, leads by size tier, each unit with its grade, top three
     and bottom three. A final one (the month just closed) says so and when it closed."""
@@ -101,14 +88,9 @@ def bulletin_text(t: Table, at: datetime, ctx: JobContext, final: bool = False) 
         f"｜**资金到位** {format_amount(sum(r.funds_wan for r in rows))}"
         f"｜**竣工投产** {sum(r.completions for r in rows)}个",
         "**各单位**",
-        *[f"{s.mark}{s.row.rank}. {s.row.unit} {number(s.row.score)}分 {s.grade}｜{figures(s.row)}"
-          for s in t.standings],
+        *standing_lines(t),
     ]
-    best = [s.row.unit for s in t.standings if s.mark == TOP]
-    if best:
-        lines.append(f"**前{t.top}**：{'、'.join(best)}")
-    if (bottom := bottom_text(t)) is not None:
-        lines.append(bottom)
+    lines += [line for line in (top_text(t), bottom_text(t)) if line]
     return "\n".join(lines)
 
 
