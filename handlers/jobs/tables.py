@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers.ranking import BOTTOM, TOP, Table, figures, number, unit_target
+from handlers.ranking import BOTTOM, TOP, Table, figures, number
 from handlers.receipts import format_amount
 from handlers.rules import Rules
+from handlers.scoring import target_of
 from storage.store import Store
 
 
@@ -54,16 +55,16 @@ class TargetProgress:
         return self.rate is not None and self.rate < share
 
 
-def target_progress(store: Store, t: Table, rules: Rules) -> list[TargetProgress]:
-    """Each unit's yearly targets (`[scoring].targets`, the roster's) with what it has done by the end
-    of `t`'s period (the year to date when `t` is a half-year or the year).
+def target_progress(t: Table, rules: Rules) -> list[TargetProgress]:
+    """Each unit's yearly targets (`[scoring].targets`, else the roster's) with what it did in `t`'s
+    period: a half-year or a year starts with the year, so its rows are the year to date at its end.
 
     The one function that reads targets for the half-year and year-end bulletins: on merge with the
     assessment work it becomes `compute_stats(store, rules, period)`'s per-unit `targets`.
     """
     out = []
     for s in t.standings:
-        target = unit_target(store, t, s, rules)
+        target = target_of(s.row, rules.scoring)
         parts, rates = [], []
         if target.amount_wan:
             rate = target.amount_rate or 0.0
@@ -78,9 +79,12 @@ def target_progress(store: Store, t: Table, rules: Rules) -> list[TargetProgress
 
 
 def target_lines(store: Store, t: Table, rules: Rules, share: float) -> tuple[list[str], list[str]]:
-    """Lines of each unit's targets against `share` (0.5 = 序时进度 50 %), and the units behind it."""
+    """Lines of each unit's targets against `share` (0.5 = 序时进度 50 %), and the units behind it.
+
+    `store` is unused today; `compute_stats` (assessment targets, per metric) will need it.
+    """
     lines, behind = [], []
-    for p in target_progress(store, t, rules):
+    for p in target_progress(t, rules):
         if p.rate is None:
             continue
         pp = round((p.rate - share) * 100)
