@@ -87,7 +87,7 @@ def _unit_in_text(t: Table, text: str) -> str | None:
 
 @router.on(Intent.QUERY_RANK, title="排名", examples=("排名", "我单位排名", "卫庄镇排名"))
 def show_ranking(parsed: Parsed, ctx: Context) -> Reply:
-    """查看本期排名（前三🏆、后三⚠️），或本单位/某单位的得分、各项数据、任务完成情况。"""
+    """查看本期排名（前三🏆、后三⚠️；截止日后为刚结束月份的最终排名），或本单位/某单位的得分、各项数据、任务完成情况；「百日竞赛排名」看活动排名。"""
     chosen, note = _period(ctx, settled="排名")
     t = table(ctx.store, chosen, ctx.rules)
     named = parsed.target_unit or _unit_in_text(t, ctx.incoming.text)
