@@ -166,7 +166,7 @@ def campaign_in(text: str, at: datetime, rules: ScheduleRules) -> Campaign | Non
 
     Of several that match, the one under way at `at`, else the latest begun, else the next one.
     """
-    found = [c for c in rules.campaigns if c.name in text or _YEAR_PREFIX.sub("", c.name) in text]
+    found = [c for c in rules.campaigns if c.name in text or (_YEAR_PREFIX.sub("", c.name) or c.name) in text]
     if not found:
         return None
     day = at.astimezone(rules.tz).date()
