@@ -57,7 +57,7 @@ def phase_text(ctx: JobContext, campaign: Campaign, phase: Phase) -> str:
     ]
     if not whole:
         lines.append("阶段安排：" + " → ".join(f"{p.name}（{campaign_span(p)}）" for p in phases))
-    if campaign.base_task:
+    if campaign.base_task and index == 0:
         lines.append(f"基本任务：每个单位{task_text(campaign)}。")
     if index > 0:
         t = table(ctx.store, period_of(campaign, ctx.rules), ctx.rules, as_of=ctx.at)
