@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from handlers.rules import ScheduleRules
+from handlers.rules import Campaign, ScheduleRules
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -59,6 +59,8 @@ class Period:
     months: tuple[Month, ...]
     starts_at: datetime
     ends_at: datetime
+    #: A campaign counts reports by their time within [starts_at, ends_at], not by whole months.
+    by_dates: bool = False
 
     @property
     def label(self) -> str:
@@ -129,23 +131,47 @@ def period(key: str, rules: ScheduleRules) -> Period:
     """A Period from its key, or a campaign's name as configured in [schedule].campaigns."""
     for campaign in rules.campaigns:
         if campaign.name == key:
-            return campaign_period(campaign.name, campaign.start, campaign.end, rules)
+            return campaign_period(campaign, rules)
     months = months_of(key.upper() if "q" in key or "h" in key else key)
     start, _ = month_bounds(months[0], rules)
     _, end = month_bounds(months[-1], rules)
     return Period(key=key.upper(), months=months, starts_at=start, ends_at=end)
 
 
-def campaign_period(name: str, start: date, end: date, rules: ScheduleRules) -> Period:
-    """A campaign counts reports sent between its start and end dates (inclusive)."""
-    starts = datetime.combine(start, time(0), tzinfo=rules.tz)
-    ends = datetime.combine(end, time(23, 59, 59), tzinfo=rules.tz)
+def campaign_period(campaign: Campaign, rules: ScheduleRules) -> Period:
+    """A campaign counts reports sent between its start and end dates (inclusive), whatever month
+    they count for: the months it touches only narrow the search."""
+    starts = datetime.combine(campaign.start, time(0), tzinfo=rules.tz)
+    ends = datetime.combine(campaign.end, time(23, 59, 59), tzinfo=rules.tz)
     months: list[Month] = []
     month, last = month_of(starts, rules), month_of(ends, rules)
     while month <= last:
         months.append(month)
         month = month.shift(1)
-    return Period(key=name, months=tuple(months), starts_at=starts, ends_at=ends)
+    return Period(key=campaign.name, months=tuple(months), starts_at=starts, ends_at=ends, by_dates=True)
+
+
+def campaign_of(chosen: Period, rules: ScheduleRules) -> Campaign | None:
+    """The configured campaign a period stands for, if it is one."""
+    if not chosen.by_dates:
+        return None
+    return next((c for c in rules.campaigns if c.name == chosen.key), None)
+
+
+_YEAR_PREFIX = re.compile(r"^\d{4}年?")
+
+
+def campaign_in(text: str, at: datetime, rules: ScheduleRules) -> Campaign | None:
+    """The campaign a question names (`百日竞赛排名`; `2026百日竞赛` is also asked as `百日竞赛`).
+
+    Of several that match, the one under way at `at`, else the latest begun, else the next one.
+    """
+    found = [c for c in rules.campaigns if c.name in text or (_YEAR_PREFIX.sub("", c.name) or c.name) in text]
+    if not found:
+        return None
+    day = at.astimezone(rules.tz).date()
+    begun = [c for c in found if c.start <= day]
+    return max(begun, key=lambda c: c.start) if begun else min(found, key=lambda c: c.start)
 
 
 def current_period(at: datetime, rules: ScheduleRules) -> Period:
@@ -176,7 +202,21 @@ def _number(token: str) -> int:
 
 
 def period_asked(text: str, at: datetime, rules: ScheduleRules) -> Period:
-    """The period a chat query names (上月, 一季度, 上半年, 今年, 3月), else the one it is asked in."""
+    """The period a chat query names (上月, 一季度, 上半年, 今年, 3月, a campaign), else the one it is asked in."""
+    return period_named(text, at, rules) or current_period(at, rules)
+
+
+def settled_month(at: datetime, rules: ScheduleRules) -> Month:
+    """The month whose table a leader means at `at`: the month in progress up to its deadline, then,
+    until the month's end, the month that just closed (its final table), not the new month's empty one."""
+    now = month_of(at, rules)
+    return now.shift(-1) if is_late(at, rules) else now
+
+
+def period_named(text: str, at: datetime, rules: ScheduleRules) -> Period | None:
+    """The period a chat query names explicitly, relative to the month `at` counts for; None if none."""
+    if (campaign := campaign_in(text, at, rules)) is not None:
+        return campaign_period(campaign, rules)
     now = month_of(at, rules)
     year, month = now.year, now.month
     if any(w in text for w in ("上月", "上个月", "上一个月")):
@@ -198,4 +238,4 @@ def period_asked(text: str, at: datetime, rules: ScheduleRules) -> Period:
         asked = _number(m[1])
         if 1 <= asked <= 12:
             return period(month_key(year if asked <= month else year - 1, asked), rules)
-    return period(now.key, rules)
+    return None

@@ -1,14 +1,25 @@
 """Queries in chat: 排名, 我单位排名, XX镇排名, 未报送, 本月情况/我的上报/台账.
 
-A query means the period of the moment it is asked. A leader without a unit (and the office) sees
+A query means the period of the moment it is asked, except that 排名 and 本月情况/汇总 after the
+deadline answer for the month just closed (its final table), saying new reports count for the next. A leader without a unit (and the office) sees
 the county; a liaison or a unit's leader sees their unit in detail and the public table.
 """
 
 from __future__ import annotations
 
+from handlers.campaigns import base_task, campaign_span, metric_text, phase_on, task_lines, task_text
 from handlers.context import Context
 from handlers.messages import Reply
-from handlers.periods import Period, deadline_of, period_asked
+from handlers.periods import (
+    Period,
+    campaign_of,
+    current_period,
+    deadline_of,
+    is_late,
+    period,
+    period_named,
+    settled_month,
+)
 from handlers.ranking import Standing, Table, figures, number, table, table_text, unit_target, unit_text
 from handlers.receipts import one_line
 from handlers.registry import router
@@ -18,9 +29,44 @@ from nlp import Intent, Parsed
 MAX_LINES = 30
 
 
-def _period(ctx: Context) -> Period:
-    """The period the question names (上月排名, 一季度排名), else the one it is asked in."""
-    return period_asked(ctx.incoming.text, ctx.at, ctx.rules.schedule)
+def _period(ctx: Context, settled: str = "") -> tuple[Period, str]:
+    """The period the question names (上月排名, 一季度排名, 百日竞赛排名), else the one it is asked in,
+    and a note to add to the answer.
+
+    With `settled` (the query's word, 排名/汇总), a question after the deadline that names no period
+    means the month just closed: its final table, not the next month's empty one. The note says so,
+    and how to ask for the new month (the issue's rule for 排名, 本月情况 and 汇总).
+    """
+    schedule = ctx.rules.schedule
+    named = period_named(ctx.incoming.text, ctx.at, schedule)
+    if named is not None:
+        return named, ""
+    if settled and is_late(ctx.at, schedule):
+        closed = settled_month(ctx.at, schedule)
+        deadline, following = deadline_of(closed, schedule), closed.shift(1)
+        return period(closed.key, schedule), (
+            f"\n（{closed.label}报送已于{deadline.month}月{deadline.day}日截止，以上为最终结果；"
+            f"此后报送的计入{following.label}，发送「{following.month}月{settled}」查看。）"
+        )
+    return current_period(ctx.at, schedule), ""
+
+
+def _campaign_lines(ctx: Context, t: Table, unit_id: int | None = None) -> list[str]:
+    """For a campaign's table: its dates and phase, and who has met its base task (or this unit)."""
+    campaign = campaign_of(t.period, ctx.rules.schedule)
+    if campaign is None:
+        return []
+    phase = phase_on(campaign, ctx.today)
+    lines = [f"活动时间{campaign_span(campaign)}" + (f"，当前为「{phase.name}」阶段" if phase else "")
+             + ("，按活动权重计分" if campaign.weights else "")]
+    statuses = base_task(ctx.store, campaign, t, ctx.rules)
+    if unit_id is None:
+        return lines + task_lines(campaign, statuses)
+    own = next((s for s in statuses if s.unit_id == unit_id), None)
+    if own is not None:
+        lines.append(f"基本任务（{task_text(campaign)}）：" + ("✅ 已完成" if own.met else "尚未完成，已完成"
+                     + "、".join(metric_text(m, v) for m, v in own.done.items())))
+    return lines
 
 
 def _sees_county(ctx: Context) -> bool:
@@ -41,8 +87,9 @@ def _unit_in_text(t: Table, text: str) -> str | None:
 
 @router.on(Intent.QUERY_RANK, title="排名", examples=("排名", "我单位排名", "卫庄镇排名"))
 def show_ranking(parsed: Parsed, ctx: Context) -> Reply:
-    """查看本期排名（前三🏆、后三⚠️），或本单位/某单位的得分、各项数据、任务完成情况。"""
-    t = table(ctx.store, _period(ctx), ctx.rules)
+    """查看本期排名（前三🏆、后三⚠️；截止日后为刚结束月份的最终排名），或本单位/某单位的得分、各项数据、任务完成情况；「百日竞赛排名」看活动排名。"""
+    chosen, note = _period(ctx, settled="排名")
+    t = table(ctx.store, chosen, ctx.rules)
     named = parsed.target_unit or _unit_in_text(t, ctx.incoming.text)
     if named:
         found = t.named(named)
@@ -51,23 +98,28 @@ def show_ranking(parsed: Parsed, ctx: Context) -> Reply:
             return Reply(f"没有找到「{named}」。参加考核的单位：{names}")
         mine = ctx.unit is not None and found.row.unit_id == ctx.unit.id
         if mine or _sees_county(ctx):
-            return Reply(unit_text(t, found, ctx.rules, unit_target(ctx.store, t, found, ctx.rules)))
-        return Reply(_public_line(t, found))
+            return Reply(_unit_detail(ctx, t, found) + note)
+        return Reply(_public_line(t, found) + note)
     if parsed.own_unit and ctx.unit is not None:
         own = t.of_unit(ctx.unit.id)
         if own is not None:
-            return Reply(unit_text(t, own, ctx.rules, unit_target(ctx.store, t, own, ctx.rules)))
-    text = table_text(t)
+            return Reply(_unit_detail(ctx, t, own) + note)
+    text = "\n".join([table_text(t), *_campaign_lines(ctx, t)])
     own = t.of_unit(ctx.unit.id) if ctx.unit is not None else None
     if own is not None:
         text += f"\n本单位{own.row.unit}：第{own.row.rank}名。发送「我单位排名」看明细和提分建议。"
-    return Reply(text)
+    return Reply(text + note)
+
+
+def _unit_detail(ctx: Context, t: Table, s: Standing) -> str:
+    text = unit_text(t, s, ctx.rules, unit_target(ctx.store, t, s, ctx.rules))
+    return "\n".join([text, *_campaign_lines(ctx, t, s.row.unit_id)])
 
 
 @router.on(Intent.QUERY_MISSING, title="未报送", examples=("未报送", "哪些单位还没报"))
 def show_not_reported(parsed: Parsed, ctx: Context) -> Reply:
     """查看本期还没有报送的单位（截止日后逾期不报，视为没有）。"""
-    chosen = _period(ctx)
+    chosen, _ = _period(ctx)
     t = table(ctx.store, chosen, ctx.rules)
     deadline = deadline_of(chosen.months[-1], ctx.rules.schedule)
     due = f"{deadline.month}月{deadline.day}日"
@@ -86,24 +138,26 @@ def show_not_reported(parsed: Parsed, ctx: Context) -> Reply:
 @router.on(Intent.QUERY_SUMMARY, title="本月情况", examples=("本月情况", "我的上报", "台账"))
 def show_summary(parsed: Parsed, ctx: Context) -> Reply:
     """查看本单位本期已登记的每一条（带#编号，便于更正/撤回）；县领导看各单位汇总。"""
-    chosen = _period(ctx)
+    chosen, note = _period(ctx, settled="汇总")
     if _sees_county(ctx) or ctx.unit is None or ctx.unit.id is None:
         t = table(ctx.store, chosen, ctx.rules)
         lines = [f"**{chosen.label}各单位报送情况**（已报送{len(t.rows) - len(t.not_reported)}/{len(t.rows)}）"]
         lines += [f"{s.row.unit}：{figures(s.row)}" for s in t.standings]
-        return Reply("\n".join(lines))
+        return Reply("\n".join(lines) + note)
     total, shown = ctx.store.records.latest_of_unit(ctx.unit.id, chosen.keys, MAX_LINES)
     if not total:
+        if note:
+            return Reply(f"{ctx.unit.name}{chosen.label}没有登记任何报送。" + note)
         deadline = deadline_of(chosen.months[-1], ctx.rules.schedule)
         return Reply(f"{ctx.unit.name}{chosen.label}还没有登记任何报送，请在{deadline.month}月{deadline.day}日前报送。")
     lines = [f"**{ctx.unit.name}{chosen.label}已登记{total}条**"]
     if total > len(shown):
         lines.append(f"（仅列最近{len(shown)}条，完整台账请找招商办导出）")
     for record in shown:
-        note = ("（政府投资，不计分）" if record.government_funded
+        flag = ("（政府投资，不计分）" if record.government_funded
                 else "（已驳回，不计分）" if record.review == "rejected"
                 else f"（不计分：{record.not_counting}）" if record.not_counting and record.review != "confirmed"
                 else "（已更正）" if record.status == "corrected" else "")
-        lines.append(one_line(record) + note)
+        lines.append(one_line(record) + flag)
     lines.append("有误请回复「更正 #编号 …」或「撤回 #编号」。")
-    return Reply("\n".join(lines))
+    return Reply("\n".join(lines) + note)

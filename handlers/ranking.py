@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
-from handlers.periods import Period, period
+from handlers.periods import Period, campaign_of, period
 from handlers.receipts import format_amount
-from handlers.rules import Rules
-from handlers.scoring import Target, grades, target_of, top_and_bottom, weights
+from handlers.rules import Rules, ScoringRules
+from handlers.scoring import Target, campaign_scoring, grades, target_of, top_and_bottom, weights
 from storage.ranking import RankingRow, progress, ranking
 from storage.store import Store
 
@@ -34,6 +35,8 @@ class Table:
     #: How many places the top and bottom marks cover (grade_top / grade_bottom).
     top: int = 3
     bottom: int = 3
+    #: The weights it was scored with ([scoring], or a campaign's own).
+    scoring: ScoringRules | None = None
 
     @property
     def rows(self) -> list[RankingRow]:
@@ -55,19 +58,32 @@ class Table:
         return [r for r in self.rows if not r.reported]
 
 
-def rows_of(store: Store, chosen: Period, rules: Rules) -> list[RankingRow]:
-    return ranking(store.session, chosen.keys, weights(rules.scoring))
+def scoring_of(chosen: Period, rules: Rules) -> ScoringRules:
+    """A campaign's own weights when `chosen` is a campaign that has them, else [scoring]."""
+    campaign = campaign_of(chosen, rules.schedule)
+    return campaign_scoring(campaign, rules.scoring) if campaign is not None else rules.scoring
 
 
-def table(store: Store, chosen: Period, rules: Rules) -> Table:
+def rows_of(store: Store, chosen: Period, rules: Rules, as_of: datetime | None = None) -> list[RankingRow]:
+    """The ranking rows of `chosen`; with `as_of`, only what had been reported by then (a replayed job
+    sees what existed at its time). A campaign counts reports by their time within its dates."""
+    until = as_of if as_of is not None and as_of < chosen.ends_at else None
+    since = chosen.starts_at if chosen.by_dates else None
+    if chosen.by_dates and until is None:
+        until = chosen.ends_at
+    return ranking(store.session, chosen.keys, weights(scoring_of(chosen, rules)), since, until)
+
+
+def table(store: Store, chosen: Period, rules: Rules, as_of: datetime | None = None) -> Table:
     """Rank every unit for `chosen`: one aggregate over the months asked and nothing else.
 
     Yearly targets are not part of the table: a month's ranking that summed the whole year for
     them would cost what the year holds (see `unit_target`, asked only for the unit shown).
     """
-    rows = rows_of(store, chosen, rules)
-    graded = grades(rows, rules.scoring)
-    best, worst = top_and_bottom(rows, rules.scoring.grade_top, rules.scoring.grade_bottom)
+    scoring = scoring_of(chosen, rules)
+    rows = rows_of(store, chosen, rules, as_of)
+    graded = grades(rows, scoring)
+    best, worst = top_and_bottom(rows, scoring.grade_top, scoring.grade_bottom)
     standings = tuple(
         Standing(
             row=r,
@@ -76,7 +92,7 @@ def table(store: Store, chosen: Period, rules: Rules) -> Table:
         )
         for r in rows
     )
-    return Table(chosen, standings, rules.scoring.grade_top, rules.scoring.grade_bottom)
+    return Table(chosen, standings, scoring.grade_top, scoring.grade_bottom, scoring)
 
 
 def unit_target(store: Store, t: Table, s: Standing, rules: Rules) -> Target:
@@ -170,7 +186,7 @@ def target_text(target: Target, year: str) -> str:
 
 def lift_hint(t: Table, s: Standing, rules: Rules) -> str:
     """What would lift the unit one place: the points to the next unit up, in reports of each kind."""
-    w = rules.scoring
+    w = t.scoring or rules.scoring
     if not s.row.reported:
         return f"本期还没有报送：报送任意一条即可得分，{rules.schedule.deadline_day}日前报送才算数。"
     above = [x.row for x in t.standings if x.row.score > s.row.score]

@@ -5,11 +5,12 @@ They live with the features that apply them; `bot.settings` assembles them from 
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from storage.kinds import RecordKind
 
@@ -20,12 +21,73 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Campaign(Section):
-    """A named campaign period with its own dates, e.g. 百日竞赛 4月13日–7月31日."""
+#: 台前's seven contests (百日竞赛: "比新上招商引资项目，比拜访客商数，比邀请客商数，比签约项目数量，比签约项目
+#: 资金量，比项目资金到位数量，比项目竣工率") and the `[scoring]` weight each one sets in a campaign.
+#: 新上项目 = new leads; 邀请客商 = investors received here (接待); 签约资金 and 资金到位 score per 亿元;
+#: 竣工率 scores each completion (a rate over a few weeks has too small a base to compare units by).
+CAMPAIGN_METRICS: dict[str, str] = {
+    "新上项目": "lead", "拜访客商": "visit", "邀请客商": "reception", "签约个数": "signing",
+    "签约资金": "signed_per_yi", "资金到位": "funds_per_yi", "竣工率": "completion",
+}
+#: `[scoring]` point weights a campaign may set by their own names too (lead, visit, start …).
+CAMPAIGN_WEIGHTS = ("lead", "lead_big", "visit", "reception", "signing", "signed_per_yi", "start", "funds",
+                    "funds_per_yi", "completion", "progress")
+#: What a base task (and a target) may count, e.g. `signings_over:10000` = signings of at least 1亿元.
+TASK_METRIC = re.compile(
+    r"^(?:leads|visits|receptions|signings|signed_wan|starts|started_wan|funds_wan|completions)$"
+    r"|^(?:leads_over|signings_over|signings_over_usd):\d+(?:\.\d+)?$"
+)
+
+
+class Phase(Section):
+    """One stage of a campaign ("宣传发动阶段 4月13日—4月20日"): the group is told when it begins."""
 
     name: str
     start: date
     end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Phase:
+        if self.end < self.start:
+            raise ValueError(f"phase {self.name}: end {self.end} is before start {self.start}")
+        return self
+
+
+class Campaign(Section):
+    """A named campaign with its own dates, e.g. 百日竞赛 4月13日–7月31日, its phases, its own weights
+    and a base task every unit must meet ("每个单位必须引进一个投资过亿元的项目")."""
+
+    name: str
+    start: date
+    end: date
+    phases: list[Phase] = Field(default_factory=list)
+    #: Its own metrics and weights: keys from CAMPAIGN_METRICS (新上项目 …) or CAMPAIGN_WEIGHTS (lead …).
+    #: Given, only these score (no size bonus unless `tier_bonus`, no on-time points); empty: [scoring].
+    weights: dict[str, float] = Field(default_factory=dict)
+    #: Size bonus in the campaign ({min 万元: points}), only with `weights`.
+    tier_bonus: dict[str, float] = Field(default_factory=dict)
+    #: Base task per unit over the campaign: {metric: at least}, e.g. {"signings_over:10000": 1}.
+    base_task: dict[str, float] = Field(default_factory=dict)
+    #: A 工作调度会 every this many days from the start ("每30天召开一次"); 0 for none.
+    meeting_every_days: int = Field(0, ge=0)
+
+    @model_validator(mode="after")
+    def _valid(self) -> Campaign:
+        if self.end < self.start:
+            raise ValueError(f"campaign {self.name}: end {self.end} is before start {self.start}")
+        for phase in self.phases:
+            if phase.start < self.start or phase.end > self.end:
+                raise ValueError(f"campaign {self.name}: phase {phase.name} lies outside {self.start}–{self.end}")
+        unknown = [k for k in self.weights if k not in CAMPAIGN_METRICS and k not in CAMPAIGN_WEIGHTS]
+        if unknown:
+            raise ValueError(f"campaign {self.name}: unknown weights {unknown}; use {list(CAMPAIGN_METRICS)} "
+                             f"or {list(CAMPAIGN_WEIGHTS)}")
+        bad = [k for k in self.base_task if not TASK_METRIC.match(k)]
+        if bad:
+            raise ValueError(f"campaign {self.name}: unknown base_task metrics {bad} (e.g. signings_over:10000)")
+        for key in self.tier_bonus:
+            float(key)
+        return self
 
 
 class ScheduleRules(Section):
@@ -41,6 +103,26 @@ class ScheduleRules(Section):
     holidays: list[date] = Field(default_factory=list)
     workdays: list[date] = Field(default_factory=list)
     campaigns: list[Campaign] = Field(default_factory=list)
+    #: Days of the month the monthly 调度会 is held; its table goes to the group at meeting_time
+    #: (a holiday: the workday before). Empty: no meeting job.
+    meeting_days: list[int] = Field(default_factory=list)
+    meeting_time: time = time(8, 30)
+    meeting_name: str = "调度会"
+
+    @field_validator("campaigns")
+    @classmethod
+    def _unique_campaigns(cls, value: list[Campaign]) -> list[Campaign]:
+        names = [c.name for c in value]
+        if len(set(names)) != len(names):
+            raise ValueError(f"campaign names must differ (add the year: 2026百日竞赛): {names}")
+        return value
+
+    @field_validator("meeting_days")
+    @classmethod
+    def _days_of_month(cls, value: list[int]) -> list[int]:
+        if any(not 1 <= d <= 31 for d in value):
+            raise ValueError(f"meeting_days are days of the month (1–31): {value}")
+        return value
 
     @field_validator("timezone")
     @classmethod

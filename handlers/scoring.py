@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers.rules import ScoringRules, UnitTarget
+from handlers.rules import CAMPAIGN_METRICS, CAMPAIGN_WEIGHTS, Campaign, ScoringRules, UnitTarget
 from storage.ranking import RankingRow, Weights
 
 EXCELLENT, FAIR, POOR = "优", "中", "差"
@@ -36,6 +36,16 @@ def weights(rules: ScoringRules) -> Weights:
         tier_kinds=tuple(rules.tier_kinds),
         lead_tiers=tuple(sorted(float(k) for k in rules.tier_bonus)) or (5000, 10000, 20000, 50000),
     )
+
+
+def campaign_scoring(campaign: Campaign, base: ScoringRules) -> ScoringRules:
+    """The campaign's own weights over [scoring]: only the metrics it names score (no on-time points,
+    no size bonus unless it gives one); grades follow [scoring]. Without weights, [scoring] as it is."""
+    if not campaign.weights:
+        return base
+    chosen = {CAMPAIGN_METRICS.get(k, k): v for k, v in campaign.weights.items()}
+    zeroed = {k: 0.0 for k in CAMPAIGN_WEIGHTS} | {"on_time": 0.0}
+    return base.model_copy(update=zeroed | chosen | {"tier_bonus": dict(campaign.tier_bonus)})
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Float, Numeric, and_, case, cast, func, select
 from sqlalchemy.engine import RowMapping
@@ -97,7 +98,21 @@ def _tier_points(weights: Weights) -> ColumnElement[float]:
     return case(*[(amount >= low, cast(points, Float)) for low, points in tiers], else_=cast(0, Float))
 
 
-def _per_kind(months: Sequence[str], weights: Weights) -> Subquery:
+def within(since: datetime | None, until: datetime | None) -> list[ColumnElement[bool]]:
+    """Records reported in [since, until]: a campaign's dates, or what existed at a replayed instant.
+
+    Empty when both are None, so the usual ranking stays an index-only read of the months asked.
+    """
+    out: list[ColumnElement[bool]] = []
+    if since is not None:
+        out.append(col(Record.reported_at) >= since)
+    if until is not None:
+        out.append(col(Record.reported_at) <= until)
+    return out
+
+
+def _per_kind(months: Sequence[str], weights: Weights, since: datetime | None = None,
+              until: datetime | None = None) -> Subquery:
     """Counts and sums per (month, unit, kind): the only pass over records.
 
     Grouped in the order of `ix_record_period_unit_kind`, so the database streams the months asked
@@ -125,15 +140,18 @@ def _per_kind(months: Sequence[str], weights: Weights) -> Subquery:
             col(Record.period).in_(list(months)),
             counted(),
             col(Record.kind).in_(_RANKED_KINDS),
+            *within(since, until),
         )
         .group_by(col(Record.period), col(Record.unit_id), col(Record.kind))
         .subquery("per_kind")
     )
 
 
-def ranking(session: Session, months: Sequence[str], weights: Weights) -> list[RankingRow]:
-    """Every unit's figures and rank for the months given (a month, quarter, year or campaign)."""
-    pk = _per_kind(months, weights)
+def ranking(session: Session, months: Sequence[str], weights: Weights, since: datetime | None = None,
+            until: datetime | None = None) -> list[RankingRow]:
+    """Every unit's figures and rank for the months given (a month, quarter, year or campaign), counting
+    only records reported in [since, until] when either is given."""
+    pk = _per_kind(months, weights, since, until)
 
     def of(kind: str, column: ColumnElement[float] | None = None) -> ColumnElement[float]:
         return _n(pk.c.kind == kind, pk.c.n if column is None else column)
@@ -233,8 +251,9 @@ def progress(session: Session, unit_id: int, months: Sequence[str], weights: Wei
     return Progress(signed_wan=float(row.signed_wan), big_leads=int(row.big_leads))
 
 
-def not_reported(session: Session, months: Sequence[str]) -> list[Unit]:
-    """The units with no counted report in `months`, by id: what a nag needs, without ranking anyone.
+def not_reported(session: Session, months: Sequence[str], until: datetime | None = None) -> list[Unit]:
+    """The units with no counted report in `months` (reported by `until`, when given), by id: what a
+    nag needs, without ranking anyone.
 
     "Reported" means what the ranking's `reported` means: at least one counted record of a ranked kind.
     """
@@ -243,6 +262,7 @@ def not_reported(session: Session, months: Sequence[str]) -> list[Unit]:
         col(Record.period).in_(list(months)),
         counted(),
         col(Record.kind).in_(_COUNTED_KINDS),
+        *within(None, until),
     )
     query = select(Unit).where(~reported.exists()).order_by(col(Unit.id))
     return list(session.scalars(query))
@@ -266,4 +286,4 @@ def _row(r: RowMapping, tiers: int) -> RankingRow:
     )
 
 
-__all__ = ["Progress", "RankingRow", "Weights", "not_reported", "progress", "ranking"]
+__all__ = ["Progress", "RankingRow", "Weights", "not_reported", "progress", "ranking", "within"]

@@ -39,3 +39,14 @@ def test_nag_on_a_sunday_moves_to_the_friday_before(cli: CliRunner) -> None:
     assert "2026-03-13（周五）09:00、2026-03-18（周三）09:00、2026-03-19（周四）09:00" in _runs_of(
         result.output, "monthly-nag"
     )
+
+
+def test_the_assessment_calendar_jobs_are_listed_with_their_next_runs(cli: CliRunner) -> None:
+    # 20 December 2024 is a Friday: the annual assessment goes out the next workday, Monday the 23rd;
+    # 20 December 2025 is a Saturday: Monday the 22nd. 1 July 2025 is a Tuesday.
+    result = cli.invoke(app, ["job", "list", "--at", "2024-12-01T00:00"])
+    assert result.exit_code == 0, result.output
+    assert "2024-12-23（周一）09:30、2025-12-22（周一）09:30" in _runs_of(result.output, "year-end")
+    assert "2025-07-01（周二）09:30" in _runs_of(result.output, "half-year")
+    for name in ("campaign-phases", "campaign-close", "meeting"):
+        assert "一年内无" in _runs_of(result.output, name)  # none configured

@@ -1,6 +1,8 @@
-"""半月通报: totals, leads by size tier, each unit, top three and bottom three.
+"""半月通报: totals, leads by size tier, each unit with its grade, top three and bottom three.
 
-"半月通报、每月调度、半年提醒、年末考核". A bulletin due on a holiday goes out on the next workday.
+"半月通报、每月调度、半年提醒、年末考核". A bulletin due on a holiday goes out on the next workday. The first
+bulletin after a month's deadline (the 1st, after the 20th) is that month's final 通报; the others
+report on the month in progress. Its title follows `bulletin_days` (twice a month: 半月通报).
 """
 
 from __future__ import annotations
@@ -8,30 +10,64 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from handlers.jobs.base import JobContext, Push, Round, Trigger, job
-from handlers.jobs.calendar import due_on, nominal
-from handlers.periods import month_of, period
-from handlers.ranking import BOTTOM, TOP, Table, figures, number, table
+from handlers.jobs.calendar import due_on, month_day, nominal
+from handlers.jobs.tables import bottom_text, standing_lines, top_text
+from handlers.periods import Month, deadline_of, month_of, period
+from handlers.ranking import Table, table
 from handlers.receipts import format_amount
-from handlers.rules import Rules
+from handlers.rules import Rules, ScheduleRules
 from handlers.workdays import Workdays
+
+#: The first bulletin after a deadline is that month's final 通报 when it falls within this many days
+#: of the deadline (the 1st after the 20th); later ones report on the month in progress.
+FINAL_WITHIN_DAYS = 15
+
+
+def bulletin_title(schedule: ScheduleRules) -> str:
+    """The bulletin's name follows its schedule: twice a month is 半月通报, weekly is 周通报."""
+    return {1: "月度通报", 2: "半月通报", 3: "旬通报"}.get(len(set(schedule.bulletin_days)), "周通报")
+
+
+def closing_month(day: date, rules: Rules) -> Month | None:
+    """The month a bulletin on (nominal) `day` closes, if it is the first bulletin day after that
+    month's deadline and within FINAL_WITHIN_DAYS of it; else None (a bulletin of the month in progress)."""
+    schedule = rules.schedule
+    closed = month_of(datetime.combine(day, schedule.bulletin_time, tzinfo=schedule.tz), schedule).shift(-1)
+    deadline = deadline_of(closed, schedule).date()
+    if (day - deadline).days > FINAL_WITHIN_DAYS:
+        return None
+    if any(deadline < d < day for d in nominal(day, schedule.bulletin_days)):
+        return None
+    return closed
+
+
+def _round(day: date, name: str, rules: Rules, covers: tuple[str, ...] = ()) -> Round:
+    """The round for a bulletin on nominal `day`: the closed month's final (`last`) or this month's."""
+    schedule = rules.schedule
+    closed = closing_month(day, rules)
+    when = datetime.combine(day, schedule.bulletin_time, tzinfo=schedule.tz)
+    key = closed.key if closed is not None else month_of(when, schedule).key
+    return Round(period=key, name=name, last=closed is not None, covers=covers)
 
 
 def _due(day: date, rules: Rules, workdays: Workdays) -> list[Round]:
-    schedule = rules.schedule
-    due = due_on(day, nominal(day, schedule.bulletin_days), workdays.on_or_after)
-    when = datetime.combine(day, schedule.bulletin_time, tzinfo=schedule.tz)
-    return [Round(period=month_of(when, schedule).key, name=max(due).isoformat(),
-                  covers=tuple(n.isoformat() for n in due if n != max(due)))] if due else []
+    due = due_on(day, nominal(day, rules.schedule.bulletin_days), workdays.on_or_after)
+    if not due:
+        return []
+    # Several bulletin days moved onto one workday: one bulletin, the final one if any of them is.
+    chosen = next((n for n in due if closing_month(n, rules) is not None), max(due))
+    return [_round(chosen, max(due).isoformat(), rules, tuple(n.isoformat() for n in due if n != max(due)))]
 
 
 def _forced(at: datetime, rules: Rules, workdays: Workdays) -> Round:
     local = at.astimezone(rules.schedule.tz)
     due = _due(local.date(), rules, workdays)
-    return due[0] if due else Round(period=month_of(at, rules.schedule).key, name=local.date().isoformat())
+    return due[0] if due else _round(local.date(), local.date().isoformat(), rules)
 
 
-def bulletin_text(t: Table, at: datetime, ctx: JobContext) -> str:
-    """半月通报 in WeCom markdown: totals, leads by size tier, each unit, top three and bottom three."""
+def bulletin_text(t: Table, at: datetime, ctx: JobContext, final: bool = False) -> str:
+    """The bulletin in WeCom markdown: totals, leads by size tier, each unit with its grade, top three
+    and bottom three. A final one (the month just closed) says so and when it closed."""
     rows = t.rows
     thresholds = sorted(float(k) for k in ctx.rules.scoring.tier_bonus) or [5000, 10000, 20000, 50000]
     tiers = "、".join(
@@ -39,8 +75,11 @@ def bulletin_text(t: Table, at: datetime, ctx: JobContext) -> str:
         for i, low in enumerate(thresholds)
     )
     missing = t.not_reported
+    title = bulletin_title(ctx.rules.schedule)
+    when = (f"（最终结果，{month_day(deadline_of(t.period.months[-1], ctx.rules.schedule))}报送截止）" if final
+            else f"（截至{at.month}月{at.day}日）")
     lines = [
-        f"**【半月通报】{t.period.label}**（截至{at.month}月{at.day}日）",
+        f"**【{title}】{t.period.label}**{when}",
         f"> 已报送 {len(rows) - len(missing)}/{len(rows)} 个单位"
         + (f"，未报送：{'、'.join(r.unit for r in missing)}" if missing else ""),
         f"**新增线索** {sum(r.leads for r in rows)}个（{tiers}）",
@@ -49,20 +88,16 @@ def bulletin_text(t: Table, at: datetime, ctx: JobContext) -> str:
         f"｜**资金到位** {format_amount(sum(r.funds_wan for r in rows))}"
         f"｜**竣工投产** {sum(r.completions for r in rows)}个",
         "**各单位**",
-        *[f"{s.mark}{s.row.rank}. {s.row.unit} {number(s.row.score)}分｜{figures(s.row)}" for s in t.standings],
+        *standing_lines(t),
     ]
-    best = [s.row.unit for s in t.standings if s.mark == TOP]
-    worst = [s.row.unit for s in t.standings if s.mark == BOTTOM]
-    if best:
-        lines.append(f"**前{t.top}**：{'、'.join(best)}")
-    if worst:
-        lines.append(f"**后{t.bottom}**：{'、'.join(worst)}，请加快进度")
+    lines += [line for line in (top_text(t), bottom_text(t)) if line]
     return "\n".join(lines)
 
 
-@job("bulletin", "半月通报（bulletin_days，遇节假日顺延到下一个工作日）",
+@job("bulletin", "半月通报（bulletin_days，遇节假日顺延到下一个工作日；截止后的第一期为上月最终通报）",
      trigger=lambda s: Trigger(s.bulletin_time), due=_due, forced=_forced)
 def push_bulletin(ctx: JobContext, rnd: Round) -> list[Push]:
-    """The half-month bulletin to the group (nothing when the roster has no units)."""
-    t = table(ctx.store, period(rnd.period, ctx.rules.schedule), ctx.rules)
-    return [Push(bulletin_text(t, ctx.local_at, ctx))] if t.rows else []
+    """The bulletin to the group (nothing when the roster has no units). It counts only what had been
+    reported by the round's time, so replaying a date (`job run --at`) gives that day's bulletin."""
+    t = table(ctx.store, period(rnd.period, ctx.rules.schedule), ctx.rules, as_of=ctx.at)
+    return [Push(bulletin_text(t, ctx.local_at, ctx, final=rnd.last))] if t.rows else []

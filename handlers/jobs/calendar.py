@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
 from handlers.jobs.base import JobContext
-from handlers.periods import Month, deadline_of
+from handlers.periods import Month, Period, deadline_of
 from storage.models import Role
 
 
@@ -45,3 +45,9 @@ def month_day(day: date | datetime) -> str:
 def due_text(month: Month, ctx: JobContext) -> str:
     """The deadline of `month` as people write it (3月20日)."""
     return month_day(deadline_of(month, ctx.rules.schedule))
+
+
+def seen_until(ctx: JobContext, chosen: Period) -> datetime | None:
+    """The instant a round's figures stop at: its own time, while `chosen` is still open (a replayed
+    `job run --at D` sees only what had been reported by D); None once the period has closed."""
+    return ctx.at if ctx.at < chosen.ends_at else None

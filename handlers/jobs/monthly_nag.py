@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from handlers.jobs.base import JobContext, Push, Round, Trigger, job
-from handlers.jobs.calendar import due_on, due_text, mentions, nominal
+from handlers.jobs.calendar import due_on, due_text, mentions, nominal, seen_until
 from handlers.periods import month_of, period
 from handlers.rules import Rules
 from handlers.workdays import Workdays
@@ -44,7 +44,7 @@ def _forced(at: datetime, rules: Rules, workdays: Workdays) -> Round:
 def nag_units_not_reported(ctx: JobContext, rnd: Round) -> list[Push]:
     """One group message naming the units that have not reported, @-mentioning their liaisons."""
     chosen = period(rnd.period, ctx.rules.schedule)
-    missing = not_reported(ctx.store.session, chosen.keys)
+    missing = not_reported(ctx.store.session, chosen.keys, until=seen_until(ctx, chosen))
     if not missing:
         return []
     ids = [u.id for u in missing if u.id is not None]

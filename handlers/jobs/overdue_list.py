@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from handlers.jobs.base import JobContext, Push, Round, Trigger, job
-from handlers.jobs.calendar import due_text, mentions
+from handlers.jobs.calendar import due_text, mentions, seen_until
 from handlers.periods import month_of, period
 from handlers.rules import Rules
 from handlers.workdays import Workdays
@@ -33,7 +33,7 @@ def _forced(at: datetime, rules: Rules, workdays: Workdays) -> Round:
 def list_overdue_units(ctx: JobContext, rnd: Round) -> list[Push]:
     """The day after the deadline: who missed it (视为没有), or that everyone made it."""
     chosen = period(rnd.period, ctx.rules.schedule)
-    missing = not_reported(ctx.store.session, chosen.keys)
+    missing = not_reported(ctx.store.session, chosen.keys, until=seen_until(ctx, chosen))
     due = due_text(chosen.months[-1], ctx)
     if not missing:
         units = len(ctx.store.roster.units())

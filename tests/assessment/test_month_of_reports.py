@@ -22,8 +22,11 @@ def test_a_late_report_on_the_21st_counts_for_next_month_and_the_receipt_says_so
     assert "计入2026年3月" in on_time.text
     assert "计入2026年4月" in late.text and "视为没有" in late.text
     march = chat.send("county_boss", "排名", at="2026-03-20 18:00").text
-    april = chat.send("county_boss", "排名", at="2026-03-22 09:00").text
+    closed = chat.send("county_boss", "排名", at="2026-03-22 09:00").text  # after the deadline: March, final
+    april = chat.send("county_boss", "4月排名", at="2026-03-22 09:00").text
     assert "2026年3月" in march and "南樊镇" in march and "未报送" in march.split("南樊镇")[1].splitlines()[0]
+    assert closed.startswith("**2026年3月") and "未报送" in closed.split("南樊镇")[1].splitlines()[0]
+    assert "以上为最终结果" in closed and "计入2026年4月" in closed
     assert "2026年4月" in april and "签约1" in april.split("南樊镇")[1].splitlines()[0]
 
 
@@ -116,5 +119,6 @@ def test_the_bulletin_on_the_16th_shows_tiers_signings_and_the_top_and_bottom_th
     assert "新增线索** 2个" in body and "过2亿元 1个" in body and "过5亿元 0个" in body
     assert "**签约** 1个 1.2亿元" in body
     assert "**前3**：卫庄镇、南樊镇、开发区" in body
-    assert "**后3**：横水镇、商务局" in body
+    # The two at the bottom did not report: they are counted as such, not named as a bottom three.
+    assert "**后3**：2个单位未报送" in body and "⚠️4. 横水镇 0分 差｜未报送" in body
 

@@ -1,0 +1,122 @@
+"""Campaigns (百日竞赛, 冬季攻坚): phases, the campaign's own ranking, and the base task every unit owes.
+
+"基本任务为每个乡（镇）和县直有关单位必须引进一个投资过亿元的项目": `base_task = {"signings_over:10000" = 1}`
+is checked per unit over the campaign's dates, and the ranking, the phase notices and the closing
+bulletin say who has met it. The campaign's dates and weights are `[schedule].campaigns` (handlers.rules).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from handlers.periods import Period, campaign_period
+from handlers.ranking import Table, number
+from handlers.receipts import format_amount
+from handlers.rules import Campaign, Phase, Rules
+from storage.store import Store
+from storage.tallies import per_unit
+
+#: metric -> (record kind, measure, words before and after the figure)
+_METRICS: dict[str, tuple[str, str, str, str]] = {
+    "leads": ("lead", "count", "线索", "个"),
+    "visits": ("visit", "events", "外出招商", "次"),
+    "receptions": ("reception", "events", "接待洽谈", "批"),
+    "signings": ("signing", "count", "签约项目", "个"),
+    "signed_wan": ("signing", "amount", "签约额", ""),
+    "starts": ("start", "count", "开工项目", "个"),
+    "started_wan": ("start", "amount", "开工项目投资", ""),
+    "funds_wan": ("funds", "amount", "资金到位", ""),
+    "completions": ("completion", "count", "竣工投产", "个"),
+    "leads_over": ("lead", "count", "线索", "个"),
+    "signings_over": ("signing", "count", "签约项目", "个"),
+    "signings_over_usd": ("signing", "count", "外资签约项目", "个"),
+}
+
+
+def _split(metric: str) -> tuple[str, float | None]:
+    name, _, low = metric.partition(":")
+    return name, float(low) if low else None
+
+
+def metric_text(metric: str, value: float) -> str:
+    """`signings_over:10000`, 1 -> 签约1亿元以上项目1个; `signed_wan`, 5000 -> 签约额5,000万元."""
+    name, low = _split(metric)
+    _, measure, words, unit = _METRICS[name]
+    figure = format_amount(value) if measure == "amount" else f"{number(value)}{unit}"
+    if low is None:
+        return f"{words}{figure}"
+    if name == "leads_over":
+        return f"{format_amount(low)}以上线索{figure}"
+    if name == "signings_over_usd":
+        return f"签约{format_amount(low, 'USD')}以上外资项目{figure}"
+    return f"签约{format_amount(low)}以上项目{figure}"
+
+
+def task_text(campaign: Campaign) -> str:
+    return "、".join(metric_text(m, v) for m, v in campaign.base_task.items())
+
+
+@dataclass(frozen=True, slots=True)
+class TaskStatus:
+    """One unit against the campaign's base task: met when every metric reached its figure."""
+
+    unit_id: int
+    unit: str
+    done: dict[str, float]
+    met: bool
+
+
+def base_task(store: Store, campaign: Campaign, t: Table, rules: Rules, as_of: datetime | None = None
+              ) -> list[TaskStatus]:
+    """Every unit of the table against the base task, over the campaign's dates (up to `as_of`)."""
+    if not campaign.base_task:
+        return []
+    chosen = t.period
+    until = min(chosen.ends_at, as_of) if as_of is not None else chosen.ends_at
+    figures: dict[str, dict[int, float]] = {}
+    for metric in campaign.base_task:
+        name, low = _split(metric)
+        kind, measure, _, _ = _METRICS[name]
+        if name == "signings_over_usd" and low is not None:
+            low *= rules.reporting.fx_to_cny.get("USD", 7.1)
+        figures[metric] = per_unit(store.session, kind, chosen.keys, measure=measure, at_least_wan=low,
+                                   since=chosen.starts_at, until=until)
+    out = []
+    for row in sorted(t.rows, key=lambda r: r.unit_id):
+        done = {m: figures[m].get(row.unit_id, 0.0) for m in campaign.base_task}
+        out.append(TaskStatus(row.unit_id, row.unit, done,
+                              all(done[m] >= need for m, need in campaign.base_task.items())))
+    return out
+
+
+def task_lines(campaign: Campaign, statuses: list[TaskStatus]) -> list[str]:
+    """基本任务（签约1亿元以上项目1个）：已完成2个单位：A、B；未完成3个：C、D、E."""
+    if not statuses:
+        return []
+    met = [s.unit for s in statuses if s.met]
+    short = [s.unit for s in statuses if not s.met]
+    line = f"**基本任务**（每个单位{task_text(campaign)}）：已完成{len(met)}/{len(statuses)}个单位"
+    if met:
+        line += f"（{'、'.join(met)}）"
+    lines = [line]
+    if short:
+        lines.append(f"尚未完成：{'、'.join(short)}")
+    return lines
+
+
+def campaign_span(campaign: Campaign | Phase) -> str:
+    """4月13日—7月31日."""
+    return f"{campaign.start.month}月{campaign.start.day}日—{campaign.end.month}月{campaign.end.day}日"
+
+
+def campaign_named(name: str, rules: Rules) -> Campaign | None:
+    return next((c for c in rules.schedule.campaigns if c.name == name), None)
+
+
+def phase_on(campaign: Campaign, day: date) -> Phase | None:
+    return next((p for p in campaign.phases if p.start <= day <= p.end), None)
+
+
+def period_of(campaign: Campaign, rules: Rules) -> Period:
+    return campaign_period(campaign, rules.schedule)
