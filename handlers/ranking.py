@@ -100,23 +100,25 @@ def number(value: float) -> int | float:
 
 def contract_json(t: Table) -> list[dict[str, Any]]:
     """What `zsbot rank --json` prints (service contract): one object per unit, by rank."""
-    return [
-        {
-            "rank": r.rank,
-            "unit": r.unit,
-            "score": number(r.score),
-            "leads": r.leads,
-            "visits": r.visits,
-            "receptions": r.receptions,
-            "signings": r.signings,
-            "signed_wan": number(r.signed_wan),
-            "starts": r.starts,
-            "funds_wan": number(r.funds_wan),
-            "completions": r.completions,
-            "reported": r.reported,
-        }
-        for r in t.rows
-    ]
+    return [row_json(r) for r in t.rows]
+
+
+def row_json(r: RankingRow) -> dict[str, Any]:
+    """One unit's object in `zsbot rank --json` (and the counts `zsbot stats --json` repeats)."""
+    return {
+        "rank": r.rank,
+        "unit": r.unit,
+        "score": number(r.score),
+        "leads": r.leads,
+        "visits": r.visits,
+        "receptions": r.receptions,
+        "signings": r.signings,
+        "signed_wan": number(r.signed_wan),
+        "starts": r.starts,
+        "funds_wan": number(r.funds_wan),
+        "completions": r.completions,
+        "reported": r.reported,
+    }
 
 
 def figures(r: RankingRow) -> str:

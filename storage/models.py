@@ -238,6 +238,23 @@ class Record(SQLModel, table=True):
     review_note: str | None = None
 
 
+class Target(SQLModel, table=True):
+    """A yearly (or quarterly) task of a unit, or of the county (`unit_id` None): `zsbot targets import`.
+
+    `metric` is the metric's text key (`signed_wan`, `signings_over:10000`, `rate:履约率`), parsed by
+    `handlers.metrics`; a re-import replaces the year's rows (the audit trail keeps what they were).
+    """
+
+    __table_args__ = (Index("ix_target_year_unit", "year", "unit_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    metric: str
+    value: float
+    imported_at: datetime = _ts(nullable=False)
+
+
 class Draft(SQLModel, table=True):
     """A report waiting for a missing field; the sender's next message may complete it."""
 
@@ -321,5 +338,6 @@ __all__ = [
     "RecordStatus",
     "Review",
     "Role",
+    "Target",
     "Unit",
 ]
