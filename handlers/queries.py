@@ -9,9 +9,10 @@ from __future__ import annotations
 from handlers.context import Context
 from handlers.messages import Reply
 from handlers.periods import Period, deadline_of, period_asked
-from handlers.ranking import Standing, Table, figures, number, table, table_text, unit_target, unit_text
+from handlers.ranking import Standing, Table, figures, number, table, table_text, unit_text
 from handlers.receipts import one_line
 from handlers.registry import router
+from handlers.stats import compute_stats, targets_lines
 from nlp import Intent, Parsed
 
 #: Records listed in one reply; more are summed up (the full ledger is `zsbot export`).
@@ -39,6 +40,15 @@ def _unit_in_text(t: Table, text: str) -> str | None:
     return max(named, key=len) if named else None
 
 
+def _targets(ctx: Context, t: Table, s: Standing) -> list[str]:
+    """The unit's targets against 序时进度 and its rates, from the one stats computation (this unit only)."""
+    stats = compute_stats(ctx.store, ctx.rules, t.period, s.row.unit_id, ranked=t)
+    mine = stats.unit(s.row.unit_id)
+    if mine is None:
+        return []
+    return targets_lines(mine, stats.schedule_progress)
+
+
 @router.on(Intent.QUERY_RANK, title="排名", examples=("排名", "我单位排名", "卫庄镇排名"))
 def show_ranking(parsed: Parsed, ctx: Context) -> Reply:
     """查看本期排名（前三🏆、后三⚠️），或本单位/某单位的得分、各项数据、任务完成情况。"""
@@ -51,12 +61,12 @@ def show_ranking(parsed: Parsed, ctx: Context) -> Reply:
             return Reply(f"没有找到「{named}」。参加考核的单位：{names}")
         mine = ctx.unit is not None and found.row.unit_id == ctx.unit.id
         if mine or _sees_county(ctx):
-            return Reply(unit_text(t, found, ctx.rules, unit_target(ctx.store, t, found, ctx.rules)))
+            return Reply(unit_text(t, found, ctx.rules, _targets(ctx, t, found)))
         return Reply(_public_line(t, found))
     if parsed.own_unit and ctx.unit is not None:
         own = t.of_unit(ctx.unit.id)
         if own is not None:
-            return Reply(unit_text(t, own, ctx.rules, unit_target(ctx.store, t, own, ctx.rules)))
+            return Reply(unit_text(t, own, ctx.rules, _targets(ctx, t, own)))
     text = table_text(t)
     own = t.of_unit(ctx.unit.id) if ctx.unit is not None else None
     if own is not None:

@@ -23,8 +23,17 @@ from handlers.metrics import RATE_NAMES, Metric, MetricKind
 from handlers.periods import Month, Period
 from handlers.ranking import Standing, Table, number, row_json, table
 from handlers.rules import Rules
+from storage.models import Project
 from storage.ranking import RankingRow
-from storage.stats import Figures, Pipeline, Thresholds, figures, pipeline
+from storage.stats import (
+    Figures,
+    Pipeline,
+    Thresholds,
+    figures,
+    pipeline,
+    signed_not_started,
+    started_not_completed,
+)
 from storage.store import Store
 
 COUNTY = "全县"
@@ -232,13 +241,16 @@ def _county_row(rows: list[RankingRow]) -> RankingRow:
     )
 
 
-def compute_stats(store: Store, rules: Rules, period: Period, unit_id: int | None = None) -> Stats:
+def compute_stats(
+    store: Store, rules: Rules, period: Period, unit_id: int | None = None, ranked: Table | None = None
+) -> Stats:
     """The period's ranking, every unit's year so far against its targets and 序时进度, and the rates.
 
     `unit_id` limits the year and pipeline sums to one unit (what `我单位排名` needs); the county
-    then holds that unit only, so ask without it for county figures.
+    then holds that unit only, so ask without it for county figures. `ranked` is the period's table
+    when the caller has it already.
     """
-    t = table(store, period, rules)
+    t = ranked if ranked is not None else table(store, period, rules)
     year_months = [m.key for m in year_to_date(period)]
     quarter = [m.key for m in quarter_to_date(period)]
     wanted = targets_of_year(store, rules, period.months[-1].year, t.rows)
@@ -268,6 +280,16 @@ def compute_stats(store: Store, rules: Rules, period: Period, unit_id: int | Non
     county = UnitStats(COUNTY, None, _county_row([u.row for u in units]), None, county_year, county_rates,
                        progress_of(None, county_year, county_rates))
     return Stats(period, schedule, t, county, tuple(units))
+
+
+def not_started(store: Store, period: Period, unit_id: int | None = None) -> list[Project]:
+    """签约未开工: this year's signed projects with no 开工 by the period's end (the 开工率 denominator's rest)."""
+    return signed_not_started(store.session, [m.key for m in year_to_date(period)], unit_id)
+
+
+def not_completed(store: Store, period: Period, unit_id: int | None = None) -> list[Project]:
+    """开工未投产: projects started by the period's end and not yet reported 投产."""
+    return started_not_completed(store.session, period.months[-1].key, unit_id)
 
 
 def percent(value: float | None) -> str:
@@ -300,5 +322,5 @@ def stats_text(s: Stats) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["COUNTY", "RATE_NAMES", "Rates", "Stats", "TargetProgress", "UnitStats", "compute_stats", "percent", "rates_line", "stats_text", "targets_lines",
+__all__ = ["COUNTY", "RATE_NAMES", "Rates", "Stats", "TargetProgress", "UnitStats", "compute_stats", "not_completed", "not_started", "percent", "rates_line", "stats_text", "targets_lines",
            "schedule_words"]
