@@ -17,6 +17,7 @@ they cannot disagree. Definitions (README "Assessment"):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from handlers.metrics import RATE_NAMES, Metric, MetricKind
@@ -195,13 +196,20 @@ def targets_of_year(store: Store, rules: Rules, year: int, rows: list[RankingRow
             metric = Metric(MetricKind.LEADS_OVER, threshold=scoring.lead_big_min_wan)
             mine[metric.key] = (metric, float(big))
         out[r.unit_id] = mine
-    for t in store.targets.of_year(year):
-        try:
-            metric = Metric.parse(t.metric)
-        except ValueError:
-            continue
-        out.setdefault(t.unit_id, {})[metric.key] = (metric, t.value)
+    for unit_id, key, value in store.targets.values_of_year(year):
+        parsed = _parsed(key)
+        if parsed is not None:
+            out.setdefault(unit_id, {})[parsed.key] = (parsed, value)
     return out
+
+
+@lru_cache(maxsize=256)
+def _parsed(key: str) -> Metric | None:
+    """A stored metric key parsed once (500 units carry the same few keys); None if no longer valid."""
+    try:
+        return Metric.parse(key)
+    except ValueError:
+        return None
 
 
 def _done(metric: Metric, year: Figures, rates: Rates) -> float | None:
@@ -226,6 +234,12 @@ def _thresholds(wanted: dict[int | None, dict[str, tuple[Metric, float]]]) -> Th
     return Thresholds(leads_over=of(MetricKind.LEADS_OVER), signings_over=of(MetricKind.SIGNINGS_OVER),
                       signings_over_usd=of(MetricKind.SIGNINGS_OVER_USD),
                       started_wan=any(m.kind is MetricKind.STARTED_WAN for m in metrics))
+
+
+def _take_counts(into: Figures, r: RankingRow) -> None:
+    """The ranking row's counts (the same counted records, summed the same way) into year figures."""
+    into.leads, into.visits, into.receptions, into.signings = r.leads, r.visits, r.receptions, r.signings
+    into.signed_wan, into.starts, into.funds_wan, into.completions = r.signed_wan, r.starts, r.funds_wan, r.completions
 
 
 def _county_row(rows: list[RankingRow]) -> RankingRow:
@@ -254,7 +268,13 @@ def compute_stats(
     year_months = [m.key for m in year_to_date(period)]
     quarter = [m.key for m in quarter_to_date(period)]
     wanted = targets_of_year(store, rules, period.months[-1].year, t.rows)
-    year = figures(store.session, year_months, _thresholds(wanted), unit_id, quarter)
+    # A period that is the year so far (2026, 2026-Q1, January) has its counts in the ranking already.
+    same = tuple(year_months) == period.keys
+    year = figures(store.session, year_months, _thresholds(wanted), unit_id, quarter, counts=not same)
+    if same:
+        for r in t.rows:
+            if unit_id is None or r.unit_id == unit_id:
+                _take_counts(year.setdefault(r.unit_id, Figures()), r)
     pipes = pipeline(store.session, year_months, unit_id)
     schedule, q_schedule = schedule_of(period), quarter_schedule_of(period)
 

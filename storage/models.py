@@ -197,6 +197,13 @@ class Record(SQLModel, table=True):
         Index("ix_record_company_key_kind", "company_key", "kind"),
         Index("ix_record_unit_text_hash", "unit_id", "text_hash"),
         Index("ix_record_unit_kind_reported", "unit_id", "kind", "reported_at"),
+        # Covers the pipeline (storage.stats): a kind's records over a span of months with their project,
+        # unit, amount and what decides whether they count, read from the index alone.
+        Index(
+            "ix_record_kind_period_project",
+            "kind", "period", "project_id", "unit_id", "status", "government_funded", "review", "not_counting",
+            "amount_cny_wan",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

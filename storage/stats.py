@@ -9,7 +9,7 @@ grouped passes over the year's signings and their projects' milestones. What cou
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
@@ -75,13 +75,21 @@ def _where_unit(unit_id: int | None) -> list[ColumnElement[bool]]:
 
 def figures(
     session: Session, months: Sequence[str], thresholds: Thresholds, unit_id: int | None = None,
-    quarter: Sequence[str] = (),
+    quarter: Sequence[str] = (), counts: bool = True,
 ) -> dict[int, Figures]:
-    """Counted figures per unit over `months` (and 策划包装 over `quarter`), in as few passes as asked."""
+    """Counted figures per unit over `months` (and 策划包装 over `quarter`), in as few passes as asked.
+
+    `counts=False` leaves the plain counts at zero and reads only leads and signings for the size
+    thresholds: for a caller that has the counts already (the ranking of the same months).
+    """
     kind = col(Record.kind)
     amount = func.coalesce(col(Record.amount_cny_wan), 0.0)
     lead, signing = kind == RecordKind.LEAD.value, kind == RecordKind.SIGNING.value
-    columns = [
+    sizes = [
+        *[_sum(and_(lead, amount >= low)).label(f"lo_{i}") for i, low in enumerate(thresholds.leads_over)],
+        *[_sum(and_(signing, amount >= low)).label(f"so_{i}") for i, low in enumerate(thresholds.signings_over)],
+    ]
+    plain = [
         _sum(lead).label("leads"),
         _sum(kind == RecordKind.VISIT.value, how_many()).label("visits"),
         _sum(kind == RecordKind.RECEPTION.value, how_many()).label("receptions"),
@@ -90,24 +98,25 @@ def figures(
         _sum(kind == RecordKind.START.value).label("starts"),
         _sum(kind == RecordKind.FUNDS.value, amount).label("funds_wan"),
         _sum(kind == RecordKind.COMPLETION.value).label("completions"),
-        *[_sum(and_(lead, amount >= low)).label(f"lo_{i}") for i, low in enumerate(thresholds.leads_over)],
-        *[_sum(and_(signing, amount >= low)).label(f"so_{i}") for i, low in enumerate(thresholds.signings_over)],
     ]
     out: dict[int, Figures] = {}
-    if months:
+    if months and (counts or sizes):
+        where = [col(Record.period).in_(list(months)), counted(), *_where_unit(unit_id)]
+        if not counts:
+            where.append(kind.in_([RecordKind.LEAD.value, RecordKind.SIGNING.value]))
         query = (
-            select(col(Record.unit_id), *columns)
-            .where(col(Record.period).in_(list(months)), counted(), *_where_unit(unit_id))
-            .group_by(col(Record.unit_id))
+            select(col(Record.unit_id), *(plain if counts else []), *sizes).where(*where).group_by(col(Record.unit_id))
         )
         for r in session.execute(query).mappings():
             out[int(r["unit_id"])] = Figures(
-                leads=int(r["leads"]), visits=int(r["visits"]), receptions=int(r["receptions"]),
-                signings=int(r["signings"]), signed_wan=float(r["signed_wan"]), starts=int(r["starts"]),
-                funds_wan=float(r["funds_wan"]), completions=int(r["completions"]),
                 leads_over={low: int(r[f"lo_{i}"]) for i, low in enumerate(thresholds.leads_over)},
                 signings_over={low: int(r[f"so_{i}"]) for i, low in enumerate(thresholds.signings_over)},
             )
+            if counts:
+                out[int(r["unit_id"])] = replace(
+                    out[int(r["unit_id"])], leads=int(r["leads"]), visits=int(r["visits"]),
+                    receptions=int(r["receptions"]), signings=int(r["signings"]), signed_wan=float(r["signed_wan"]),
+                    starts=int(r["starts"]), funds_wan=float(r["funds_wan"]), completions=int(r["completions"]))
     if months and thresholds.started_wan:
         _started_wan(session, months, unit_id, out)
     if months and thresholds.signings_over_usd:
@@ -189,8 +198,12 @@ def _signed(months: Sequence[str], unit_id: int | None) -> Subquery:
     )
 
 
-def _milestones(signed: Subquery, end: str) -> Subquery:
-    """Per signed project: started (开工 or 投产 reported), completed, funds arrived, up to `end`."""
+def _milestones(signed: Subquery, months: Sequence[str]) -> Subquery:
+    """Per signed project: started (开工 or 投产 reported), completed, funds arrived, in `months`.
+
+    The months are the year up to the period's end: a project signed this year starts and gets its
+    money this year, so earlier years are not read.
+    """
     kind = col(Record.kind)
     started = kind.in_([RecordKind.START.value, RecordKind.COMPLETION.value])
     return (
@@ -200,7 +213,7 @@ def _milestones(signed: Subquery, end: str) -> Subquery:
             func.max(case((kind == RecordKind.COMPLETION.value, 1), else_=0)).label("completed"),
             _sum(kind == RecordKind.FUNDS.value, func.coalesce(col(Record.amount_cny_wan), 0.0)).label("funds"),
         )
-        .where(col(Record.project_id).in_(select(signed.c.pid)), col(Record.period) <= end,
+        .where(col(Record.project_id).in_(select(signed.c.pid)), col(Record.period).in_(list(months)),
                kind.in_([RecordKind.START.value, RecordKind.COMPLETION.value, RecordKind.FUNDS.value]), counted())
         .group_by(col(Record.project_id))
         .subquery("milestones")
@@ -210,15 +223,14 @@ def _milestones(signed: Subquery, end: str) -> Subquery:
 def pipeline(session: Session, months: Sequence[str], unit_id: int | None = None) -> dict[int, Pipeline]:
     """Per unit: projects signed in `months` (the year up to the period's end) and their progress.
 
-    A project is started when a 开工 or 投产 report on it counts, up to the last month of `months`;
-    funds are the counted 资金到位 reports on it up to then; a lead converts when its project is
-    among the signed ones.
+    A project is started when a 开工 or 投产 report on it counts in `months`; funds are the counted
+    资金到位 reports on it in `months`; a lead of `months` converts when its project is among the
+    signed ones.
     """
     if not months:
         return {}
-    end = max(months)
     signed = _signed(months, unit_id)
-    done = _milestones(signed, end)
+    done = _milestones(signed, months)
     started = func.coalesce(done.c.started, 0)
     funds = func.coalesce(done.c.funds, 0.0)
     rows = session.execute(
@@ -261,7 +273,7 @@ def signed_not_started(
     if not months:
         return []
     signed = _signed(months, unit_id)
-    done = _milestones(signed, max(months))
+    done = _milestones(signed, months)
     query = (
         select(Project)
         .join(signed, signed.c.pid == col(Project.id))

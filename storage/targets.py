@@ -29,6 +29,13 @@ class Targets:
     def of_year(self, year: int) -> Sequence[Target]:
         return self.session.exec(select(Target).where(Target.year == year).order_by(col(Target.id))).all()
 
+    def values_of_year(self, year: int) -> list[tuple[int | None, str, float]]:
+        """(unit id, metric key, value) of the year's targets, as plain rows (read for every unit at once)."""
+        rows = self.session.exec(
+            select(Target.unit_id, Target.metric, Target.value).where(Target.year == year).order_by(col(Target.id))
+        ).all()
+        return [(unit_id, metric, float(value)) for unit_id, metric, value in rows]
+
     def replace_year(self, year: int, rows: Iterable[TargetRow], actor: str, at: datetime) -> int:
         """The year's targets become `rows`; the ones they replace stay in the audit trail."""
         old = [{"unit_id": t.unit_id, "metric": t.metric, "value": t.value} for t in self.of_year(year)]

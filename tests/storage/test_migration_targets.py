@@ -1,4 +1,4 @@
-"""Revision 0007_targets adds the targets table to a database in use, keeping every row."""
+"""Revision 0007_targets adds the targets table and the pipeline index to a database in use, keeping every row."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ def test_upgrading_a_database_made_at_0003_keeps_its_rows_and_adds_the_targets_t
                 "'2026-03', false, :at, false, 8000, '签约：…', '{}')"), {"at": at})
         migrate(engine)
         columns = {c["name"] for c in inspect(engine).get_columns("target")}
+        indexes = {i["name"]: i["column_names"] for i in inspect(engine).get_indexes("record")}
         with engine.begin() as conn:
             conn.execute(text("INSERT INTO target (year, unit_id, metric, value, imported_at) "
                               "VALUES (2026, 1, 'signed_wan', 10000, :at)"), {"at": at})
@@ -36,5 +37,8 @@ def test_upgrading_a_database_made_at_0003_keeps_its_rows_and_adds_the_targets_t
     finally:
         engine.dispose()
     assert columns == {"id", "year", "unit_id", "metric", "value", "imported_at"}
+    assert indexes["ix_record_kind_period_project"] == [
+        "kind", "period", "project_id", "unit_id", "status", "government_funded", "review", "not_counting",
+        "amount_cny_wan"]
     assert [tuple(r) for r in rows] == [(1, "signing", 8000)]
     assert [tuple(t) for t in targets] == [(1, "signed_wan", 10000)]

@@ -1,6 +1,7 @@
-"""Targets: yearly and quarterly tasks per unit and for the county (`zsbot targets import`).
+"""Targets: yearly and quarterly tasks per unit and for the county (`zsbot targets import`), and the
+index the pipeline rates read (`ix_record_kind_period_project`).
 
-A new table; nothing existing changes.
+A new table and a new index; nothing stored changes.
 
 Revision ID: 0007_targets
 Revises: 0003_inbox
@@ -17,6 +18,11 @@ branch_labels = None
 depends_on = None
 
 
+#: storage.models.Record's pipeline index: kind and months first, then what the pipeline reads.
+PIPELINE_COLUMNS = ["kind", "period", "project_id", "unit_id", "status", "government_funded", "review", "not_counting",
+                    "amount_cny_wan"]
+
+
 def upgrade() -> None:
     op.create_table(
         "target",
@@ -31,9 +37,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("target", schema=None) as batch_op:
         batch_op.create_index("ix_target_year_unit", ["year", "unit_id"], unique=False)
+    op.create_index("ix_record_kind_period_project", "record", PIPELINE_COLUMNS, unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_record_kind_period_project", table_name="record")
     with op.batch_alter_table("target", schema=None) as batch_op:
         batch_op.drop_index("ix_target_year_unit")
     op.drop_table("target")
