@@ -15,7 +15,15 @@ from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
 from bot.cli import app
-from tests.conftest import Chat
+from bot.runtime import Runtime
+from handlers.metrics import Metric
+from handlers.periods import period
+from handlers.stats import compute_stats
+from storage.models import ProjectStage
+from storage.store import unit_of_work
+from storage.targets import TargetRow
+from tests.assessment.conftest import add_record
+from tests.conftest import Chat, local
 
 TARGETS = """单位,年度,指标,目标值
 全县,2026,signed_wan,150000
@@ -237,3 +245,72 @@ def test_config_targets_keep_working_and_an_imported_one_wins_for_the_same_metri
         {"metric": "signed_wan", "target": 8000, "done": 4000, "rate": 0.5, "ahead_pp": 25.0},
         {"metric": "leads_over:3000", "target": 2, "done": 0, "rate": 0.0, "ahead_pp": -25.0},
     ]
+
+
+def test_every_metric_counts_what_the_ranking_counts_over_the_year_so_far(roster: Runtime) -> None:
+    with unit_of_work(roster.engine) as store:
+        wz = store.roster.unit_named("卫庄镇")
+        assert wz is not None and wz.id is not None
+        project = store.projects.open(wz.id, "深圳澄峰新能源科技有限公司", "储能项目", ProjectStage.SIGNED,
+                                      local("2026-03-02 10:00"), "wz_liu", amount_wan=20000)
+        project.signed_wan = 20000
+        store.targets.replace_year(2026, [TargetRow(wz.id, key, value) for key, value in (
+            ("leads", 4), ("leads_over:3000", 2), ("visits", 12), ("receptions", 4), ("signings", 4),
+            ("signed_wan", 100000), ("signings_over:10000", 1), ("signings_over_usd:1000", 1), ("starts", 2),
+            ("started_wan", 40000), ("funds_wan", 2000), ("completions", 1), ("packaged", 3))], "office",
+            local("2026-01-05 10:00"))
+        pid = project.id
+    add_record(roster, "卫庄镇", "lead", period="2026-01", amount_wan=5000)
+    add_record(roster, "卫庄镇", "lead", period="2026-03", amount_wan=2000)
+    add_record(roster, "卫庄镇", "visit", period="2026-02", count=3)
+    add_record(roster, "卫庄镇", "reception", period="2026-03")
+    for usd, cny in ((1200, 8640), (900, 6480)):  # 万美元 and 万元 at 7.2
+        signed = add_record(roster, "卫庄镇", "signing", period="2026-02", amount_wan=cny, currency="USD")
+        with unit_of_work(roster.engine) as store:
+            record = store.records.get(signed)
+            assert record is not None
+            record.amount_wan = usd
+    add_record(roster, "卫庄镇", "signing", period="2026-03", amount_wan=20000, project_id=pid)
+    add_record(roster, "卫庄镇", "signing", period="2026-03", amount_wan=90000, government_funded=True)
+    add_record(roster, "卫庄镇", "start", period="2026-03", project_id=pid)
+    add_record(roster, "卫庄镇", "funds", period="2026-03", amount_wan=500, project_id=pid)
+    add_record(roster, "卫庄镇", "completion", period="2025-12")
+    add_record(roster, "卫庄镇", "packaging", period="2026-02")
+    with unit_of_work(roster.engine) as store:
+        stats = compute_stats(store, roster.rules, period("2026-03", roster.rules.schedule))
+    mine = stats.unit(wz.id)
+    assert mine is not None
+    done = {t.metric.key: (t.done, t.ahead_pp) for t in mine.targets}
+    # Year so far (Jan–Mar). Leads 2, one of them ≥ 3,000万; visits 3 (one report of 3); receptions 1;
+    # signings 3 (the public one does not count): 8,640 + 6,480 + 20,000 = 35,120万, one ≥ 1亿, one ≥ 1,000万美元
+    # (1,200万美元; the 900万美元 one is 6,480万元 but under the dollar threshold);
+    # the start has no amount, so its project's 20,000万 counts; funds 500万; the completion was in 2025;
+    # one 策划包装 in Q1.
+    assert {k: d for k, (d, _) in done.items()} == {
+        "leads": 2, "leads_over:3000": 1, "visits": 3, "receptions": 1, "signings": 3, "signed_wan": 35120,
+        "signings_over:10000": 1, "signings_over_usd:1000": 1, "starts": 1, "started_wan": 20000, "funds_wan": 500,
+        "completions": 0, "packaged": 1}
+    # 35,120 / 100,000 = 0.3512 → (0.3512 − 0.25) × 100 = +10.1; 1 of 3 packaged against the quarter's 3/3:
+    # (0.3333 − 1) × 100 = −66.7; 500 / 2,000 = 0.25 → ±0.
+    assert (done["signed_wan"][1], done["packaged"][1], done["funds_wan"][1]) == (10.1, -66.7, 0.0)
+    assert "与序时进度持平" in next(t.text() for t in mine.targets if t.metric.key == "funds_wan")
+    with unit_of_work(roster.engine) as store:
+        april = compute_stats(store, roster.rules, period("2026-04", roster.rules.schedule)).unit(wz.id)
+    assert april is not None
+    # April opens Q2: its 策划包装 count starts again at 0, with 1/3 of the quarter gone: −33.3.
+    packaged = next(t for t in april.targets if t.metric.key == "packaged")
+    assert (packaged.done, packaged.schedule, packaged.ahead_pp) == (0, 0.3333, -33.3)
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("signed_wan", "signed_wan"), (" signings_over : 10000 ", "signings_over:10000"), ("leads_over:3000.0", "leads_over:3000"),
+    ("rate:履约率", "rate:履约率"), ("packaged", "packaged"),
+])
+def test_metric_keys_parse_to_one_spelling(text: str, key: str) -> None:
+    assert Metric.parse(text).key == key
+
+
+@pytest.mark.parametrize("text", ["", "signed", "signings_over", "signings_over:0", "leads:5", "rate:签约率", "rate"])
+def test_a_bad_metric_key_is_refused_with_a_reason(text: str) -> None:
+    with pytest.raises(ValueError, match="指标|比率"):
+        Metric.parse(text)
