@@ -73,7 +73,7 @@ class TargetProgress:
                 "rate": None if rate is None else round(rate, 4), "ahead_pp": self.ahead_pp}
 
     def text(self) -> str:
-        """签约3.1亿元（目标10亿元），完成年度目标的31%，超序时进度6个百分点."""
+        """签约3.1亿元，完成年度目标的31%，超序时进度6个百分点（目标10亿元）."""
         m, span = self.metric, "季度" if self.metric.per_quarter else "年度"
         if self.done is None:
             return f"{m.label}：目标{m.show(self.target)}，暂无法统计"
@@ -81,8 +81,8 @@ class TargetProgress:
             pp = self.ahead_pp or 0
             verdict = "达到目标" if pp >= 0 else f"低于目标{number(abs(pp))}个百分点"
             return f"{m.label}{m.show(self.done)}（目标≥{m.show(self.target)}），{verdict}"
-        head = f"{m.label}{m.show(self.done)}（目标{m.show(self.target)}），完成{span}目标的{(self.rate or 0):.0%}"
-        return f"{head}，{schedule_words(self.ahead_pp or 0)}"
+        return (f"{m.label}{m.show(self.done)}，完成{span}目标的{(self.rate or 0):.0%}，"
+                f"{schedule_words(self.ahead_pp or 0)}（目标{m.show(self.target)}）")
 
 
 def schedule_words(pp: float) -> str:

@@ -177,9 +177,9 @@ def test_own_unit_ranking_shows_behind_schedule_in_june_and_ahead_in_march(chat:
     chat.send("wz_liu", "签约：深圳澄峰新能源科技有限公司储能项目正式签约，总投资4000万元", at="2026-03-10 10:00")
     march = chat.send("wz_liu", "我单位排名", at="2026-03-12 10:00").text
     # March: 4,000 / 10,000 = 40 % against 3/12 = 25 %: 15 points ahead.
-    assert "签约4,000万元（目标1亿元），完成年度目标的40%，超序时进度15个百分点" in march, march
+    assert "签约4,000万元，完成年度目标的40%，超序时进度15个百分点（目标1亿元）" in march, march
     # 策划包装 is per quarter: none yet of 3, and March closes the quarter (3/3 = 100 %): 100 points behind.
-    assert "策划包装项目0个（目标3个），完成季度目标的0%，落后序时进度100个百分点" in march, march
+    assert "策划包装项目0个，完成季度目标的0%，落后序时进度100个百分点（目标3个）" in march, march
     june = chat.send("wz_liu", "我单位排名", at="2026-06-12 10:00").text
     # June: still 40 % against 6/12 = 50 %: 10 points behind.
     assert "完成年度目标的40%，落后序时进度10个百分点" in june, june
