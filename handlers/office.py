@@ -133,7 +133,7 @@ def office_question(parsed: Parsed, ctx: Context) -> Reply | None:
     if "未开工" in text or ("哪些" in text and "开工" in text and "投产" not in text):
         waiting = not_started(ctx.store, chosen, unit_id)
         if not waiting:
-            return Reply(f"{whose}{chosen.label[:5]}签约项目截至{chosen.label}均已开工。")
+            return Reply(f"{whose}{chosen.months[-1].year}年签约的项目截至{chosen.label}均已开工。")
         lines = [f"**{whose}签约未开工项目 {len(waiting)} 个**（{chosen.months[-1].year}年签约、截至{chosen.label}未报开工）"]
         lines += [_project_line(p, units) for p in waiting[:30]]
         return Reply("\n".join(lines))
