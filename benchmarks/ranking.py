@@ -1,7 +1,11 @@
 """Time of one month's ranking (one SQL aggregate) with 500 units, from 100k to 1,000,000 records.
 
 Also times one unit's yearly target progress (`storage.ranking.progress`, what 我单位排名 adds), and the
-month's ranking as a job round mid-month sees it (only records reported by then: `ranking(..., until=)`).
+month's ranking as a job round mid-month sees it (only records reported by then: `ranking(..., until=)`),
+and the whole assessment (`handlers.stats.compute_stats`, what `zsbot stats --json` runs: the month's ranking, every unit's year so
+far against its targets, the pipeline rates over the projects signed this year) for March and for the
+year; records of projects point at one of 40 projects per unit. Target for stats of a month (the default
+period): ≤ 500 ms on PostgreSQL at 1M records.
 Seeds a throwaway SQLite file under /tmp and a throwaway PostgreSQL schema, then removes both;
 after each load the planner statistics (and PostgreSQL's visibility map) are refreshed, as autovacuum
 would, so the covering index `ix_record_period_unit_kind` is read without the table.
@@ -30,12 +34,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import Engine, insert, text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from handlers.rules import ScoringRules  # noqa: E402
+from handlers.periods import period  # noqa: E402
+from handlers.rules import Rules, ScoringRules  # noqa: E402
 from handlers.scoring import weights  # noqa: E402
+from handlers.stats import compute_stats  # noqa: E402
 from storage.bulk import refresh_statistics  # noqa: E402
 from storage.db import make_engine, migrate  # noqa: E402
-from storage.models import Member, Record, Unit  # noqa: E402
+from storage.models import Member, Project, Record, Target, Unit  # noqa: E402
 from storage.ranking import progress, ranking  # noqa: E402
+from storage.store import Store  # noqa: E402
 
 UNITS = 500
 STEPS = (100_000, 250_000, 500_000, 1_000_000)
@@ -45,7 +52,10 @@ MONTH = "2026-03"
 KINDS = ["lead"] * 30 + ["visit"] * 30 + ["reception"] * 15 + ["signing"] * 8 + ["start"] * 5 + \
         ["funds"] * 6 + ["completion"] * 2 + ["progress"] * 4
 COLUMNS = ["unit_id", "reporter", "kind", "status", "period", "late", "reported_at", "text", "fields",
-           "government_funded", "amount_wan", "currency", "amount_cny_wan"]
+           "government_funded", "amount_wan", "currency", "amount_cny_wan", "project_id"]
+#: Projects per unit that lead, signing, start, funds and completion records point at.
+PROJECTS = 40
+_OF_PROJECT = frozenset({"lead", "signing", "start", "funds", "completion", "progress"})
 ROUNDS = 7
 
 
@@ -59,8 +69,9 @@ def fake_records(start: int, stop: int, seed: int = 7) -> Iterator[tuple[object,
         amount = round(rng.lognormvariate(8, 1.2), 1) if kind in ("lead", "signing", "funds", "start") else None
         status = "retracted" if rng.random() < 0.03 else "corrected" if rng.random() < 0.05 else "active"
         reported = base + timedelta(days=month * 30.4 + rng.random() * 28)
+        project = (unit - 1) * PROJECTS + rng.randrange(PROJECTS) + 1 if kind in _OF_PROJECT else None
         yield (unit, f"u{unit}", kind, status, MONTHS[month], rng.random() < 0.05, reported, kind, "{}",
-               rng.random() < 0.02, amount, "CNY" if amount else None, amount)
+               rng.random() < 0.02, amount, "CNY" if amount else None, amount, project)
 
 
 def seed_roster(engine: Engine) -> None:
@@ -71,6 +82,18 @@ def seed_roster(engine: Engine) -> None:
             {"userid": f"u{i}", "name": f"联络员{i}", "unit_id": i, "role": "liaison", "updated_at": now}
             for i in range(1, UNITS + 1)
         ])
+        session.execute(insert(Project), [
+            {"id": (u - 1) * PROJECTS + k + 1, "unit_id": u, "name": f"项目{u}-{k}", "stage": "signed",
+             "signed_wan": 5000.0, "funds_cny_wan": 0.0, "last_progress_at": now, "created_at": now}
+            for u in range(1, UNITS + 1) for k in range(PROJECTS)
+        ])
+        # Targets of every kind the stats compute, so each of its queries runs.
+        session.execute(insert(Target), [
+            {"year": 2026, "unit_id": u, "metric": m, "value": v, "imported_at": now}
+            for u in range(1, UNITS + 1)
+            for m, v in (("signed_wan", 50000.0), ("leads_over:3000", 6.0), ("signings_over:10000", 1.0),
+                         ("started_wan", 20000.0), ("funds_wan", 10000.0))
+        ] + [{"year": 2026, "unit_id": None, "metric": "rate:履约率", "value": 0.4, "imported_at": now}])
         session.commit()
 
 
@@ -152,11 +175,27 @@ def time_target(engine: Engine) -> float:
     return statistics.median(samples)
 
 
-def run(label: str, engine: Engine) -> list[tuple[int, float, float]]:
+def time_stats(engine: Engine, key: str) -> float:
+    """Median milliseconds of the whole assessment (`zsbot stats`) for the period `key`."""
+    rules = Rules()
+    chosen = period(key, rules.schedule)
+    samples = []
+    for _ in range(ROUNDS):
+        with Session(engine) as session:
+            began = time.perf_counter()
+            result = compute_stats(Store(session), rules, chosen)
+            samples.append((time.perf_counter() - began) * 1000)
+        assert len(result.units) == UNITS
+    return statistics.median(samples)
+
+
+def run(
+    label: str, engine: Engine, stats: dict[str, list[tuple[int, float, float]]], steps: tuple[int, ...] = STEPS
+) -> list[tuple[int, float, float]]:
     migrate(engine)
     seed_roster(engine)
     results, seeded = [], 0
-    for total in STEPS:
+    for total in steps:
         began = time.perf_counter()
         seed_records(engine, seeded, total)
         seed_s = time.perf_counter() - began
@@ -165,8 +204,12 @@ def run(label: str, engine: Engine) -> list[tuple[int, float, float]]:
         round_ms = time_round(engine)
         target_ms = time_target(engine)
         results.append((total, ms, seed_s))
+        month_ms, year_ms = time_stats(engine, MONTH), time_stats(engine, MONTH[:4])
+        stats.setdefault(label, []).append((total, month_ms, year_ms))
         print(f"{label:<10} {total:>9,} records  ranking {ms:8.1f} ms   as of mid-month (a job round) {round_ms:8.1f} ms"
-              f"   one unit's year target {target_ms:6.2f} ms   (seeded +{seed_s:5.1f} s)", flush=True)
+              f"   one unit's year target {target_ms:6.2f} ms"
+              f"   stats {MONTH} {month_ms:7.1f} ms   stats {MONTH[:4]} {year_ms:7.1f} ms"
+              f"   (seeded +{seed_s:5.1f} s)", flush=True)
     return results
 
 
@@ -175,14 +218,18 @@ def main() -> int:
     parser.add_argument("--pg", default=os.environ.get("ZSBOT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--no-pg", action="store_true")
+    parser.add_argument("--steps", default=",".join(str(n) for n in STEPS),
+                        help="record counts to measure at, comma-separated (default: 100k,250k,500k,1M)")
     args = parser.parse_args()
+    steps = tuple(int(n) for n in args.steps.split(","))
     print(f"one month ({MONTH}) of {UNITS} units; records spread over {len(MONTHS)} months; median of {ROUNDS}")
     summary: dict[str, list[tuple[int, float, float]]] = {}
+    stats: dict[str, list[tuple[int, float, float]]] = {}
     if not args.no_sqlite:
         path = Path(tempfile.gettempdir()) / f"zsbot-bench-{uuid.uuid4().hex[:8]}.db"
         engine = make_engine(f"sqlite:///{path}")
         try:
-            summary["SQLite"] = run("SQLite", engine)
+            summary["SQLite"] = run("SQLite", engine, stats, steps)
         finally:
             engine.dispose()
             for suffix in ("", "-wal", "-shm"):
@@ -195,7 +242,7 @@ def main() -> int:
         sep = "&" if "?" in args.pg else "?"
         engine = make_engine(f"{args.pg}{sep}options=-csearch_path%3D{schema}")
         try:
-            summary["PostgreSQL"] = run("PostgreSQL", engine)
+            summary["PostgreSQL"] = run("PostgreSQL", engine, stats, steps)
         finally:
             engine.dispose()
             with admin.begin() as conn:
@@ -209,6 +256,12 @@ def main() -> int:
     if pg:
         verdict = "OK" if pg[-1][1] <= 300 else "OVER"
         print(f"PostgreSQL at 1M records: {pg[-1][1]:.1f} ms (target ≤ 300 ms: {verdict})")
+    pg_stats = stats.get("PostgreSQL")
+    if pg_stats:
+        total, month_ms, year_ms = pg_stats[-1]
+        print(f"stats on PostgreSQL at {total:,} records: {MONTH} (the default, a month) {month_ms:.1f} ms "
+              f"(target ≤ 500 ms: {'OK' if month_ms <= 500 else 'OVER'}); the whole year {MONTH[:4]} {year_ms:.1f} ms "
+              f"(half the records: its ranking alone reads them all)")
     return 0
 
 

@@ -10,47 +10,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from handlers.metrics import Metric, MetricKind
 from handlers.periods import Period, campaign_period
-from handlers.ranking import Table, number
-from handlers.receipts import format_amount
+from handlers.ranking import Table
 from handlers.rules import Campaign, Phase, Rules
 from storage.store import Store
 from storage.tallies import per_unit
 
-#: metric -> (record kind, measure, words before and after the figure)
-_METRICS: dict[str, tuple[str, str, str, str]] = {
-    "leads": ("lead", "count", "线索", "个"),
-    "visits": ("visit", "events", "外出招商", "次"),
-    "receptions": ("reception", "events", "接待洽谈", "批"),
-    "signings": ("signing", "count", "签约项目", "个"),
-    "signed_wan": ("signing", "amount", "签约额", ""),
-    "starts": ("start", "count", "开工项目", "个"),
-    "started_wan": ("start", "amount", "开工项目投资", ""),
-    "funds_wan": ("funds", "amount", "资金到位", ""),
-    "completions": ("completion", "count", "竣工投产", "个"),
-    "leads_over": ("lead", "count", "线索", "个"),
-    "signings_over": ("signing", "count", "签约项目", "个"),
-    "signings_over_usd": ("signing", "count", "外资签约项目", "个"),
+#: What each metric counts over a campaign's dates: (record kind, measure). Names, thresholds and
+#: labels are the target metrics' (handlers.metrics), so a base task reads like a target.
+_TALLY: dict[MetricKind, tuple[str, str]] = {
+    MetricKind.LEADS: ("lead", "count"), MetricKind.LEADS_OVER: ("lead", "count"),
+    MetricKind.VISITS: ("visit", "events"), MetricKind.RECEPTIONS: ("reception", "events"),
+    MetricKind.SIGNINGS: ("signing", "count"), MetricKind.SIGNINGS_OVER: ("signing", "count"),
+    MetricKind.SIGNINGS_OVER_USD: ("signing", "count"), MetricKind.SIGNED_WAN: ("signing", "amount"),
+    MetricKind.STARTS: ("start", "count"), MetricKind.STARTED_WAN: ("start", "amount"),
+    MetricKind.FUNDS_WAN: ("funds", "amount"), MetricKind.COMPLETIONS: ("completion", "count"),
 }
 
 
-def _split(metric: str) -> tuple[str, float | None]:
-    name, _, low = metric.partition(":")
-    return name, float(low) if low else None
-
-
-def metric_text(metric: str, value: float) -> str:
-    """`signings_over:10000`, 1 -> 签约1亿元以上项目1个; `signed_wan`, 5000 -> 签约额5,000万元."""
-    name, low = _split(metric)
-    _, measure, words, unit = _METRICS[name]
-    figure = format_amount(value) if measure == "amount" else f"{number(value)}{unit}"
-    if low is None:
-        return f"{words}{figure}"
-    if name == "leads_over":
-        return f"{format_amount(low)}以上线索{figure}"
-    if name == "signings_over_usd":
-        return f"签约{format_amount(low, 'USD')}以上外资项目{figure}"
-    return f"签约{format_amount(low)}以上项目{figure}"
+def metric_text(key: str, value: float) -> str:
+    """`signings_over:10000`, 1 -> 1亿元以上签约项目1个; `signed_wan`, 5000 -> 签约5,000万元."""
+    metric = Metric.parse(key)
+    return f"{metric.label}{metric.show(value)}"
 
 
 def task_text(campaign: Campaign) -> str:
@@ -75,13 +57,13 @@ def base_task(store: Store, campaign: Campaign, t: Table, rules: Rules, as_of: d
     chosen = t.period
     until = min(chosen.ends_at, as_of) if as_of is not None else chosen.ends_at
     figures: dict[str, dict[int, float]] = {}
-    for metric in campaign.base_task:
-        name, low = _split(metric)
-        kind, measure, _, _ = _METRICS[name]
-        if name == "signings_over_usd" and low is not None:
-            low *= rules.reporting.fx_to_cny.get("USD", 7.1)
-        figures[metric] = per_unit(store.session, kind, chosen.keys, measure=measure, at_least_wan=low,
-                                   since=chosen.starts_at, until=until)
+    for key in campaign.base_task:
+        metric = Metric.parse(key)
+        kind, measure = _TALLY[metric.kind]
+        # As the targets count it: a 外资 signing is one agreed in US dollars, its threshold in 万美元.
+        usd = metric.kind is MetricKind.SIGNINGS_OVER_USD
+        figures[key] = per_unit(store.session, kind, chosen.keys, measure=measure, at_least_wan=metric.threshold,
+                                currency="USD" if usd else None, since=chosen.starts_at, until=until)
     out = []
     for row in sorted(t.rows, key=lambda r: r.unit_id):
         done = {m: figures[m].get(row.unit_id, 0.0) for m in campaign.base_task}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.context import Context
 from handlers.messages import Reply
-from handlers.office import office_command
+from handlers.office import office_command, office_question
 from handlers.receipts import format_amount, kind_name
 from handlers.registry import router
 from nlp import Intent, Parsed
@@ -25,7 +25,7 @@ def show_help(parsed: Parsed, ctx: Context) -> Reply:
             lines.append("    例：" + example.replace("\n", "\n    "))
     minutes = ctx.rules.reporting.draft_minutes
     lines.append(f"缺少金额、建设内容或地点时我会追问，{minutes}分钟内直接回复即可补全。")
-    lines.append("• 县领导/招商办还可问：开工率、签约多少、哪些项目签约未开工。")
+    lines.append("• 县领导/招商办还可问：开工率、履约率、资金到位率、线索转化率、签约多少、签约未开工、开工未投产。")
     if ctx.is_admin:
         lines.append("• 审核：「审核」看待审核记录，「确认 #编号」计入，「驳回 #编号 原因」不计；「草稿」看未补全的草稿。")
         lines.append("• 包干：「包干 P5 张县长」把项目交给县领导包干（按名册姓名或账号），「取消包干 P5」取消；"
@@ -57,4 +57,7 @@ def small_talk(parsed: Parsed, ctx: Context) -> Reply:
     command = office_command(parsed, ctx)
     if command is not None:
         return command
+    asked = office_question(parsed, ctx)
+    if asked is not None:
+        return asked
     return Reply("🙂 报送请以「线索：」「拜访：」「签约：」等开头，发送「帮助」查看格式。")

@@ -12,9 +12,11 @@ from datetime import timedelta
 
 from handlers.context import Context
 from handlers.messages import Reply
-from handlers.periods import period_asked
+from handlers.metrics import RATE_NAMES
+from handlers.periods import Period, period_asked
 from handlers.ranking import number, table
 from handlers.receipts import format_amount, kind_name, one_line
+from handlers.stats import compute_stats, not_completed, not_started, percent
 from nlp import Intent, Parsed
 from storage.models import Project, ProjectStage, Role
 from storage.outbox import Target
@@ -28,8 +30,6 @@ _COMMAND_INTENTS = frozenset({
     Intent.CORRECTION, Intent.RETRACT, Intent.HELP, Intent.QUERY_RANK, Intent.QUERY_MISSING,
     Intent.QUERY_SUMMARY, Intent.BULLETIN,
 })
-_SIGNED = (ProjectStage.SIGNED, ProjectStage.CONTRACT, ProjectStage.STARTED, ProjectStage.COMPLETED)
-_STARTED = (ProjectStage.STARTED, ProjectStage.COMPLETED)
 _OFFICE_ROLES = (Role.ADMIN, Role.LEADER)
 
 
@@ -118,51 +118,85 @@ def _draft_list(ctx: Context) -> Reply:
 
 
 def office_question(parsed: Parsed, ctx: Context) -> Reply | None:
-    """Answer 开工率 / 签约多少 / 哪些项目签约未开工 with the stored figures; None if not such a question."""
+    """Answer 开工率/履约率/资金到位率/线索转化率, 签约未开工/开工未投产, 签约多少, 到位多少; None if not such a question.
+
+    Rates and lists come from `handlers.stats` (the figures of `zsbot stats`): projects signed this
+    year up to the end of the period asked.
+    """
     text = ctx.incoming.text
-    if not is_question(parsed, text):
+    if not is_question(parsed, text) and not _ASK_PIPELINE.search(text):
         return None
     unit_id = None if ctx.unit is None or ctx.is_admin else ctx.unit.id
     whose = "全县" if unit_id is None else (ctx.unit.name if ctx.unit else "")
-    projects = list(ctx.store.projects.at_stages(_SIGNED, unit_id))
-    signed = len(projects)
-    started = sum(1 for p in projects if p.stage in _STARTED)
-    if "未开工" in text or ("哪些" in text and "开工" in text):
-        waiting = [p for p in projects if p.stage not in _STARTED]
+    chosen = period_asked(text, ctx.at, ctx.rules.schedule)
+    units = {u.id: u.name for u in ctx.store.roster.units()}
+    if "未开工" in text or ("哪些" in text and "开工" in text and "投产" not in text):
+        waiting = not_started(ctx.store, chosen, unit_id)
         if not waiting:
-            return Reply(f"{whose}签约项目均已开工（共{signed}个）。")
-        units = {u.id: u.name for u in ctx.store.roster.units()}
+            return Reply(f"{whose}{chosen.months[-1].year}年签约的项目截至{chosen.label}均已开工。")
+        lines = [f"**{whose}签约未开工项目 {len(waiting)} 个**（{chosen.months[-1].year}年签约、截至{chosen.label}未报开工）"]
         owners = {m.userid: m.name for m in ctx.store.roster.members()} if any(p.owner for p in waiting) else {}
-        lines = [f"**{whose}签约未开工项目 {len(waiting)} 个**（签约{signed}个，已开工{started}个）"]
         lines += [_project_line(p, units, owners) for p in waiting[:30]]
         return Reply("\n".join(lines))
-    chosen = period_asked(text, ctx.at, ctx.rules.schedule)
+    if "未投产" in text or ("哪些" in text and "投产" in text):
+        begun = not_completed(ctx.store, chosen, unit_id)
+        if not begun:
+            return Reply(f"{whose}截至{chosen.label}没有开工未投产的项目。")
+        lines = [f"**{whose}开工未投产项目 {len(begun)} 个**（截至{chosen.label}）"]
+        lines += [_project_line(p, units) for p in begun[:30]]
+        return Reply("\n".join(lines))
+    asked_rate = next((name for name in RATE_NAMES if name in text or name.replace("率", "") + "率" in text), None)
+    if asked_rate is None and "开工" in text:
+        asked_rate = "开工率"
+    if asked_rate is None and "到位率" in text:
+        asked_rate = "资金到位率"
+    if asked_rate is None and "转化" in text:
+        asked_rate = "线索转化率"
+    if asked_rate is not None:
+        return Reply(_rate_reply(ctx, chosen, unit_id, whose, asked_rate))
     rows = table(ctx.store, chosen, ctx.rules).rows
     if unit_id is not None:
         rows = [r for r in rows if r.unit_id == unit_id]
-    signings = sum(r.signings for r in rows)
-    signed_wan = sum(r.signed_wan for r in rows)
-    starts = sum(r.starts for r in rows)
-    if "开工" in text:
-        rate = f"{started / signed:.0%}" if signed else "—（还没有签约项目）"
-        return Reply(
-            f"{whose}开工率（签约项目中已开工的比例）：{rate}，签约项目{signed}个、已开工{started}个。"
-            f"\n{chosen.label}新登记开工{starts}个。发送「哪些项目签约未开工」查看名单。"
-        )
     if "签约" in text:
-        return Reply(
-            f"{whose}{chosen.label}签约{signings}个，签约额{format_amount(signed_wan)}（协议后签合同只计一次）；"
-            f"累计签约项目{signed}个，其中已开工{started}个。"
-        )
+        signings = sum(r.signings for r in rows)
+        signed_wan = sum(r.signed_wan for r in rows)
+        return Reply(f"{whose}{chosen.label}签约{signings}个，签约额{format_amount(signed_wan)}（协议后签合同只计一次）。")
     if "到位" in text or "资金" in text:
         funds = sum(r.funds_wan for r in rows)
         return Reply(f"{whose}{chosen.label}到位资金{format_amount(funds)}（{number(sum(r.funds for r in rows))}笔）。")
     return None
 
 
+_ASK_PIPELINE = re.compile(r"^\s*(?:开工率|履约率|资金到位率|到位率|线索转化率|转化率|签约未开工|开工未投产)\s*[？?。]?\s*$")
+_RATE_MEANS = {
+    "开工率": "今年签约项目中已开工的比例",
+    "履约率": "今年签约项目中已开工或已有资金到位的比例",
+    "资金到位率": "今年签约项目到位资金÷签约额",
+    "线索转化率": "今年报送的线索中项目已签约的比例",
+}
+
+
+def _rate_reply(ctx: Context, chosen: Period, unit_id: int | None, whose: str, name: str) -> str:
+    stats = compute_stats(ctx.store, ctx.rules, chosen, unit_id)
+    who = stats.county if unit_id is None else stats.unit(unit_id)
+    if who is None:
+        return f"{whose}暂无数据。"
+    p, value = who.rates.pipe, who.rates.values[name]
+    basis = {
+        "开工率": f"今年签约项目{p.signed}个、已开工{p.started}个",
+        "履约率": f"今年签约项目{p.signed}个、已开工或资金到位{p.performing}个",
+        "资金到位率": f"签约额{format_amount(p.signed_wan)}、到位{format_amount(p.funds_wan)}",
+        "线索转化率": f"今年线索{p.leads}条、已签约{p.leads_signed}条",
+    }[name]
+    shown = percent(value) if value is not None else "—（还没有可计算的项目）"
+    lines = [f"{whose}{name}（{_RATE_MEANS[name]}，截至{chosen.label}）：{shown}，{basis}。",
+             "发送「签约未开工」查看名单。" if name in ("开工率", "履约率") else ""]
+    return "\n".join(x for x in lines if x)
+
+
 def _project_line(p: Project, units: dict[int | None, str], owners: dict[str, str] | None = None) -> str:
-    stage = ProjectStage.CONTRACT.label if p.stage == ProjectStage.CONTRACT else ProjectStage.SIGNED.label
-    when = p.contract_on or p.signed_on
+    stage = ProjectStage(p.stage).label if p.stage in set(ProjectStage) else p.stage
+    when = p.started_on if p.stage in (ProjectStage.STARTED, ProjectStage.COMPLETED) else p.contract_on or p.signed_on
     amount = format_amount(p.signed_wan or p.amount_wan) if (p.signed_wan or p.amount_wan) else ""
     owner = f"｜包干：{(owners or {}).get(p.owner, p.owner)}" if p.owner else ""
     return (f"P{p.id} {units.get(p.unit_id, '')} {p.company or ''} {p.name or ''} {amount}（{stage}"

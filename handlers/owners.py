@@ -15,7 +15,7 @@ from handlers.context import Context
 from handlers.messages import Reply
 from handlers.receipts import format_amount
 from handlers.registry import router
-from handlers.roster import RosterFileError, sheet_rows
+from handlers.roster import RosterFileError, read_table
 from nlp import Intent, Parsed
 from storage.kinds import ProjectStage, RecordKind
 from storage.models import Member, Project, Record, Role
@@ -162,7 +162,7 @@ class OwnersImport:
 
 def read_owner_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     """(line number, {"project", "owner"}) from a CSV or XLSX file with a `project,owner` (项目,包干领导) header."""
-    rows = sheet_rows(path)
+    rows = list(read_table(path))
     if not rows:
         raise RosterFileError("文件是空的")
     keys = [HEADERS.get((h or "").strip().lower(), "") for h in rows[0]]

@@ -20,9 +20,10 @@ from handlers.periods import (
     period_named,
     settled_month,
 )
-from handlers.ranking import Standing, Table, figures, number, table, table_text, unit_target, unit_text
+from handlers.ranking import Standing, Table, figures, number, table, table_text, unit_text
 from handlers.receipts import one_line
 from handlers.registry import router
+from handlers.stats import compute_stats, targets_lines
 from nlp import Intent, Parsed
 
 #: Records listed in one reply; more are summed up (the full ledger is `zsbot export`).
@@ -85,6 +86,15 @@ def _unit_in_text(t: Table, text: str) -> str | None:
     return max(named, key=len) if named else None
 
 
+def _targets(ctx: Context, t: Table, s: Standing) -> list[str]:
+    """The unit's targets against 序时进度 and its rates, from the one stats computation (this unit only)."""
+    stats = compute_stats(ctx.store, ctx.rules, t.period, s.row.unit_id, ranked=t)
+    mine = stats.unit(s.row.unit_id)
+    if mine is None:
+        return []
+    return targets_lines(mine, stats.schedule_progress)
+
+
 @router.on(Intent.QUERY_RANK, title="排名", examples=("排名", "我单位排名", "卫庄镇排名"))
 def show_ranking(parsed: Parsed, ctx: Context) -> Reply:
     """查看本期排名（前三🏆、后三⚠️；截止日后为刚结束月份的最终排名），或本单位/某单位的得分、各项数据、任务完成情况；「百日竞赛排名」看活动排名。"""
@@ -112,7 +122,7 @@ def show_ranking(parsed: Parsed, ctx: Context) -> Reply:
 
 
 def _unit_detail(ctx: Context, t: Table, s: Standing) -> str:
-    text = unit_text(t, s, ctx.rules, unit_target(ctx.store, t, s, ctx.rules))
+    text = unit_text(t, s, ctx.rules, _targets(ctx, t, s))
     return "\n".join([text, *_campaign_lines(ctx, t, s.row.unit_id)])
 
 

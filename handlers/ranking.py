@@ -6,15 +6,15 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from handlers.periods import Period, campaign_of, period
+from handlers.periods import Period, campaign_of
 from handlers.receipts import format_amount
 from handlers.rules import Rules, ScoringRules
-from handlers.scoring import Target, campaign_scoring, grades, target_of, top_and_bottom, weights
-from storage.ranking import RankingRow, progress, ranking
+from handlers.scoring import campaign_scoring, grades, top_and_bottom, weights
+from storage.ranking import RankingRow, ranking
 from storage.store import Store
 
 TOP, BOTTOM = "🏆", "⚠️"
@@ -78,7 +78,7 @@ def table(store: Store, chosen: Period, rules: Rules, as_of: datetime | None = N
     """Rank every unit for `chosen`: one aggregate over the months asked and nothing else.
 
     Yearly targets are not part of the table: a month's ranking that summed the whole year for
-    them would cost what the year holds (see `unit_target`, asked only for the unit shown).
+    them would cost what the year holds (see `handlers.stats.compute_stats`).
     """
     scoring = scoring_of(chosen, rules)
     rows = rows_of(store, chosen, rules, as_of)
@@ -95,20 +95,6 @@ def table(store: Store, chosen: Period, rules: Rules, as_of: datetime | None = N
     return Table(chosen, standings, scoring.grade_top, scoring.grade_bottom, scoring)
 
 
-def unit_target(store: Store, t: Table, s: Standing, rules: Rules) -> Target:
-    """The unit's yearly task with its progress over the year of the ranked period.
-
-    When the ranked period is that year, the row already holds the progress; otherwise only this
-    unit's signings and leads of the year are summed.
-    """
-    year = period(str(t.period.months[-1].year), rules.schedule)
-    row = s.row
-    if tuple(t.period.months) != tuple(year.months):
-        done = progress(store.session, s.row.unit_id, year.keys, weights(rules.scoring))
-        row = replace(row, signed_wan=done.signed_wan, big_leads=done.big_leads)
-    return target_of(row, rules.scoring)
-
-
 def number(value: float) -> int | float:
     """85.0 -> 85, 85.5 -> 85.5 (for JSON and text)."""
     return int(value) if float(value).is_integer() else round(value, 2)
@@ -116,23 +102,25 @@ def number(value: float) -> int | float:
 
 def contract_json(t: Table) -> list[dict[str, Any]]:
     """What `zsbot rank --json` prints (service contract): one object per unit, by rank."""
-    return [
-        {
-            "rank": r.rank,
-            "unit": r.unit,
-            "score": number(r.score),
-            "leads": r.leads,
-            "visits": r.visits,
-            "receptions": r.receptions,
-            "signings": r.signings,
-            "signed_wan": number(r.signed_wan),
-            "starts": r.starts,
-            "funds_wan": number(r.funds_wan),
-            "completions": r.completions,
-            "reported": r.reported,
-        }
-        for r in t.rows
-    ]
+    return [row_json(r) for r in t.rows]
+
+
+def row_json(r: RankingRow) -> dict[str, Any]:
+    """One unit's object in `zsbot rank --json` (and the counts `zsbot stats --json` repeats)."""
+    return {
+        "rank": r.rank,
+        "unit": r.unit,
+        "score": number(r.score),
+        "leads": r.leads,
+        "visits": r.visits,
+        "receptions": r.receptions,
+        "signings": r.signings,
+        "signed_wan": number(r.signed_wan),
+        "starts": r.starts,
+        "funds_wan": number(r.funds_wan),
+        "completions": r.completions,
+        "reported": r.reported,
+    }
 
 
 def figures(r: RankingRow) -> str:
@@ -169,21 +157,6 @@ def table_text(t: Table, title: str = "招商引资排名") -> str:
     return "\n".join(lines)
 
 
-def target_text(target: Target, year: str) -> str:
-    """任务完成：签约 6,000万元/5,000万元（120%）；3000万元以上线索 2/6."""
-    if not target.is_set:
-        return "年度任务：未设定"
-    parts = []
-    if target.amount_wan:
-        parts.append(
-            f"签约{format_amount(target.signed_wan)}/{format_amount(target.amount_wan)}"
-            f"（{(target.amount_rate or 0):.0%}）"
-        )
-    if target.big_leads:
-        parts.append(f"大线索{target.big_leads_found}/{target.big_leads}个（{(target.leads_rate or 0):.0%}）")
-    return f"{year}年任务完成：" + "；".join(parts)
-
-
 def lift_hint(t: Table, s: Standing, rules: Rules) -> str:
     """What would lift the unit one place: the points to the next unit up, in reports of each kind."""
     w = t.scoring or rules.scoring
@@ -199,8 +172,8 @@ def lift_hint(t: Table, s: Standing, rules: Rules) -> str:
     return f"距{nxt.unit}（第{nxt.rank}名）差{number(round(gap - 0.01, 2))}分：再报{'或'.join(options[:3])}即可超过。"
 
 
-def unit_text(t: Table, s: Standing, rules: Rules, target: Target) -> str:
-    """One unit in detail: rank of N, score, each figure, target completion, what would lift it."""
+def unit_text(t: Table, s: Standing, rules: Rules, targets: list[str]) -> str:
+    """One unit in detail: rank of N, score, each figure, its targets against 序时进度, what would lift it."""
     r = s.row
     lines = [
         f"**{r.unit} {t.period.label}排名：第{r.rank}名/共{len(t.standings)}个**（{number(r.score)}分，{s.grade}）"
@@ -208,7 +181,7 @@ def unit_text(t: Table, s: Standing, rules: Rules, target: Target) -> str:
         f"线索{r.leads}个（{format_amount(rules.scoring.lead_big_min_wan)}以上{r.big_leads}个）、外出招商{r.visits}次、接待洽谈{r.receptions}批",
         f"签约{r.signings}个（{format_amount(r.signed_wan)}）、开工{r.starts}个、资金到位{format_amount(r.funds_wan)}、"
         f"竣工投产{r.completions}个、项目进展{r.progress}条",
-        target_text(target, str(t.period.months[-1].year)),
+        *targets,
         lift_hint(t, s, rules),
     ]
     return "\n".join(lines)

@@ -44,14 +44,7 @@ class ImportResult:
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row by canonical header) from a CSV or XLSX file."""
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        raw = _xlsx_rows(path)
-    elif suffix in (".csv", ".txt"):
-        raw = _csv_rows(path)
-    else:
-        raise RosterFileError(f"不支持的文件类型 {suffix}：请用 CSV 或 XLSX")
-    rows = iter(raw)
+    rows = iter(read_table(path))
     header = next(rows, None)
     if header is None:
         raise RosterFileError("文件是空的")
@@ -65,13 +58,13 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         yield number, {k: (cells[i] or "").strip() for i, k in enumerate(keys) if k and i < len(cells)}
 
 
-def sheet_rows(path: Path) -> list[list[str]]:
-    """Every row of a CSV or XLSX file as text cells, header first (shared by the other imports)."""
+def read_table(path: Path) -> Iterable[list[str]]:
+    """The cells of a CSV (UTF-8, with or without BOM) or of an XLSX's first sheet, row by row."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return list(_xlsx_rows(path))
+        return _xlsx_rows(path)
     if suffix in (".csv", ".txt"):
-        return list(_csv_rows(path))
+        return _csv_rows(path)
     raise RosterFileError(f"不支持的文件类型 {suffix}：请用 CSV 或 XLSX")
 
 

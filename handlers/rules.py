@@ -5,13 +5,13 @@ They live with the features that apply them; `bot.settings` assembles them from 
 
 from __future__ import annotations
 
-import re
 from datetime import date, time
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from handlers.metrics import Metric, MetricKind
 from storage.kinds import RecordKind
 
 
@@ -32,11 +32,15 @@ CAMPAIGN_METRICS: dict[str, str] = {
 #: `[scoring]` point weights a campaign may set by their own names too (lead, visit, start …).
 CAMPAIGN_WEIGHTS = ("lead", "lead_big", "visit", "reception", "signing", "signed_per_yi", "start", "funds",
                     "funds_per_yi", "completion", "progress")
-#: What a base task (and a target) may count, e.g. `signings_over:10000` = signings of at least 1亿元.
-TASK_METRIC = re.compile(
-    r"^(?:leads|visits|receptions|signings|signed_wan|starts|started_wan|funds_wan|completions)$"
-    r"|^(?:leads_over|signings_over|signings_over_usd):\d+(?:\.\d+)?$"
-)
+
+
+def _task_metric(key: str) -> bool:
+    """A base task counts records over the campaign: any target metric but 策划包装 and the rates."""
+    try:
+        metric = Metric.parse(key)
+    except ValueError:
+        return False
+    return metric.kind not in (MetricKind.PACKAGED, MetricKind.RATE)
 
 
 class Phase(Section):
@@ -82,9 +86,10 @@ class Campaign(Section):
         if unknown:
             raise ValueError(f"campaign {self.name}: unknown weights {unknown}; use {list(CAMPAIGN_METRICS)} "
                              f"or {list(CAMPAIGN_WEIGHTS)}")
-        bad = [k for k in self.base_task if not TASK_METRIC.match(k)]
+        bad = [k for k in self.base_task if not _task_metric(k)]
         if bad:
-            raise ValueError(f"campaign {self.name}: unknown base_task metrics {bad} (e.g. signings_over:10000)")
+            raise ValueError(f"campaign {self.name}: unknown base_task metrics {bad} (e.g. signings_over:10000; "
+                             f"a base task counts records, not packaged projects or rates)")
         for key in self.tier_bonus:
             float(key)
         return self

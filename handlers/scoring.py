@@ -7,6 +7,7 @@ big projects earn a size bonus (过5000万/1亿/2亿/5亿), each unit carries a 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from handlers.rules import CAMPAIGN_METRICS, CAMPAIGN_WEIGHTS, Campaign, ScoringRules, UnitTarget
@@ -83,10 +84,9 @@ def target_of(row: RankingRow, rules: ScoringRules) -> Target:
 def top_and_bottom(rows: list[RankingRow], top: int = 3, bottom: int = 3) -> tuple[set[int], set[int]]:
     """Unit ids in the top N (rank ≤ N, score > 0) and bottom N (fewer than N strictly below, not top)."""
     best = {r.unit_id for r in rows if r.rank <= top and r.score > 0}
-    worst = {
-        r.unit_id for r in rows
-        if r.unit_id not in best and sum(1 for other in rows if other.score < r.score) < bottom
-    }
+    scores = sorted(r.score for r in rows)
+    # bisect_left counts the scores strictly below: sorted once, not compared pairwise (500 units).
+    worst = {r.unit_id for r in rows if r.unit_id not in best and bisect_left(scores, r.score) < bottom}
     return best, worst
 
 

@@ -199,6 +199,13 @@ class Record(SQLModel, table=True):
         Index("ix_record_company_key_kind", "company_key", "kind"),
         Index("ix_record_unit_text_hash", "unit_id", "text_hash"),
         Index("ix_record_unit_kind_reported", "unit_id", "kind", "reported_at"),
+        # Covers the pipeline (storage.stats): a kind's records over a span of months with their project,
+        # unit, amount and what decides whether they count, read from the index alone.
+        Index(
+            "ix_record_kind_period_project",
+            "kind", "period", "project_id", "unit_id", "status", "government_funded", "review", "not_counting",
+            "amount_cny_wan",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -238,6 +245,23 @@ class Record(SQLModel, table=True):
     #: Review state (Review): pending records are on the office's list; rejected ones never count.
     review: str = Field(default="", index=True)
     review_note: str | None = None
+
+
+class Target(SQLModel, table=True):
+    """A yearly (or quarterly) task of a unit, or of the county (`unit_id` None): `zsbot targets import`.
+
+    `metric` is the metric's text key (`signed_wan`, `signings_over:10000`, `rate:履约率`), parsed by
+    `handlers.metrics`; a re-import replaces the year's rows (the audit trail keeps what they were).
+    """
+
+    __table_args__ = (Index("ix_target_year_unit", "year", "unit_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    metric: str
+    value: float
+    imported_at: datetime = _ts(nullable=False)
 
 
 class Draft(SQLModel, table=True):
@@ -323,5 +347,6 @@ __all__ = [
     "RecordStatus",
     "Review",
     "Role",
+    "Target",
     "Unit",
 ]

@@ -18,6 +18,7 @@ from storage.outbox import Outbox
 from storage.projects import Projects
 from storage.records import Records
 from storage.roster import Roster
+from storage.targets import Targets
 
 
 class Store:
@@ -34,6 +35,7 @@ class Store:
         self.audit = AuditTrail(session)
         self.outbox = Outbox(session)
         self.jobruns = JobRuns(session)
+        self.targets = Targets(session)
 
 
 @contextmanager

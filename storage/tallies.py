@@ -26,11 +26,13 @@ def per_unit(
     *,
     measure: str = "count",
     at_least_wan: float | None = None,
+    currency: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> dict[int, float]:
     """{unit id: figure} for units with any: `measure` "count" (records), "events" (visits counted as
-    `外出招商2次` = 2) or "amount" (sum of 万元 CNY); with `at_least_wan`, only records that large."""
+    `外出招商2次` = 2) or "amount" (sum of 万元 CNY); with `at_least_wan`, only records that large; with
+    `currency`, only records agreed in it, and `at_least_wan` is then in 万 of that currency."""
     amount = func.coalesce(col(Record.amount_cny_wan), 0.0)
     figures: dict[str, ColumnElement[float]] = {
         "count": cast(func.count(), Float), "events": func.sum(how_many()), "amount": func.sum(amount),
@@ -41,7 +43,11 @@ def per_unit(
         .where(col(Record.period).in_(list(months)), col(Record.kind) == kind, counted(), *within(since, until))
         .group_by(col(Record.unit_id))
     )
-    if at_least_wan is not None:
+    if currency is not None:
+        query = query.where(col(Record.currency) == currency)
+        if at_least_wan is not None:
+            query = query.where(func.coalesce(col(Record.amount_wan), 0.0) >= at_least_wan)
+    elif at_least_wan is not None:
         query = query.where(amount >= at_least_wan)
     return {int(unit): float(value or 0) for unit, value in session.execute(query).all()}
 

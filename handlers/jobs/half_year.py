@@ -41,7 +41,7 @@ def remind_half_year(ctx: JobContext, rnd: Round) -> list[Push]:
         return []
     lines = [f"**【半年提醒】{t.period.label}招商引资排名**（时间过半，序时进度{HALF:.0%}）", *standing_lines(t)]
     lines += [line for line in (top_text(t), bottom_text(t)) if line]
-    targets, behind = target_lines(ctx.store, t, ctx.rules, HALF)
+    targets, behind = target_lines(ctx.store, t, ctx.rules)
     if targets:
         lines += ["**年度任务完成情况**", *targets]
         lines.append(f"**未达到序时进度**：{'、'.join(behind)}，请加快进度，确保完成全年任务。" if behind

@@ -43,7 +43,7 @@ def assess_year(ctx: JobContext, rnd: Round) -> list[Push]:
         return []
     lines = [f"**【年末考核】{t.period.label}度招商引资考核结果**（共{len(t.rows)}个单位）", *standing_lines(t)]
     lines += [line for line in (top_text(t, "，给予奖励"), bottom_text(t, "进行警诫约谈")) if line]
-    targets, behind = target_lines(ctx.store, t, ctx.rules, 1.0)
+    targets, behind = target_lines(ctx.store, t, ctx.rules)
     if targets:
         lines += ["**年度任务完成情况**", *targets]
         lines.append(f"**未完成年度任务**：{'、'.join(behind)}" if behind else "✅ 各单位均完成年度任务。")

@@ -153,3 +153,4 @@ def test_the_campaigns_30_day_meeting_names_units_without_a_breakthrough(chat: C
     assert ("请在会上说明原因并提出下步措施**（尚未完成基本任务、没有取得实质性突破）：南樊镇、横水镇、开发区、商务局"
             in meeting.body)
     assert {"nf_wang", "hs_li", "kfq_chen", "sw_sun"} <= set(meeting.mentions) and "wz_liu" not in meeting.mentions
+

@@ -86,10 +86,13 @@ def test_own_unit_reply_shows_rank_of_n_figures_target_completion_and_what_would
         county = chat.send("county_boss", "开发区排名", at="2026-03-12 10:00").text
     finally:
         runtime.engine.dispose()
-    assert "第2名/共5个" in zone and "大线索2/6个（33%）" in zone and "距南樊镇（第1名）差" in zone
-    assert "第1名/共5个" in town and "签约6,000万元/5,000万元（120%）" in town and "排名第一" in town
-    assert other.startswith("开发区 2026年3月：第2名") and "任务" not in other
-    assert "大线索2/6个" in county
+    # 2 big leads of 6 = 33.3 % against 3/12 = 25 %: +8.3 points; 6,000 of 5,000 = 120 %: +95 points.
+    assert "第2名/共5个" in zone and "距南樊镇（第1名）差" in zone
+    assert "3,000万元以上线索2个，完成年度目标的33%，超序时进度8.3个百分点（目标6个）" in zone
+    assert "第1名/共5个" in town and "排名第一" in town
+    assert "签约6,000万元，完成年度目标的120%，超序时进度95个百分点（目标5,000万元）" in town
+    assert other.startswith("开发区 2026年3月：第2名") and "目标" not in other
+    assert "3,000万元以上线索2个，完成年度目标的33%" in county
 
 
 def test_rank_json_prints_every_unit_in_rank_order_with_the_contract_keys(
@@ -154,5 +157,7 @@ def test_a_month_ranking_shows_the_yearly_target_of_the_whole_year_without_retra
         reply = Chat(runtime, clock=None).send("wz_liu", "我单位排名", at="2026-03-12 10:00").text  # type: ignore[arg-type]
     finally:
         runtime.engine.dispose()
-    # The month shows its own signing; the task counts 6,000 + 3,000 of this year, this unit, still standing.
-    assert "签约1个（3,000万元）" in reply and "签约9,000万元/1亿元（90%）" in reply, reply
+    # The month shows its own signing; the task counts 6,000 + 3,000 of this year, this unit, still standing:
+    # 9,000 / 10,000 = 90 %, March's 序时进度 3/12 = 25 %, so 90 − 25 = 65 points ahead.
+    assert "签约1个（3,000万元）" in reply, reply
+    assert "签约9,000万元，完成年度目标的90%，超序时进度65个百分点（目标1亿元）" in reply, reply
