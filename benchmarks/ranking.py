@@ -1,9 +1,8 @@
 """Time of one month's ranking (one SQL aggregate) with 500 units, from 100k to 1,000,000 records.
 
-Also times one unit's yearly target progress (`storage.ranking.progress`, what 我单位排名 adds), and the
-month's ranking as a job round mid-month sees it (only records reported by then: `ranking(..., until=)`),
-and the whole assessment (`handlers.stats.compute_stats`, what `zsbot stats --json` runs: the month's ranking, every unit's year so
-far against its targets, the pipeline rates over the projects signed this year) for March and for the
+Also times the month's ranking as a job round mid-month sees it (only records reported by then:
+`ranking(..., until=)`), and the whole assessment (`handlers.stats.compute_stats`, what `zsbot stats
+--json` runs: the month's ranking, every unit's year so far against its targets, the pipeline rates over the projects signed this year) for March and for the
 year; records of projects point at one of 40 projects per unit. Target for stats of a month (the default
 period): ≤ 500 ms on PostgreSQL at 1M records.
 Seeds a throwaway SQLite file under /tmp and a throwaway PostgreSQL schema, then removes both;
@@ -41,7 +40,7 @@ from handlers.stats import compute_stats  # noqa: E402
 from storage.bulk import refresh_statistics  # noqa: E402
 from storage.db import make_engine, migrate  # noqa: E402
 from storage.models import Member, Project, Record, Target, Unit  # noqa: E402
-from storage.ranking import progress, ranking  # noqa: E402
+from storage.ranking import ranking  # noqa: E402
 from storage.store import Store  # noqa: E402
 
 UNITS = 500
@@ -162,19 +161,6 @@ def time_round(engine: Engine) -> float:
     return statistics.median(samples)
 
 
-def time_target(engine: Engine) -> float:
-    """Median milliseconds of one unit's signed amount and big leads over the year of MONTH."""
-    w = weights(ScoringRules())
-    year = [f"{MONTH[:4]}-{m:02d}" for m in range(1, 13)]
-    samples = []
-    for i in range(ROUNDS):
-        with Session(engine) as session:
-            began = time.perf_counter()
-            progress(session, 1 + i * 37 % UNITS, year, w)
-            samples.append((time.perf_counter() - began) * 1000)
-    return statistics.median(samples)
-
-
 def time_stats(engine: Engine, key: str) -> float:
     """Median milliseconds of the whole assessment (`zsbot stats`) for the period `key`."""
     rules = Rules()
@@ -202,12 +188,10 @@ def run(
         seeded = total
         ms = time_ranking(engine)
         round_ms = time_round(engine)
-        target_ms = time_target(engine)
         results.append((total, ms, seed_s))
         month_ms, year_ms = time_stats(engine, MONTH), time_stats(engine, MONTH[:4])
         stats.setdefault(label, []).append((total, month_ms, year_ms))
         print(f"{label:<10} {total:>9,} records  ranking {ms:8.1f} ms   as of mid-month (a job round) {round_ms:8.1f} ms"
-              f"   one unit's year target {target_ms:6.2f} ms"
               f"   stats {MONTH} {month_ms:7.1f} ms   stats {MONTH[:4]} {year_ms:7.1f} ms"
               f"   (seeded +{seed_s:5.1f} s)", flush=True)
     return results

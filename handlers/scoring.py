@@ -8,9 +8,8 @@ big projects earn a size bonus (过5000万/1亿/2亿/5亿), each unit carries a 
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
 
-from handlers.rules import CAMPAIGN_METRICS, CAMPAIGN_WEIGHTS, Campaign, ScoringRules, UnitTarget
+from handlers.rules import CAMPAIGN_METRICS, CAMPAIGN_WEIGHTS, Campaign, ScoringRules
 from storage.ranking import RankingRow, Weights
 
 EXCELLENT, FAIR, POOR = "优", "中", "差"
@@ -47,38 +46,6 @@ def campaign_scoring(campaign: Campaign, base: ScoringRules) -> ScoringRules:
     chosen = {CAMPAIGN_METRICS.get(k, k): v for k, v in campaign.weights.items()}
     zeroed = {k: 0.0 for k in CAMPAIGN_WEIGHTS} | {"on_time": 0.0}
     return base.model_copy(update=zeroed | chosen | {"tier_bonus": dict(campaign.tier_bonus)})
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """A unit's yearly task and how far it has come."""
-
-    amount_wan: float | None
-    big_leads: int | None
-    signed_wan: float = 0
-    big_leads_found: int = 0
-
-    @property
-    def amount_rate(self) -> float | None:
-        return self.signed_wan / self.amount_wan if self.amount_wan else None
-
-    @property
-    def leads_rate(self) -> float | None:
-        return self.big_leads_found / self.big_leads if self.big_leads else None
-
-    @property
-    def is_set(self) -> bool:
-        return bool(self.amount_wan or self.big_leads)
-
-
-def target_of(row: RankingRow, rules: ScoringRules) -> Target:
-    """Config by unit name, else the roster's targets, else config "*"; progress from `row`."""
-    named = rules.targets.get(row.unit)
-    if named is None and (row.target_amount_wan or row.target_leads):
-        named = UnitTarget(amount_wan=row.target_amount_wan, big_leads=row.target_leads)
-    chosen = named or rules.targets.get("*") or UnitTarget()
-    return Target(amount_wan=chosen.amount_wan, big_leads=chosen.big_leads, signed_wan=row.signed_wan,
-                  big_leads_found=row.big_leads)
 
 
 def top_and_bottom(rows: list[RankingRow], top: int = 3, bottom: int = 3) -> tuple[set[int], set[int]]:

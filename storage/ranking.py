@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Float, Numeric, and_, case, cast, func, select
+from sqlalchemy import Float, Numeric, case, cast, func, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
@@ -221,36 +221,6 @@ def ranking(session: Session, months: Sequence[str], weights: Weights, since: da
     return [_row(r, len(weights.lead_tiers)) for r in session.execute(ranked).mappings()]
 
 
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """What a yearly target is measured by: signed 万元 and big leads found."""
-
-    signed_wan: float
-    big_leads: int
-
-
-def progress(session: Session, unit_id: int, months: Sequence[str], weights: Weights) -> Progress:
-    """One unit's signed amount and big leads over `months` (its year), read from the ranking index.
-
-    Only the unit's signings and leads are touched, so a unit's target costs what that unit reported,
-    not what the county reported over the year.
-    """
-    kind = col(Record.kind)
-    amount = func.coalesce(col(Record.amount_cny_wan), 0.0)
-    row = session.execute(
-        select(
-            _n(kind == "signing", amount).label("signed_wan"),
-            _n(and_(kind == "lead", amount >= weights.lead_big_min_wan)).label("big_leads"),
-        ).where(
-            col(Record.period).in_(list(months)),
-            col(Record.unit_id) == unit_id,
-            kind.in_(["signing", "lead"]),
-            counted(),
-        )
-    ).one()
-    return Progress(signed_wan=float(row.signed_wan), big_leads=int(row.big_leads))
-
-
 def not_reported(session: Session, months: Sequence[str], until: datetime | None = None) -> list[Unit]:
     """The units with no counted report in `months` (reported by `until`, when given), by id: what a
     nag needs, without ranking anyone.
@@ -286,4 +256,4 @@ def _row(r: RowMapping, tiers: int) -> RankingRow:
     )
 
 
-__all__ = ["Progress", "RankingRow", "Weights", "not_reported", "progress", "ranking", "within"]
+__all__ = ["RankingRow", "Weights", "not_reported", "ranking", "within"]
