@@ -69,7 +69,7 @@ class TargetProgress:
     def to_json(self) -> dict[str, Any]:
         rate = self.rate
         return {"metric": self.metric.key, "target": number(self.target),
-                "done": None if self.done is None else number(round(self.done, 4)),
+                "done": None if self.done is None else round(self.done, 4) if self.metric.is_rate else number(self.done),
                 "rate": None if rate is None else round(rate, 4), "ahead_pp": self.ahead_pp}
 
     def text(self) -> str:

@@ -314,3 +314,15 @@ def test_metric_keys_parse_to_one_spelling(text: str, key: str) -> None:
 def test_a_bad_metric_key_is_refused_with_a_reason(text: str) -> None:
     with pytest.raises(ValueError, match="指标|比率"):
         Metric.parse(text)
+
+
+def test_a_rate_target_keeps_the_rate_done_to_four_places_in_the_json() -> None:
+    """1 of 9 signed projects performing is 11.11 %, not 11 %: a rate is a fraction, not a count."""
+    from handlers.metrics import Metric
+    from handlers.stats import TargetProgress
+
+    done = TargetProgress(Metric.parse("rate:履约率"), 0.4, 1 / 9, 0.25).to_json()
+    # rate = (1/9) / 0.4 = 0.27778; ahead = (0.1111 − 0.4) × 100 = −28.9 points below the bar
+    assert done == {"metric": "rate:履约率", "target": 0.4, "done": 0.1111, "rate": 0.2778, "ahead_pp": -28.9}
+    count = TargetProgress(Metric.parse("signed_wan"), 10000, 2500.5, 0.25).to_json()
+    assert count["done"] == 2500.5 and count["ahead_pp"] == 0.0  # 25.005 % against 25 %
