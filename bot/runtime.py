@@ -14,7 +14,8 @@ from storage.db import make_engine, migrate
 
 def rules_of(settings: Settings) -> Rules:
     return Rules(
-        schedule=settings.schedule, reporting=settings.reporting, scoring=settings.scoring, counting=settings.counting
+        schedule=settings.schedule, reporting=settings.reporting, scoring=settings.scoring, counting=settings.counting,
+        documents=settings.documents,
     )
 
 

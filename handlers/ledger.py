@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from handlers.ledger_stats import add_statistics
 from handlers.periods import Period, period_label
 from handlers.receipts import kind_name
 from handlers.rules import Rules
@@ -115,6 +116,7 @@ def write_ledger(store: Store, period: Period, rules: Rules, out: Path) -> int:
         [[a.at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"), a.actor, _ACTIONS.get(a.action, a.action),
           "记录" if a.entity == "record" else a.entity, a.entity_id, _changes(a.before, a.after)] for a in trail],
     )
+    add_statistics(book, store, period, rules)
     out.parent.mkdir(parents=True, exist_ok=True)
     book.save(out)
     return len(records)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from handlers.documents import follow_ups
 from handlers.jobs.base import JobContext, Push, Round, Trigger, job
 from handlers.jobs.calendar import due_on, nominal
 from handlers.periods import month_of, period
@@ -65,4 +66,14 @@ def bulletin_text(t: Table, at: datetime, ctx: JobContext) -> str:
 def push_bulletin(ctx: JobContext, rnd: Round) -> list[Push]:
     """The half-month bulletin to the group (nothing when the roster has no units)."""
     t = table(ctx.store, period(rnd.period, ctx.rules.schedule), ctx.rules)
-    return [Push(bulletin_text(t, ctx.local_at, ctx))] if t.rows else []
+    if not t.rows:
+        return []
+    charts = follow_ups(ctx.store, t.period, ctx.rules, ctx.at, final=monthly_final(rnd, ctx.rules))
+    return [Push(bulletin_text(t, ctx.local_at, ctx)), *[Push.of_media(m, suffix) for m, suffix in charts]]
+
+
+def monthly_final(rnd: Round, rules: Rules) -> bool:
+    """The month's first bulletin (day 1, or the workday it moved to) closes the month: its chart is
+    followed by the pipeline and the 通报 .docx. With one bulletin day a month, every one is final."""
+    days = sorted(rules.schedule.bulletin_days)
+    return len(days) < 2 or date.fromisoformat(rnd.name).day < days[1]

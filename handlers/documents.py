@@ -1,0 +1,77 @@
+"""What follows a bulletin into the group: the ranking chart, and after the monthly final also the
+pipeline chart and the 通报 .docx (saved under `[documents] folder` and sent as a file message).
+
+Everything is drawn from `contract_stats` (the shape of `zsbot stats --json`), so the pictures and
+the document say what the stats say. The pushes go through the outbox like any other.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from pathlib import Path
+
+from handlers.charts import pipeline_chart, ranking_chart
+from handlers.official_doc import build_bulletin_docx, title_of
+from handlers.periods import Period
+from handlers.rules import Rules
+from handlers.stats_view import Extras, Stats, contract_stats, parse_stats, pipeline, signed_not_started
+from storage.media import Media
+from storage.models import saved_id
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def stats_for(store: Store, chosen: Period, rules: Rules) -> Stats:
+    return parse_stats(contract_stats(store, chosen, rules))
+
+
+def extras_for(store: Store, rules: Rules, at: datetime) -> Extras:
+    units = {saved_id(u): u.name for u in store.roster.units()}
+    waiting, stale = signed_not_started(store, units, at, rules.schedule.stale_days)
+    return Extras(pipeline=pipeline(store), waiting=waiting, stale=stale, stale_days=rules.schedule.stale_days)
+
+
+def ranking_image(stats: Stats) -> Media:
+    return Media("image", f"排名图-{stats.period}.png", ranking_chart(stats))
+
+
+def bulletin_docx(store: Store, chosen: Period, rules: Rules, at: datetime) -> tuple[Stats, bytes]:
+    stats = stats_for(store, chosen, rules)
+    issued = at.astimezone(rules.schedule.tz).date()
+    return stats, build_bulletin_docx(stats, extras_for(store, rules, at), rules.documents, issued)
+
+
+def docx_name(stats: Stats) -> str:
+    return f"{title_of(stats)}.docx"
+
+
+def save_docx(folder: Path, stats: Stats, data: bytes) -> Path:
+    """Write the .docx under `folder` (made if missing), replacing an earlier one of the same period."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / docx_name(stats)
+    tmp = path.with_suffix(".docx.part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return path
+
+
+def follow_ups(store: Store, chosen: Period, rules: Rules, at: datetime, final: bool) -> list[tuple[Media, str]]:
+    """The pictures (and, after the monthly final, the .docx) that follow a bulletin, each with its
+    idempotency-key suffix; none when `[documents] charts = false`. (Jobs wrap them in `Push.of_media`;
+    this module stays below `handlers.jobs`.)"""
+    if not rules.documents.charts:
+        return []
+    stats = stats_for(store, chosen, rules)
+    pushes = [(ranking_image(stats), ":chart")]
+    if final:
+        extras = extras_for(store, rules, at)
+        pushes.append((Media("image", f"项目推进-{stats.period}.png", pipeline_chart(extras.pipeline, stats.label)),
+                       ":pipeline"))
+        issued: date = at.astimezone(rules.schedule.tz).date()
+        data = build_bulletin_docx(stats, extras, rules.documents, issued)
+        path = save_docx(Path(rules.documents.folder), stats, data)
+        log.info("通报 saved to %s", path)
+        pushes.append((Media("file", docx_name(stats), data), ":docx"))
+    return pushes
