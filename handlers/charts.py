@@ -85,8 +85,9 @@ def ranking_figure(stats: Stats) -> Figure:
         fig = Figure(figsize=(WIDTH_PX / DPI, height_in), dpi=DPI)
         top = 1 - 1.25 / height_in
         bottom = 1.05 / height_in
+        names = [f"{u.rank}. {u.unit}" for u in units]
         grid = fig.add_gridspec(1, 2 if targets else 1, width_ratios=[3, 1.15] if targets else [1],
-                                left=0.2, right=0.97, top=top, bottom=bottom, wspace=0.08)
+                                left=_left_margin(names), right=0.97, top=top, bottom=bottom, wspace=0.08)
         ax = fig.add_subplot(grid[0, 0])
         ys = list(range(len(units)))[::-1]
         best = max((u.score for u in units), default=0) or 1
@@ -98,7 +99,7 @@ def ranking_figure(stats: Stats) -> Figure:
             label = f"{u.score:g}分 {u.grade}" if u.reported else f"{u.score:g}分 未报送"
             ax.text(width + best * 0.01, y, label, va="center", fontsize=11,
                     color="#1f2329" if u.reported else "#8f959e")
-        ax.set_yticks(ys, [f"{u.rank}. {u.unit}" for u in units], fontsize=12)
+        ax.set_yticks(ys, names, fontsize=12)
         ax.set_ylim(-0.6, len(units) - 0.4)
         ax.set_xlim(0, best * 1.22)
         ax.set_xlabel("得分", fontsize=12)
@@ -118,6 +119,12 @@ def ranking_figure(stats: Stats) -> Figure:
         FigureCanvasAgg(fig)
         fig.draw_without_rendering()
         return fig
+
+
+def _left_margin(names: Sequence[str]) -> float:
+    """Room for the longest unit name at 12 pt (a Chinese character ≈ 17 px, a digit or space ≈ 8 px)."""
+    widest = max((sum(17 if ord(ch) > 0x2E80 else 8 for ch in name) for name in names), default=0)
+    return min(max((widest + 24) / WIDTH_PX, 0.1), 0.4)
 
 
 def _target_panel(ax: object, stats: Stats, ys: Sequence[int]) -> None:

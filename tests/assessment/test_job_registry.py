@@ -18,13 +18,13 @@ from storage.store import unit_of_work
 from tests.assessment.conftest import Group, add_record
 from tests.conftest import Chat
 
-FIVE = ["monthly-nag", "overdue-list", "bulletin", "stale-projects", "quarterly-planning"]
+JOBS = ["monthly-nag", "overdue-list", "bulletin", "stale-projects", "quarterly-planning", "weekly-inspection"]
 
 
 def test_the_registry_lists_each_job_once_from_its_own_module() -> None:
-    assert [j.name for j in jobs()] == FIVE
+    assert [j.name for j in jobs()] == JOBS
     modules = [j.run.__module__ for j in jobs()]
-    assert len(set(modules)) == 5 and all(m.startswith("handlers.jobs.") for m in modules)
+    assert len(set(modules)) == len(JOBS) and all(m.startswith("handlers.jobs.") for m in modules)
 
 
 def test_a_second_job_under_a_taken_name_is_refused() -> None:
@@ -33,7 +33,7 @@ def test_a_second_job_under_a_taken_name_is_refused() -> None:
             forced=lambda a, r, w: None)(lambda ctx, rnd: [])  # type: ignore[arg-type,return-value]
     found = job_named("bulletin")
     assert found is not None and found.run is push_bulletin
-    assert [j.name for j in jobs()] == FIVE
+    assert [j.name for j in jobs()] == JOBS
 
 
 def test_the_nag_skips_units_with_a_counted_report_only(chat: Chat, group: Group) -> None:
