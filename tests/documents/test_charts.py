@@ -62,7 +62,7 @@ def test_unit_names_and_score_labels_do_not_overlap_and_stay_in_the_picture(n: i
         assert lower.y1 <= upper.y0, "two unit names overlap"
     width = fig.bbox.width
     for box in names + [t.get_window_extent() for t in ax.texts]:
-        assert 0 <= box.x0 and box.x1 <= width, "a label runs off the picture"
+        assert box.x0 >= 0 and box.x1 <= width, "a label runs off the picture"
     scores = sorted((t.get_window_extent() for t in ax.texts), key=lambda box: box.y0)
     for lower, upper in zip(scores, scores[1:], strict=False):
         assert lower.y1 <= upper.y0, "two score labels overlap"
