@@ -25,7 +25,6 @@ STATS_HEADER = ["单位", "项目数", "总投资(万元)", "内资项目数", "
 RANKING_HEADER = ["排名", "单位", "得分", "等次"]
 _HEAD = Font(bold=True, color="FFFFFF")
 _FILL = PatternFill("solid", fgColor="2F6FB2")
-_DOMESTIC = {None, "", "CNY", "RMB"}
 
 
 def _header(sheet: Worksheet, header: list[str], widths: list[int]) -> None:
@@ -42,9 +41,9 @@ def _amount(p: Project) -> float:
     return float(p.amount_wan or p.signed_wan or 0)
 
 
-def _projects_row(projects: list[Project]) -> list[float]:
-    domestic = [p for p in projects if (p.currency or "").upper() in _DOMESTIC]
-    foreign = [p for p in projects if p not in domestic]
+def _projects_row(projects: list[Project], foreign_ids: set[int]) -> list[float]:
+    foreign = [p for p in projects if p.id in foreign_ids]
+    domestic = [p for p in projects if p.id not in foreign_ids]
     return [len(projects), sum(_amount(p) for p in projects), len(domestic), sum(_amount(p) for p in domestic),
             len(foreign), sum(_amount(p) for p in foreign)]
 
@@ -63,11 +62,12 @@ def add_statistics(book: Workbook, store: Store, chosen: Period, rules: Rules, s
     sheet = book.create_sheet("统计")
     _header(sheet, STATS_HEADER, [16, 8, 14, 10, 14, 10, 14, 14, 10, 10, 16])
     every: list[Project] = []
+    foreign = store.records.foreign_projects()
     for unit in stats.units:
         projects = list(store.projects.of_unit(ids[unit.unit])) if unit.unit in ids else []
         every += projects
-        sheet.append([unit.unit, *_projects_row(projects), *_target_cells(unit.figures, stats.schedule_progress)])
-    sheet.append(["全县", *_projects_row(every), *_target_cells(stats.county, stats.schedule_progress)])
+        sheet.append([unit.unit, *_projects_row(projects, foreign), *_target_cells(unit.figures, stats.schedule_progress)])
+    sheet.append(["全县", *_projects_row(every, foreign), *_target_cells(stats.county, stats.schedule_progress)])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for row in sheet.iter_rows(min_row=2):

@@ -126,6 +126,16 @@ class Records:
             .order_by(col(Record.reported_at), col(Record.id))
         ).all()
 
+    def foreign_projects(self) -> set[int]:
+        """Projects any live record of which names a foreign currency (外资): projects keep CNY only."""
+        rows = self.session.exec(
+            select(col(Record.project_id)).where(
+                col(Record.project_id).is_not(None), col(Record.currency).is_not(None), col(Record.currency) != "CNY",
+                col(Record.status) != RecordStatus.RETRACTED.value,
+            ).distinct()
+        ).all()
+        return {int(r) for r in rows if r is not None}
+
     def resent(self, unit_id: int, text: str, kinds: Iterable[str]) -> Record | None:
         """The unit's earlier live record of one of `kinds` with the same words (a re-send)."""
         return self.session.exec(
