@@ -171,3 +171,27 @@ def test_without_a_webhook_the_chart_goes_up_the_long_connection_in_chunks(
     assert [(s["msgtype"], s["chatid"], s["chat_type"]) for s in sends if s["msgtype"] != "markdown"] == [
         ("image", "wrkSFfCgAAgroupchat", 2), ("file", "wrkSFfCgAAgroupchat", 2)]
     assert {row.state for row in outbox(runtime)} == {"sent"}
+
+
+def test_zsbot_bulletin_writes_the_docx_and_the_chart(chat: Chat, standin: WecomStandIn, tmp_path: Path) -> None:
+    reports(chat)
+    path = config(chat.runtime, standin, tmp_path)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["--config", str(path), "bulletin", "--period", "2026-03", "--docx",
+                                      str(out / "通报.docx"), "--chart", str(out / "排名.png"), "--at", "2026-04-01T09:00"])
+    assert result.exit_code == 0, result.output
+    assert "已生成 2026年3月 通报" in result.output and "5个单位" in result.output
+    doc = Document(str(out / "通报.docx"))
+    assert doc.paragraphs[0].text == "关于2026年3月全县招商引资工作情况的通报"
+    assert "2026年4月1日" in doc.paragraphs[-1].text
+    assert Image.open(out / "排名.png").size == (1080, 410)  # 2.4 in + 5 units × 0.34 in = 4.1 in at 100 dpi
+    assert outbox(chat.runtime) == [], "writing files pushes nothing"
+
+
+def test_zsbot_bulletin_without_an_output_or_with_a_bad_period_says_so(chat: Chat, standin: WecomStandIn,
+                                                                       tmp_path: Path) -> None:
+    path = config(chat.runtime, standin, tmp_path)
+    nothing = CliRunner().invoke(app, ["--config", str(path), "bulletin", "--period", "2026-03"])
+    assert nothing.exit_code == 2 and "--docx" in nothing.output
+    bad = CliRunner().invoke(app, ["--config", str(path), "bulletin", "--period", "2026-13", "--docx", "x.docx"])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output
