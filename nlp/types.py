@@ -19,6 +19,7 @@ class Intent(StrEnum):
     PROGRESS = "progress"
     REPORT = "report"
     QUERY_RANK = "query_rank"
+    QUERY_RANK_CHART = "query_rank_chart"
     QUERY_MISSING = "query_missing"
     QUERY_SUMMARY = "query_summary"
     BULLETIN = "bulletin"

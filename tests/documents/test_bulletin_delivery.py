@@ -160,6 +160,7 @@ def test_without_a_webhook_the_chart_goes_up_the_long_connection_in_chunks(
         store.outbox.push("big:1", Media("file", "台账.xlsx", big).body(), kind="file")
     with TestClient(create_app(runtime, ws_backoff_s=0.05)):
         standin.wait_for(lambda: len(standin.record.media) == 2, timeout_s=30)
+        standin.wait_for(lambda: {row.state for row in outbox(runtime)} == {"sent"})
     chart, file = standin.record.media
     [queued] = [m for key, m in media_rows(runtime) if key.endswith(":chart")]
     assert (chart.channel, chart.kind, chart.data, chart.md5) == ("aibot", "image", queued.data, queued.md5)
@@ -195,3 +196,16 @@ def test_zsbot_bulletin_without_an_output_or_with_a_bad_period_says_so(chat: Cha
     assert nothing.exit_code == 2 and "--docx" in nothing.output
     bad = CliRunner().invoke(app, ["--config", str(path), "bulletin", "--period", "2026-13", "--docx", "x.docx"])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+def test_asking_for_the_ranking_chart_in_chat_pushes_it_to_the_group(chat: Chat) -> None:
+    reports(chat)
+    reply = chat.send("wz_zhao", "排名图", at="2026-03-12 10:00", msg_id="m-chart-1")
+    assert reply.text == "2026年3月排名图（5个单位）已发到群里，请在群聊中查看。"
+    again = chat.send("wz_zhao", "排名图", at="2026-03-12 10:00", msg_id="m-chart-1")  # WeCom redelivers
+    assert again.duplicate
+    [(key, image)] = media_rows(chat.runtime)
+    assert key == "rank-chart:2026-03:test:m-chart-1" and image.kind == "image"
+    assert Image.open(io.BytesIO(image.data)).size == (1080, 410)
+    assert "2026年2月排名图" in chat.send("wz_liu", "上月排名图", at="2026-03-12 10:05").text
+    assert [k for k, _ in media_rows(chat.runtime)][-1].startswith("rank-chart:2026-02:")
