@@ -18,9 +18,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from handlers.receipts import format_amount
 from handlers.scoring import EXCELLENT, FAIR, POOR
-from handlers.stats_view import Stage, Stats
+from handlers.stats_view import Stage, Stats, money
 from storage.media import IMAGE_MAX_BYTES
 
 WIDTH_PX = 1080
@@ -64,19 +63,26 @@ def _total_line(stats: Stats) -> str:
     c = stats.county
     reported = len(stats.reported)
     return (f"全县：线索{int(c.count('leads'))}个 · 签约{int(c.count('signings'))}个"
-            f"（{format_amount(c.count('signed_wan'))}）· 开工{int(c.count('starts'))}个 · "
-            f"到位{format_amount(c.count('funds_wan'))} · 已报送{reported}/{len(stats.units)}个单位")
+            f"（{money(c.count('signed_wan'))}）· 开工{int(c.count('starts'))}个 · "
+            f"到位{money(c.count('funds_wan'))} · 已报送{reported}/{len(stats.units)}个单位")
 
 
 def ranking_chart(stats: Stats) -> bytes:
     """Units ranked by score as horizontal bars coloured by grade, non-reporters marked, and where
     targets exist a second panel with each unit's completion against 序时进度; a PNG 1080 px wide."""
     with _style():
-        return _png(ranking_figure(stats))
+        return _png(_ranking(stats))
 
 
 def ranking_figure(stats: Stats) -> Figure:
     """The ranking chart as a drawn figure (its texts laid out, so their extents can be checked)."""
+    with _style():
+        fig = _ranking(stats)
+        fig.draw_without_rendering()
+        return fig
+
+
+def _ranking(stats: Stats) -> Figure:
     units = stats.units
     n = max(len(units), 1)
     targets = stats.has_targets
@@ -91,11 +97,15 @@ def ranking_figure(stats: Stats) -> Figure:
         ax = fig.add_subplot(grid[0, 0])
         ys = list(range(len(units)))[::-1]
         best = max((u.score for u in units), default=0) or 1
-        for y, u in zip(ys, units, strict=True):
-            colour = COLOURS.get(u.grade, COLOURS[FAIR]) if u.reported else SILENT
-            # A unit with nothing still gets a visible stub, hatched grey: 未报送 must be seen, not inferred.
-            width = u.score if u.reported else max(u.score, best * 0.03)
-            ax.barh(y, width, height=0.68, color=colour, hatch="" if u.reported else "//", edgecolor="white")
+        # A unit with nothing still gets a visible stub, hatched grey: 未报送 must be seen, not inferred.
+        widths = [u.score if u.reported else max(u.score, best * 0.03) for u in units]
+        for silent in (False, True):
+            rows = [(y, w, u) for y, w, u in zip(ys, widths, units, strict=True) if u.reported != silent]
+            if rows:  # one call per kind of bar: 60 single bars cost a third of the drawing time
+                ax.barh([y for y, _, _ in rows], [w for _, w, _ in rows], height=0.68, edgecolor="white",
+                        color=[SILENT if silent else COLOURS.get(u.grade, COLOURS[FAIR]) for _, _, u in rows],
+                        hatch="//" if silent else None)
+        for y, width, u in zip(ys, widths, units, strict=True):
             label = f"{u.score:g}分 {u.grade}" if u.reported else f"{u.score:g}分 未报送"
             ax.text(width + best * 0.01, y, label, va="center", fontsize=11,
                     color="#1f2329" if u.reported else "#8f959e")
@@ -117,7 +127,6 @@ def ranking_figure(stats: Stats) -> Figure:
         fig.text(0.5, 1 - 0.72 / height_in, _total_line(stats), ha="center", va="top", fontsize=12.5,
                  color="#4e5969")
         FigureCanvasAgg(fig)
-        fig.draw_without_rendering()
         return fig
 
 
@@ -133,16 +142,15 @@ def _target_panel(ax: object, stats: Stats, ys: Sequence[int]) -> None:
 
     assert isinstance(ax, Axes)
     progress = stats.schedule_progress
-    highest = 1.0
-    for y, u in zip(ys, stats.units, strict=True):
-        target = u.figures.main_target
-        if target is None or target.rate is None:
-            continue
-        rate = target.rate
-        highest = max(highest, rate)
-        behind = progress is not None and rate < progress
-        ax.plot([0, rate * 100], [y, y], color="#e5e6eb", linewidth=2, zorder=1)
-        ax.scatter([rate * 100], [y], s=46, color="#d4380d" if behind else "#2e9d5b", zorder=2)
+    marked = [(y, t.rate) for y, u in zip(ys, stats.units, strict=True)
+              if (t := u.figures.main_target) is not None and t.rate is not None]
+    highest = max([1.0, *(rate for _, rate in marked)])
+    if marked:
+        ax.hlines([y for y, _ in marked], 0, [rate * 100 for _, rate in marked], color="#e5e6eb", linewidth=2,
+                  zorder=1)
+        ax.scatter([rate * 100 for _, rate in marked], [y for y, _ in marked], s=46, zorder=2,
+                   color=["#d4380d" if progress is not None and rate < progress else "#2e9d5b"
+                          for _, rate in marked])
     if progress is not None:
         ax.axvline(progress * 100, color="#4e5969", linestyle="--", linewidth=1.4)
         ax.text(progress * 100, len(ys) - 0.35, f"序时进度{progress:.0%}", ha="center", va="bottom", fontsize=10.5,
@@ -166,7 +174,7 @@ def pipeline_chart(stages: Sequence[Stage], label: str) -> bytes:
         high = max(counts, default=0) or 1
         for bar, stage, before in zip(bars, stages, [None, *stages[:-1]], strict=True):
             x = bar.get_x() + bar.get_width() / 2
-            ax.text(x, stage.count + high * 0.03, f"{stage.count}个\n{format_amount(stage.amount_wan)}",
+            ax.text(x, stage.count + high * 0.03, f"{stage.count}个\n{money(stage.amount_wan)}",
                     ha="center", va="bottom", fontsize=13)
             if before is not None and before.count:
                 ax.annotate(f"{stage.count / before.count:.0%}", xy=(x - 0.5, high * 0.5), ha="center",

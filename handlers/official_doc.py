@@ -24,10 +24,9 @@ from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from handlers.receipts import format_amount
 from handlers.rules import DocumentRules
 from handlers.scoring import EXCELLENT, POOR
-from handlers.stats_view import Extras, Figures, Stats, UnitLine
+from handlers.stats_view import Extras, Figures, Stats, UnitLine, money
 
 _NUMERALS = "一二三四五六七八九十"
 RATE_NAMES = ("开工率", "履约率", "资金到位率", "线索转化率")
@@ -186,14 +185,19 @@ class _Writer:
 
     # --- paragraphs -------------------------------------------------------------------------
 
-    def title(self, text: str) -> None:
+    def title(self, lines: list[str]) -> None:
+        """The title, centred, broken where the caller says (GB/T 9704: lines of balanced length)."""
         para = self.doc.add_paragraph()
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
         fmt = para.paragraph_format
         fmt.space_before, fmt.space_after = Pt(0), Pt(self.p.line_pt)
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         fmt.line_spacing = Pt(self.p.title_pt * 1.6)
-        _fonts(para.add_run(text), self.p.title_font, self.p.latin_font, self.p.title_pt, self.p.title_bold)
+        for index, line in enumerate(lines):
+            run = para.add_run(line)
+            _fonts(run, self.p.title_font, self.p.latin_font, self.p.title_pt, self.p.title_bold)
+            if index < len(lines) - 1:
+                run.add_break()
 
     def centered(self, text: str) -> None:
         para = self.doc.add_paragraph()
@@ -290,8 +294,8 @@ def county_sentence(stats: Stats) -> str:
     c = stats.county
     return (f"{stats.label}，全县共报送招商线索{_count(c, 'leads')}个，外出招商{_count(c, 'visits')}次，"
             f"接待洽谈{_count(c, 'receptions')}批；签约项目{_count(c, 'signings')}个，签约额"
-            f"{format_amount(c.count('signed_wan'))}；开工项目{_count(c, 'starts')}个；资金到位"
-            f"{format_amount(c.count('funds_wan'))}；竣工投产项目{_count(c, 'completions')}个。"
+            f"{money(c.count('signed_wan'))}；开工项目{_count(c, 'starts')}个；资金到位"
+            f"{money(c.count('funds_wan'))}；竣工投产项目{_count(c, 'completions')}个。"
             f"{len(stats.units)}个单位中{len(stats.reported)}个按时报送。")
 
 
@@ -301,8 +305,8 @@ def target_sentences(stats: Stats) -> list[str]:
     out = []
     for t in stats.county.targets:
         amount = t.metric.endswith("_wan")
-        target = format_amount(t.target) if amount else f"{t.target:g}个"
-        done = format_amount(t.done) if amount else f"{t.done:g}个"
+        target = money(t.target) if amount else f"{t.target:g}个"
+        done = money(t.done) if amount else f"{t.done:g}个"
         ahead = f"，{progress}" if progress else ""
         if t.ahead_pp is not None:
             ahead += (f"，超序时进度{t.ahead_pp:.1f}个百分点" if t.ahead_pp >= 0
@@ -313,12 +317,12 @@ def target_sentences(stats: Stats) -> list[str]:
 
 def rates_sentence(stats: Stats, extras: Extras) -> str:
     rates = "，".join(f"{name}{percent(stats.county.rates.get(name))}" for name in RATE_NAMES)
-    steps = "、".join(f"{s.label}{s.count}个（{format_amount(s.amount_wan)}）" for s in extras.pipeline)
+    steps = "、".join(f"{s.label}{s.count}个（{money(s.amount_wan)}）" for s in extras.pipeline)
     return f"项目推进方面，{rates}。" + (f"截至目前，全县项目累计{steps}。" if steps else "")
 
 
 RANKING_HEADER = ["排名", "单位", "线索", "签约", "签约额(万元)", "开工", "到位(万元)", "得分", "等次", "任务完成率"]
-RANKING_WIDTHS = [1.0, 2.7, 0.9, 0.9, 1.8, 0.9, 1.8, 1.3, 1.2, 1.9]
+RANKING_WIDTHS = [0.9, 3.3, 0.8, 0.8, 1.7, 0.8, 1.6, 1.5, 0.9, 1.6]
 
 
 def ranking_rows(stats: Stats) -> list[list[str]]:
@@ -341,7 +345,14 @@ def _names(units: list[UnitLine]) -> str:
 
 
 def title_of(stats: Stats) -> str:
-    return f"关于{stats.label}全县招商引资工作情况的通报"
+    return "".join(title_lines(stats))
+
+
+def title_lines(stats: Stats) -> list[str]:
+    """关于2026年3月全县招商引资 / 工作情况的通报: two balanced lines when one would overflow (2号 on 156 mm
+    holds about 20 characters)."""
+    first, second = f"关于{stats.label}全县招商引资", "工作情况的通报"
+    return [first + second] if len(first + second) <= 20 else [first, second]
 
 
 def build_bulletin_docx(stats: Stats, extras: Extras, rules: DocumentRules, issued: date) -> bytes:
@@ -349,7 +360,7 @@ def build_bulletin_docx(stats: Stats, extras: Extras, rules: DocumentRules, issu
     w = _Writer(PROFILES[rules.profile])
     if rules.doc_number:
         w.centered(rules.doc_number.format(year=issued.year, month=issued.month, day=issued.day))
-    w.title(title_of(stats))
+    w.title(title_lines(stats))
     w.plain(rules.recipients)
     w.body(f"为全面掌握全县招商引资工作进展，压实工作责任，现将{stats.label}各单位招商引资工作情况通报如下：")
     w.heading1("一、总体情况")
@@ -366,13 +377,15 @@ def build_bulletin_docx(stats: Stats, extras: Extras, rules: DocumentRules, issu
     w.body(f"排名前三位的单位：{_names(best[:3])}，予以通报表扬。", lead="（一）先进单位。")
     w.body(f"排名后三位的单位：{_names([u for u in stats.units if u.grade == POOR][-3:])}，请认真分析原因、"
            "限期整改。", lead="（二）后进单位。")
-    w.body(f"本期未报送的单位：{_names(stats.silent)}，逾期不报视为没有。", lead="（三）未报送单位。")
+    w.body(f"本期未报送的单位：{_names(stats.silent)}，逾期不报视为没有。" if stats.silent
+           else "本期各单位均已按时报送。", lead="（三）未报送单位。")
     del worst
     w.heading1("四、签约未开工及长期无进展项目")
     if extras.waiting:
-        w.body(f"全县签约未开工项目{len(extras.waiting)}个，其中超过{extras.stale_days}天无进展的"
-               f"{len(extras.stale)}个：" + ("；".join(
-                   f"{p.unit}{p.name}（{format_amount(p.amount_wan)}）" for p in extras.stale) or "无") + "。")
+        stale = "；".join(f"{p.unit}{p.name}（{money(p.amount_wan)}）" for p in extras.stale)
+        w.body(f"全县签约未开工项目{len(extras.waiting)}个，" + (
+            f"其中超过{extras.stale_days}天无进展的{len(extras.stale)}个：{stale}。" if extras.stale
+            else f"暂无超过{extras.stale_days}天无进展的项目。"))
     else:
         w.body("目前全县没有签约未开工项目。")
     w.heading1("五、下步工作要求")

@@ -29,6 +29,13 @@ METRIC_NAMES = {"signed_wan": "签约额", "funds_wan": "到位资金", "signing
                 "completions": "投产项目", "leads": "线索"}
 
 
+def money(amount_wan: float) -> str:
+    """An amount as a document prints it: 1,234万元, 8.54亿元, 215.78亿元 (no receipt-level decimals)."""
+    if abs(amount_wan) >= 10000:
+        return f"{amount_wan / 10000:,.2f}".rstrip("0").rstrip(".") + "亿元"
+    return f"{amount_wan:,.0f}万元"
+
+
 def metric_name(metric: str) -> str:
     """signed_wan → 签约额; signings_over:10000 → 1亿元以上签约项目; unknown metrics as they are."""
     base, _, over = metric.partition("_over:")

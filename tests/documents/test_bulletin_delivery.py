@@ -183,7 +183,7 @@ def test_zsbot_bulletin_writes_the_docx_and_the_chart(chat: Chat, standin: Wecom
     assert result.exit_code == 0, result.output
     assert "已生成 2026年3月 通报" in result.output and "5个单位" in result.output
     doc = Document(str(out / "通报.docx"))
-    assert doc.paragraphs[0].text == "关于2026年3月全县招商引资工作情况的通报"
+    assert doc.paragraphs[0].text == "关于2026年3月全县招商引资\n工作情况的通报"
     assert "2026年4月1日" in doc.paragraphs[-1].text
     assert Image.open(out / "排名.png").size == (1080, 410)  # 2.4 in + 5 units × 0.34 in = 4.1 in at 100 dpi
     assert outbox(chat.runtime) == [], "writing files pushes nothing"

@@ -64,7 +64,7 @@ def test_28_characters_fill_a_line() -> None:
 def test_title_body_and_headings_use_the_official_fonts_in_east_asia() -> None:
     doc = build()
     title = find(doc, "关于")
-    assert title.text == "关于2026年3月全县招商引资工作情况的通报"
+    assert title.text == "关于2026年3月全县招商引资\n工作情况的通报"  # two balanced lines
     assert east_asia(title) == {"方正小标宋简体"} and sizes(title) == {22}
     body = find(doc, "2026年3月，全县共报送")
     assert east_asia(body) == {"仿宋_GB2312"} and sizes(body) == {16}
