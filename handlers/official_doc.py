@@ -255,6 +255,9 @@ class _Writer:
             column.width = Mm(text_mm * share / total)
         for cell, text in zip(table.rows[0].cells, header, strict=True):
             self._cell(cell.paragraphs[0], text, self.p.heading1_font)
+        repeat = OxmlElement("w:tblHeader")  # the header row again at the top of each page
+        repeat.set(qn("w:val"), "true")
+        table.rows[0]._tr.get_or_add_trPr().append(repeat)
         for values in rows:
             cells = table.add_row().cells
             for cell, text in zip(cells, values, strict=True):
