@@ -376,13 +376,11 @@ def build_bulletin_docx(stats: Stats, extras: Extras, rules: DocumentRules, issu
     w.table(RANKING_HEADER, ranking_rows(stats), RANKING_WIDTHS)
     w.heading1("三、先进与后进")
     best = [u for u in stats.units if u.grade == EXCELLENT and u.reported]
-    worst = [u for u in stats.units if u.grade == POOR or not u.reported]
     w.body(f"排名前三位的单位：{_names(best[:3])}，予以通报表扬。", lead="（一）先进单位。")
     w.body(f"排名后三位的单位：{_names([u for u in stats.units if u.grade == POOR][-3:])}，请认真分析原因、"
            "限期整改。", lead="（二）后进单位。")
     w.body(f"本期未报送的单位：{_names(stats.silent)}，逾期不报视为没有。" if stats.silent
            else "本期各单位均已按时报送。", lead="（三）未报送单位。")
-    del worst
     w.heading1("四、签约未开工及长期无进展项目")
     if extras.waiting:
         stale = "；".join(f"{p.unit}{p.name}（{money(p.amount_wan)}）" for p in extras.stale)

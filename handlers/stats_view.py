@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from handlers.periods import Period
@@ -205,8 +205,7 @@ def signed_not_started(store: Store, units: Mapping[int, str], at: datetime, sta
 
 
 def _aware(at: datetime) -> datetime:
-    from datetime import UTC
-
+    """Stored times come back naive on SQLite (UTC by convention) and aware on PostgreSQL."""
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
