@@ -71,7 +71,10 @@ def follow_ups(store: Store, chosen: Period, rules: Rules, at: datetime, final: 
                        ":pipeline"))
         issued: date = at.astimezone(rules.schedule.tz).date()
         data = build_bulletin_docx(stats, extras, rules.documents, issued)
-        path = save_docx(Path(rules.documents.folder), stats, data)
-        log.info("通报 saved to %s", path)
+        try:
+            log.info("通报 saved to %s", save_docx(Path(rules.documents.folder), stats, data))
+        except OSError as exc:
+            # The group still gets the file: a folder that cannot be written must not hold back the bulletin.
+            log.error("could not save the 通报 under [documents] folder %s: %s", rules.documents.folder, exc)
         pushes.append((Media("file", docx_name(stats), data), ":docx"))
     return pushes

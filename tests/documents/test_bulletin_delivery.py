@@ -209,3 +209,31 @@ def test_asking_for_the_ranking_chart_in_chat_pushes_it_to_the_group(chat: Chat)
     assert Image.open(io.BytesIO(image.data)).size == (1080, 410)
     assert "2026年2月排名图" in chat.send("wz_liu", "上月排名图", at="2026-03-12 10:05").text
     assert [k for k, _ in media_rows(chat.runtime)][-1].startswith("rank-chart:2026-02:")
+
+
+def test_without_wecom_the_console_and_outbox_list_name_the_picture_not_its_bytes(
+    chat: Chat, tmp_path: Path
+) -> None:
+    reports(chat)
+    path = tmp_path / "config.toml"
+    path.write_text(f'[database]\nurl = "{chat.runtime.settings.database.url}"\n[schedule]\nbulletin_days = [16]\n'
+                    f'[documents]\nfolder = "{(tmp_path / "通报").as_posix()}"\n', encoding="utf-8")
+    output = job_run(path, "2026-03-16T09:30")
+    assert "[群推送 bulletin:2026-03:2026-03-16:chart] [图片] 排名图-2026-03.png（" in output
+    assert "[文件] 关于2026年3月全县招商引资工作情况的通报.docx（" in output
+    assert len(output) < 5000, "no base64 on the console"
+    listed = CliRunner().invoke(app, ["--config", str(path), "outbox", "list"])
+    assert "[图片] 排名图-2026-03.png" in listed.output and len(listed.output) < 5000
+
+
+def test_a_folder_that_cannot_be_written_does_not_hold_back_the_bulletin(
+    chat: Chat, standin: WecomStandIn, tmp_path: Path
+) -> None:
+    reports(chat)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the folder should be", encoding="utf-8")
+    path = config(chat.runtime, standin, tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace((tmp_path / "通报").as_posix(), blocked.as_posix()),
+                    encoding="utf-8")
+    assert "已推送 4 条" in job_run(path, "2026-03-16T09:30")
+    assert [key.rsplit(":", 1)[1] for key, _ in media_rows(chat.runtime)] == ["chart", "pipeline", "docx"]
