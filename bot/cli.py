@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot import cli_assessment, cli_demo, cli_outbox, cli_serve, cli_stats
+from bot import cli_assessment, cli_demo, cli_documents, cli_outbox, cli_serve, cli_stats
 from bot.cli_context import State, parse_at, runtime_of
 from handlers.messages import Incoming
 
@@ -171,3 +171,4 @@ cli_assessment.register(app)
 cli_outbox.register(app)
 cli_demo.register(app)
 cli_stats.register(app)
+cli_documents.register(app)

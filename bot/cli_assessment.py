@@ -43,7 +43,8 @@ def rank(
 def job_run(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="monthly-nag、overdue-list、bulletin、stale-projects、quarterly-planning、"
-                                                 "campaign-phases、campaign-close、half-year、year-end、meeting")],
+                                                 "campaign-phases、campaign-close、half-year、year-end、meeting、"
+                                                 "weekly-inspection")],
     at: Annotated[str | None, typer.Option("--at", help="当作此时执行，ISO，例如 2026-03-18T09:00")] = None,
 ) -> None:
     """Run a scheduled job now as if the clock read --at; a round that ran already is not sent again."""

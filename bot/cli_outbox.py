@@ -50,7 +50,10 @@ def describe(item: OutboxItem, tz: tzinfo) -> str:
         when = f"{_local(item.due_at, tz)} 起发送"
     else:
         when = f"排队于 {_local(item.created_at, tz)}"
-    first_line = item.body.strip().splitlines()[0] if item.body.strip() else ""
+    from storage.media import MEDIA_KINDS, Media
+
+    body = Media.describe(item.kind, item.body) if item.kind in MEDIA_KINDS else item.body
+    first_line = body.strip().splitlines()[0] if body.strip() else ""
     preview = first_line if len(first_line) <= 30 else f"{first_line[:30]}…"
     fields = [f"#{item.id}", LABELS[status], when, item.target, item.key]
     if item.attempts:

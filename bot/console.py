@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from bot.runtime import Runtime
 from storage.clock import utcnow
+from storage.media import MEDIA_KINDS, Media
 from storage.store import unit_of_work
 
 
@@ -19,7 +20,8 @@ def flush_pushes_to_console(runtime: Runtime, echo: Callable[[str], None]) -> in
         now = utcnow()
         for item in store.outbox.due(now, limit=1000):
             mentions = " ".join(f"@{m}" for m in item.mentions)
-            echo(f"[群推送 {item.key}] {item.body}" + (f"\n{mentions}" if mentions else ""))
+            body = Media.describe(item.kind, item.body) if item.kind in MEDIA_KINDS else item.body
+            echo(f"[群推送 {item.key}] {body}" + (f"\n{mentions}" if mentions else ""))
             store.outbox.mark_sent(item, now)
             count += 1
     return count

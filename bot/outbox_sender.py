@@ -29,7 +29,7 @@ import json
 import logging
 import zlib
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum, StrEnum
@@ -53,6 +53,7 @@ from bot.wecom.webhook import (
 )
 from bot.wecom.ws_client import LongConnection
 from storage.clock import utcnow
+from storage.media import MEDIA_KINDS, Media
 from storage.outbox import OutboxStatus, Target
 from storage.store import unit_of_work
 
@@ -139,6 +140,22 @@ def _is_wecom_json(body: bytes) -> bool:
     except ValueError:
         return False
     return isinstance(data, dict) and isinstance(data.get("errcode"), int)
+
+
+def push_event(key: str, target: str, kind: str, body: str, mentions: Sequence[str], at: datetime) -> dict[str, Any]:
+    """A push as the simulator's feed shows it: media as a one-line text plus an inline data URL."""
+    event: dict[str, Any] = {"type": "push", "key": key, "target": target, "kind": kind, "text": body,
+                             "mentions": list(mentions), "at": at.isoformat()}
+    if kind in MEDIA_KINDS:
+        event["text"] = Media.describe(kind, body)
+        try:
+            media = Media.of(kind, body)
+        except ValueError:
+            return event
+        event["name"] = media.name
+        mime = "image/png" if media.name.endswith(".png") else "application/octet-stream"
+        event["url"] = f"data:{mime};base64,{media.base64}"
+    return event
 
 
 def why(exc: BaseException) -> str:
@@ -298,7 +315,8 @@ class OutboxSender:
             for row in store.outbox.sent_since(now - WINDOW):
                 if row.sent_at is None or row.target != str(Target.group()):
                     continue
-                sent_at += [row.sent_at] * len(render_parts(row.kind, row.body, row.mentions))
+                parts = 1 if row.kind in MEDIA_KINDS else len(render_parts(row.kind, row.body, row.mentions))
+                sent_at += [row.sent_at] * parts
         self._sent_at = deque(sorted(sent_at))
 
     def _due(self, now: datetime) -> list[Push]:
@@ -348,10 +366,18 @@ class OutboxSender:
                             "or @ the bot once in the group)")
                 self._pauses[route] = Pause(utcnow() + NO_CHAT_PAUSE, 0)
                 return Outcome.PAUSED
-        if route is Route.APP:
-            parts = render_parts("text", push.body, (), markdown_max_bytes=TEXT_MAX_BYTES)
-        else:
-            parts = render_parts(push.kind if route is Route.WEBHOOK else "markdown", push.body, push.mentions)
+        try:
+            if push.kind in MEDIA_KINDS:
+                if route is Route.APP:
+                    raise ValueError("images and files go to the group only")
+                parts = render_parts(push.kind, push.body, ())
+            elif route is Route.APP:
+                parts = render_parts("text", push.body, (), markdown_max_bytes=TEXT_MAX_BYTES)
+            else:
+                parts = render_parts(push.kind if route is Route.WEBHOOK else "markdown", push.body, push.mentions)
+        except ValueError as exc:
+            await run_in_threadpool(self._fail, push, str(exc))
+            return Outcome.WAITS
         done = push.parts_sent
         for payload in parts[done:]:
             if route is not Route.APP and not self._take_token(utcnow()):
@@ -382,7 +408,10 @@ class OutboxSender:
         elif route is Route.AIBOT:
             if self.long_connection is None:
                 raise RuntimeError("the AI-bot route was chosen without a long connection")
-            await self.long_connection.send_markdown(chat_id, payload["markdown"]["content"])
+            if isinstance(payload.get("media"), Media):
+                await self.long_connection.send_media(chat_id, payload["media"])
+            else:
+                await self.long_connection.send_markdown(chat_id, payload["markdown"]["content"])
         else:
             await self._app().send(push.target.userid or "", payload)
 
@@ -434,11 +463,19 @@ class OutboxSender:
         now = utcnow()
         label = "群推送" if push.target.is_group else f"私信 {push.target.userid}"
         mentions = " ".join(f"@{m}" for m in push.mentions)
-        log.info("[%s %s] %s%s", label, push.key, push.body, f"\n{mentions}" if mentions else "")
-        self._publish({"type": "push", "key": push.key, "target": str(push.target), "kind": push.kind,
-                       "text": push.body, "mentions": list(push.mentions), "at": now.isoformat()})
+        event = push_event(push.key, str(push.target), push.kind, push.body, push.mentions, now)
+        log.info("[%s %s] %s%s", label, push.key, event["text"], f"\n{mentions}" if mentions else "")
+        self._publish(event)
         await self._mark_sent(push)
         return Outcome.SENT
+
+    def _fail(self, push: Push, error: str) -> None:
+        """A push no route can ever carry (a damaged media row, media to one member): failed, not retried."""
+        log.error("push %s failed: %s", push.key, error)
+        with unit_of_work(self.runtime.engine) as store:
+            item = store.outbox.get(push.id)
+            if item is not None:
+                store.outbox.mark_failed(item, error)
 
     def _group_chat_id(self) -> str:
         """[aibot] group_chatid, else the group the bot was last @-mentioned in."""

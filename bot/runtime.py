@@ -16,6 +16,7 @@ def rules_of(settings: Settings) -> Rules:
     return Rules(
         schedule=settings.schedule, reporting=settings.reporting, scoring=settings.scoring, counting=settings.counting,
         packaging=settings.packaging,
+        documents=settings.documents,
     )
 
 

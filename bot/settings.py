@@ -11,7 +11,15 @@ from typing import Any, Literal
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from handlers.rules import CountingRules, PackagingRules, ReportingRules, ScheduleRules, ScoringRules, Section
+from handlers.rules import (
+    CountingRules,
+    DocumentRules,
+    PackagingRules,
+    ReportingRules,
+    ScheduleRules,
+    ScoringRules,
+    Section,
+)
 
 
 class DatabaseSettings(Section):
@@ -116,6 +124,7 @@ class Settings(BaseSettings):
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
     simulator: SimulatorSettings = Field(default_factory=SimulatorSettings)
     inbox: InboxSettings = Field(default_factory=InboxSettings)
+    documents: DocumentRules = Field(default_factory=DocumentRules)
 
     @model_validator(mode="after")
     def _whole_wecom_configuration(self) -> Settings:

@@ -26,6 +26,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from bot.outbox_sender import push_event
 from bot.runtime import Runtime
 from handlers.demo import DemoRefused, fill_demo
 from handlers.jobs import job_named, jobs, run_job
@@ -232,9 +233,8 @@ def _history(runtime: Runtime) -> list[dict[str, Any]]:
                 "type": "message", "user_id": message.user_id, "name": names.get(message.user_id, message.user_id),
                 "text": message.text, "reply": message.reply, "at": _utc(message.at).astimezone(tz).isoformat()}))
         for push in store.outbox.listed(limit=HISTORY):
-            events.append((push.sent_at or push.created_at, {
-                "type": "push", "key": push.key, "target": push.target, "kind": push.kind, "text": push.body,
-                "mentions": list(push.mentions), "at": push.created_at.isoformat()}))
+            events.append((push.sent_at or push.created_at, push_event(
+                push.key, push.target, push.kind, push.body, push.mentions, push.created_at)))
     events.sort(key=lambda pair: _utc(pair[0]))
     return [event for _, event in events]
 

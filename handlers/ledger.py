@@ -16,11 +16,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from handlers.ledger_stats import add_statistics
 from handlers.periods import Period, period_label
 from handlers.ranking import number
 from handlers.receipts import kind_name
 from handlers.rules import Rules
 from handlers.stats import Stats, compute_stats, percent
+from handlers.stats_view import parse_stats
 from storage.fields import FIELDS
 from storage.models import ProjectStage, Record, Role, saved_id
 from storage.records import counts
@@ -193,6 +195,8 @@ def write_ledger(store: Store, period: Period, rules: Rules, out: Path) -> int:
     book = Workbook()
     for index, build in enumerate(SHEETS):
         _write(book, build(data), first=index == 0)
+    # 统计 and 排名图 (with a native chart) are written straight into the book: a chart is not rows.
+    add_statistics(book, store, period, rules, parse_stats(data.stats.to_json()))
     out.parent.mkdir(parents=True, exist_ok=True)
     book.save(out)
     return len(data.records)

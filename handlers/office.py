@@ -28,7 +28,7 @@ _LIST_DRAFTS = re.compile(r"^\s*(?:草稿|未完成草稿|草稿列表|未补全
 _QUESTION = re.compile(r"多少|哪些|哪几|几个|几家|几项|[率？?吗]|怎么样|情况如何|有没有")
 _COMMAND_INTENTS = frozenset({
     Intent.CORRECTION, Intent.RETRACT, Intent.HELP, Intent.QUERY_RANK, Intent.QUERY_MISSING,
-    Intent.QUERY_SUMMARY, Intent.BULLETIN,
+    Intent.QUERY_SUMMARY, Intent.BULLETIN, Intent.QUERY_RANK_CHART,
 })
 _OFFICE_ROLES = (Role.ADMIN, Role.LEADER)
 

@@ -104,6 +104,9 @@ class ScheduleRules(Section):
     bulletin_time: time = time(9, 30)
     overdue_time: time = time(9, 0)
     stale_days: int = Field(60, ge=1)
+    #: 每周督查通报: ISO weekday (1 = Monday … 7 = Sunday; 0 = none) and time.
+    inspection_weekday: int = Field(5, ge=0, le=7)
+    inspection_time: time = time(16, 0)
     #: Extra public holidays / make-up workdays for years `chinesecalendar` does not know yet.
     holidays: list[date] = Field(default_factory=list)
     workdays: list[date] = Field(default_factory=list)
@@ -257,6 +260,30 @@ class ScoringRules(Section):
         return value
 
 
+class DocumentRules(Section):
+    """The pictures after bulletins and the 通报 as an official document (`[documents]`)."""
+
+    #: A ranking chart follows each bulletin (and the monthly final also a pipeline chart and the .docx).
+    charts: bool = True
+    #: Where the monthly final 通报 .docx is saved (relative to the working directory).
+    folder: str = "通报"
+    #: Font profile: "gbt9704" (方正小标宋简体/仿宋_GB2312/黑体/楷体_GB2312) or "windows" (宋体/仿宋/黑体/楷体).
+    profile: Literal["gbt9704", "windows"] = "gbt9704"
+    #: 发文机关 in the signature.
+    issuer: str = "县招商引资工作领导小组办公室"
+    #: 主送机关.
+    recipients: str = "各乡镇人民政府，县直各有关单位："
+    #: 文号 template, e.g. "县招商办〔{year}〕{month}号"; empty for none.
+    doc_number: str = ""
+    #: 工作要求, one paragraph each.
+    requirements: list[str] = Field(default_factory=lambda: [
+        "各单位要对照年度目标任务和序时进度，查找差距，倒排工期，确保按时完成全年任务。",
+        "排名后三位的单位要认真分析原因，制定整改措施，于五个工作日内报县招商办。",
+        "签约未开工项目所在单位要逐个明确责任人和时间节点，加快推动项目落地开工。",
+        "各单位要严格按照报送要求，于每月20日前如实报送招商引资工作进展，逾期不报视为没有。",
+    ])
+
+
 class Rules(Section):
     """The rule sections the handlers and jobs need, bundled once from Settings."""
 
@@ -265,3 +292,4 @@ class Rules(Section):
     scoring: ScoringRules = Field(default_factory=ScoringRules)
     counting: CountingRules = Field(default_factory=CountingRules)
     packaging: PackagingRules = Field(default_factory=PackagingRules)
+    documents: DocumentRules = Field(default_factory=DocumentRules)

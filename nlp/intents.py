@@ -108,6 +108,8 @@ _HELP = re.compile(
 )
 _QUERY_MISSING = re.compile(r"未报送|未报|没报|没有报|未上报|没上报|未提交|没提交|没交|未交")
 _QUERY_RANK = re.compile(r"排名|排第几|排多少|第几名|名次|排行|排位")
+#: The ranking as a picture: 排名图, 排行图, 排名的图表/图片.
+_QUERY_RANK_CHART = re.compile(r"(?:排名|排行|名次).{0,2}(?:图|图表|图片)")
 _QUERY_SUMMARY = re.compile(
     r"我的上报|上报情况|报送情况|本月情况|台账|汇总|我的记录|报[了过](?:哪些|什么|啥|几条|几个|多少)|"
     r"报[了过]些|查一下|查询|看一下"
@@ -248,6 +250,7 @@ def command_of(text: Text) -> Command | None:
     if len(key) <= 30:
         for intent, pattern in (
             (Intent.QUERY_MISSING, _QUERY_MISSING),
+            (Intent.QUERY_RANK_CHART, _QUERY_RANK_CHART),
             (Intent.QUERY_RANK, _QUERY_RANK),
             (Intent.QUERY_SUMMARY, _QUERY_SUMMARY),
         ):

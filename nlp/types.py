@@ -21,6 +21,7 @@ class Intent(StrEnum):
     PACKAGING = "packaging"
     REPORT = "report"
     QUERY_RANK = "query_rank"
+    QUERY_RANK_CHART = "query_rank_chart"
     QUERY_MISSING = "query_missing"
     QUERY_SUMMARY = "query_summary"
     #: 包干制: `包干 P5 王副县长`, `取消包干 P5`, `我的包干项目`.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, false, func, or_
@@ -116,6 +117,24 @@ class Records:
         if not include_retracted:
             query = query.where(Record.status != RecordStatus.RETRACTED.value)
         return self.session.exec(query.order_by(col(Record.id))).all()
+
+    def reported_between(self, start: datetime, end: datetime) -> Sequence[Record]:
+        """Counted records reported in [start, end), oldest first (the weekly 督查通报)."""
+        return self.session.exec(
+            select(Record)
+            .where(col(Record.reported_at) >= start, col(Record.reported_at) < end, counted())
+            .order_by(col(Record.reported_at), col(Record.id))
+        ).all()
+
+    def foreign_projects(self) -> set[int]:
+        """Projects any live record of which names a foreign currency (外资): projects keep CNY only."""
+        rows = self.session.exec(
+            select(col(Record.project_id)).where(
+                col(Record.project_id).is_not(None), col(Record.currency).is_not(None), col(Record.currency) != "CNY",
+                col(Record.status) != RecordStatus.RETRACTED.value,
+            ).distinct()
+        ).all()
+        return {int(r) for r in rows if r is not None}
 
     def resent(self, unit_id: int, text: str, kinds: Iterable[str]) -> Record | None:
         """The unit's earlier live record of one of `kinds` with the same words (a re-send)."""

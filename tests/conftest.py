@@ -21,7 +21,7 @@ from bot.runtime import Runtime, build_runtime
 from bot.settings import DatabaseSettings, Settings
 from handlers.messages import Incoming, Reply
 from handlers.roster import import_roster, read_rows
-from handlers.rules import ScheduleRules
+from handlers.rules import DocumentRules, ScheduleRules
 from storage.db import make_engine
 from storage.store import Store, unit_of_work
 
@@ -79,8 +79,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def settings(db_url: str) -> Settings:
-    return Settings(database=DatabaseSettings(url=db_url))
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    # The monthly final's .docx is saved under [documents] folder: in the test's own directory.
+    return Settings(database=DatabaseSettings(url=db_url), documents=DocumentRules(folder=str(tmp_path / "通报")))
 
 
 @pytest.fixture

@@ -64,7 +64,7 @@ def test_export_writes_the_ledger_workbook(cli_env: CliRunner, tmp_path: Path) -
     result = cli_env.invoke(app, ["export", "--out", str(out), "--period", "2026-03"])
     assert result.exit_code == 0, result.output
     book = load_workbook(out)
-    assert book.sheetnames == ["台账", "项目", "汇总", "指标", "审计"]
+    assert book.sheetnames == ["台账", "项目", "汇总", "指标", "审计", "统计", "排名图"]
     rows = list(book["台账"].iter_rows(values_only=True))
     assert rows[1][1] == "卫庄镇" and rows[1][3] == "江苏恒润新材料有限公司" and rows[1][5] == 8000
     summary = {row[0]: row[-1] for row in book["汇总"].iter_rows(min_row=2, values_only=True)}

@@ -104,6 +104,11 @@ def markdown_push(chat_id: str, content: str, chat_type: int = 2) -> dict[str, A
     return {"chatid": chat_id, "chat_type": chat_type, "msgtype": "markdown", "markdown": {"content": content}}
 
 
+def media_push(chat_id: str, kind: str, media_id: str, chat_type: int = 2) -> dict[str, Any]:
+    """An `aibot_send_msg` of an uploaded image or file (msgtype image|file with its media_id)."""
+    return {"chatid": chat_id, "chat_type": chat_type, "msgtype": kind, kind: {"media_id": media_id}}
+
+
 def json_depth_within(data: bytes | str, limit: int) -> bool:
     """Whether JSON text nests no deeper than `limit`, decided without parsing it (Python's
     parser recurses, and a few KB of `[` used to end in a RecursionError and a 500)."""

@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from storage.media import MEDIA_KINDS, Media
+
 log = logging.getLogger(__name__)
 
 TEXT_MAX_BYTES = 2048
@@ -98,6 +100,8 @@ def render_parts(kind: str, body: str, mentions: Sequence[str],
     Markdown mentions are `<@userid>` appended to the text (unless already in it); text uses
     `mentioned_list` on the last part, where the reader ends up. (App messages allow only 2048
     bytes of markdown, hence the parameter.)"""
+    if kind in MEDIA_KINDS:
+        return [{"msgtype": kind, "media": Media.of(kind, body)}]
     if kind == "text":
         parts = split_message(body, TEXT_MAX_BYTES)
         payloads: list[dict[str, Any]] = [{"msgtype": "text", "text": {"content": p}} for p in parts]
@@ -152,8 +156,37 @@ class WebhookClient:
         self._client = client
 
     async def send(self, payload: dict[str, Any]) -> None:
+        if isinstance(payload.get("media"), Media):
+            await self.send_media(payload["media"])
+            return
         data = await _post_json(self._client, self._url, payload)
         _raise_for(int(data.get("errcode", -1)), str(data.get("errmsg", "")))
+
+    async def send_media(self, media: Media) -> None:
+        """An image goes inline (base64 + md5 of the raw bytes); a file is uploaded first
+        (`upload_media?type=file`, its media_id lives 3 days) and then sent by media_id."""
+        if media.kind == "image":
+            await self.send({"msgtype": "image", "image": {"base64": media.base64, "md5": media.md5}})
+            return
+        media_id = await self.upload(media)
+        await self.send({"msgtype": "file", "file": {"media_id": media_id}})
+
+    async def upload(self, media: Media) -> str:
+        """POST the file to the robot's upload_media (multipart field `media`); its media_id."""
+        url = httpx.URL(self._url)
+        upload = url.copy_with(path=url.path.rsplit("/", 1)[0] + "/upload_media",
+                               params=url.params.set("type", "file"))
+        try:
+            response = await self._client.post(upload, files={"media": (media.name, media.data,
+                                                                        "application/octet-stream")})
+        except httpx.HTTPError as exc:
+            raise Transient(f"upload network: {type(exc).__name__}") from None
+        data = _json_of(response)
+        _raise_for(int(data.get("errcode", -1)), f"upload_media: {data.get('errmsg', '')}")
+        media_id = str(data.get("media_id") or "")
+        if not media_id:
+            raise Transient("upload_media answered without a media_id")
+        return media_id
 
 
 class AppMessenger:

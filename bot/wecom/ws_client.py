@@ -8,6 +8,7 @@ wait long before dialling again so two running copies do not kick each other eve
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
 import logging
@@ -19,10 +20,14 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import WebSocketException
 
 from bot.background import Background
-from bot.wecom.aibot_wire import AibotMessage, markdown_push, parse_callback
+from bot.wecom.aibot_wire import AibotMessage, markdown_push, media_push, parse_callback
 from bot.wecom.webhook import RateLimited, Rejected, Transient
+from storage.media import Media
 
 log = logging.getLogger(__name__)
+
+#: Media go up in chunks of at most 512 KB (before base64), at most 100 of them (path/101463).
+CHUNK_BYTES = 512 * 1024
 
 #: Answers a callback (with its req_id) with the reply body, or None for no reply.
 MessageHandler = Callable[[AibotMessage, str], Awaitable[dict[str, Any] | None]]
@@ -98,12 +103,29 @@ class LongConnection:
         """Push proactively (aibot_send_msg); raises Transient when not connected."""
         if not self.connected:
             raise Transient("long connection not connected")
-        ack = await self._request("aibot_send_msg", markdown_push(chat_id, content, chat_type))
-        errcode = int(ack.get("errcode", 0))
-        if errcode == 45009:
-            raise RateLimited(f"45009 {ack.get('errmsg', '')}")
-        if errcode != 0:
-            raise Rejected(f"{errcode} {ack.get('errmsg', '')}")
+        _check(await self._request("aibot_send_msg", markdown_push(chat_id, content, chat_type)))
+
+    async def send_media(self, chat_id: str, media: Media, chat_type: int = 2) -> None:
+        """Upload (aibot_upload_media_init → _chunk × n → _finish) and push it as an image or file message.
+
+        An upload cut short is simply started again: WeCom keeps nothing of it that anyone sees."""
+        if not self.connected:
+            raise Transient("long connection not connected")
+        chunks = [media.data[i:i + CHUNK_BYTES] for i in range(0, len(media.data), CHUNK_BYTES)]
+        init = _check(await self._request("aibot_upload_media_init", {
+            "type": media.kind, "filename": media.name, "total_size": len(media.data),
+            "total_chunks": len(chunks), "md5": media.md5}))
+        upload_id = str((init.get("body") or {}).get("upload_id") or "")
+        if not upload_id:
+            raise Transient("aibot_upload_media_init answered without an upload_id")
+        for index, chunk in enumerate(chunks):
+            _check(await self._request("aibot_upload_media_chunk", {
+                "upload_id": upload_id, "chunk_index": index, "base64_data": base64.b64encode(chunk).decode()}))
+        finish = _check(await self._request("aibot_upload_media_finish", {"upload_id": upload_id}))
+        media_id = str((finish.get("body") or {}).get("media_id") or "")
+        if not media_id:
+            raise Transient("aibot_upload_media_finish answered without a media_id")
+        _check(await self._request("aibot_send_msg", media_push(chat_id, media.kind, media_id, chat_type)))
 
     async def respond(self, req_id: str, body: dict[str, Any]) -> None:
         """A later answer to the callback `req_id` (a stream update); waits for WeCom's ack.
@@ -212,6 +234,18 @@ class LongConnection:
             if not future.done():
                 future.set_exception(Transient("long connection closed"))
         self._pending.clear()
+
+
+def _check(ack: dict[str, Any]) -> dict[str, Any]:
+    """WeCom's ack, or the SendError its errcode means."""
+    errcode = int(ack.get("errcode", 0))
+    if errcode == 45009:
+        raise RateLimited(f"45009 {ack.get('errmsg', '')}")
+    if errcode == -1:
+        raise Transient(f"-1 {ack.get('errmsg', '')}")
+    if errcode != 0:
+        raise Rejected(f"{errcode} {ack.get('errmsg', '')}")
+    return ack
 
 
 def _frame(cmd: str, req_id: str, body: dict[str, Any] | None) -> str:

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from handlers.rules import Rules, ScheduleRules
 from handlers.workdays import Workdays
+from storage.media import Media
 from storage.outbox import Target
 from storage.states import RoundStatus
 from storage.store import Store, unit_of_work
@@ -55,6 +56,11 @@ class Push:
     kind: str = "markdown"
     #: Appended to the idempotency key when a round pushes more than one message.
     suffix: str = ""
+
+    @classmethod
+    def of_media(cls, media: Media, suffix: str) -> Push:
+        """An image or file message to the group (a chart after a bulletin, the 通报 .docx)."""
+        return cls(media.body(), kind=media.kind, suffix=suffix)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from handlers.documents import follow_ups
 from handlers.jobs.base import JobContext, Push, Round, Trigger, job
 from handlers.jobs.calendar import due_on, month_day, nominal
 from handlers.jobs.tables import bottom_text, standing_lines, top_text
@@ -97,7 +98,11 @@ def bulletin_text(t: Table, at: datetime, ctx: JobContext, final: bool = False) 
 @job("bulletin", "半月通报（bulletin_days，遇节假日顺延到下一个工作日；截止后的第一期为上月最终通报）",
      trigger=lambda s: Trigger(s.bulletin_time), due=_due, forced=_forced)
 def push_bulletin(ctx: JobContext, rnd: Round) -> list[Push]:
-    """The bulletin to the group (nothing when the roster has no units). It counts only what had been
-    reported by the round's time, so replaying a date (`job run --at`) gives that day's bulletin."""
+    """The bulletin to the group (nothing when the roster has no units), then its chart (and after the
+    month's final one, the pipeline chart and the 通报 .docx). It counts only what had been reported by
+    the round's time, so replaying a date (`job run --at`) gives that day's bulletin."""
     t = table(ctx.store, period(rnd.period, ctx.rules.schedule), ctx.rules, as_of=ctx.at)
-    return [Push(bulletin_text(t, ctx.local_at, ctx, final=rnd.last))] if t.rows else []
+    if not t.rows:
+        return []
+    media = follow_ups(ctx.store, t.period, ctx.rules, ctx.at, final=rnd.last)
+    return [Push(bulletin_text(t, ctx.local_at, ctx, final=rnd.last)), *[Push.of_media(m, suffix) for m, suffix in media]]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from handlers.campaigns import base_task, campaign_named, campaign_span, period_of, task_lines
+from handlers.documents import follow_ups
 from handlers.jobs.base import JobContext, Push, Round, Trigger, job
 from handlers.jobs.tables import bottom_text, standing_lines, top_text
 from handlers.ranking import table
@@ -47,4 +48,6 @@ def close_campaign(ctx: JobContext, rnd: Round) -> list[Push]:
         *[line for line in (top_text(t, "，予以通报表扬"), bottom_text(t, "请说明原因并提出下步措施")) if line],
         *task_lines(campaign, base_task(ctx.store, campaign, t, ctx.rules, as_of=ctx.at)),
     ]
-    return [Push("\n".join(lines))]
+    # The chart follows, as after every bulletin.
+    media = follow_ups(ctx.store, t.period, ctx.rules, ctx.at, final=False)
+    return [Push("\n".join(lines)), *[Push.of_media(m, suffix) for m, suffix in media]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from handlers.documents import follow_ups
 from handlers.jobs.base import JobContext, Push, Round, Trigger, job
 from handlers.jobs.tables import bottom_text, standing_lines, target_lines, top_text
 from handlers.periods import period
@@ -46,4 +47,6 @@ def remind_half_year(ctx: JobContext, rnd: Round) -> list[Push]:
         lines += ["**年度任务完成情况**", *targets]
         lines.append(f"**未达到序时进度**：{'、'.join(behind)}，请加快进度，确保完成全年任务。" if behind
                      else "✅ 各单位均达到序时进度。")
-    return [Push("\n".join(lines))]
+    # The chart follows, as after every bulletin.
+    media = follow_ups(ctx.store, t.period, ctx.rules, ctx.at, final=False)
+    return [Push("\n".join(lines)), *[Push.of_media(m, suffix) for m, suffix in media]]

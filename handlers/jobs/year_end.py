@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from handlers.documents import follow_ups
 from handlers.jobs.base import JobContext, Push, Round, Trigger, job
 from handlers.jobs.tables import bottom_text, standing_lines, target_lines, top_text
 from handlers.periods import Month, deadline_of, period
@@ -47,4 +48,6 @@ def assess_year(ctx: JobContext, rnd: Round) -> list[Push]:
     if targets:
         lines += ["**年度任务完成情况**", *targets]
         lines.append(f"**未完成年度任务**：{'、'.join(behind)}" if behind else "✅ 各单位均完成年度任务。")
-    return [Push("\n".join(lines))]
+    # The chart follows, as after every bulletin (the year's, also the pipeline and the year's 通报 .docx).
+    media = follow_ups(ctx.store, t.period, ctx.rules, ctx.at, final=True)
+    return [Push("\n".join(lines)), *[Push.of_media(m, suffix) for m, suffix in media]]

@@ -9,6 +9,7 @@ import pytest
 
 from bot.runtime import Runtime
 from handlers.jobs import Outcome, job_named, run_due_between, run_job
+from storage.media import MEDIA_KINDS
 from storage.models import OutboxItem, Record, Role
 from storage.store import unit_of_work
 from tests.conftest import Chat, local
@@ -21,8 +22,14 @@ class Group:
     runtime: Runtime
 
     def pushes(self, prefix: str = "") -> list[OutboxItem]:
+        """The text pushes whose key starts with `prefix` (the pictures and files after them: `media`)."""
         with unit_of_work(self.runtime.engine) as store:
-            return [p for p in store.outbox.all() if p.key.startswith(prefix)]
+            return [p for p in store.outbox.all() if p.key.startswith(prefix) and p.kind not in MEDIA_KINDS]
+
+    def media(self, prefix: str = "") -> list[OutboxItem]:
+        """The image and file pushes whose key starts with `prefix`."""
+        with unit_of_work(self.runtime.engine) as store:
+            return [p for p in store.outbox.all() if p.key.startswith(prefix) and p.kind in MEDIA_KINDS]
 
     def text(self, prefix: str = "") -> str:
         return "\n".join(p.body for p in self.pushes(prefix))

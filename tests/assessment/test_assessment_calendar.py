@@ -12,6 +12,7 @@ import pytest
 
 from bot.settings import DatabaseSettings, Settings
 from handlers.rules import ScheduleRules, ScoringRules, UnitTarget
+from storage.media import Media
 from tests.assessment.conftest import Group
 from tests.conftest import Chat
 
@@ -75,6 +76,10 @@ def test_after_decembers_deadline_the_annual_assessment_names_top_and_bottom_thr
     assert "⚠️ 南樊镇：签约2,000万元，完成年度目标的40%，落后序时进度60个百分点（目标5,000万元）" in body
     assert "✅ 卫庄镇：签约1.2亿元，完成年度目标的240%，超序时进度140个百分点（目标5,000万元）" in body
     assert "**未完成年度任务**：南樊镇、商务局、开发区" in body
+    # The year's bulletin is followed, like the month's final, by its chart, the pipeline and the 通报.
+    media = [(m.key.rsplit(":", 1)[1], Media.of(m.kind, m.body).name) for m in group.media("year-end")]
+    assert media == [("chart", "排名图-2026.png"), ("pipeline", "项目推进-2026.png"),
+                     ("docx", "关于2026年度全县招商引资工作情况的通报.docx")]
 
 
 def test_the_monthly_meeting_gets_the_closed_months_table_laggards_and_stale_projects(

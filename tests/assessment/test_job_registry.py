@@ -20,7 +20,7 @@ from tests.conftest import Chat
 
 FIVE = ["monthly-nag", "overdue-list", "bulletin", "stale-projects", "quarterly-planning"]
 #: The assessment calendar's jobs (issue 11), each from its own module too.
-ALL = FIVE + ["campaign-phases", "campaign-close", "half-year", "year-end", "meeting"]
+ALL = FIVE + ["campaign-phases", "campaign-close", "half-year", "year-end", "meeting", "weekly-inspection"]
 
 
 def test_the_registry_lists_each_job_once_from_its_own_module() -> None:

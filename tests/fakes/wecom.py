@@ -6,7 +6,9 @@
   `webhook/send` (with WeCom's 20-a-minute limit), and the AI bot's long connection
   (subscribe, ping, callbacks, respond, send_msg, disconnected_event), and the AI bot's
   `response_url` (one use: a second POST with the same code is refused). It records everything and
-  has switchable failure modes: scripted errcodes / HTTP statuses / gateway pages / slow answers
+  image messages (md5 and the 2 MB limit checked), `webhook/upload_media` + file messages, and the
+  long connection's media upload (aibot_upload_media_init → _chunk → _finish, then aibot_send_msg
+  with msgtype image|file), recorded in `record.media`. It has switchable failure modes: scripted errcodes / HTTP statuses / gateway pages / slow answers
   (for `webhook/send` and `message/send`), outage, bad key, and a gate that holds one send
   before or after WeCom accepts it (to kill the sender at an exact moment).
 """
@@ -161,6 +163,21 @@ class Recorded:
     responses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     #: The msgid each long-connection callback frame (req_id) carried, redeliveries included.
     req_msgid: dict[str, str] = field(default_factory=dict)
+    #: Image and file messages WeCom accepted, in order (webhook and long connection alike).
+    media: list[Media] = field(default_factory=list)
+    #: Files uploaded (webhook upload_media or the long connection's upload), by media_id.
+    uploads: dict[str, Media] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Media:
+    """An image or file message as the group received it: its bytes, and the md5 it came with."""
+
+    channel: str
+    kind: str
+    name: str
+    data: bytes
+    md5: str
 
 
 class Gate:
@@ -187,7 +204,24 @@ class Gate:
 
 def content_of(payload: dict[str, Any]) -> str:
     kind = payload.get("msgtype", "")
+    if kind in ("image", "file"):
+        return f"[{kind}]"
     return str((payload.get(kind) or {}).get("content", ""))
+
+
+IMAGE_MAX_BYTES = 2 * 1024 * 1024
+
+
+def multipart_file(content_type: str, body: bytes) -> tuple[str, bytes] | None:
+    """The (filename, bytes) of the multipart field `media`, parsed as a mail part would be."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+    for part in message.iter_parts():
+        if part.get_param("name", header="content-disposition") == "media":
+            return str(part.get_filename() or ""), bytes(part.get_payload(decode=True) or b"")
+    return None
 
 
 class WecomStandIn:
@@ -213,6 +247,7 @@ class WecomStandIn:
         self._sends: dict[str, deque[float]] = {}
         self._ws: WebSocket | None = None
         self._unanswered: dict[str, dict[str, Any]] = {}
+        self._uploads: dict[str, dict[str, Any]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()
         self._server = uvicorn.Server(uvicorn.Config(self._app(), host="127.0.0.1", port=self.port,
@@ -424,11 +459,30 @@ class WecomStandIn:
                 if len(sends) >= self.per_minute:
                     return JSONResponse({"errcode": 45009, "errmsg": "api freq out of limit"})
                 kind = payload.get("msgtype")
-                content = str((payload.get(kind) or {}).get("content", ""))
+                content = content_of(payload)
                 limit = 2048 if kind == "text" else 4096
                 if len(content.encode()) > limit:
                     return JSONResponse({"errcode": 40058, "errmsg": f"content exceed max length {limit}"})
+                media: Media | None = None
+                if kind == "image":
+                    image = payload.get("image") or {}
+                    try:
+                        raw = base64.b64decode(image.get("base64", ""), validate=True)
+                    except ValueError:
+                        return JSONResponse({"errcode": 40009, "errmsg": "invalid image base64"})
+                    if not raw or len(raw) > IMAGE_MAX_BYTES:
+                        return JSONResponse({"errcode": 40009, "errmsg": "invalid image size"})
+                    if hashlib.md5(raw).hexdigest() != image.get("md5"):
+                        return JSONResponse({"errcode": 40009, "errmsg": "image md5 does not match"})
+                    media = Media("webhook", "image", "", raw, str(image["md5"]))
+                elif kind == "file":
+                    uploaded = self.record.uploads.get(str((payload.get("file") or {}).get("media_id", "")))
+                    if uploaded is None:
+                        return JSONResponse({"errcode": 40007, "errmsg": "invalid media_id"})
+                    media = Media("webhook", "file", uploaded.name, uploaded.data, uploaded.md5)
                 sends.append(now)
+                if media is not None:
+                    self.record.media.append(media)
                 self.record.webhooks.append(payload)
                 self.record.accepted.append(Accepted("webhook", content, self.generation, delay))
             if gate is not None and gate.after_accept:
@@ -436,6 +490,23 @@ class WecomStandIn:
             if delay:
                 await asyncio.sleep(delay)
             return JSONResponse({"errcode": 0, "errmsg": "ok"})
+
+        @app.post("/cgi-bin/webhook/upload_media")
+        async def webhook_upload(request: Request, key: str, type: str) -> JSONResponse:  # noqa: A002
+            body = await request.body()
+            with self._lock:
+                if self.outage:
+                    return JSONResponse({"errcode": -1, "errmsg": "system busy"}, status_code=503)
+                if self.bad_key or key != self.webhook_key:
+                    return JSONResponse({"errcode": 93000, "errmsg": "invalid webhook url"})
+                found = multipart_file(request.headers.get("content-type", ""), body)
+                if type not in ("file", "voice") or found is None or len(found[1]) <= 5:
+                    return JSONResponse({"errcode": 40006, "errmsg": "invalid media"})
+                media_id = f"media-{uuid.uuid4().hex}"
+                self.record.uploads[media_id] = Media("webhook", type, found[0], found[1],
+                                                      hashlib.md5(found[1]).hexdigest())
+            return JSONResponse({"errcode": 0, "errmsg": "ok", "type": type, "media_id": media_id,
+                                 "created_at": str(int(time.time()))})
 
         @app.post("/cgi-bin/aibot/response")
         async def aibot_response(request: Request, response_code: str) -> JSONResponse:
@@ -506,7 +577,52 @@ class WecomStandIn:
                 return
             self._unanswered.pop(req_id, None)
             await ack()
-        elif cmd in ("aibot_send_msg", "aibot_respond_welcome_msg"):
+        elif cmd == "aibot_upload_media_init":
+            body = frame.get("body") or {}
+            upload_id = f"upload-{uuid.uuid4().hex}"
+            self._uploads[upload_id] = {"meta": body, "chunks": {}}
+            await websocket.send_text(json.dumps({"headers": {"req_id": req_id}, "errcode": 0, "errmsg": "ok",
+                                                  "body": {"upload_id": upload_id}}))
+        elif cmd == "aibot_upload_media_chunk":
+            body = frame.get("body") or {}
+            upload = self._uploads.get(str(body.get("upload_id")))
+            if upload is None:
+                await ack(40007, "invalid upload_id")
+                return
+            chunk = base64.b64decode(body.get("base64_data", ""))
+            if len(chunk) > 512 * 1024:
+                await ack(40009, "chunk over 512KB")
+                return
+            upload["chunks"][int(body.get("chunk_index", -1))] = chunk
+            await ack()
+        elif cmd == "aibot_upload_media_finish":
+            upload = self._uploads.pop(str((frame.get("body") or {}).get("upload_id")), None)
+            if upload is None:
+                await ack(40007, "invalid upload_id")
+                return
+            meta, chunks = upload["meta"], upload["chunks"]
+            data = b"".join(chunks[i] for i in sorted(chunks))
+            if (sorted(chunks) != list(range(int(meta.get("total_chunks", 0)))) or len(data) != meta.get("total_size")
+                    or hashlib.md5(data).hexdigest() != meta.get("md5")):
+                await ack(40009, "upload incomplete or md5 mismatch")
+                return
+            media_id = f"media-{uuid.uuid4().hex}"
+            self.record.uploads[media_id] = Media("aibot", str(meta.get("type")), str(meta.get("filename")), data,
+                                                  str(meta.get("md5")))
+            await websocket.send_text(json.dumps({"headers": {"req_id": req_id}, "errcode": 0, "errmsg": "ok",
+                                                  "body": {"type": meta.get("type"), "media_id": media_id,
+                                                           "created_at": int(time.time())}}))
+        elif cmd == "aibot_send_msg":
+            body = frame.get("body") or {}
+            kind = body.get("msgtype")
+            if kind in ("image", "file"):
+                uploaded = self.record.uploads.get(str((body.get(kind) or {}).get("media_id", "")))
+                if uploaded is None or uploaded.kind != kind:
+                    await ack(40007, "invalid media_id")
+                    return
+                self.record.media.append(Media("aibot", kind, uploaded.name, uploaded.data, uploaded.md5))
+            await ack()
+        elif cmd == "aibot_respond_welcome_msg":
             await ack()
         else:
             await ack(40008, "unknown cmd")

@@ -33,6 +33,8 @@ TODAY = date(2025, 6, 18)
         ("本月排名", Intent.QUERY_RANK),
         ("卫庄镇排名怎么样", Intent.QUERY_RANK),
         ("我们镇这个月排第几啊？", Intent.QUERY_RANK),
+        ("排名图", Intent.QUERY_RANK_CHART),
+        ("发一下上月排名的图表", Intent.QUERY_RANK_CHART),
         ("未报送", Intent.QUERY_MISSING),
         ("哪些单位还没报？", Intent.QUERY_MISSING),
         ("我的上报", Intent.QUERY_SUMMARY),

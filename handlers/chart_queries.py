@@ -1,0 +1,23 @@
+"""排名图 in chat: the ranking as a picture, pushed to the group through the outbox (image message)."""
+
+from __future__ import annotations
+
+from handlers.context import Context
+from handlers.documents import ranking_image, stats_for
+from handlers.messages import Reply
+from handlers.periods import period_asked
+from handlers.registry import router
+from nlp import Intent, Parsed
+
+
+@router.on(Intent.QUERY_RANK_CHART, title="排名图", examples=("排名图", "上月排名图"))
+def send_rank_chart(parsed: Parsed, ctx: Context) -> Reply:
+    """把本期（或所问期间）的排名图发到群里：按得分排序，按优/中/差着色，标出未报送单位。"""
+    chosen = period_asked(ctx.incoming.text, ctx.at, ctx.rules.schedule)
+    stats = stats_for(ctx.store, chosen, ctx.rules)
+    if not stats.units:
+        return Reply("名册中还没有单位，暂时没有排名图。")
+    image = ranking_image(stats)
+    key = f"rank-chart:{chosen.key}:{ctx.incoming.channel}:{ctx.incoming.msg_id}"
+    ctx.store.outbox.push(key, image.body(), kind=image.kind)
+    return Reply(f"{stats.label}排名图（{len(stats.units)}个单位）已发到群里，请在群聊中查看。")

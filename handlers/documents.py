@@ -1,0 +1,83 @@
+"""What follows a bulletin into the group: the ranking chart, and after the monthly final also the
+pipeline chart and the 通报 .docx (saved under `[documents] folder` and sent as a file message).
+
+Everything is drawn from `contract_stats` (the shape of `zsbot stats --json`), so the pictures and
+the document say what the stats say. The pushes go through the outbox like any other.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from pathlib import Path
+
+from handlers.charts import pipeline_chart, ranking_chart
+from handlers.official_doc import build_bulletin_docx, title_of
+from handlers.periods import Period
+from handlers.rules import Rules
+from handlers.stats import not_started
+from handlers.stats_view import Extras, Stats, contract_stats, parse_stats, pipeline, waiting_lines
+from storage.media import Media
+from storage.models import saved_id
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def stats_for(store: Store, chosen: Period, rules: Rules, as_of: datetime | None = None) -> Stats:
+    return parse_stats(contract_stats(store, chosen, rules, as_of))
+
+
+def extras_for(store: Store, chosen: Period, rules: Rules, at: datetime) -> Extras:
+    """签约未开工 as chat's `签约未开工` and the 开工率 count them (this year's signings not started by the
+    period's end, `handlers.stats.not_started`), with those stale for `stale_days`; the pipeline."""
+    units = {saved_id(u): u.name for u in store.roster.units()}
+    waiting, stale = waiting_lines(not_started(store, chosen), units, at, rules.schedule.stale_days)
+    return Extras(pipeline=pipeline(store), waiting=waiting, stale=stale, stale_days=rules.schedule.stale_days)
+
+
+def ranking_image(stats: Stats) -> Media:
+    return Media("image", f"排名图-{stats.period}.png", ranking_chart(stats))
+
+
+def bulletin_docx(store: Store, chosen: Period, rules: Rules, at: datetime) -> tuple[Stats, bytes]:
+    stats = stats_for(store, chosen, rules)
+    issued = at.astimezone(rules.schedule.tz).date()
+    return stats, build_bulletin_docx(stats, extras_for(store, chosen, rules, at), rules.documents, issued)
+
+
+def docx_name(stats: Stats) -> str:
+    return f"{title_of(stats)}.docx"
+
+
+def save_docx(folder: Path, stats: Stats, data: bytes) -> Path:
+    """Write the .docx under `folder` (made if missing), replacing an earlier one of the same period."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / docx_name(stats)
+    tmp = path.with_suffix(".docx.part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return path
+
+
+def follow_ups(store: Store, chosen: Period, rules: Rules, at: datetime, final: bool) -> list[tuple[Media, str]]:
+    """The pictures (and, after the monthly final, the .docx) that follow a bulletin, each with its
+    idempotency-key suffix; none when `[documents] charts = false`. (Jobs wrap them in `Push.of_media`;
+    this module stays below `handlers.jobs`.)"""
+    if not rules.documents.charts:
+        return []
+    stats = stats_for(store, chosen, rules, at)
+    pushes = [(ranking_image(stats), ":chart")]
+    if final:
+        extras = extras_for(store, chosen, rules, at)
+        pushes.append((Media("image", f"项目推进-{stats.period}.png", pipeline_chart(extras.pipeline, stats.label)),
+                       ":pipeline"))
+        issued: date = at.astimezone(rules.schedule.tz).date()
+        data = build_bulletin_docx(stats, extras, rules.documents, issued)
+        try:
+            log.info("通报 saved to %s", save_docx(Path(rules.documents.folder), stats, data))
+        except OSError as exc:
+            # The group still gets the file: a folder that cannot be written must not hold back the bulletin.
+            log.error("could not save the 通报 under [documents] folder %s: %s", rules.documents.folder, exc)
+        pushes.append((Media("file", docx_name(stats), data), ":docx"))
+    return pushes
