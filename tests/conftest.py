@@ -56,6 +56,13 @@ def pg_skip_reason() -> str | None:
     return _PG_REASON  # type: ignore[return-value]
 
 
+@pytest.fixture(autouse=True)
+def _own_working_directory(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test runs in an empty directory of its own: what the bot writes by relative path (the
+    通报 folder, ./zsbot.db) never lands in the checkout, and a developer's ./config.toml is not read."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database: a SQLite file, or a PostgreSQL schema of its own."""
