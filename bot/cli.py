@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bot import cli_assessment, cli_demo, cli_documents, cli_outbox, cli_serve, cli_stats
-from bot.cli_context import State, parse_at, runtime_of
+from bot.cli_context import State, import_file, parse_at, runtime_of
 from handlers.messages import Incoming
 
 if TYPE_CHECKING:
@@ -91,21 +91,8 @@ def chat(
 def roster_import(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="CSV 或 XLSX")]) -> None:
     """Import or update the roster; bad rows are reported by line number, the rest imported."""
     from handlers.roster import RosterFileError, import_roster, read_rows
-    from storage.store import unit_of_work
 
-    runtime = runtime_of(ctx)
-    if not file.exists():
-        typer.echo(f"文件不存在：{file}", err=True)
-        raise typer.Exit(2)
-    try:
-        with unit_of_work(runtime.engine) as store:
-            result = import_roster(read_rows(file), store)
-    except RosterFileError as exc:
-        typer.echo(f"名册导入失败：{exc}", err=True)
-        raise typer.Exit(2) from None
-    typer.echo(result.summary())
-    if result.errors:
-        raise typer.Exit(1)
+    import_file(ctx, file, read_rows, import_roster, "名册导入失败", (RosterFileError,))
 
 
 @owners_app.command("import")
@@ -113,21 +100,8 @@ def owners_import(ctx: typer.Context, file: Annotated[Path, typer.Argument(help=
     """Assign 包干领导 to projects (project,owner or 项目,包干领导; empty owner clears); bad rows by line."""
     from handlers.owners import import_owners, read_owner_rows
     from handlers.roster import RosterFileError
-    from storage.store import unit_of_work
 
-    runtime = runtime_of(ctx)
-    if not file.exists():
-        typer.echo(f"文件不存在：{file}", err=True)
-        raise typer.Exit(2)
-    try:
-        with unit_of_work(runtime.engine) as store:
-            result = import_owners(read_owner_rows(file), store)
-    except RosterFileError as exc:
-        typer.echo(f"包干导入失败：{exc}", err=True)
-        raise typer.Exit(2) from None
-    typer.echo(result.summary())
-    if result.errors:
-        raise typer.Exit(1)
+    import_file(ctx, file, read_owner_rows, import_owners, "包干导入失败", (RosterFileError,))
 
 
 @app.command()

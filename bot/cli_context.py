@@ -6,9 +6,10 @@ command line that registers them (no import cycle).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import typer
 
@@ -16,6 +17,16 @@ from bot.settings import ConfigError, Settings, load_settings
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
+    from storage.store import Store
+
+R = TypeVar("R")
+
+
+class Imported(Protocol):
+    @property
+    def errors(self) -> Sequence[tuple[int, str]]: ...
+
+    def summary(self) -> str: ...
 
 
 class State:
@@ -56,3 +67,26 @@ def parse_at(value: str | None, settings: Settings) -> datetime:
         typer.echo(f"时间格式不对：{value}（例如 2026-03-10T09:30）", err=True)
         raise typer.Exit(2) from None
     return at if at.tzinfo else at.replace(tzinfo=tz)
+
+
+def import_file(ctx: typer.Context, file: Path, read: Callable[[Path], R], apply: Callable[[R, Store], Imported],
+                failure: str, unreadable: tuple[type[Exception], ...]) -> None:
+    """An office file (roster, targets, 包干) read and imported in one unit of work: the summary and
+    each bad row by line number (exit 1 when there were any), or one line why the file could not be
+    read (exit 2); the good rows are kept either way."""
+    from storage.store import unit_of_work
+
+    runtime = runtime_of(ctx)
+    if not file.exists():
+        typer.echo(f"文件不存在：{file}", err=True)
+        raise typer.Exit(2)
+    try:
+        rows = read(file)
+        with unit_of_work(runtime.engine) as store:
+            result = apply(rows, store)
+    except unreadable as exc:
+        typer.echo(f"{failure}：{exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(result.summary())
+    if result.errors:
+        raise typer.Exit(1)

@@ -19,25 +19,12 @@ def register(app: typer.Typer) -> None:
 @targets_app.command("import")
 def targets_import(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="CSV 或 XLSX")]) -> None:
     """Import a year's targets (unit,year,metric,value); bad rows are reported by line, the rest imported."""
-    from bot.cli_context import runtime_of
+    from bot.cli_context import import_file
     from handlers.targets import TargetFileError, import_targets, read_target_rows
     from storage.clock import utcnow
-    from storage.store import unit_of_work
 
-    runtime = runtime_of(ctx)
-    if not file.exists():
-        typer.echo(f"文件不存在：{file}", err=True)
-        raise typer.Exit(2)
-    try:
-        rows = read_target_rows(file)
-        with unit_of_work(runtime.engine) as store:
-            result = import_targets(rows, store, "cli", utcnow())
-    except TargetFileError as exc:
-        typer.echo(f"目标导入失败：{exc}", err=True)
-        raise typer.Exit(2) from None
-    typer.echo(result.summary())
-    if result.errors:
-        raise typer.Exit(1)
+    import_file(ctx, file, read_target_rows, lambda rows, store: import_targets(rows, store, "cli", utcnow()),
+                "目标导入失败", (TargetFileError,))
 
 
 def stats(

@@ -15,7 +15,7 @@ from handlers.context import Context
 from handlers.messages import Reply
 from handlers.receipts import format_amount
 from handlers.registry import router
-from handlers.roster import RosterFileError, read_table
+from handlers.roster import read_keyed
 from nlp import Intent, Parsed
 from storage.kinds import ProjectStage, RecordKind
 from storage.models import Member, Project, Record, Role
@@ -162,15 +162,7 @@ class OwnersImport:
 
 def read_owner_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     """(line number, {"project", "owner"}) from a CSV or XLSX file with a `project,owner` (项目,包干领导) header."""
-    rows = list(read_table(path))
-    if not rows:
-        raise RosterFileError("文件是空的")
-    keys = [HEADERS.get((h or "").strip().lower(), "") for h in rows[0]]
-    missing = {"project", "owner"} - set(keys)
-    if missing:
-        raise RosterFileError(f"表头缺少列：{', '.join(sorted(missing))}（需要 project,owner 或 项目,包干领导）")
-    return [(number, {k: (cells[i] or "").strip() for i, k in enumerate(keys) if k and i < len(cells)})
-            for number, cells in enumerate(rows[1:], start=2) if any((c or "").strip() for c in cells)]
+    return read_keyed(path, HEADERS, {"project", "owner"}, "project,owner 或 项目,包干领导")
 
 
 def import_owners(rows: Iterable[tuple[int, dict[str, str]]], store: Store, actor: str = "import") -> OwnersImport:

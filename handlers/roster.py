@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,20 +42,27 @@ class ImportResult:
         return "\n".join(lines)
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row by canonical header) from a CSV or XLSX file."""
+def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """(line number, row by canonical header) of a roster file."""
+    return read_keyed(path, HEADERS, {"userid", "name", "role"}, "userid,name,unit,role,mobile")
+
+
+def read_keyed(path: Path, headers: Mapping[str, str], required: set[str], need: str
+               ) -> list[tuple[int, dict[str, str]]]:
+    """(line number, row by canonical key) from a CSV or XLSX whose first row names the columns in
+    English or Chinese (`headers` maps each name to its key); blank rows skipped. The one reader of
+    the office's import files (roster, targets, 包干); RosterFileError names what the header lacks."""
     rows = iter(read_table(path))
     header = next(rows, None)
     if header is None:
         raise RosterFileError("文件是空的")
-    keys = [HEADERS.get((h or "").strip().lower(), HEADERS.get((h or "").strip(), "")) for h in header]
-    missing = {"userid", "name", "role"} - set(keys)
+    names = [(h or "").strip().lstrip("\ufeff") for h in header]
+    keys = [headers.get(n.lower(), headers.get(n, "")) for n in names]
+    missing = required - set(keys)
     if missing:
-        raise RosterFileError(f"表头缺少列：{', '.join(sorted(missing))}（需要 userid,name,unit,role,mobile）")
-    for number, cells in enumerate(rows, start=2):
-        if not any((c or "").strip() for c in cells):
-            continue
-        yield number, {k: (cells[i] or "").strip() for i, k in enumerate(keys) if k and i < len(cells)}
+        raise RosterFileError(f"表头缺少列：{', '.join(sorted(missing))}（需要 {need}）")
+    return [(number, {k: (cells[i] or "").strip() for i, k in enumerate(keys) if k and i < len(cells)})
+            for number, cells in enumerate(rows, start=2) if any((c or "").strip() for c in cells)]
 
 
 def read_table(path: Path) -> Iterable[list[str]]:

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from handlers.metrics import Metric
-from handlers.roster import RosterFileError, read_table
+from handlers.roster import RosterFileError, read_keyed
 from handlers.stats import COUNTY
 from storage.store import Store
 from storage.targets import TargetRow
@@ -48,21 +48,9 @@ class TargetImport:
 def read_target_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     """(line number, row by canonical header); TargetFileError when there is no usable header."""
     try:
-        rows = iter(read_table(path))
+        return read_keyed(path, HEADERS, {"unit", "year", "metric", "value"}, "unit,year,metric,value 或 单位,年度,指标,目标值")
     except RosterFileError as exc:
         raise TargetFileError(str(exc)) from None
-    header = next(rows, None)
-    if header is None:
-        raise TargetFileError("文件是空的")
-    keys = [HEADERS.get((h or "").strip().lstrip("\ufeff").lower(), "") for h in header]
-    missing = {"unit", "year", "metric", "value"} - set(keys)
-    if missing:
-        raise TargetFileError(f"表头缺少列：{', '.join(sorted(missing))}（需要 unit,year,metric,value 或 单位,年度,指标,目标值）")
-    out = []
-    for number, cells in enumerate(rows, start=2):
-        if any((c or "").strip() for c in cells):
-            out.append((number, {k: (cells[i] or "").strip() for i, k in enumerate(keys) if k and i < len(cells)}))
-    return out
 
 
 def _value(text: str, metric: Metric) -> float:
