@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bot import cli_assessment, cli_demo, cli_documents, cli_outbox, cli_serve, cli_stats
-from bot.cli_context import State, import_file, parse_at, runtime_of
+from bot.cli_context import State, import_file, parse_at, period_arg, runtime_of
 from handlers.messages import Incoming
 
 if TYPE_CHECKING:
@@ -112,18 +112,10 @@ def export(
 ) -> None:
     """Write the ledger (台账) as an Excel workbook: records, projects, per-unit summary."""
     from handlers.ledger import write_ledger
-    from handlers.periods import current_period
-    from handlers.periods import period as period_of
     from storage.store import unit_of_work
 
     runtime = runtime_of(ctx)
-    try:
-        chosen = period_of(period, runtime.rules.schedule) if period else current_period(
-            datetime.now(runtime.rules.schedule.tz), runtime.rules.schedule
-        )
-    except ValueError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
+    chosen = period_arg(runtime, period)
     with unit_of_work(runtime.engine) as store:
         count = write_ledger(store, chosen, runtime.rules, out)
     typer.echo(f"已导出 {chosen.label} 台账 {count} 条记录到 {out}")

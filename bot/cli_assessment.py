@@ -16,21 +16,14 @@ def rank(
     as_json: Annotated[bool, typer.Option("--json", help="按服务约定输出 JSON")] = False,
 ) -> None:
     """The ranking of all assessed units for a period (default: the period of this moment)."""
-    from datetime import datetime
 
-    from bot.cli_context import runtime_of
-    from handlers.periods import current_period
-    from handlers.periods import period as period_of
+    from bot.cli_context import period_arg, runtime_of
     from handlers.ranking import contract_json, table, table_text
     from storage.store import unit_of_work
 
     runtime = runtime_of(ctx)
     schedule = runtime.rules.schedule
-    try:
-        chosen = period_of(period, schedule) if period else current_period(datetime.now(schedule.tz), schedule)
-    except ValueError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
+    chosen = period_arg(runtime, period)
     with unit_of_work(runtime.engine) as store:
         result = table(store, chosen, runtime.rules)
     if as_json:

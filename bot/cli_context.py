@@ -17,6 +17,7 @@ from bot.settings import ConfigError, Settings, load_settings
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
+    from handlers.periods import Period
     from storage.store import Store
 
 R = TypeVar("R")
@@ -90,3 +91,16 @@ def import_file(ctx: typer.Context, file: Path, read: Callable[[Path], R], apply
     typer.echo(result.summary())
     if result.errors:
         raise typer.Exit(1)
+
+
+def period_arg(runtime: Runtime, text: str | None) -> Period:
+    """`--period` (2026-03, 2026-Q1, 2026-H1, 2026 or a campaign's name), by default the period of now;
+    a period that cannot be read exits with one line saying why."""
+    from handlers.periods import current_period, period
+
+    schedule = runtime.rules.schedule
+    try:
+        return period(text, schedule) if text else current_period(datetime.now(schedule.tz), schedule)
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -17,10 +16,8 @@ def bulletin(
     at: Annotated[str | None, typer.Option("--at", help="成文日期按此时，ISO；默认现在")] = None,
 ) -> None:
     """The period's 通报 (GB/T 9704-2012 layout) as a .docx, and/or its ranking chart as a PNG."""
-    from bot.cli_context import parse_at, runtime_of
+    from bot.cli_context import parse_at, period_arg, runtime_of
     from handlers.documents import bulletin_docx, ranking_image, stats_for
-    from handlers.periods import current_period
-    from handlers.periods import period as period_of
     from storage.store import unit_of_work
 
     if docx is None and chart is None:
@@ -29,11 +26,7 @@ def bulletin(
     runtime = runtime_of(ctx)
     schedule = runtime.rules.schedule
     when = parse_at(at, runtime.settings)
-    try:
-        chosen = period_of(period, schedule) if period else current_period(datetime.now(schedule.tz), schedule)
-    except ValueError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
+    chosen = period_arg(runtime, period)
     with unit_of_work(runtime.engine) as store:
         if docx is not None:
             stats, data = bulletin_docx(store, chosen, runtime.rules, when)

@@ -33,21 +33,14 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="按服务约定输出 JSON")] = False,
 ) -> None:
     """Targets against 序时进度, pipeline rates and the ranking of a period (default: this month)."""
-    from datetime import datetime
 
-    from bot.cli_context import runtime_of
-    from handlers.periods import current_period
-    from handlers.periods import period as period_of
+    from bot.cli_context import period_arg, runtime_of
     from handlers.stats import compute_stats, stats_text
     from storage.store import unit_of_work
 
     runtime = runtime_of(ctx)
     schedule = runtime.rules.schedule
-    try:
-        chosen = period_of(period, schedule) if period else current_period(datetime.now(schedule.tz), schedule)
-    except ValueError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
+    chosen = period_arg(runtime, period)
     with unit_of_work(runtime.engine) as store:
         result = compute_stats(store, runtime.rules, chosen)
         typer.echo(json.dumps(result.to_json(), ensure_ascii=False) if as_json else stats_text(result))
