@@ -37,14 +37,22 @@ def bulletin(
     with unit_of_work(runtime.engine) as store:
         if docx is not None:
             stats, data = bulletin_docx(store, chosen, runtime.rules, when)
-            docx.parent.mkdir(parents=True, exist_ok=True)
-            docx.write_bytes(data)
+            _write(docx, data)
             typer.echo(f"已生成 {stats.label} 通报：{docx}（{len(stats.units)}个单位）")
         if chart is not None:
             image = ranking_image(stats_for(store, chosen, runtime.rules))
-            chart.parent.mkdir(parents=True, exist_ok=True)
-            chart.write_bytes(image.data)
+            _write(chart, image.data)
             typer.echo(f"已生成排名图：{chart}")
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write `path` (its folder made if missing), or say in one line why not (exit 1), never a traceback."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as exc:
+        typer.echo(f"无法写入 {path}：{exc.strerror or exc}。请换一个可写的路径。", err=True)
+        raise typer.Exit(1) from None
 
 
 def register(app: typer.Typer) -> None:

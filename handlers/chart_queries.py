@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers.context import Context
 from handlers.documents import ranking_image, stats_for
 from handlers.messages import Reply
-from handlers.periods import period_asked
+from handlers.periods import period, period_named, settled_month
 from handlers.registry import router
 from nlp import Intent, Parsed
 
@@ -13,7 +13,10 @@ from nlp import Intent, Parsed
 @router.on(Intent.QUERY_RANK_CHART, title="排名图", examples=("排名图", "上月排名图"))
 def send_rank_chart(parsed: Parsed, ctx: Context) -> Reply:
     """把本期（或所问期间）的排名图发到群里：按得分排序，按优/中/差着色，标出未报送单位。"""
-    chosen = period_asked(ctx.incoming.text, ctx.at, ctx.rules.schedule)
+    # As 排名: after the deadline, a question naming no period means the month just closed (its final
+    # table), not the next month's nearly empty one.
+    schedule = ctx.rules.schedule
+    chosen = period_named(ctx.incoming.text, ctx.at, schedule) or period(settled_month(ctx.at, schedule).key, schedule)
     stats = stats_for(ctx.store, chosen, ctx.rules)
     if not stats.units:
         return Reply("名册中还没有单位，暂时没有排名图。")

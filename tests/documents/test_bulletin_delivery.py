@@ -195,6 +195,13 @@ def test_zsbot_bulletin_without_an_output_or_with_a_bad_period_says_so(chat: Cha
     assert nothing.exit_code == 2 and "--docx" in nothing.output
     bad = CliRunner().invoke(app, ["--config", str(path), "bulletin", "--period", "2026-13", "--docx", "x.docx"])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    for option, target in (("--docx", blocker / "通报.docx"), ("--chart", blocker / "排名.png"), ("--docx", tmp_path)):
+        unwritable = CliRunner().invoke(app, ["--config", str(path), "bulletin", "--period", "2026-03", option,
+                                              str(target)])
+        assert unwritable.exit_code == 1 and "Traceback" not in unwritable.output, target
+        assert unwritable.output.startswith(f"无法写入 {target}：") and unwritable.output.count("\n") == 1, target
 
 
 def test_asking_for_the_ranking_chart_in_chat_pushes_it_to_the_group(chat: Chat) -> None:
@@ -208,6 +215,11 @@ def test_asking_for_the_ranking_chart_in_chat_pushes_it_to_the_group(chat: Chat)
     assert Image.open(io.BytesIO(image.data)).size == (1080, 410)
     assert "2026年2月排名图" in chat.send("wz_liu", "上月排名图", at="2026-03-12 10:05").text
     assert [k for k, _ in media_rows(chat.runtime)][-1].startswith("rank-chart:2026-02:")
+    # After the 20th's deadline 排名 shows March's final table, and so does 排名图 (not April's empty one);
+    # 4月排名图 asks for the new month.
+    assert chat.send("wz_zhao", "排名图", at="2026-03-25 10:00").text.startswith("2026年3月排名图（5个单位）")
+    assert [k for k, _ in media_rows(chat.runtime)][-1].startswith("rank-chart:2026-03:")
+    assert chat.send("wz_zhao", "4月排名图", at="2026-03-25 10:05").text.startswith("2026年4月排名图")
 
 
 def test_without_wecom_the_console_and_outbox_list_name_the_picture_not_its_bytes(
