@@ -40,7 +40,11 @@ def bulletin(
             _write(docx, data)
             typer.echo(f"已生成 {stats.label} 通报：{docx}（{len(stats.units)}个单位）")
         if chart is not None:
-            image = ranking_image(stats_for(store, chosen, runtime.rules))
+            try:
+                image = ranking_image(stats_for(store, chosen, runtime.rules))
+            except ValueError as exc:
+                typer.echo(f"排名图未能生成：{exc}。", err=True)
+                raise typer.Exit(1) from None
             _write(chart, image.data)
             typer.echo(f"已生成排名图：{chart}")
 

@@ -20,7 +20,10 @@ def send_rank_chart(parsed: Parsed, ctx: Context) -> Reply:
     stats = stats_for(ctx.store, chosen, ctx.rules)
     if not stats.units:
         return Reply("名册中还没有单位，暂时没有排名图。")
-    image = ranking_image(stats)
+    try:
+        image = ranking_image(stats)
+    except ValueError as exc:  # hundreds of units: over WeCom's 2 MB for an image, or too tall to draw
+        return Reply(f"{stats.label}排名图未能发送：{exc}。请发送「排名」查看文字排名。")
     key = f"rank-chart:{chosen.key}:{ctx.incoming.channel}:{ctx.incoming.msg_id}"
     ctx.store.outbox.push(key, image.body(), kind=image.kind)
     return Reply(f"{stats.label}排名图（{len(stats.units)}个单位）已发到群里，请在群聊中查看。")

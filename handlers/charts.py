@@ -53,14 +53,27 @@ def _style() -> Iterator[None]:
         yield
 
 
+#: Agg draws at most 2**16 pixels a side; the ranking is refused before drawing beyond that.
+_MAX_PX = 2**16 - 1
+
+
 def _png(fig: Figure) -> bytes:
+    """The figure as a PNG; one over WeCom's 2 MB (a roster of hundreds of units) is re-encoded with a
+    64-colour palette (a chart has few colours: about a third of the bytes), else refused (ValueError)."""
     out = io.BytesIO()
     if not isinstance(fig.canvas, FigureCanvasAgg):
         FigureCanvasAgg(fig)
     fig.savefig(out, format="png", dpi=DPI)
     data = out.getvalue()
     if len(data) > IMAGE_MAX_BYTES:
-        raise ValueError(f"chart is {len(data)} bytes, over WeCom's 2 MB")
+        from PIL import Image
+
+        with Image.open(io.BytesIO(data)) as image:
+            small = io.BytesIO()
+            image.convert("RGB").quantize(colors=64).save(small, format="PNG", optimize=True)
+        data = small.getvalue()
+    if len(data) > IMAGE_MAX_BYTES:
+        raise ValueError(f"排名图{len(data) / 1024 / 1024:.1f} MB，超过企业微信图片2 MB的上限")
     return data
 
 
@@ -101,6 +114,8 @@ def _ranking(stats: Stats) -> Figure:
     n = max(len(units), 1)
     targets = stats.has_targets
     height_in = 2.4 + n * _ROW_IN
+    if height_in * DPI > _MAX_PX:
+        raise ValueError(f"{n}个单位的排名图太长（{height_in * DPI:.0f}像素），无法绘制")
     target_line = _target_line(stats)
     with _style():
         fig = Figure(figsize=(WIDTH_PX / DPI, height_in), dpi=DPI)

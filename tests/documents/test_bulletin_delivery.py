@@ -248,3 +248,17 @@ def test_a_folder_that_cannot_be_written_does_not_hold_back_the_bulletin(
                     encoding="utf-8")
     assert "已推送 4 条" in job_run(path, "2026-04-01T09:30")
     assert [key.rsplit(":", 1)[1] for key, _ in media_rows(chat.runtime)] == ["chart", "pipeline", "docx"]
+
+
+def test_a_roster_too_long_for_a_picture_still_gets_its_bulletin_and_a_polite_answer(chat: Chat) -> None:
+    # (2.4 + 1,930 × 0.34) in × 100 dpi = 65,860 px: taller than a picture can be drawn (65,535).
+    with chat.store() as store:
+        for n in range(1925):
+            store.roster.ensure_unit(f"测试单位{n}")
+    reports(chat)
+    reply = chat.send("wz_zhao", "排名图", at="2026-03-12 10:00")
+    assert reply.text.startswith("2026年3月排名图未能发送：1930个单位的排名图太长") and "「排名」" in reply.text
+    runtime = chat.runtime
+    outcome = run_job(runtime.engine, job_named("bulletin"), local("2026-03-16 09:30"), runtime.rules, forced=True)
+    assert outcome[0].pushes == 1  # the text bulletin goes; the chart that cannot be drawn is left out (logged)
+    assert media_rows(runtime) == [] and "半月通报" in outbox(runtime)[0].body

@@ -118,3 +118,10 @@ def test_the_title_block_gives_the_county_target_against_the_schedule() -> None:
     # many(): the county's 签约 target 10亿元, done 3亿元: 30.0 %, 序时进度 25 %.
     assert "全县签约完成全年目标的30.0%，序时进度25%" in texts
     assert not any("目标" in t.get_text() for t in ranking_figure(parse_stats({**many(20), "county": {}})).texts)
+
+
+def test_a_chart_of_hundreds_of_units_is_repacked_under_2_mb() -> None:
+    # 400 units: (2.4 + 400 × 0.34) in × 100 dpi = 13,840 px tall; drawn as is it is about 2.3 MB.
+    data = ranking_chart(parse_stats(many(400, targets=True)))
+    assert png_size(data) == (1080, 13840)
+    assert len(data) <= 2 * 1024 * 1024
