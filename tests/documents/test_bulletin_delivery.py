@@ -262,3 +262,28 @@ def test_a_roster_too_long_for_a_picture_still_gets_its_bulletin_and_a_polite_an
     outcome = run_job(runtime.engine, job_named("bulletin"), local("2026-03-16 09:30"), runtime.rules, forced=True)
     assert outcome[0].pushes == 1  # the text bulletin goes; the chart that cannot be drawn is left out (logged)
     assert media_rows(runtime) == [] and "半月通报" in outbox(runtime)[0].body
+
+
+def test_an_outage_half_way_through_resends_only_what_wecom_did_not_take(
+    chat: Chat, standin: WecomStandIn, tmp_path: Path, clock: Clock
+) -> None:
+    """The outage above starts before anything is sent; here WeCom fails in the middle of the four pushes:
+    the text is taken, the chart gets a 503; later the chart and the pipeline are taken and the .docx's
+    message gets a gateway's 502 after its upload. Each arrives once, in order; nothing is sent twice."""
+    reports(chat)
+    runtime = chat.runtime
+    clock.set("2026-04-01 09:30")
+    assert "已推送 4 条" in job_run(config(runtime, standin, tmp_path), "2026-04-01T09:30")
+    sender = OutboxSender(configured(runtime, wecom=app_section(standin, webhook=True),
+                                     outbox=OutboxSettings(poll_s=0.05)))
+    standin.webhook_script.extend([0, ("http", 503), 0, 0, ("gateway", 502)])
+    assert drain(sender) == 1  # the text; the chart's 503 pauses the route
+    assert [m.kind for m in standin.record.media] == []
+    clock.set(clock.now + timedelta(seconds=6))
+    assert drain(sender) == 2  # chart and pipeline; the file message's 502 pauses it again (10 s)
+    clock.set(clock.now + timedelta(seconds=11))
+    assert drain(sender) == 1 and drain(sender) == 0
+    assert [(m.kind, m.name) for m in standin.record.media] == [
+        ("image", ""), ("image", ""), ("file", "关于2026年3月全县招商引资工作情况的通报.docx")]
+    assert len(standin.group_texts()) == 4 and {row.state for row in outbox(runtime)} == {"sent"}
+    assert [row.attempts for row in outbox(runtime)] == [0, 0, 0, 0], "temporary failures spend no attempt"
