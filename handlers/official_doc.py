@@ -406,6 +406,18 @@ def _completion_note(stats: Stats) -> str:
     return f"（任务完成率为{span + '累计' if span else ''}{target.name}占全年目标的比例{bar}）"
 
 
+def bottom_sentence(stats: Stats) -> str:
+    """后三 as the group's bulletin gives it (handlers.jobs.tables.bottom_text): the units graded 差 that
+    reported; a unit that did not report is never named a bottom three, only counted (its name is under 未报送)."""
+    worst = [u for u in stats.units if u.grade == POOR]
+    reporting = [u for u in worst if u.reported][-3:]
+    silent = len(stats.silent)
+    if not reporting:
+        return f"排名末位的为{silent}个未报送单位。" if silent else "本期没有排名后三位的单位。"
+    more = f"另有{silent}个单位未报送。" if any(not u.reported for u in worst) else ""
+    return f"排名后三位的单位：{_names(reporting)}，请认真分析原因、限期整改。{more}"
+
+
 def _names(units: list[UnitLine]) -> str:
     return "、".join(u.unit for u in units) or "无"
 
@@ -443,8 +455,7 @@ def build_bulletin_docx(stats: Stats, extras: Extras, rules: DocumentRules, issu
     w.heading1("三、先进与后进")
     best = [u for u in stats.units if u.grade == EXCELLENT and u.reported]
     w.body(f"排名前三位的单位：{_names(best[:3])}，予以通报表扬。", lead="（一）先进单位。")
-    w.body(f"排名后三位的单位：{_names([u for u in stats.units if u.grade == POOR][-3:])}，请认真分析原因、"
-           "限期整改。", lead="（二）后进单位。")
+    w.body(bottom_sentence(stats), lead="（二）后进单位。")
     w.body(f"本期未报送的单位：{_names(stats.silent)}，逾期不报视为没有。" if stats.silent
            else "本期各单位均已按时报送。", lead="（三）未报送单位。")
     w.heading1("四、签约未开工及长期无进展项目")

@@ -169,3 +169,21 @@ def test_the_table_headings_fit_their_columns() -> None:
         # 小四 = 12 pt = 4.23 mm a Chinese character, half that for a digit or bracket, plus 1.6 mm padding.
         widest = max(sum(2.12 if ord(ch) < 0x2E80 else 4.23 for ch in line) for line in heading.split("\n"))
         assert widest + 1.6 <= column, heading
+
+
+def test_units_that_did_not_report_are_never_named_the_bottom_three() -> None:
+    # As `zsbot stats --json` grades them: the two that did not report are 差 too (last places).
+    data = many(8, silent=2)
+    for row in data["units"][-2:]:
+        row["grade"] = "差"
+    text = "\n".join(p.text for p in Document(io.BytesIO(build_bulletin_docx(
+        parse_stats(data), Extras(), DocumentRules(), date(2026, 4, 1)))).paragraphs)
+    # many(8): units 4–6 reported and are 差 (n − silent − 3 = 3 ≤ i < 6); 7 and 8 did not report.
+    assert "排名后三位的单位：横水镇4、新华乡5、人力资源和社会保障局6，请认真分析原因、限期整改。另有2个单位未报送。" in text
+    assert "本期未报送的单位：经济技术开发区7、文化和旅游局8" in text
+    only_silent = many(5, silent=2)
+    for row in only_silent["units"]:
+        row["grade"] = "优" if row["reported"] else "差"
+    text = "\n".join(p.text for p in Document(io.BytesIO(build_bulletin_docx(
+        parse_stats(only_silent), Extras(), DocumentRules(), date(2026, 4, 1)))).paragraphs)
+    assert "（二）后进单位。排名末位的为2个未报送单位。" in text
