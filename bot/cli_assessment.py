@@ -22,7 +22,6 @@ def rank(
     from storage.store import unit_of_work
 
     runtime = runtime_of(ctx)
-    schedule = runtime.rules.schedule
     chosen = period_arg(runtime, period)
     with unit_of_work(runtime.engine) as store:
         result = table(store, chosen, runtime.rules)

@@ -24,20 +24,31 @@ def bulletin(
         typer.echo("请用 --docx 文件名（通报）或 --chart 文件名（排名图）说明要生成什么。", err=True)
         raise typer.Exit(2)
     runtime = runtime_of(ctx)
-    schedule = runtime.rules.schedule
     when = parse_at(at, runtime.settings)
     chosen = period_arg(runtime, period)
     with unit_of_work(runtime.engine) as store:
         if docx is not None:
             stats, data = bulletin_docx(store, chosen, runtime.rules, when)
-            docx.parent.mkdir(parents=True, exist_ok=True)
-            docx.write_bytes(data)
+            _write(docx, data)
             typer.echo(f"已生成 {stats.label} 通报：{docx}（{len(stats.units)}个单位）")
         if chart is not None:
-            image = ranking_image(stats_for(store, chosen, runtime.rules))
-            chart.parent.mkdir(parents=True, exist_ok=True)
-            chart.write_bytes(image.data)
+            try:
+                image = ranking_image(stats_for(store, chosen, runtime.rules))
+            except ValueError as exc:
+                typer.echo(f"排名图未能生成：{exc}。", err=True)
+                raise typer.Exit(1) from None
+            _write(chart, image.data)
             typer.echo(f"已生成排名图：{chart}")
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write `path` (its folder made if missing), or say in one line why not (exit 1), never a traceback."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as exc:
+        typer.echo(f"无法写入 {path}：{exc.strerror or exc}。请换一个可写的路径。", err=True)
+        raise typer.Exit(1) from None
 
 
 def register(app: typer.Typer) -> None:

@@ -39,7 +39,6 @@ def stats(
     from storage.store import unit_of_work
 
     runtime = runtime_of(ctx)
-    schedule = runtime.rules.schedule
     chosen = period_arg(runtime, period)
     with unit_of_work(runtime.engine) as store:
         result = compute_stats(store, runtime.rules, chosen)

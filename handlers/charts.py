@@ -14,8 +14,10 @@ from functools import cache
 from pathlib import Path
 
 from matplotlib import font_manager, rc_context
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from handlers.scoring import EXCELLENT, FAIR, POOR
@@ -27,7 +29,10 @@ DPI = 100
 #: Grade colours: 优 green, 中 blue, 差 orange; units that did not report are grey and hatched.
 COLOURS = {EXCELLENT: "#2e9d5b", FAIR: "#3f7fd0", POOR: "#e8833a"}
 SILENT = "#b8bec7"
+AHEAD, BEHIND = "#2e9d5b", "#d4380d"
 _ROW_IN = 0.34
+#: The target panel shows completion up to 200 %; a unit beyond it is drawn at the edge with its figure.
+_CAP = 2.0
 
 
 @cache
@@ -48,14 +53,27 @@ def _style() -> Iterator[None]:
         yield
 
 
+#: Agg draws at most 2**16 pixels a side; the ranking is refused before drawing beyond that.
+_MAX_PX = 2**16 - 1
+
+
 def _png(fig: Figure) -> bytes:
+    """The figure as a PNG; one over WeCom's 2 MB (a roster of hundreds of units) is re-encoded with a
+    64-colour palette (a chart has few colours: about a third of the bytes), else refused (ValueError)."""
     out = io.BytesIO()
     if not isinstance(fig.canvas, FigureCanvasAgg):
         FigureCanvasAgg(fig)
     fig.savefig(out, format="png", dpi=DPI)
     data = out.getvalue()
     if len(data) > IMAGE_MAX_BYTES:
-        raise ValueError(f"chart is {len(data)} bytes, over WeCom's 2 MB")
+        from PIL import Image
+
+        with Image.open(io.BytesIO(data)) as image:
+            small = io.BytesIO()
+            image.convert("RGB").quantize(colors=64).save(small, format="PNG", optimize=True)
+        data = small.getvalue()
+    if len(data) > IMAGE_MAX_BYTES:
+        raise ValueError(f"排名图{len(data) / 1024 / 1024:.1f} MB，超过企业微信图片2 MB的上限")
     return data
 
 
@@ -65,6 +83,15 @@ def _total_line(stats: Stats) -> str:
     return (f"全县：线索{int(c.count('leads'))}个 · 签约{int(c.count('signings'))}个"
             f"（{money(c.count('signed_wan'))}）· 开工{int(c.count('starts'))}个 · "
             f"到位{money(c.count('funds_wan'))} · 已报送{reported}/{len(stats.units)}个单位")
+
+
+def _target_line(stats: Stats) -> str:
+    """The county's main target against 序时进度, for the title block ("" without a county target)."""
+    t = stats.county.main_target
+    if t is None or t.rate is None or t.metric.startswith("rate:"):
+        return ""
+    bar = f"，序时进度{stats.schedule_progress:.0%}" if stats.schedule_progress is not None else ""
+    return f"全县{t.name}完成全年目标的{t.rate:.1%}{bar}"
 
 
 def ranking_chart(stats: Stats) -> bytes:
@@ -87,9 +114,12 @@ def _ranking(stats: Stats) -> Figure:
     n = max(len(units), 1)
     targets = stats.has_targets
     height_in = 2.4 + n * _ROW_IN
+    if height_in * DPI > _MAX_PX:
+        raise ValueError(f"{n}个单位的排名图太长（{height_in * DPI:.0f}像素），无法绘制")
+    target_line = _target_line(stats)
     with _style():
         fig = Figure(figsize=(WIDTH_PX / DPI, height_in), dpi=DPI)
-        top = 1 - 1.25 / height_in
+        top = 1 - (1.52 if target_line else 1.25) / height_in
         bottom = 1.05 / height_in
         names = [f"{u.rank}. {u.unit}" for u in units]
         grid = fig.add_gridspec(1, 2 if targets else 1, width_ratios=[3, 1.15] if targets else [1],
@@ -118,14 +148,21 @@ def _ranking(stats: Stats) -> Figure:
         ax.set_axisbelow(True)
         if targets:
             _target_panel(fig.add_subplot(grid[0, 1], sharey=ax), stats, ys)
-        legend = [Patch(color=COLOURS[g], label=g) for g in (EXCELLENT, FAIR, POOR)]
+        legend: list[Artist] = [Patch(color=COLOURS[g], label=g) for g in (EXCELLENT, FAIR, POOR)]
         legend.append(Patch(facecolor=SILENT, hatch="//", edgecolor="white", label="未报送"))
-        fig.legend(handles=legend, loc="lower center", ncol=4, frameon=False, fontsize=12,
+        if targets:
+            legend += [Line2D([], [], marker="o", linestyle="", color=colour, markersize=8, label=label)
+                       for colour, label in ((AHEAD, "达到序时进度"), (BEHIND, "落后序时进度"))]
+        fig.legend(handles=legend, loc="lower center", ncol=len(legend), frameon=False, fontsize=12,
+                   handletextpad=0.4, columnspacing=1.4,
                    bbox_to_anchor=(0.5, 0.05 / height_in))
         fig.suptitle(f"{stats.label}招商引资排名", fontsize=20, y=1 - 0.22 / height_in,
                      va="top")
         fig.text(0.5, 1 - 0.72 / height_in, _total_line(stats), ha="center", va="top", fontsize=12.5,
                  color="#4e5969")
+        if target_line:
+            fig.text(0.5, 1 - 0.99 / height_in, target_line, ha="center", va="top", fontsize=12.5,
+                     color="#4e5969")
         FigureCanvasAgg(fig)
         return fig
 
@@ -137,26 +174,37 @@ def _left_margin(names: Sequence[str]) -> float:
 
 
 def _target_panel(ax: object, stats: Stats, ys: Sequence[int]) -> None:
-    """Completion of each unit's main target as a dot, 序时进度 as a dashed line (ahead green, behind red)."""
+    """Completion of each unit's main target as a dot with its figure, 序时进度 as a dashed line (at or
+    ahead of it green, behind red); a completion over 200 % sits at the panel's edge as ▶ with its figure."""
     from matplotlib.axes import Axes
 
     assert isinstance(ax, Axes)
     progress = stats.schedule_progress
     marked = [(y, t.rate) for y, u in zip(ys, stats.units, strict=True)
               if (t := u.figures.main_target) is not None and t.rate is not None]
-    highest = max([1.0, *(rate for _, rate in marked)])
+    right = min(max([1.0, *(rate for _, rate in marked)]), _CAP) * 110
     if marked:
-        ax.hlines([y for y, _ in marked], 0, [rate * 100 for _, rate in marked], color="#e5e6eb", linewidth=2,
-                  zorder=1)
-        ax.scatter([rate * 100 for _, rate in marked], [y for y, _ in marked], s=46, zorder=2,
-                   color=["#d4380d" if progress is not None and rate < progress else "#2e9d5b"
-                          for _, rate in marked])
+        xs = [min(rate, _CAP) * 100 for _, rate in marked]
+        colours = [BEHIND if progress is not None and rate < progress else AHEAD for _, rate in marked]
+        ax.hlines([y for y, _ in marked], 0, xs, color="#e5e6eb", linewidth=2, zorder=1)
+        for over in (False, True):
+            rows = [(x, y, c) for x, (y, rate), c in zip(xs, marked, colours, strict=True) if (rate > _CAP) == over]
+            if rows:
+                ax.scatter([x for x, _, _ in rows], [y for _, y, _ in rows], s=60 if over else 46, zorder=3,
+                           marker=">" if over else "o", color=[c for _, _, c in rows], clip_on=False)
+        for x, (y, rate) in zip(xs, marked, strict=True):
+            # The figure beside its dot, on the side with room (left of a dot in the right third).
+            left = x > right * 0.62
+            ax.text(x + (-0.04 if left else 0.04) * right, y, f"{rate:.0%}", ha="right" if left else "left",
+                    va="center", fontsize=9.5, color="#4e5969", zorder=4,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6})  # over the dashed line
     if progress is not None:
-        ax.axvline(progress * 100, color="#4e5969", linestyle="--", linewidth=1.4)
+        ax.axvline(progress * 100, color="#4e5969", linestyle="--", linewidth=1.4, zorder=2)
         ax.text(progress * 100, len(ys) - 0.35, f"序时进度{progress:.0%}", ha="center", va="bottom", fontsize=10.5,
                 color="#4e5969")
-    ax.set_xlim(0, min(highest, 2.0) * 110)
-    ax.set_xlabel("任务完成率 %", fontsize=12)
+    ax.set_xlim(-0.05 * right, right)  # a unit at 0 % shows a whole dot, not half of one on the axis
+    name = next((t.name for u in stats.units if (t := u.figures.main_target) is not None), "")
+    ax.set_xlabel(f"{name}目标完成率 %", fontsize=12)
     ax.tick_params(axis="y", left=False, labelleft=False)
     ax.tick_params(axis="x", labelsize=11)
     ax.grid(axis="x", color="#e5e6eb", linewidth=0.8)

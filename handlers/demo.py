@@ -450,8 +450,11 @@ def _events(gen: _Year, units: list[_Unit], wanted: int) -> tuple[list[_Event], 
     return events[:wanted], stories
 
 
-_ORDER = {"lead": 0, "signing": 2, "start": 3, "completion": 4}
 _STAGES = [s.value for s in ProjectStage]
+#: A milestone's stage, by name (by index it went stale when 合同 joined the stages: a start read 合同).
+_ORDER = {kind: _STAGES.index(stage) for kind, stage in (
+    ("lead", ProjectStage.LEAD), ("signing", ProjectStage.SIGNED), ("start", ProjectStage.STARTED),
+    ("completion", ProjectStage.COMPLETED))}
 
 
 def _write_projects(session: Any, stories: list[_Story], events: list[_Event], tz: ZoneInfo) -> dict[int, int]:

@@ -8,6 +8,7 @@ the document say what the stats say. The pushes go through the outbox like any o
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -37,7 +38,18 @@ def extras_for(store: Store, chosen: Period, rules: Rules, at: datetime) -> Extr
 
 
 def ranking_image(stats: Stats) -> Media:
+    """The ranking chart as an image push; ValueError when it cannot be one (over 2 MB, too many units)."""
     return Media("image", f"排名图-{stats.period}.png", ranking_chart(stats))
+
+
+def _made(what: str, make: Callable[[], Media]) -> Media | None:
+    """A picture or file for the group, or None (logged) when WeCom could not take it: an image over 2 MB
+    or a file over 20 MB must not hold back the bulletin it follows, nor fail its round again and again."""
+    try:
+        return make()
+    except ValueError as exc:
+        log.error("%s not sent to the group: %s", what, exc)
+        return None
 
 
 def bulletin_docx(store: Store, chosen: Period, rules: Rules, at: datetime) -> tuple[Stats, bytes]:
@@ -67,11 +79,11 @@ def follow_ups(store: Store, chosen: Period, rules: Rules, at: datetime, final: 
     if not rules.documents.charts:
         return []
     stats = stats_for(store, chosen, rules, at)
-    pushes = [(ranking_image(stats), ":chart")]
+    made = [(_made("the ranking chart", lambda: ranking_image(stats)), ":chart")]
     if final:
         extras = extras_for(store, chosen, rules, at)
-        pushes.append((Media("image", f"项目推进-{stats.period}.png", pipeline_chart(extras.pipeline, stats.label)),
-                       ":pipeline"))
+        made.append((_made("the pipeline chart", lambda: Media(
+            "image", f"项目推进-{stats.period}.png", pipeline_chart(extras.pipeline, stats.label))), ":pipeline"))
         issued: date = at.astimezone(rules.schedule.tz).date()
         data = build_bulletin_docx(stats, extras, rules.documents, issued)
         try:
@@ -79,5 +91,5 @@ def follow_ups(store: Store, chosen: Period, rules: Rules, at: datetime, final: 
         except OSError as exc:
             # The group still gets the file: a folder that cannot be written must not hold back the bulletin.
             log.error("could not save the 通报 under [documents] folder %s: %s", rules.documents.folder, exc)
-        pushes.append((Media("file", docx_name(stats), data), ":docx"))
-    return pushes
+        made.append((_made("the 通报 .docx", lambda: Media("file", docx_name(stats), data)), ":docx"))
+    return [(media, suffix) for media, suffix in made if media is not None]

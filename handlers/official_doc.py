@@ -226,27 +226,46 @@ class _Writer:
     def heading1(self, text: str) -> None:
         para = self.doc.add_paragraph()
         _line(para, self.p)
+        para.paragraph_format.keep_with_next = True  # never a heading alone at the foot of a page
         para.paragraph_format.first_line_indent = Pt(self.p.body_pt * 2)
         _fonts(para.add_run(text), self.p.heading1_font, self.p.latin_font, self.p.body_pt)
 
     def heading2(self, text: str) -> None:
         para = self.doc.add_paragraph()
         _line(para, self.p)
+        para.paragraph_format.keep_with_next = True
         para.paragraph_format.first_line_indent = Pt(self.p.body_pt * 2)
         _fonts(para.add_run(text), self.p.heading2_font, self.p.latin_font, self.p.body_pt)
 
-    def right(self, text: str, chars_in: int) -> None:
+    def right(self, text: str, chars_in: float) -> None:
         """Signature and date: right-aligned, `chars_in` characters in from the right margin (成文日期右空四字)."""
         para = self.doc.add_paragraph()
         _line(para, self.p)
         para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        para.paragraph_format.right_indent = Pt(self.p.body_pt * chars_in)
+        para.paragraph_format.right_indent = Pt(self.p.body_pt * chars_in) if chars_in else None
+        para.paragraph_format.keep_with_next = True
         _fonts(para.add_run(text), self.p.body_font, self.p.latin_font, self.p.body_pt)
+
+    def signature(self, issuer: str, issued: str) -> None:
+        """GB/T 9704 7.3.5.1 (a sealed document): room for the seal below the body, the date 右空四字, the
+        issuer centred over the date (flush right when it is too long for that)."""
+        for _ in range(2):
+            self.plain("").paragraph_format.keep_with_next = True
+        self.right(issuer, max(0.0, 4 + (width(issued) - width(issuer)) / 2))
+        self.right(issued, 4)
 
     def table(self, header: list[str], rows: list[list[str]], widths: list[float]) -> None:
         """A table in 小四 off the line grid; `widths` are shares of the text width."""
         table = self.doc.add_table(rows=1, cols=len(header))
         table.style = "Table Grid"
+        # Narrow cell padding (0.8 mm a side, Word's default is 1.9): two-character headings fit their column.
+        margins = OxmlElement("w:tblCellMar")
+        for side in ("left", "right"):
+            edge = OxmlElement(f"w:{side}")
+            edge.set(qn("w:w"), "45")
+            edge.set(qn("w:type"), "dxa")
+            margins.append(edge)
+        table._tbl.tblPr.append(margins)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         text_mm = self.p.page_width_mm - self.p.left_mm - self.p.right_mm
@@ -259,7 +278,10 @@ class _Writer:
         repeat.set(qn("w:val"), "true")
         table.rows[0]._tr.get_or_add_trPr().append(repeat)
         for values in rows:
-            cells = table.add_row().cells
+            row = table.add_row()
+            keep = OxmlElement("w:cantSplit")  # a row is never broken across two pages
+            row._tr.get_or_add_trPr().append(keep)
+            cells = row.cells
             for cell, text in zip(cells, values, strict=True):
                 self._cell(cell.paragraphs[0], text, self.p.body_font)
         for row in table.rows:
@@ -285,6 +307,11 @@ class _Writer:
 # --- content --------------------------------------------------------------------------------
 
 
+def width(text: str) -> float:
+    """A text's width in body characters: a Chinese character is one, a digit or Latin letter half."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in text)
+
+
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
@@ -302,11 +329,33 @@ def county_sentence(stats: Stats) -> str:
             f"{len(stats.units)}个单位中{len(stats.reported)}个按时报送。")
 
 
+def done_span(period: str) -> str:
+    """What a year-to-date figure covers, in words: 2026-03 → 1—3月, 2026-Q2 → 1—6月, 2026 → 全年."""
+    year, _, part = period.partition("-")
+    if not year.isdigit():
+        return ""
+    if not part:
+        return "全年"
+    last = {"H1": 6, "H2": 12}.get(part) or (3 * int(part[1:]) if part[:1] == "Q" and part[1:].isdigit()
+                                             else int(part) if part.isdigit() else 0)
+    return "" if not 1 <= last <= 12 else "1月" if last == 1 else f"1—{last}月"
+
+
 def target_sentences(stats: Stats) -> list[str]:
-    """全年签约额目标X，已完成Y，完成率Z%，超序时进度N个百分点 — one per county target."""
+    """One per county target. An amount or a count is the year so far against 序时进度 (全年签约目标150亿元，
+    1—3月累计完成13.47亿元，完成率9.0%，序时进度25.0%，低于序时进度16.0个百分点); a rate target is the rate
+    against its bar (履约率目标40.0%，目前为5.3%，低于目标34.7个百分点), 序时进度 means nothing to a rate."""
+    span = done_span(stats.period)
+    done_words = f"{span}累计完成" if span and span != "1月" else "已完成"
     progress = f"序时进度{percent(stats.schedule_progress)}" if stats.schedule_progress is not None else ""
     out = []
     for t in stats.county.targets:
+        if t.metric.startswith("rate:"):
+            gap = "" if t.ahead_pp is None else (
+                f"，高于目标{t.ahead_pp:.1f}个百分点" if t.ahead_pp > 0 else "，达到目标" if t.ahead_pp == 0
+                else f"，低于目标{-t.ahead_pp:.1f}个百分点")
+            out.append(f"全年{t.name}目标{percent(t.target)}，目前为{percent(t.done)}{gap}。")
+            continue
         amount = t.metric.endswith("_wan")
         target = money(t.target) if amount else f"{t.target:g}个"
         done = money(t.done) if amount else f"{t.done:g}个"
@@ -314,7 +363,7 @@ def target_sentences(stats: Stats) -> list[str]:
         if t.ahead_pp is not None:
             ahead += (f"，超序时进度{t.ahead_pp:.1f}个百分点" if t.ahead_pp >= 0
                       else f"，低于序时进度{-t.ahead_pp:.1f}个百分点")
-        out.append(f"全年{t.name}目标{target}，已完成{done}，完成率{percent(t.rate)}{ahead}。")
+        out.append(f"全年{t.name}目标{target}，{done_words}{done}，完成率{percent(t.rate)}{ahead}。")
     return out
 
 
@@ -324,8 +373,12 @@ def rates_sentence(stats: Stats, extras: Extras) -> str:
     return f"项目推进方面，{rates}。" + (f"截至目前，全县项目累计{steps}。" if steps else "")
 
 
-RANKING_HEADER = ["排名", "单位", "线索", "签约", "签约额(万元)", "开工", "到位(万元)", "得分", "等次", "任务完成率"]
-RANKING_WIDTHS = [0.9, 3.3, 0.8, 0.8, 1.7, 0.8, 1.6, 1.5, 0.9, 1.6]
+RANKING_HEADER = ["排名", "单位", "线索", "签约", "签约额\n(万元)", "开工", "到位\n(万元)", "得分", "等次",
+                  "任务\n完成率"]
+#: Column widths in mm of the 156 mm text width, at 小四 (a Chinese character 4.2 mm, a digit 2.1 mm) plus
+#: 1.6 mm of padding: two-character headings, 未报送, 250,000 and 116.7% each fit on one line; the unit
+#: gets the rest (eight characters; longer names take two lines).
+RANKING_WIDTHS = [10.5, 35, 10.5, 10.5, 17, 10.5, 17, 14, 15, 16]
 
 
 def ranking_rows(stats: Stats) -> list[list[str]]:
@@ -341,6 +394,28 @@ def ranking_rows(stats: Stats) -> list[list[str]]:
                      f"{u.score:g}", u.grade if u.reported else "未报送",
                      percent(target.rate) if target is not None else "—"])
     return rows
+
+
+def _completion_note(stats: Stats) -> str:
+    """What the table's 任务完成率 is: the year so far against the unit's main target, and the bar."""
+    target = next((t for u in stats.units if (t := u.figures.main_target) is not None), None)
+    if target is None:
+        return "（各单位年度目标尚未导入，任务完成率暂不统计）"
+    span = done_span(stats.period)
+    bar = f"，序时进度{percent(stats.schedule_progress)}" if stats.schedule_progress is not None else ""
+    return f"（任务完成率为{span + '累计' if span else ''}{target.name}占全年目标的比例{bar}）"
+
+
+def bottom_sentence(stats: Stats) -> str:
+    """后三 as the group's bulletin gives it (handlers.jobs.tables.bottom_text): the units graded 差 that
+    reported; a unit that did not report is never named a bottom three, only counted (its name is under 未报送)."""
+    worst = [u for u in stats.units if u.grade == POOR]
+    reporting = [u for u in worst if u.reported][-3:]
+    silent = len(stats.silent)
+    if not reporting:
+        return f"排名末位的为{silent}个未报送单位。" if silent else "本期没有排名后三位的单位。"
+    more = f"另有{silent}个单位未报送。" if any(not u.reported for u in worst) else ""
+    return f"排名后三位的单位：{_names(reporting)}，请认真分析原因、限期整改。{more}"
 
 
 def _names(units: list[UnitLine]) -> str:
@@ -374,13 +449,13 @@ def build_bulletin_docx(stats: Stats, extras: Extras, rules: DocumentRules, issu
         w.body(sentence)
     w.body(rates_sentence(stats, extras))
     w.heading1("二、各单位排名情况")
-    w.body(f"按照招商引资考核计分办法，{stats.label}各单位得分及排名如下：")
+    w.body(f"按照招商引资考核计分办法，{stats.label}各单位得分及排名如下" + _completion_note(stats) + "："
+           ).paragraph_format.keep_with_next = True
     w.table(RANKING_HEADER, ranking_rows(stats), RANKING_WIDTHS)
     w.heading1("三、先进与后进")
     best = [u for u in stats.units if u.grade == EXCELLENT and u.reported]
     w.body(f"排名前三位的单位：{_names(best[:3])}，予以通报表扬。", lead="（一）先进单位。")
-    w.body(f"排名后三位的单位：{_names([u for u in stats.units if u.grade == POOR][-3:])}，请认真分析原因、"
-           "限期整改。", lead="（二）后进单位。")
+    w.body(bottom_sentence(stats), lead="（二）后进单位。")
     w.body(f"本期未报送的单位：{_names(stats.silent)}，逾期不报视为没有。" if stats.silent
            else "本期各单位均已按时报送。", lead="（三）未报送单位。")
     w.heading1("四、签约未开工及长期无进展项目")
@@ -394,6 +469,5 @@ def build_bulletin_docx(stats: Stats, extras: Extras, rules: DocumentRules, issu
     w.heading1("五、下步工作要求")
     for index, text in enumerate(rules.requirements):
         w.body(text, lead=f"（{_NUMERALS[index % 10]}）")
-    w.right(rules.issuer, 2)
-    w.right(f"{issued.year}年{issued.month}月{issued.day}日", 4)
+    w.signature(rules.issuer, f"{issued.year}年{issued.month}月{issued.day}日")
     return w.save()

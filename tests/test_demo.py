@@ -64,6 +64,18 @@ def test_demo_gives_the_counts_asked_a_ranking_that_ranks_and_a_bot_that_goes_on
     assert any(r.late for r in records) and not all(r.late for r in records)
     kinds = Counter(r.kind for r in records)
     assert set(kinds) == {"lead", "visit", "reception", "signing", "start", "funds", "completion", "progress"}
+    # A project stands at its furthest milestone: started after a 开工 report, completed after 投产.
+    engine = make_engine(db_url)
+    try:
+        with Session(engine) as s:
+            stages = {p.id: p.stage for p in s.execute(select(Project)).scalars()}
+    finally:
+        engine.dispose()
+    started = {r.project_id for r in records if r.kind == "start"}
+    completed = {r.project_id for r in records if r.kind == "completion"}
+    assert started and completed
+    assert {stages[p] for p in completed} == {"completed"}
+    assert {stages[p] for p in started - completed} == {"started"}
 
     ranked = json.loads(cli.invoke(app, ["rank", "--period", "2025-06", "--json"]).output)
     assert len(ranked) == 12 and ranked[0]["score"] > ranked[-1]["score"] and ranked[0]["reported"]

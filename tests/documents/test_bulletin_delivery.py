@@ -195,6 +195,13 @@ def test_zsbot_bulletin_without_an_output_or_with_a_bad_period_says_so(chat: Cha
     assert nothing.exit_code == 2 and "--docx" in nothing.output
     bad = CliRunner().invoke(app, ["--config", str(path), "bulletin", "--period", "2026-13", "--docx", "x.docx"])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    for option, target in (("--docx", blocker / "通报.docx"), ("--chart", blocker / "排名.png"), ("--docx", tmp_path)):
+        unwritable = CliRunner().invoke(app, ["--config", str(path), "bulletin", "--period", "2026-03", option,
+                                              str(target)])
+        assert unwritable.exit_code == 1 and "Traceback" not in unwritable.output, target
+        assert unwritable.output.startswith(f"无法写入 {target}：") and unwritable.output.count("\n") == 1, target
 
 
 def test_asking_for_the_ranking_chart_in_chat_pushes_it_to_the_group(chat: Chat) -> None:
@@ -208,6 +215,11 @@ def test_asking_for_the_ranking_chart_in_chat_pushes_it_to_the_group(chat: Chat)
     assert Image.open(io.BytesIO(image.data)).size == (1080, 410)
     assert "2026年2月排名图" in chat.send("wz_liu", "上月排名图", at="2026-03-12 10:05").text
     assert [k for k, _ in media_rows(chat.runtime)][-1].startswith("rank-chart:2026-02:")
+    # After the 20th's deadline 排名 shows March's final table, and so does 排名图 (not April's empty one);
+    # 4月排名图 asks for the new month.
+    assert chat.send("wz_zhao", "排名图", at="2026-03-25 10:00").text.startswith("2026年3月排名图（5个单位）")
+    assert [k for k, _ in media_rows(chat.runtime)][-1].startswith("rank-chart:2026-03:")
+    assert chat.send("wz_zhao", "4月排名图", at="2026-03-25 10:05").text.startswith("2026年4月排名图")
 
 
 def test_without_wecom_the_console_and_outbox_list_name_the_picture_not_its_bytes(
@@ -236,3 +248,42 @@ def test_a_folder_that_cannot_be_written_does_not_hold_back_the_bulletin(
                     encoding="utf-8")
     assert "已推送 4 条" in job_run(path, "2026-04-01T09:30")
     assert [key.rsplit(":", 1)[1] for key, _ in media_rows(chat.runtime)] == ["chart", "pipeline", "docx"]
+
+
+def test_a_roster_too_long_for_a_picture_still_gets_its_bulletin_and_a_polite_answer(chat: Chat) -> None:
+    # (2.4 + 1,930 × 0.34) in × 100 dpi = 65,860 px: taller than a picture can be drawn (65,535).
+    with chat.store() as store:
+        for n in range(1925):
+            store.roster.ensure_unit(f"测试单位{n}")
+    reports(chat)
+    reply = chat.send("wz_zhao", "排名图", at="2026-03-12 10:00")
+    assert reply.text.startswith("2026年3月排名图未能发送：1930个单位的排名图太长") and "「排名」" in reply.text
+    runtime = chat.runtime
+    outcome = run_job(runtime.engine, job_named("bulletin"), local("2026-03-16 09:30"), runtime.rules, forced=True)
+    assert outcome[0].pushes == 1  # the text bulletin goes; the chart that cannot be drawn is left out (logged)
+    assert media_rows(runtime) == [] and "半月通报" in outbox(runtime)[0].body
+
+
+def test_an_outage_half_way_through_resends_only_what_wecom_did_not_take(
+    chat: Chat, standin: WecomStandIn, tmp_path: Path, clock: Clock
+) -> None:
+    """The outage above starts before anything is sent; here WeCom fails in the middle of the four pushes:
+    the text is taken, the chart gets a 503; later the chart and the pipeline are taken and the .docx's
+    message gets a gateway's 502 after its upload. Each arrives once, in order; nothing is sent twice."""
+    reports(chat)
+    runtime = chat.runtime
+    clock.set("2026-04-01 09:30")
+    assert "已推送 4 条" in job_run(config(runtime, standin, tmp_path), "2026-04-01T09:30")
+    sender = OutboxSender(configured(runtime, wecom=app_section(standin, webhook=True),
+                                     outbox=OutboxSettings(poll_s=0.05)))
+    standin.webhook_script.extend([0, ("http", 503), 0, 0, ("gateway", 502)])
+    assert drain(sender) == 1  # the text; the chart's 503 pauses the route
+    assert [m.kind for m in standin.record.media] == []
+    clock.set(clock.now + timedelta(seconds=6))
+    assert drain(sender) == 2  # chart and pipeline; the file message's 502 pauses it again (10 s)
+    clock.set(clock.now + timedelta(seconds=11))
+    assert drain(sender) == 1 and drain(sender) == 0
+    assert [(m.kind, m.name) for m in standin.record.media] == [
+        ("image", ""), ("image", ""), ("file", "关于2026年3月全县招商引资工作情况的通报.docx")]
+    assert len(standin.group_texts()) == 4 and {row.state for row in outbox(runtime)} == {"sent"}
+    assert [row.attempts for row in outbox(runtime)] == [0, 0, 0, 0], "temporary failures spend no attempt"

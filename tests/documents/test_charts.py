@@ -93,3 +93,35 @@ def test_the_pipeline_chart_is_1080_wide_with_every_glyph() -> None:
                                Stage("投产", 3, 20000)], "2026年")
     assert png_size(data) == (1080, 620)
     assert len(data) < 2 * 1024 * 1024
+
+
+def test_target_completion_is_marked_with_its_figure_even_off_the_scale_or_at_zero() -> None:
+    data = many(20, targets=True)
+    data["units"][5]["targets"][0].update(done=19000, rate=3.8, ahead_pp=355.0)  # 19000 / 5000 = 380 %
+    fig = ranking_figure(parse_stats(data))
+    panel = fig.axes[1]
+    left, right = panel.get_xlim()
+    # many(): unit i has rate 0.05 × i, so unit 1 is at 0 %: its whole dot needs room left of 0.
+    assert left < 0
+    figures = [t.get_text() for t in panel.texts]
+    assert "380%" in figures and "0%" in figures and "5%" in figures  # unit 2: 0.05 × 1
+    # The 380 % unit sits inside the panel (at 200 %, the scale's end), not beyond its right edge.
+    points = [xy for collection in panel.collections for xy in getattr(collection, "get_offsets", list)()]
+    assert max(x for x, _ in points) <= right and max(x for x, _ in points) == 200
+    assert panel.get_xlabel() == "签约目标完成率 %"
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend[-2:] == ["达到序时进度", "落后序时进度"]
+
+
+def test_the_title_block_gives_the_county_target_against_the_schedule() -> None:
+    texts = [t.get_text() for t in ranking_figure(parse_stats(many(20, targets=True))).texts]
+    # many(): the county's 签约 target 10亿元, done 3亿元: 30.0 %, 序时进度 25 %.
+    assert "全县签约完成全年目标的30.0%，序时进度25%" in texts
+    assert not any("目标" in t.get_text() for t in ranking_figure(parse_stats({**many(20), "county": {}})).texts)
+
+
+def test_a_chart_of_hundreds_of_units_is_repacked_under_2_mb() -> None:
+    # 400 units: (2.4 + 400 × 0.34) in × 100 dpi = 13,840 px tall; drawn as is it is about 2.3 MB.
+    data = ranking_chart(parse_stats(many(400, targets=True)))
+    assert png_size(data) == (1080, 13840)
+    assert len(data) <= 2 * 1024 * 1024

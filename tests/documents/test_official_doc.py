@@ -114,14 +114,16 @@ def test_the_text_says_the_county_figures_targets_rates_and_names() -> None:
     assert "各乡镇人民政府，县直各有关单位：" in text
     assert "签约项目3个，签约额1.2亿元" in text and "资金到位800万元" in text
     # County target 10亿元, done 3亿元, 30 %, 序时进度 25 %, +5 pp.
-    assert "全年签约目标10亿元，已完成3亿元，完成率30.0%，序时进度25.0%，超序时进度5.0个百分点。" in text
+    assert "全年签约目标10亿元，1—3月累计完成3亿元，完成率30.0%，序时进度25.0%，超序时进度5.0个百分点。" in text
+    assert "（任务完成率为1—3月累计签约占全年目标的比例，序时进度25.0%）：" in text
     assert "开工率50.0%，履约率—" in text and "签约8个（5.2亿元）、合同5个（3亿元）" in text
     assert "排名前三位的单位：城关镇1、卫庄镇2、南樊镇3" in text
     # many(20): units 16–18 are 差, 19 and 20 did not report; names cycle through TOWNS (index = n − 1 mod 10).
     assert "排名后三位的单位：人力资源和社会保障局16、经济技术开发区17、文化和旅游局18" in text
     assert "本期未报送的单位：行政审批服务管理局19、青山乡20" in text
     assert "卫庄镇江苏恒润新材料（8,000万元）" in text
-    assert "县招商引资工作领导小组办公室\n2026年4月1日" in text
+    # GB/T 9704 7.3.5.1: room for the seal (two empty lines), then the issuer over the date.
+    assert text.endswith("\n\n\n县招商引资工作领导小组办公室\n2026年4月1日")
 
 
 @pytest.mark.parametrize("profile", ["gbt9704", "windows"])
@@ -131,3 +133,57 @@ def test_no_font_files_are_embedded(profile: str) -> None:
 
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert not [n for n in names if n.startswith("word/fonts/")]
+
+
+def test_a_rate_target_is_the_rate_against_its_bar_not_a_count_against_the_schedule() -> None:
+    data = many(5)
+    data["county"]["targets"] = [{"metric": "rate:履约率", "target": 0.4, "done": 0.0526, "rate": 0.1315,
+                                  "ahead_pp": -34.7}]
+    text = "\n".join(p.text for p in Document(io.BytesIO(build_bulletin_docx(
+        parse_stats(data), Extras(), DocumentRules(), date(2026, 4, 1)))).paragraphs)
+    # (0.0526 − 0.4) × 100 = −34.74: the rate is 34.7 points under its 40 % bar; 序时进度 is not its measure.
+    assert "全年履约率目标40.0%，目前为5.3%，低于目标34.7个百分点。" in text
+    assert "0.4个" not in text and "已完成0.0526" not in text
+
+
+def test_headings_stay_with_what_follows_and_the_issuer_is_centred_over_the_date() -> None:
+    doc = build(issuer="县招商办")
+    for start in ("一、总体情况", "五、下步工作要求", "按照招商引资考核计分办法"):
+        assert find(doc, start).paragraph_format.keep_with_next, start
+    issuer, issued = doc.paragraphs[-2], doc.paragraphs[-1]
+    assert (issuer.text, issued.text) == ("县招商办", "2026年4月1日")
+    # The date 右空四字: 4 × 16 pt = 64 pt. 2026年4月1日 is 6 characters wide (four digits and two halves
+    # count 3, 年月日 3), 县招商办 4: centred over the date, the issuer is 4 + (6 − 4) / 2 = 5 in = 80 pt.
+    assert issued.paragraph_format.right_indent == Pt(64) and issuer.paragraph_format.right_indent == Pt(80)
+    long = build()  # 县招商引资工作领导小组办公室 (14) is wider than 4 + 6 / 2 + 7: flush right
+    assert long.paragraphs[-2].paragraph_format.right_indent is None
+
+
+def test_the_table_headings_fit_their_columns() -> None:
+    [table] = build().tables
+    widths = [cell.width.mm for cell in table.rows[0].cells]
+    assert sum(widths) <= 156.1  # the text width, 210 − 28 − 26
+    margins = table._tbl.tblPr.find(qn("w:tblCellMar"))
+    assert {edge.get(qn("w:w")) for edge in margins} == {"45"}  # 45 twips = 0.8 mm a side
+    for heading, column in zip(RANKING_HEADER, widths, strict=True):
+        # 小四 = 12 pt = 4.23 mm a Chinese character, half that for a digit or bracket, plus 1.6 mm padding.
+        widest = max(sum(2.12 if ord(ch) < 0x2E80 else 4.23 for ch in line) for line in heading.split("\n"))
+        assert widest + 1.6 <= column, heading
+
+
+def test_units_that_did_not_report_are_never_named_the_bottom_three() -> None:
+    # As `zsbot stats --json` grades them: the two that did not report are 差 too (last places).
+    data = many(8, silent=2)
+    for row in data["units"][-2:]:
+        row["grade"] = "差"
+    text = "\n".join(p.text for p in Document(io.BytesIO(build_bulletin_docx(
+        parse_stats(data), Extras(), DocumentRules(), date(2026, 4, 1)))).paragraphs)
+    # many(8): units 4–6 reported and are 差 (n − silent − 3 = 3 ≤ i < 6); 7 and 8 did not report.
+    assert "排名后三位的单位：横水镇4、新华乡5、人力资源和社会保障局6，请认真分析原因、限期整改。另有2个单位未报送。" in text
+    assert "本期未报送的单位：经济技术开发区7、文化和旅游局8" in text
+    only_silent = many(5, silent=2)
+    for row in only_silent["units"]:
+        row["grade"] = "优" if row["reported"] else "差"
+    text = "\n".join(p.text for p in Document(io.BytesIO(build_bulletin_docx(
+        parse_stats(only_silent), Extras(), DocumentRules(), date(2026, 4, 1)))).paragraphs)
+    assert "（二）后进单位。排名末位的为2个未报送单位。" in text
