@@ -195,6 +195,8 @@ _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六":
               "十一": 11, "十二": 12}
 _ASK_MONTH = re.compile(r"(?<![\d年])(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月(?:份)?")
 _ASK_QUARTER = re.compile(r"(?:第)?([1-4一二三四])\s*季度|[Qq]([1-4])")
+#: A year written out (`2026年排名`, `2025年3月排名`, `2026年度`): the question is about that year.
+_ASK_YEAR = re.compile(r"(20\d{2})\s*年度?")
 
 
 def _number(token: str) -> int:
@@ -213,12 +215,39 @@ def settled_month(at: datetime, rules: ScheduleRules) -> Month:
     return now.shift(-1) if is_late(at, rules) else now
 
 
+def closed_month_asked(text: str, at: datetime, rules: ScheduleRules) -> tuple[Period, Month | None]:
+    """The period a question means and, when that is the month just closed, that month.
+
+    A question naming a period gets it. One naming none, asked after the deadline, means the month
+    just closed (its final figures, as 排名 shows them), not the new month's first days; before
+    the deadline, the month in progress. The month closed is returned so the answer can say so.
+    """
+    named = period_named(text, at, rules)
+    if named is not None:
+        return named, None
+    if is_late(at, rules):
+        closed = settled_month(at, rules)
+        return period(closed.key, rules), closed
+    return current_period(at, rules), None
+
+
+def closed_note(closed: Month, rules: ScheduleRules, ask: str) -> str:
+    """（2026年3月报送已于3月20日截止，以上为最终结果；此后报送的计入2026年4月，发送「4月排名」查看。）"""
+    deadline, following = deadline_of(closed, rules), closed.shift(1)
+    return (f"（{closed.label}报送已于{deadline.month}月{deadline.day}日截止，以上为最终结果；"
+            f"此后报送的计入{following.label}，发送「{following.month}月{ask}」查看。）")
+
+
 def period_named(text: str, at: datetime, rules: ScheduleRules) -> Period | None:
     """The period a chat query names explicitly, relative to the month `at` counts for; None if none."""
     if (campaign := campaign_in(text, at, rules)) is not None:
         return campaign_period(campaign, rules)
     now = month_of(at, rules)
     year, month = now.year, now.month
+    written = _ASK_YEAR.search(text)
+    if written is not None:
+        # 2026年3月 / 2026年一季度 / 2026年上半年 / 2026年: the year as written, the rest read as usual.
+        year, text = int(written[1]), text[:written.start()] + text[written.end():]
     if any(w in text for w in ("上月", "上个月", "上一个月")):
         return period(now.shift(-1).key, rules)
     quarter = now.quarter
@@ -237,5 +266,7 @@ def period_named(text: str, at: datetime, rules: ScheduleRules) -> Period | None
     if (m := _ASK_MONTH.search(text)) and not any(w in text for w in ("本月", "这个月", "当月")):
         asked = _number(m[1])
         if 1 <= asked <= 12:
+            if written is not None:
+                return period(month_key(year, asked), rules)
             return period(month_key(year if asked <= month else year - 1, asked), rules)
-    return None
+    return period(str(year), rules) if written is not None else None
