@@ -137,10 +137,17 @@ def figures(
     return out
 
 
+def started_amount() -> ColumnElement[float]:
+    """What one 开工 counts for in 新开工 amounts (万元): the report's own amount, else its project's
+    signed (or planned) amount; the record must be outer-joined to its project. Targets and a
+    campaign's base task both count `started_wan` with it."""
+    return func.coalesce(col(Record.amount_cny_wan), col(Project.signed_wan), col(Project.amount_wan), 0.0)
+
+
 def _started_wan(session: Session, months: Sequence[str], unit_id: int | None, out: dict[int, Figures],
                  until: datetime | None = None) -> None:
-    """新开工 amount: a start report's own amount, else its project's signed (or planned) amount."""
-    value = func.coalesce(col(Record.amount_cny_wan), col(Project.signed_wan), col(Project.amount_wan), 0.0)
+    """新开工 amount per unit (`started_amount`)."""
+    value = started_amount()
     query = (
         select(col(Record.unit_id), func.sum(value))
         .select_from(Record)
@@ -320,4 +327,4 @@ def started_not_completed(session: Session, end: str, unit_id: int | None = None
 
 
 __all__ = ["PACKAGED_KIND", "Figures", "Pipeline", "Thresholds", "figures", "pipeline", "signed_not_started",
-           "started_not_completed"]
+           "started_amount", "started_not_completed"]
