@@ -239,18 +239,27 @@ def closed_note(closed: Month, rules: ScheduleRules, ask: str) -> str:
 
 
 def period_named(text: str, at: datetime, rules: ScheduleRules) -> Period | None:
-    """The period a chat query names explicitly, relative to the month `at` counts for; None if none."""
+    """The period a chat query names explicitly; None if none.
+
+    上月, 本季度, 今年 are the calendar's as a leader speaks (on 22 May 上月 is April, not the May that
+    closed on the 20th); a month by number is the latest one reports have counted for (after March's
+    deadline, 4月 is this April, as the closed-month note suggests asking).
+    """
     if (campaign := campaign_in(text, at, rules)) is not None:
         return campaign_period(campaign, rules)
-    now = month_of(at, rules)
-    year, month = now.year, now.month
-    written = _ASK_YEAR.search(text)
-    if written is not None:
+    now, base = month_of(at, rules), settled_month(at, rules)
+    year = base.year
+    found = _ASK_YEAR.search(text)
+    last = next((w for w in ("去年", "上一年", "上年度", "上年") if w in text), None)
+    written = found is not None or last is not None
+    if found is not None:
         # 2026年3月 / 2026年一季度 / 2026年上半年 / 2026年: the year as written, the rest read as usual.
-        year, text = int(written[1]), text[:written.start()] + text[written.end():]
+        year, text = int(found[1]), text[:found.start()] + text[found.end():]
+    elif last is not None:
+        year, text = base.year - 1, text.replace(last, "", 1)
     if any(w in text for w in ("上月", "上个月", "上一个月")):
-        return period(now.shift(-1).key, rules)
-    quarter = now.quarter
+        return period(base.shift(-1).key, rules)
+    quarter = base.quarter
     if any(w in text for w in ("上季度", "上个季度", "上一季度")):
         return period(quarter_key(Month(year, (quarter - 1) * 3 + 1).shift(-3)), rules)
     if any(w in text for w in ("本季度", "这季度", "这个季度", "本季")):
@@ -266,7 +275,7 @@ def period_named(text: str, at: datetime, rules: ScheduleRules) -> Period | None
     if (m := _ASK_MONTH.search(text)) and not any(w in text for w in ("本月", "这个月", "当月")):
         asked = _number(m[1])
         if 1 <= asked <= 12:
-            if written is not None:
+            if written:
                 return period(month_key(year, asked), rules)
-            return period(month_key(year if asked <= month else year - 1, asked), rules)
-    return period(str(year), rules) if written is not None else None
+            return period(month_key(now.year if asked <= now.month else now.year - 1, asked), rules)
+    return period(str(year), rules) if written else None

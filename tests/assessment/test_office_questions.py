@@ -146,3 +146,20 @@ def test_a_target_line_prints_amounts_as_a_bulletin_does_not_as_a_receipt() -> N
     signed = Metric.parse("signed_wan")
     # 760,315万元 = 76.0315亿 → 76.03亿元; 3,712.4万元 → 3,712万元; 12,000万元 → 1.2亿元.
     assert (signed.show(760315), signed.show(3712.4), signed.show(12000)) == ("76.03亿元", "3,712万元", "1.2亿元")
+
+
+def test_last_month_this_quarter_and_this_year_are_the_calendars_also_after_the_deadline(chat: Chat) -> None:
+    def title(text: str, at: str) -> str:
+        return chat.send("county_boss", text, at=at).text.splitlines()[0].split("**")[1]
+
+    # Before the deadline and after it, 上月 on a May day is April (after the 20th reports count for June,
+    # but a leader's last month is still April).
+    assert title("上月排名", "2026-05-10 10:00") == "2026年4月招商引资排名"
+    assert title("上月排名", "2026-05-22 10:00") == "2026年4月招商引资排名"
+    # A month by number is the latest reports counted for: 6月 on 22 May is this June (as the note says).
+    assert title("6月排名", "2026-05-22 10:00") == "2026年6月招商引资排名"
+    assert title("本季度排名", "2026-06-22 10:00") == "2026年第2季度招商引资排名"
+    assert title("今年排名", "2026-12-25 10:00") == "2026年招商引资排名"
+    assert title("1月排名", "2026-12-25 10:00") == "2027年1月招商引资排名"
+    assert title("去年排名", "2026-04-10 10:00") == "2025年招商引资排名"
+    assert title("去年3月排名", "2026-04-10 10:00") == "2025年3月招商引资排名"
