@@ -9,7 +9,13 @@ County target: 签约 15亿 (150,000万元). Every figure is worked out by hand 
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from bot.cli import app
 from bot.runtime import Runtime
 from handlers.periods import period
 from handlers.ranking import table
@@ -163,3 +169,23 @@ def test_last_month_this_quarter_and_this_year_are_the_calendars_also_after_the_
     assert title("1月排名", "2026-12-25 10:00") == "2027年1月招商引资排名"
     assert title("去年排名", "2026-04-10 10:00") == "2025年招商引资排名"
     assert title("去年3月排名", "2026-04-10 10:00") == "2025年3月招商引资排名"
+
+
+def test_the_ledger_holds_a_rate_target_against_its_bar_not_against_schedule(chat: Chat, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    two_signings(chat)
+    with unit_of_work(chat.runtime.engine) as store:
+        store.targets.replace_year(2026, [TargetRow(None, "signed_wan", 150000), TargetRow(None, "rate:履约率", 0.4)],
+                                   "test", local("2026-01-02 09:00"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ZSBOT_CONFIG", raising=False)
+    monkeypatch.setenv("ZSBOT_DATABASE__URL", chat.runtime.settings.database.url)
+    book = tmp_path / "台账.xlsx"
+    assert CliRunner().invoke(app, ["export", "--out", str(book), "--period", "2026-03"]).exit_code == 0
+    sheet = load_workbook(book)["指标"]
+    header = [c.value for c in sheet[1]]
+    rows = {(r[0], r[2]): dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    signed, performing = rows[("全县", "signed_wan")], rows[("全县", "rate:履约率")]
+    # 62,000 of 150,000 against 序时进度 25%; 履约 0 of 2 against the 40% bar: (0 − 0.4) × 100 = −40.
+    assert (signed["序时进度"], signed["超序时进度(百分点)"]) == (0.25, 16.3)
+    assert (performing["完成值"], performing["序时进度"], performing["超序时进度(百分点)"]) == (0, None, -40)
