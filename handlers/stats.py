@@ -16,7 +16,8 @@ they cannot disagree. Definitions (README "Assessment"):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -25,6 +26,7 @@ from handlers.metrics import RATE_NAMES, Metric, MetricKind
 from handlers.periods import Month, Period
 from handlers.ranking import Standing, Table, number, row_json, seen_as_of, table
 from handlers.rules import Rules
+from handlers.scoring import weights
 from storage.models import Project
 from storage.ranking import RankingRow
 from storage.stats import (
@@ -237,6 +239,26 @@ def _thresholds(wanted: dict[int | None, dict[str, tuple[Metric, float]]]) -> Th
                       started_wan=any(m.kind is MetricKind.STARTED_WAN for m in metrics))
 
 
+def _lead_sizes_in(t: Table) -> dict[float, Callable[[RankingRow], int]]:
+    """The lead-size counts a ranking row holds, by threshold (万元): its big leads and its tiers."""
+    if t.scoring is None:
+        return {}
+    w = weights(t.scoring)
+    out = {low: _tier_count(i) for i, low in enumerate(w.lead_tiers)}
+    out[w.lead_big_min_wan] = _big_leads
+    return out
+
+
+def _tier_count(i: int) -> Callable[[RankingRow], int]:
+    def count(r: RankingRow) -> int:
+        return r.leads_by_tier[i] if i < len(r.leads_by_tier) else 0
+    return count
+
+
+def _big_leads(r: RankingRow) -> int:
+    return r.big_leads
+
+
 def _take_counts(into: Figures, r: RankingRow) -> None:
     """The ranking row's counts (the same counted records, summed the same way) into year figures."""
     into.leads, into.visits, into.receptions, into.signings = r.leads, r.visits, r.receptions, r.signings
@@ -270,15 +292,22 @@ def compute_stats(
     year_months = [m.key for m in year_to_date(period)]
     quarter = [m.key for m in quarter_to_date(period)]
     wanted = targets_of_year(store, rules, period.months[-1].year, t.rows)
-    # A period that is the year so far (2026, 2026-Q1, January) has its counts in the ranking already.
+    # A period that is the year so far (2026, 2026-Q1, January) has its counts in the ranking already,
+    # and the leads at the ranking's own size thresholds (big leads, the tiers).
     same = tuple(year_months) == period.keys
+    thresholds = _thresholds(wanted)
+    from_rows = _lead_sizes_in(t) if same else {}
+    if from_rows:
+        thresholds = replace(thresholds, leads_over=tuple(x for x in thresholds.leads_over if x not in from_rows))
     # A job round replayed at its time (`ranked` as of then) sees the year and the pipeline as of then too.
     until = t.as_of
-    year = figures(store.session, year_months, _thresholds(wanted), unit_id, quarter, counts=not same, until=until)
+    year = figures(store.session, year_months, thresholds, unit_id, quarter, counts=not same, until=until)
     if same:
         for r in t.rows:
             if unit_id is None or r.unit_id == unit_id:
-                _take_counts(year.setdefault(r.unit_id, Figures()), r)
+                mine = year.setdefault(r.unit_id, Figures())
+                _take_counts(mine, r)
+                mine.leads_over.update({low: size(r) for low, size in from_rows.items()})
     pipes = pipeline(store.session, year_months, unit_id, until)
     schedule, q_schedule = schedule_of(period), quarter_schedule_of(period)
 

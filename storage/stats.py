@@ -107,7 +107,8 @@ def figures(
     if months and (counts or sizes):
         where = [col(Record.period).in_(list(months)), counted(), *_where_unit(unit_id), *within(None, until)]
         if not counts:
-            where.append(kind.in_([RecordKind.LEAD.value, RecordKind.SIGNING.value]))
+            where.append(kind.in_([k.value for k, lows in ((RecordKind.LEAD, thresholds.leads_over),
+                                                            (RecordKind.SIGNING, thresholds.signings_over)) if lows]))
         query = (
             select(col(Record.unit_id), *(plain if counts else []), *sizes).where(*where).group_by(col(Record.unit_id))
         )

@@ -189,3 +189,24 @@ def test_the_ledger_holds_a_rate_target_against_its_bar_not_against_schedule(cha
     # 62,000 of 150,000 against 序时进度 25%; 履约 0 of 2 against the 40% bar: (0 − 0.4) × 100 = −40.
     assert (signed["序时进度"], signed["超序时进度(百分点)"]) == (0.25, 16.3)
     assert (performing["完成值"], performing["序时进度"], performing["超序时进度(百分点)"]) == (0, None, -40)
+
+
+def test_lead_size_targets_agree_whether_the_period_is_the_year_so_far_or_a_month(roster: Runtime) -> None:
+    from tests.assessment.conftest import add_record
+
+    with unit_of_work(roster.engine) as store:
+        wz = store.roster.unit_named("卫庄镇")
+        assert wz is not None
+        store.targets.replace_year(2026, [TargetRow(wz.id, key, 2) for key in (
+            "leads_over:3000", "leads_over:4000", "leads_over:5000")], "test", local("2026-01-02 09:00"))
+    for month, amount in (("2026-01", 2500), ("2026-02", 3500), ("2026-03", 6000)):
+        add_record(roster, "卫庄镇", "lead", period=month, amount_wan=amount)
+    add_record(roster, "卫庄镇", "lead", period="2026-03", amount_wan=8000, status="retracted")
+    # Jan–Mar: 2,500, 3,500 and 6,000万 count (the retracted 8,000 does not): ≥ 3,000 two, ≥ 4,000 one,
+    # ≥ 5,000 one, for Q1 (the year so far: the ranking's big leads and tiers) and for March alike.
+    for key in ("2026-Q1", "2026-03"):
+        with unit_of_work(roster.engine) as store:
+            mine = compute_stats(store, roster.rules, period(key, roster.rules.schedule)).unit(wz.id)
+        assert mine is not None
+        assert {t.metric.key: t.done for t in mine.targets} == {
+            "leads_over:3000": 2, "leads_over:4000": 1, "leads_over:5000": 1}, key
