@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from bot.settings import DatabaseSettings, Settings
 from handlers.periods import period
-from handlers.rules import Campaign, ScheduleRules
+from handlers.rules import Campaign, DocumentRules, ScheduleRules
 from handlers.stats import compute_stats
 from storage.store import unit_of_work
 from storage.targets import TargetRow
@@ -19,8 +20,9 @@ SPRING = Campaign(name="百日竞赛", start=date(2026, 4, 13), end=date(2026, 7
 
 
 @pytest.fixture
-def settings(db_url: str) -> Settings:
-    return Settings(database=DatabaseSettings(url=db_url), schedule=ScheduleRules(campaigns=[SPRING]))
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    return Settings(database=DatabaseSettings(url=db_url), schedule=ScheduleRules(campaigns=[SPRING]),
+                    documents=DocumentRules(folder=str(tmp_path / "通报")))
 
 
 def test_a_start_without_an_amount_counts_its_signed_amount_for_targets_and_the_base_task(chat: Chat) -> None:
