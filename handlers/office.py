@@ -173,7 +173,7 @@ def _scope(ctx: Context, text: str) -> tuple[int | None, str] | Reply:
     named = [(uid, name) for uid, name in units if name in text]
     if named:
         return max(named, key=lambda u: len(u[1]))
-    if "全县" in text:
+    if "全县" in text or re.search(r"各(?:乡镇|单位|镇|部门)", text):
         return None, "全县"
     asked = _ASKED.search(text)
     head = _PERIOD_WORDS.sub("", text[:asked.start()] if asked else "").strip()

@@ -60,6 +60,8 @@ def test_a_rate_or_list_names_a_unit_or_the_county_and_is_asked_not_reported(cha
     # …and about the county: two signed, neither started nor funded: 履约 0 of 2.
     text = chat.send("wz_liu", "全县履约率", at=at).text
     assert text.startswith("全县履约率（") and "：0%，今年签约项目2个、已开工或资金到位0个" in text, text
+    # 各乡镇 is the county, not a unit to look up.
+    assert chat.send("office", "各乡镇开工率", at=at).text.startswith("全县开工率（")
     # The office asks for one unit's list: 南樊镇's project only.
     text = chat.send("office", "南樊镇签约未开工", at=at).text
     assert text.startswith("**南樊镇签约未开工项目 1 个**") and "赣锋锂业" in text and "深圳澄峰" not in text, text
