@@ -24,7 +24,7 @@ _TALLY: dict[MetricKind, tuple[str, str]] = {
     MetricKind.VISITS: ("visit", "events"), MetricKind.RECEPTIONS: ("reception", "events"),
     MetricKind.SIGNINGS: ("signing", "count"), MetricKind.SIGNINGS_OVER: ("signing", "count"),
     MetricKind.SIGNINGS_OVER_USD: ("signing", "count"), MetricKind.SIGNED_WAN: ("signing", "amount"),
-    MetricKind.STARTS: ("start", "count"), MetricKind.STARTED_WAN: ("start", "amount"),
+    MetricKind.STARTS: ("start", "count"), MetricKind.STARTED_WAN: ("start", "started_amount"),
     MetricKind.FUNDS_WAN: ("funds", "amount"), MetricKind.COMPLETIONS: ("completion", "count"),
 }
 

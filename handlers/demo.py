@@ -33,7 +33,8 @@ from handlers.rules import Rules
 from nlp import Intent, Parsed
 from storage.bulk import after_bulk_load, insert_rows, refresh_statistics, rows_in_use
 from storage.db import session_scope
-from storage.models import Audit, Member, Message, Project, ProjectStage, Record, Role, Unit
+from storage.keys import core_company_name, project_keys, text_hash
+from storage.models import Audit, Member, Message, Project, ProjectKey, ProjectStage, Record, Role, Unit
 
 CHANNEL = "demo"
 DEFAULT_UNITS = 24
@@ -484,9 +485,13 @@ def _write_projects(session: Any, stories: list[_Story], events: list[_Event], t
             "currency": "CNY", "industry": story.industry, "lead_on": dates.get("lead"),
             "signed_on": dates.get("signing"), "started_on": dates.get("start"),
             "completed_on": dates.get("completion"), "signed_wan": signed, "funds_cny_wan": funds,
-            "last_progress_at": its[-1].at, "created_at": lead.at,
+            "last_progress_at": its[-1].at, "created_at": lead.at, "company_key": core_company_name(story.company),
         })
     insert_rows(session, Project, rows)
+    # The keys a report finds its project by (`Projects.index`), so `开工：<a demo company>…` joins it.
+    insert_rows(session, ProjectKey, (
+        {"project_id": ids[index], "unit_id": stories[index].unit, "key": key}
+        for index in sorted(kept) for key in sorted(project_keys(stories[index].company, stories[index].project))))
     return ids
 
 
@@ -520,6 +525,9 @@ def _write_records(
                 "place": p.place, "industry": p.industry, "contact_name": p.contact_name,
                 "contact_phone": p.contact_phone, "count": p.count, "government_funded": p.government_funded,
                 "text": e.text, "fields": fields,
+                # As `Records.add` keys them: a later report of the same investor is seen as a repeat,
+                # the same text re-sent as a re-send.
+                "company_key": core_company_name(p.company), "text_hash": text_hash(e.text),
             }
             reply = f"✅ 已登记{kind_name(e.kind)} #{n}（{unit.name}，计入{period_label(period)}）"
             message = {

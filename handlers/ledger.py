@@ -158,7 +158,9 @@ def indicators_sheet(d: LedgerData) -> Sheet:
             rows.append([u.name, name, f"rate:{name}", None, _round(value), None, None, None])
         for t in u.targets:
             rows.append([u.name, t.metric.label, t.metric.key, number(t.target),
-                         None if t.done is None else _round(t.done), _round(t.rate), t.schedule, t.ahead_pp])
+                         None if t.done is None else _round(t.done), _round(t.rate),
+                         # A rate target (履约率 ≥ 40%) is held against its bar, not against 序时进度.
+                         None if t.metric.is_rate else t.schedule, t.ahead_pp])
     return Sheet(
         "指标",
         ["单位", "指标", "指标代码", "目标值", "完成值", "完成率", "序时进度", "超序时进度(百分点)"],

@@ -124,7 +124,8 @@ class Metric:
         if self.is_rate:
             return f"{value:.0%}"
         if self.is_amount:
-            return format_amount(value)
+            # A target line reads like a 通报 (76.03亿元, 3,700万元), not a receipt (76.0315亿元).
+            return format_amount(round(value, -2) if abs(value) >= 10000 else round(value))
         return f"{value:g}{_COUNT_UNITS.get(self.kind, '个')}"
 
 

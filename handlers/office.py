@@ -13,7 +13,7 @@ from datetime import timedelta
 from handlers.context import Context
 from handlers.messages import Reply
 from handlers.metrics import RATE_NAMES
-from handlers.periods import Period, period_asked
+from handlers.periods import Period, closed_month_asked, closed_note
 from handlers.ranking import number, table
 from handlers.receipts import format_amount, kind_name, one_line
 from handlers.stats import compute_stats, not_completed, not_started, percent
@@ -40,7 +40,10 @@ def is_command(parsed: Parsed, text: str) -> bool:
 
 
 def is_question(parsed: Parsed, text: str) -> bool:
-    """`本季度开工率是多少`, `签约多少`, `哪些项目签约未开工`: asked, not reported (no amount, a question word)."""
+    """`本季度开工率是多少`, `签约多少`, `哪些项目签约未开工`, `卫庄镇签约未开工`: asked, not reported (no
+    amount and a question word, or a message that is only a pipeline word after a unit or period)."""
+    if _ASK_PIPELINE.search(text):
+        return True
     return parsed.amount_wan is None and bool(_QUESTION.search(text)) and not re.search(r"[：:]", text[:6])
 
 
@@ -121,15 +124,70 @@ def office_question(parsed: Parsed, ctx: Context) -> Reply | None:
     """Answer 开工率/履约率/资金到位率/线索转化率, 签约未开工/开工未投产, 签约多少, 到位多少; None if not such a question.
 
     Rates and lists come from `handlers.stats` (the figures of `zsbot stats`): projects signed this
-    year up to the end of the period asked.
+    year up to the end of the period asked. A question naming no period means what 排名 means then
+    (after the deadline, the month just closed, said so); one naming a unit (卫庄镇开工率) or 全县
+    answers for it, else for the asker's unit (the county for the office and county leaders).
     """
     text = ctx.incoming.text
-    if not is_question(parsed, text) and not _ASK_PIPELINE.search(text):
+    if not is_question(parsed, text):
         return None
-    unit_id = None if ctx.unit is None or ctx.is_admin else ctx.unit.id
-    whose = "全县" if unit_id is None else (ctx.unit.name if ctx.unit else "")
-    chosen = period_asked(text, ctx.at, ctx.rules.schedule)
+    scope = _scope(ctx, text)
+    if isinstance(scope, Reply):
+        return scope
+    unit_id, whose = scope
+    chosen, closed = closed_month_asked(text, ctx.at, ctx.rules.schedule)
     units = {u.id: u.name for u in ctx.store.roster.units()}
+    lists = "未开工" in text or "未投产" in text or ("哪些" in text and ("开工" in text or "投产" in text))
+    if lists and unit_id != _own_scope(ctx) and not _sees_county(ctx):
+        return Reply("项目名单只能查看本单位的（县领导和招商办可查看全县和各单位）。发送「签约未开工」查看本单位名单，"
+                     f"或发送「{whose}开工率」查看比率。")
+    reply = _pipeline_answer(ctx, text, chosen, unit_id, whose, units)
+    if reply is None or closed is None:
+        return reply
+    ask = ("签约未开工" if "未开工" in text else "开工未投产" if "未投产" in text
+           else next((name for name in RATE_NAMES if name in reply.text), "") or ("签约" if "签约" in text else "到位"))
+    return Reply(reply.text + "\n" + closed_note(closed, ctx.rules.schedule, ask))
+
+
+def _own_scope(ctx: Context) -> int | None:
+    """The unit a question naming none is about: the asker's, or the county (None) for the office and county leaders."""
+    return None if _sees_county(ctx) or ctx.unit is None else ctx.unit.id
+
+
+def _sees_county(ctx: Context) -> bool:
+    return ctx.unit is None or ctx.is_admin
+
+
+#: Words of a period in front of a unit's name (一季度卫庄镇开工率), dropped before looking the unit up.
+_PERIOD_WORDS = re.compile(
+    r"20\d{2}年度?|\d{1,2}月份?|[上下本这]个?(?:月|季度|半年)|第?[1-4一二三四]季度|[上下]半年|今年|全年|本年|年度|截至|目前|的")
+#: A unit named in front of the question: 卫庄镇, 开发区, 商务局 …
+_PLACE = re.compile(r"([\u4e00-\u9fff]{1,10}(?:镇|乡|街道|开发区|园区|区|局|委|办))$")
+_ASKED = re.compile(r"开工率|履约率|资金到位率|到位率|线索转化率|转化率|签约未开工|开工未投产|未开工|未投产|签约|到位|资金|开工|投产")
+
+
+def _scope(ctx: Context, text: str) -> tuple[int | None, str] | Reply:
+    """(unit id, or None for the county; its name) the question is about, or a reply naming the units
+    when it names one the roster does not have."""
+    units = [(u.id, u.name) for u in ctx.store.roster.units() if u.id is not None]
+    named = [(uid, name) for uid, name in units if name in text]
+    if named:
+        return max(named, key=lambda u: len(u[1]))
+    if "全县" in text or re.search(r"各(?:乡镇|单位|镇|部门)", text):
+        return None, "全县"
+    asked = _ASKED.search(text)
+    head = _PERIOD_WORDS.sub("", text[:asked.start()] if asked else "").strip()
+    if (place := _PLACE.search(head)) is not None and not head.startswith(("我", "本")):
+        close = [(uid, name) for uid, name in units if place[1] in name or name in place[1]]
+        if len(close) == 1:
+            return close[0]
+        return Reply(f"没有找到「{place[1]}」。参加考核的单位：{'、'.join(name for _, name in units)}")
+    own = _own_scope(ctx)
+    return own, "全县" if own is None else (ctx.unit.name if ctx.unit else "")
+
+
+def _pipeline_answer(ctx: Context, text: str, chosen: Period, unit_id: int | None, whose: str,
+                     units: dict[int | None, str]) -> Reply | None:
     if "未开工" in text or ("哪些" in text and "开工" in text and "投产" not in text):
         waiting = not_started(ctx.store, chosen, unit_id)
         if not waiting:
@@ -167,7 +225,11 @@ def office_question(parsed: Parsed, ctx: Context) -> Reply | None:
     return None
 
 
-_ASK_PIPELINE = re.compile(r"^\s*(?:开工率|履约率|资金到位率|到位率|线索转化率|转化率|签约未开工|开工未投产)\s*[？?。]?\s*$")
+#: A message that is only a pipeline question, perhaps after a unit or a period (卫庄镇签约未开工, 一季度开工率).
+_ASK_PIPELINE = re.compile(
+    r"^\s*[^\s：:，,。；;！!？?]{0,16}?(?:开工率|履约率|资金到位率|到位率|线索转化率|转化率|签约未开工|开工未投产)"
+    r"(?:项目|名单|清单|情况)?\s*[？?。]?\s*$")
+
 _RATE_MEANS = {
     "开工率": "今年签约项目中已开工的比例",
     "履约率": "今年签约项目中已开工或已有资金到位的比例",

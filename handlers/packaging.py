@@ -42,9 +42,11 @@ def core(record: Record) -> str:
     return record.company_key or project_core(record.project_name)
 
 
-def packaged_in(store: Store, unit_id: int, quarter: Period) -> list[Record]:
-    """The unit's packaged projects that count in `quarter`, oldest first."""
-    return [r for r in store.records.of_kind(unit_id, KIND, quarter.keys) if counts(r)]
+def packaged_in(store: Store, unit_id: int, quarter: Period, until: datetime | None = None) -> list[Record]:
+    """The unit's packaged projects that count in `quarter`, oldest first; with `until`, those reported
+    by then (a reminder replayed at its time)."""
+    return [r for r in store.records.of_kind(unit_id, KIND, quarter.keys)
+            if counts(r) and (until is None or r.reported_at <= until)]
 
 
 def check(record: Record, ctx: Context) -> list[str]:

@@ -195,6 +195,8 @@ _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六":
               "十一": 11, "十二": 12}
 _ASK_MONTH = re.compile(r"(?<![\d年])(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月(?:份)?")
 _ASK_QUARTER = re.compile(r"(?:第)?([1-4一二三四])\s*季度|[Qq]([1-4])")
+#: A year written out (`2026年排名`, `2025年3月排名`, `2026年度`): the question is about that year.
+_ASK_YEAR = re.compile(r"(20\d{2})\s*年度?")
 
 
 def _number(token: str) -> int:
@@ -213,15 +215,51 @@ def settled_month(at: datetime, rules: ScheduleRules) -> Month:
     return now.shift(-1) if is_late(at, rules) else now
 
 
+def closed_month_asked(text: str, at: datetime, rules: ScheduleRules) -> tuple[Period, Month | None]:
+    """The period a question means and, when that is the month just closed, that month.
+
+    A question naming a period gets it. One naming none, asked after the deadline, means the month
+    just closed (its final figures, as 排名 shows them), not the new month's first days; before
+    the deadline, the month in progress. The month closed is returned so the answer can say so.
+    """
+    named = period_named(text, at, rules)
+    if named is not None:
+        return named, None
+    if is_late(at, rules):
+        closed = settled_month(at, rules)
+        return period(closed.key, rules), closed
+    return current_period(at, rules), None
+
+
+def closed_note(closed: Month, rules: ScheduleRules, ask: str) -> str:
+    """（2026年3月报送已于3月20日截止，以上为最终结果；此后报送的计入2026年4月，发送「4月排名」查看。）"""
+    deadline, following = deadline_of(closed, rules), closed.shift(1)
+    return (f"（{closed.label}报送已于{deadline.month}月{deadline.day}日截止，以上为最终结果；"
+            f"此后报送的计入{following.label}，发送「{following.month}月{ask}」查看。）")
+
+
 def period_named(text: str, at: datetime, rules: ScheduleRules) -> Period | None:
-    """The period a chat query names explicitly, relative to the month `at` counts for; None if none."""
+    """The period a chat query names explicitly; None if none.
+
+    上月, 本季度, 今年 are the calendar's as a leader speaks (on 22 May 上月 is April, not the May that
+    closed on the 20th); a month by number is the latest one reports have counted for (after March's
+    deadline, 4月 is this April, as the closed-month note suggests asking).
+    """
     if (campaign := campaign_in(text, at, rules)) is not None:
         return campaign_period(campaign, rules)
-    now = month_of(at, rules)
-    year, month = now.year, now.month
+    now, base = month_of(at, rules), settled_month(at, rules)
+    year = base.year
+    found = _ASK_YEAR.search(text)
+    last = next((w for w in ("去年", "上一年", "上年度", "上年") if w in text), None)
+    written = found is not None or last is not None
+    if found is not None:
+        # 2026年3月 / 2026年一季度 / 2026年上半年 / 2026年: the year as written, the rest read as usual.
+        year, text = int(found[1]), text[:found.start()] + text[found.end():]
+    elif last is not None:
+        year, text = base.year - 1, text.replace(last, "", 1)
     if any(w in text for w in ("上月", "上个月", "上一个月")):
-        return period(now.shift(-1).key, rules)
-    quarter = now.quarter
+        return period(base.shift(-1).key, rules)
+    quarter = base.quarter
     if any(w in text for w in ("上季度", "上个季度", "上一季度")):
         return period(quarter_key(Month(year, (quarter - 1) * 3 + 1).shift(-3)), rules)
     if any(w in text for w in ("本季度", "这季度", "这个季度", "本季")):
@@ -237,5 +275,7 @@ def period_named(text: str, at: datetime, rules: ScheduleRules) -> Period | None
     if (m := _ASK_MONTH.search(text)) and not any(w in text for w in ("本月", "这个月", "当月")):
         asked = _number(m[1])
         if 1 <= asked <= 12:
-            return period(month_key(year if asked <= month else year - 1, asked), rules)
-    return None
+            if written:
+                return period(month_key(year, asked), rules)
+            return period(month_key(now.year if asked <= now.month else now.year - 1, asked), rules)
+    return period(str(year), rules) if written else None

@@ -7,18 +7,19 @@ the county; a liaison or a unit's leader sees their unit in detail and the publi
 
 from __future__ import annotations
 
+import re
+
 from handlers.campaigns import base_task, campaign_span, metric_text, phase_on, task_lines, task_text
 from handlers.context import Context
 from handlers.messages import Reply
 from handlers.periods import (
     Period,
     campaign_of,
+    closed_month_asked,
+    closed_note,
     current_period,
     deadline_of,
-    is_late,
-    period,
     period_named,
-    settled_month,
 )
 from handlers.ranking import Standing, Table, figures, number, table, table_text, unit_text
 from handlers.receipts import one_line
@@ -39,17 +40,30 @@ def _period(ctx: Context, settled: str = "") -> tuple[Period, str]:
     and how to ask for the new month (the issue's rule for 排名, 本月情况 and 汇总).
     """
     schedule = ctx.rules.schedule
-    named = period_named(ctx.incoming.text, ctx.at, schedule)
-    if named is not None:
-        return named, ""
-    if settled and is_late(ctx.at, schedule):
-        closed = settled_month(ctx.at, schedule)
-        deadline, following = deadline_of(closed, schedule), closed.shift(1)
-        return period(closed.key, schedule), (
-            f"\n（{closed.label}报送已于{deadline.month}月{deadline.day}日截止，以上为最终结果；"
-            f"此后报送的计入{following.label}，发送「{following.month}月{settled}」查看。）"
-        )
-    return current_period(ctx.at, schedule), ""
+    if not settled:
+        return period_named(ctx.incoming.text, ctx.at, schedule) or current_period(ctx.at, schedule), ""
+    chosen, closed = closed_month_asked(ctx.incoming.text, ctx.at, schedule)
+    return chosen, "" if closed is None else "\n" + closed_note(closed, schedule, settled)
+
+
+#: A contest named in a ranking question (百日竞赛排名, 冬季攻坚排名): the words counties name them by.
+_CONTEST = re.compile(r"([\u4e00-\u9fff\d]{0,8}?(?:竞赛|攻坚战?|会战|擂台赛?|比武|大比拼|活动))")
+_OWN = re.compile(r"^(?:我单位|本单位|我们单位|全县|县)")
+
+
+def _unknown_contest(ctx: Context, chosen: Period) -> Reply | None:
+    """A ranking question naming a contest that is not configured: say so, not the month's table."""
+    if chosen.by_dates:
+        return None
+    m = _CONTEST.search(ctx.incoming.text)
+    if m is None:
+        return None
+    name = _OWN.sub("", m[1]) or m[1]
+    campaigns = ctx.rules.schedule.campaigns
+    if campaigns:
+        names = "、".join(f"「{c.name}」" for c in campaigns)
+        return Reply(f"没有找到「{name}」活动。目前的活动：{names}，发送「{campaigns[-1].name}排名」查看；发送「排名」看本月排名。")
+    return Reply(f"目前没有设置「{name}」等竞赛活动（由县招商办在配置中设置）。发送「排名」看本月排名。")
 
 
 def _campaign_lines(ctx: Context, t: Table, unit_id: int | None = None) -> list[str]:
@@ -87,7 +101,12 @@ def _unit_in_text(t: Table, text: str) -> str | None:
 
 
 def _targets(ctx: Context, t: Table, s: Standing) -> list[str]:
-    """The unit's targets against 序时进度 and its rates, from the one stats computation (this unit only)."""
+    """The unit's targets against 序时进度 and its rates, from the one stats computation (this unit only).
+
+    A campaign's table has its base task instead: yearly targets against the 序时进度 of a campaign's
+    last month (often still ahead) would say nothing a leader can use."""
+    if t.period.by_dates:
+        return []
     stats = compute_stats(ctx.store, ctx.rules, t.period, s.row.unit_id, ranked=t)
     mine = stats.unit(s.row.unit_id)
     if mine is None:
@@ -99,6 +118,9 @@ def _targets(ctx: Context, t: Table, s: Standing) -> list[str]:
 def show_ranking(parsed: Parsed, ctx: Context) -> Reply:
     """查看本期排名（前三🏆、后三⚠️；截止日后为刚结束月份的最终排名），或本单位/某单位的得分、各项数据、任务完成情况；「百日竞赛排名」看活动排名。"""
     chosen, note = _period(ctx, settled="排名")
+    unknown = _unknown_contest(ctx, chosen)
+    if unknown is not None:
+        return unknown
     t = table(ctx.store, chosen, ctx.rules)
     named = parsed.target_unit or _unit_in_text(t, ctx.incoming.text)
     if named:

@@ -37,6 +37,9 @@ class Table:
     bottom: int = 3
     #: The weights it was scored with ([scoring], or a campaign's own).
     scoring: ScoringRules | None = None
+    #: Only records reported by then count (a job round replayed at its time, the period still open);
+    #: None: everything reported. `handlers.stats.compute_stats` reads the year and the pipeline alike.
+    as_of: datetime | None = None
 
     @property
     def rows(self) -> list[RankingRow]:
@@ -64,10 +67,15 @@ def scoring_of(chosen: Period, rules: Rules) -> ScoringRules:
     return campaign_scoring(campaign, rules.scoring) if campaign is not None else rules.scoring
 
 
+def seen_as_of(chosen: Period, as_of: datetime | None) -> datetime | None:
+    """`as_of` when it falls before the period's end (the period was still open then), else None."""
+    return as_of if as_of is not None and as_of < chosen.ends_at else None
+
+
 def rows_of(store: Store, chosen: Period, rules: Rules, as_of: datetime | None = None) -> list[RankingRow]:
     """The ranking rows of `chosen`; with `as_of`, only what had been reported by then (a replayed job
     sees what existed at its time). A campaign counts reports by their time within its dates."""
-    until = as_of if as_of is not None and as_of < chosen.ends_at else None
+    until = seen_as_of(chosen, as_of)
     since = chosen.starts_at if chosen.by_dates else None
     if chosen.by_dates and until is None:
         until = chosen.ends_at
@@ -92,7 +100,7 @@ def table(store: Store, chosen: Period, rules: Rules, as_of: datetime | None = N
         )
         for r in rows
     )
-    return Table(chosen, standings, scoring.grade_top, scoring.grade_bottom, scoring)
+    return Table(chosen, standings, scoring.grade_top, scoring.grade_bottom, scoring, seen_as_of(chosen, as_of))
 
 
 def number(value: float) -> int | float:

@@ -16,14 +16,17 @@ they cannot disagree. Definitions (README "Assessment"):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from handlers.metrics import RATE_NAMES, Metric, MetricKind
 from handlers.periods import Month, Period
-from handlers.ranking import Standing, Table, number, row_json, table
+from handlers.ranking import Standing, Table, number, row_json, seen_as_of, table
 from handlers.rules import Rules
+from handlers.scoring import weights
 from storage.models import Project
 from storage.ranking import RankingRow
 from storage.stats import (
@@ -236,6 +239,26 @@ def _thresholds(wanted: dict[int | None, dict[str, tuple[Metric, float]]]) -> Th
                       started_wan=any(m.kind is MetricKind.STARTED_WAN for m in metrics))
 
 
+def _lead_sizes_in(t: Table) -> dict[float, Callable[[RankingRow], int]]:
+    """The lead-size counts a ranking row holds, by threshold (万元): its big leads and its tiers."""
+    if t.scoring is None:
+        return {}
+    w = weights(t.scoring)
+    out = {low: _tier_count(i) for i, low in enumerate(w.lead_tiers)}
+    out[w.lead_big_min_wan] = _big_leads
+    return out
+
+
+def _tier_count(i: int) -> Callable[[RankingRow], int]:
+    def count(r: RankingRow) -> int:
+        return r.leads_by_tier[i] if i < len(r.leads_by_tier) else 0
+    return count
+
+
+def _big_leads(r: RankingRow) -> int:
+    return r.big_leads
+
+
 def _take_counts(into: Figures, r: RankingRow) -> None:
     """The ranking row's counts (the same counted records, summed the same way) into year figures."""
     into.leads, into.visits, into.receptions, into.signings = r.leads, r.visits, r.receptions, r.signings
@@ -262,20 +285,30 @@ def compute_stats(
 
     `unit_id` limits the year and pipeline sums to one unit (what `我单位排名` needs); the county
     then holds that unit only, so ask without it for county figures. `ranked` is the period's table
-    when the caller has it already.
+    when the caller has it already; if it was ranked as of a time (`table(..., as_of=)`), everything
+    here counts only what had been reported by then.
     """
     t = ranked if ranked is not None else table(store, period, rules)
     year_months = [m.key for m in year_to_date(period)]
     quarter = [m.key for m in quarter_to_date(period)]
     wanted = targets_of_year(store, rules, period.months[-1].year, t.rows)
-    # A period that is the year so far (2026, 2026-Q1, January) has its counts in the ranking already.
+    # A period that is the year so far (2026, 2026-Q1, January) has its counts in the ranking already,
+    # and the leads at the ranking's own size thresholds (big leads, the tiers).
     same = tuple(year_months) == period.keys
-    year = figures(store.session, year_months, _thresholds(wanted), unit_id, quarter, counts=not same)
+    thresholds = _thresholds(wanted)
+    from_rows = _lead_sizes_in(t) if same else {}
+    if from_rows:
+        thresholds = replace(thresholds, leads_over=tuple(x for x in thresholds.leads_over if x not in from_rows))
+    # A job round replayed at its time (`ranked` as of then) sees the year and the pipeline as of then too.
+    until = t.as_of
+    year = figures(store.session, year_months, thresholds, unit_id, quarter, counts=not same, until=until)
     if same:
         for r in t.rows:
             if unit_id is None or r.unit_id == unit_id:
-                _take_counts(year.setdefault(r.unit_id, Figures()), r)
-    pipes = pipeline(store.session, year_months, unit_id)
+                mine = year.setdefault(r.unit_id, Figures())
+                _take_counts(mine, r)
+                mine.leads_over.update({low: size(r) for low, size in from_rows.items()})
+    pipes = pipeline(store.session, year_months, unit_id, until)
     schedule, q_schedule = schedule_of(period), quarter_schedule_of(period)
 
     def progress_of(who: int | None, done_year: Figures, rates: Rates) -> tuple[TargetProgress, ...]:
@@ -302,9 +335,12 @@ def compute_stats(
     return Stats(period, schedule, t, county, tuple(units))
 
 
-def not_started(store: Store, period: Period, unit_id: int | None = None) -> list[Project]:
-    """签约未开工: this year's signed projects with no 开工 by the period's end (the 开工率 denominator's rest)."""
-    return signed_not_started(store.session, [m.key for m in year_to_date(period)], unit_id)
+def not_started(store: Store, period: Period, unit_id: int | None = None, as_of: datetime | None = None
+                ) -> list[Project]:
+    """签约未开工: this year's signed projects with no 开工 by the period's end (the 开工率 denominator's rest);
+    with `as_of`, as they stood then (a replayed job round)."""
+    return signed_not_started(store.session, [m.key for m in year_to_date(period)], unit_id,
+                              until=seen_as_of(period, as_of))
 
 
 def not_completed(store: Store, period: Period, unit_id: int | None = None) -> list[Project]:

@@ -61,6 +61,15 @@ class Projects:
             query = query.where(Project.unit_id == unit_id)
         return self.session.exec(query.order_by(col(Project.id))).all()
 
+    def stale(self, before: datetime, unit_id: int | None = None) -> Sequence[Project]:
+        """Signed projects (签约 or 合同, not yet started) with no progress since `before`, oldest news
+        first: what the weekly follow-up and the 调度会 table both name."""
+        query = select(Project).where(col(Project.stage).in_([ProjectStage.SIGNED.value, ProjectStage.CONTRACT.value]),
+                                      col(Project.last_progress_at) < before)
+        if unit_id is not None:
+            query = query.where(Project.unit_id == unit_id)
+        return self.session.exec(query.order_by(col(Project.last_progress_at), col(Project.id))).all()
+
     def owned_by(self, userid: str) -> Sequence[Project]:
         """The projects a leader answers for (包干), oldest first."""
         return self.session.exec(select(Project).where(Project.owner == userid).order_by(col(Project.id))).all()

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, literal, or_, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.selectable import Subquery
+from sqlalchemy.sql.selectable import CTE, Subquery
 from sqlmodel import Session, col
 
 from storage.models import Project, Record, RecordKind
+from storage.ranking import within
 from storage.records import counted, how_many
 
 #: The record kind of 策划包装 reports (added by the packaging feature; until then nothing has it → 0).
@@ -75,12 +78,13 @@ def _where_unit(unit_id: int | None) -> list[ColumnElement[bool]]:
 
 def figures(
     session: Session, months: Sequence[str], thresholds: Thresholds, unit_id: int | None = None,
-    quarter: Sequence[str] = (), counts: bool = True,
+    quarter: Sequence[str] = (), counts: bool = True, until: datetime | None = None,
 ) -> dict[int, Figures]:
     """Counted figures per unit over `months` (and 策划包装 over `quarter`), in as few passes as asked.
 
     `counts=False` leaves the plain counts at zero and reads only leads and signings for the size
-    thresholds: for a caller that has the counts already (the ranking of the same months).
+    thresholds: for a caller that has the counts already (the ranking of the same months). With
+    `until`, only records reported by then (a job round replayed at its time).
     """
     kind = col(Record.kind)
     amount = func.coalesce(col(Record.amount_cny_wan), 0.0)
@@ -101,9 +105,10 @@ def figures(
     ]
     out: dict[int, Figures] = {}
     if months and (counts or sizes):
-        where = [col(Record.period).in_(list(months)), counted(), *_where_unit(unit_id)]
+        where = [col(Record.period).in_(list(months)), counted(), *_where_unit(unit_id), *within(None, until)]
         if not counts:
-            where.append(kind.in_([RecordKind.LEAD.value, RecordKind.SIGNING.value]))
+            where.append(kind.in_([k.value for k, lows in ((RecordKind.LEAD, thresholds.leads_over),
+                                                            (RecordKind.SIGNING, thresholds.signings_over)) if lows]))
         query = (
             select(col(Record.unit_id), *(plain if counts else []), *sizes).where(*where).group_by(col(Record.unit_id))
         )
@@ -118,13 +123,14 @@ def figures(
                     receptions=int(r["receptions"]), signings=int(r["signings"]), signed_wan=float(r["signed_wan"]),
                     starts=int(r["starts"]), funds_wan=float(r["funds_wan"]), completions=int(r["completions"]))
     if months and thresholds.started_wan:
-        _started_wan(session, months, unit_id, out)
+        _started_wan(session, months, unit_id, out, until)
     if months and thresholds.signings_over_usd:
-        _usd_signings(session, months, thresholds.signings_over_usd, unit_id, out)
+        _usd_signings(session, months, thresholds.signings_over_usd, unit_id, out, until)
     if quarter:
         packaged = (
             select(col(Record.unit_id), func.count().label("n"))
-            .where(col(Record.period).in_(list(quarter)), kind == PACKAGED_KIND, counted(), *_where_unit(unit_id))
+            .where(col(Record.period).in_(list(quarter)), kind == PACKAGED_KIND, counted(), *_where_unit(unit_id),
+                   *within(None, until))
             .group_by(col(Record.unit_id))
         )
         for uid, n in session.execute(packaged).all():
@@ -132,15 +138,23 @@ def figures(
     return out
 
 
-def _started_wan(session: Session, months: Sequence[str], unit_id: int | None, out: dict[int, Figures]) -> None:
-    """新开工 amount: a start report's own amount, else its project's signed (or planned) amount."""
-    value = func.coalesce(col(Record.amount_cny_wan), col(Project.signed_wan), col(Project.amount_wan), 0.0)
+def started_amount() -> ColumnElement[float]:
+    """What one 开工 counts for in 新开工 amounts (万元): the report's own amount, else its project's
+    signed (or planned) amount; the record must be outer-joined to its project. Targets and a
+    campaign's base task both count `started_wan` with it."""
+    return func.coalesce(col(Record.amount_cny_wan), col(Project.signed_wan), col(Project.amount_wan), 0.0)
+
+
+def _started_wan(session: Session, months: Sequence[str], unit_id: int | None, out: dict[int, Figures],
+                 until: datetime | None = None) -> None:
+    """新开工 amount per unit (`started_amount`)."""
+    value = started_amount()
     query = (
         select(col(Record.unit_id), func.sum(value))
         .select_from(Record)
         .outerjoin(Project, col(Project.id) == col(Record.project_id))
         .where(col(Record.period).in_(list(months)), col(Record.kind) == RecordKind.START.value, counted(),
-               *_where_unit(unit_id))
+               *_where_unit(unit_id), *within(None, until))
         .group_by(col(Record.unit_id))
     )
     for uid, total in session.execute(query).all():
@@ -148,14 +162,15 @@ def _started_wan(session: Session, months: Sequence[str], unit_id: int | None, o
 
 
 def _usd_signings(
-    session: Session, months: Sequence[str], lows: tuple[float, ...], unit_id: int | None, out: dict[int, Figures]
+    session: Session, months: Sequence[str], lows: tuple[float, ...], unit_id: int | None, out: dict[int, Figures],
+    until: datetime | None = None,
 ) -> None:
     """Signings agreed in US dollars at or above each threshold (万美元, the amount as reported)."""
     amount = func.coalesce(col(Record.amount_wan), 0.0)
     query = (
         select(col(Record.unit_id), *[_sum(amount >= low).label(f"u_{i}") for i, low in enumerate(lows)])
         .where(col(Record.period).in_(list(months)), col(Record.kind) == RecordKind.SIGNING.value,
-               col(Record.currency) == "USD", counted(), *_where_unit(unit_id))
+               col(Record.currency) == "USD", counted(), *_where_unit(unit_id), *within(None, until))
         .group_by(col(Record.unit_id))
     )
     for r in session.execute(query).mappings():
@@ -183,8 +198,12 @@ class Pipeline:
                         self.leads + other.leads, self.leads_signed + other.leads_signed)
 
 
-def _signed(months: Sequence[str], unit_id: int | None) -> Subquery:
+def _signed(months: Sequence[str], unit_id: int | None, until: datetime | None = None) -> Subquery:
     """Projects with a counted signing in `months`: (project, unit, signed amount)."""
+    return _signed_query(months, unit_id, until).subquery("signed")
+
+
+def _signed_query(months: Sequence[str], unit_id: int | None, until: datetime | None = None) -> Select[*tuple[Any, ...]]:
     return (
         select(
             col(Record.project_id).label("pid"),
@@ -192,13 +211,12 @@ def _signed(months: Sequence[str], unit_id: int | None) -> Subquery:
             func.sum(func.coalesce(col(Record.amount_cny_wan), 0.0)).label("signed_wan"),
         )
         .where(col(Record.period).in_(list(months)), col(Record.kind) == RecordKind.SIGNING.value,
-               col(Record.project_id).is_not(None), counted(), *_where_unit(unit_id))
+               col(Record.project_id).is_not(None), counted(), *_where_unit(unit_id), *within(None, until))
         .group_by(col(Record.project_id), col(Record.unit_id))
-        .subquery("signed")
     )
 
 
-def _milestones(signed: Subquery, months: Sequence[str]) -> Subquery:
+def _milestones(signed: Subquery | CTE, months: Sequence[str], until: datetime | None = None) -> Subquery:
     """Per signed project: started (开工 or 投产 reported), completed, funds arrived, in `months`.
 
     The months are the year up to the period's end: a project signed this year starts and gets its
@@ -214,13 +232,15 @@ def _milestones(signed: Subquery, months: Sequence[str]) -> Subquery:
             _sum(kind == RecordKind.FUNDS.value, func.coalesce(col(Record.amount_cny_wan), 0.0)).label("funds"),
         )
         .where(col(Record.project_id).in_(select(signed.c.pid)), col(Record.period).in_(list(months)),
-               kind.in_([RecordKind.START.value, RecordKind.COMPLETION.value, RecordKind.FUNDS.value]), counted())
+               kind.in_([RecordKind.START.value, RecordKind.COMPLETION.value, RecordKind.FUNDS.value]), counted(),
+               *within(None, until))
         .group_by(col(Record.project_id))
         .subquery("milestones")
     )
 
 
-def pipeline(session: Session, months: Sequence[str], unit_id: int | None = None) -> dict[int, Pipeline]:
+def pipeline(session: Session, months: Sequence[str], unit_id: int | None = None, until: datetime | None = None
+             ) -> dict[int, Pipeline]:
     """Per unit: projects signed in `months` (the year up to the period's end) and their progress.
 
     A project is started when a 开工 or 投产 report on it counts in `months`; funds are the counted
@@ -229,51 +249,54 @@ def pipeline(session: Session, months: Sequence[str], unit_id: int | None = None
     """
     if not months:
         return {}
-    signed = _signed(months, unit_id)
-    done = _milestones(signed, months)
+    # One statement: the year's signed projects are found once (a CTE, which PostgreSQL materialises as
+    # it is read three times) for their milestones, their units' counts and the leads that converted.
+    signed = _signed_query(months, unit_id, until).cte("signed")
+    done = _milestones(signed, months, until)
     started = func.coalesce(done.c.started, 0)
     funds = func.coalesce(done.c.funds, 0.0)
-    rows = session.execute(
+    projects = (
         select(
-            signed.c.uid,
+            signed.c.uid.label("uid"),
             func.count().label("signed"),
             func.sum(started).label("started"),
             func.sum(case((or_(started == 1, funds > 0), 1), else_=0)).label("performing"),
             func.sum(signed.c.signed_wan).label("signed_wan"),
             func.sum(funds).label("funds_wan"),
+            literal(0).label("leads"),
+            literal(0).label("converted"),
         )
         .select_from(signed)
         .outerjoin(done, done.c.pid == signed.c.pid)
         .group_by(signed.c.uid)
-    ).mappings()
-    out = {
-        int(r["uid"]): Pipeline(signed=int(r["signed"]), started=int(r["started"] or 0),
-                                performing=int(r["performing"] or 0), signed_wan=float(r["signed_wan"] or 0),
-                                funds_wan=float(r["funds_wan"] or 0))
-        for r in rows
-    }
+    )
     converted = col(Record.project_id).in_(select(signed.c.pid))
-    leads = session.execute(
-        select(col(Record.unit_id), func.count(), _sum(converted))
+    leads: Select[*tuple[Any, ...]] = (
+        select(col(Record.unit_id).label("uid"), literal(0), literal(0), literal(0), literal(0.0), literal(0.0),
+               func.count(), func.count().filter(converted))
         .where(col(Record.period).in_(list(months)), col(Record.kind) == RecordKind.LEAD.value, counted(),
-               *_where_unit(unit_id))
+               *_where_unit(unit_id), *within(None, until))
         .group_by(col(Record.unit_id))
-    ).all()
-    for uid, n, hit in leads:
-        before = out.get(int(uid), Pipeline())
-        out[int(uid)] = Pipeline(before.signed, before.started, before.performing, before.signed_wan,
-                                 before.funds_wan, int(n), int(hit))
+    )
+    out: dict[int, Pipeline] = {}
+    for r in session.execute(union_all(projects, leads)).mappings():
+        uid = int(r["uid"])
+        out[uid] = out.get(uid, Pipeline()) + Pipeline(
+            signed=int(r["signed"] or 0), started=int(r["started"] or 0), performing=int(r["performing"] or 0),
+            signed_wan=float(r["signed_wan"] or 0), funds_wan=float(r["funds_wan"] or 0),
+            leads=int(r["leads"] or 0), leads_signed=int(r["converted"] or 0))
     return out
 
 
 def signed_not_started(
-    session: Session, months: Sequence[str], unit_id: int | None = None, limit: int = 200
+    session: Session, months: Sequence[str], unit_id: int | None = None, limit: int = 200,
+    until: datetime | None = None,
 ) -> list[Project]:
     """签约未开工: projects signed in `months` with no counted 开工/投产 up to their end, oldest first."""
     if not months:
         return []
-    signed = _signed(months, unit_id)
-    done = _milestones(signed, months)
+    signed = _signed(months, unit_id, until)
+    done = _milestones(signed, months, until)
     query = (
         select(Project)
         .join(signed, signed.c.pid == col(Project.id))
@@ -305,4 +328,4 @@ def started_not_completed(session: Session, end: str, unit_id: int | None = None
 
 
 __all__ = ["PACKAGED_KIND", "Figures", "Pipeline", "Thresholds", "figures", "pipeline", "signed_not_started",
-           "started_not_completed"]
+           "started_amount", "started_not_completed"]

@@ -152,3 +152,21 @@ def test_this_years_demo_stops_at_the_moment_it_is_made(tmp_path: Path) -> None:
         engine.dispose()
     assert result.records == 300 and latest <= now
     assert periods == {"2026-01", "2026-02", "2026-03"} and result.last_period == "2026-03"
+
+
+def test_a_milestone_on_a_demo_project_joins_it_as_on_a_real_one(cli: CliRunner, db_url: str) -> None:
+    """The office tries the demo: a 开工 naming a demo project's company and project is filed under it."""
+    assert cli.invoke(app, ["demo", "--units", "6", "--records", "300", "--year", "2026"]).exit_code == 0
+    engine = make_engine(db_url)
+    try:
+        with Session(engine) as s:
+            project = s.execute(select(Project).where(Project.stage == "signed").order_by(Project.id)).scalars().first()
+            assert project is not None
+            liaison = s.execute(select(Member).where(Member.unit_id == project.unit_id, Member.role == "liaison")
+                                ).scalars().first()
+            assert liaison is not None
+    finally:
+        engine.dispose()
+    said = cli.invoke(app, ["say", "--as", liaison.userid, "--at", "2026-12-30T10:00",
+                            f"开工：{project.company}{project.name}今天开工"])
+    assert said.exit_code == 0 and f"已归入本单位跟踪项目 P{project.id}" in said.output, said.output

@@ -12,11 +12,12 @@ from datetime import date, datetime
 from handlers.documents import follow_ups
 from handlers.jobs.base import JobContext, Push, Round, Trigger, job
 from handlers.jobs.calendar import due_on, month_day, nominal
-from handlers.jobs.tables import bottom_text, standing_lines, top_text
+from handlers.jobs.tables import bottom_text, county_line, standing_lines, top_text
 from handlers.periods import Month, deadline_of, month_of, period
 from handlers.ranking import Table, table
 from handlers.receipts import format_amount
 from handlers.rules import Rules, ScheduleRules
+from handlers.stats import compute_stats, schedule_of
 from handlers.workdays import Workdays
 
 #: The first bulletin after a deadline is that month's final 通报 when it falls within this many days
@@ -88,9 +89,11 @@ def bulletin_text(t: Table, at: datetime, ctx: JobContext, final: bool = False) 
         f"｜**开工** {sum(r.starts for r in rows)}个"
         f"｜**资金到位** {format_amount(sum(r.funds_wan for r in rows))}"
         f"｜**竣工投产** {sum(r.completions for r in rows)}个",
-        "**各单位**",
-        *standing_lines(t),
     ]
+    county = county_line(compute_stats(ctx.store, ctx.rules, t.period, ranked=t))
+    if county is not None:
+        lines.append(f"**年度目标**（序时进度{schedule_of(t.period):.0%}）：{county}")
+    lines += ["**各单位**", *standing_lines(t)]
     lines += [line for line in (top_text(t), bottom_text(t)) if line]
     return "\n".join(lines)
 

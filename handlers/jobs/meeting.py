@@ -19,7 +19,6 @@ from handlers.ranking import BOTTOM, Table, number, table
 from handlers.receipts import format_amount
 from handlers.rules import Campaign, Rules
 from handlers.workdays import Workdays
-from storage.models import ProjectStage
 
 #: Stale projects listed in one meeting table (the rest are counted).
 MAX_PROJECTS = 10
@@ -76,8 +75,7 @@ def _stale_lines(ctx: JobContext, t: Table) -> list[str]:
     days = ctx.rules.schedule.stale_days
     before = ctx.at - timedelta(days=days)
     names = {s.row.unit_id: s.row.unit for s in t.standings}
-    stale = sorted((p for p in ctx.store.projects.at_stages([ProjectStage.SIGNED.value, ProjectStage.CONTRACT.value])
-                    if p.last_progress_at < before), key=lambda p: p.last_progress_at)
+    stale = ctx.store.projects.stale(before)
     if not stale:
         return []
     tz = ctx.rules.schedule.tz

@@ -42,7 +42,8 @@ def remind_quarterly_planning(ctx: JobContext, rnd: Round) -> list[Push]:
     """策划包装: 3–5 projects ≥ 5000万 per unit per quarter, due by the deadline of its last month."""
     rules = ctx.rules.packaging
     quarter: Period = period(rnd.period, ctx.rules.schedule)
-    done = {saved_id(u): (u.name, len(packaged_in(ctx.store, saved_id(u), quarter))) for u in ctx.store.roster.units()}
+    done = {saved_id(u): (u.name, len(packaged_in(ctx.store, saved_id(u), quarter, until=ctx.at)))
+            for u in ctx.store.roster.units()}
     short = [(uid, name, n) for uid, (name, n) in done.items() if n < rules.per_quarter]
     due = due_text(quarter.months[-1], ctx)
     lines = [

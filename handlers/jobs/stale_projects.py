@@ -11,7 +11,7 @@ from handlers.periods import month_of
 from handlers.receipts import format_amount
 from handlers.rules import Rules
 from handlers.workdays import Workdays
-from storage.models import Project, ProjectStage, saved_id
+from storage.models import Project, saved_id
 from storage.outbox import Target
 
 
@@ -39,12 +39,12 @@ def name_stale_projects(ctx: JobContext, rnd: Round) -> list[Push]:
     before = ctx.at - timedelta(days=days)
     pushes = []
     by_owner: dict[str, list[Project]] = {}
+    by_unit: dict[int, list[Project]] = {}
+    for p in sorted(ctx.store.projects.stale(before), key=saved_id):
+        by_unit.setdefault(p.unit_id, []).append(p)
     for unit in ctx.store.roster.units():
         unit_id = saved_id(unit)
-        stale = [
-            p for p in ctx.store.projects.of_unit(unit_id)
-            if p.stage in (ProjectStage.SIGNED.value, ProjectStage.CONTRACT.value) and p.last_progress_at < before
-        ]
+        stale = by_unit.get(unit_id, [])
         for p in stale:
             if p.owner:
                 by_owner.setdefault(p.owner, []).append(p)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from handlers.ranking import BOTTOM, TOP, Table, figures, number
 from handlers.rules import Rules
-from handlers.stats import compute_stats
+from handlers.stats import COUNTY, Stats, compute_stats
 from storage.store import Store
 
 
@@ -44,6 +44,8 @@ def target_lines(store: Store, t: Table, rules: Rules) -> tuple[list[str], list[
     the bulletin says what `zsbot stats`, 我单位排名 and the ledger say."""
     stats = compute_stats(store, rules, t.period, ranked=t)
     lines, behind = [], []
+    if (county := county_line(stats)) is not None:
+        lines.append(county)
     for u in stats.units:
         if not u.targets:
             continue
@@ -52,3 +54,13 @@ def target_lines(store: Store, t: Table, rules: Rules) -> tuple[list[str], list[
         if lagging:
             behind.append(u.name)
     return lines, behind
+
+
+def county_line(stats: Stats) -> str | None:
+    """全县签约31亿元，完成年度目标的31%，超序时进度6个百分点（目标100亿元）；…: the county's targets in one
+    line (the issue's wording), marked ⚠️ when any is behind; None when the county has no target."""
+    targets = stats.county.targets
+    if not targets:
+        return None
+    lagging = any(x.ahead_pp is not None and x.ahead_pp < 0 for x in targets)
+    return f"{'⚠️' if lagging else '✅'} {COUNTY}{'；'.join(x.text() for x in targets)}"

@@ -8,19 +8,21 @@ company; 5 per month in which the unit reported on time.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.settings import DatabaseSettings, Settings
-from handlers.rules import ScheduleRules, ScoringRules, UnitTarget
+from handlers.rules import DocumentRules, ScheduleRules, ScoringRules, UnitTarget
 from storage.media import Media
 from tests.assessment.conftest import Group
 from tests.conftest import Chat
 
 
 @pytest.fixture
-def settings(db_url: str) -> Settings:
+def settings(db_url: str, tmp_path: Path) -> Settings:
     return Settings(
-        database=DatabaseSettings(url=db_url),
+        database=DatabaseSettings(url=db_url), documents=DocumentRules(folder=str(tmp_path / "通报")),
         schedule=ScheduleRules(meeting_days=[25]),
         scoring=ScoringRules(targets={"*": UnitTarget(amount_wan=5000), "商务局": UnitTarget(big_leads=2)}),
     )

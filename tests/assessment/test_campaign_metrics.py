@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from bot.settings import DatabaseSettings, Settings
-from handlers.rules import Campaign, ScheduleRules
+from handlers.rules import Campaign, DocumentRules, ScheduleRules
 from tests.conftest import Chat
 
 FDI = Campaign(name="外资攻坚", start=date(2026, 5, 1), end=date(2026, 6, 30),
@@ -15,8 +16,9 @@ FDI = Campaign(name="外资攻坚", start=date(2026, 5, 1), end=date(2026, 6, 30
 
 
 @pytest.fixture
-def settings(db_url: str) -> Settings:
-    return Settings(database=DatabaseSettings(url=db_url), schedule=ScheduleRules(campaigns=[FDI]))
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    return Settings(database=DatabaseSettings(url=db_url), schedule=ScheduleRules(campaigns=[FDI]),
+                    documents=DocumentRules(folder=str(tmp_path / "通报")))
 
 
 def test_a_foreign_investment_base_task_counts_dollar_signings_as_the_targets_do(chat: Chat) -> None:

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.settings import DatabaseSettings, Settings
-from handlers.rules import Campaign, Phase, ScheduleRules
+from handlers.rules import Campaign, DocumentRules, Phase, ScheduleRules
 from tests.assessment.conftest import Group
 from tests.conftest import Chat
 
@@ -40,8 +40,9 @@ SPRING = Campaign(name="春季攻坚", start=date(2026, 3, 1), end=date(2026, 4,
 
 
 @pytest.fixture
-def settings(db_url: str) -> Settings:
-    return Settings(database=DatabaseSettings(url=db_url), schedule=ScheduleRules(campaigns=[BAIRI, SPRING]))
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    return Settings(database=DatabaseSettings(url=db_url), schedule=ScheduleRules(campaigns=[BAIRI, SPRING]),
+                    documents=DocumentRules(folder=str(tmp_path / "通报")))
 
 
 def spring_and_campaign(chat: Chat) -> None:

@@ -15,7 +15,7 @@ from bot.cli import app
 from bot.runtime import build_runtime
 from bot.settings import DatabaseSettings, Settings
 from handlers.roster import import_roster, read_rows
-from handlers.rules import ScheduleRules
+from handlers.rules import DocumentRules, ScheduleRules
 from storage.store import unit_of_work
 from tests.assessment.conftest import Group
 from tests.conftest import FIXTURES, Chat, Clock
@@ -119,7 +119,8 @@ def test_replaying_a_date_sees_only_what_had_been_reported_by_then(chat: Chat, g
 
 def test_a_weekly_bulletin_is_titled_by_its_schedule(tmp_path: Path) -> None:
     settings = Settings(database=DatabaseSettings(url=f"sqlite:///{tmp_path / 'weekly.db'}"),
-                        schedule=ScheduleRules(bulletin_days=[1, 8, 15, 22]))
+                        schedule=ScheduleRules(bulletin_days=[1, 8, 15, 22]),
+                        documents=DocumentRules(folder=str(tmp_path / "通报")))
     runtime = build_runtime(settings)
     try:
         with unit_of_work(runtime.engine) as store:
