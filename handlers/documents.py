@@ -33,7 +33,7 @@ def extras_for(store: Store, chosen: Period, rules: Rules, at: datetime) -> Extr
     """签约未开工 as chat's `签约未开工` and the 开工率 count them (this year's signings not started by the
     period's end, `handlers.stats.not_started`), with those stale for `stale_days`; the pipeline."""
     units = {saved_id(u): u.name for u in store.roster.units()}
-    waiting, stale = waiting_lines(not_started(store, chosen), units, at, rules.schedule.stale_days)
+    waiting, stale = waiting_lines(not_started(store, chosen, as_of=at), units, at, rules.schedule.stale_days)
     return Extras(pipeline=pipeline(store), waiting=waiting, stale=stale, stale_days=rules.schedule.stale_days)
 
 
