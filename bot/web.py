@@ -27,6 +27,7 @@ from bot.channels.aibot import CHANNEL as AIBOT_CHANNEL
 from bot.channels.aibot import AibotChannel
 from bot.channels.app import CHANNEL as APP_CHANNEL
 from bot.channels.app import AppChannel
+from bot.checkpoints import Checkpoints
 from bot.inbox import Inbox, Route
 from bot.outbox_sender import OutboxSender
 from bot.runtime import Runtime
@@ -69,6 +70,7 @@ def create_app(runtime: Runtime, *, ws_backoff_s: float = 1.0) -> FastAPI:
     if app_channel is not None:
         routes[APP_CHANNEL] = app_channel
     inbox.routes, inbox.after_handle, inbox.on_owed = routes, sender.wake, aibot.deliver_owed
+    checkpoints = Checkpoints(runtime.engine)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -84,6 +86,8 @@ def create_app(runtime: Runtime, *, ws_backoff_s: float = 1.0) -> FastAPI:
                  asyncio.create_task(aibot.sweep(), name="aibot-delivery")]
         if long_connection is not None:
             tasks.append(asyncio.create_task(long_connection.run(), name="aibot-long-connection"))
+        if checkpoints.needed:
+            tasks.append(asyncio.create_task(checkpoints.run(), name="sqlite-checkpoints"))
         scheduler = SchedulerService(runtime)
         scheduler.start()
         log.info("zsbot serving: group pushes via %s", sender.group_route)
@@ -95,6 +99,7 @@ def create_app(runtime: Runtime, *, ws_backoff_s: float = 1.0) -> FastAPI:
             await inbox.stop(grace)  # intake closed; what is queued is handled within the grace period
             aibot.stop()
             sender.stop()
+            checkpoints.stop()
             if long_connection is not None:
                 await long_connection.stop()
             await asyncio.wait(tasks, timeout=grace)
@@ -108,6 +113,7 @@ def create_app(runtime: Runtime, *, ws_backoff_s: float = 1.0) -> FastAPI:
     app = FastAPI(title="招商助手 zsbot", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.runtime, app.state.feed, app.state.sender = runtime, feed, sender
     app.state.inbox, app.state.long_connection = inbox, long_connection
+    app.state.checkpoints = checkpoints
     _short_errors(app)
 
     @app.get("/healthz")
