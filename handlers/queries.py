@@ -12,6 +12,7 @@ import re
 from handlers.campaigns import base_task, campaign_span, metric_text, phase_on, task_lines, task_text
 from handlers.context import Context
 from handlers.messages import Reply
+from handlers.office import office_question
 from handlers.periods import (
     Period,
     campaign_of,
@@ -170,6 +171,8 @@ def show_not_reported(parsed: Parsed, ctx: Context) -> Reply:
 @router.on(Intent.QUERY_SUMMARY, title="本月情况", examples=("本月情况", "我的上报", "台账"))
 def show_summary(parsed: Parsed, ctx: Context) -> Reply:
     """查看本单位本期已登记的每一条（带#编号，便于更正/撤回）；县领导看各单位汇总。"""
+    if (asked := office_question(parsed, ctx)) is not None:  # 开工率、签约多少、哪些项目签约未开工
+        return asked
     chosen, note = _period(ctx, settled="汇总")
     if _sees_county(ctx) or ctx.unit is None or ctx.unit.id is None:
         t = table(ctx.store, chosen, ctx.rules)

@@ -114,6 +114,10 @@ _QUERY_SUMMARY = re.compile(
     r"我的上报|上报情况|报送情况|本月情况|台账|汇总|我的记录|报[了过](?:哪些|什么|啥|几条|几个|多少)|"
     r"报[了过]些|查一下|查询|看一下"
 )
+#: A question about figures, not a report of one: `签约多少`, `本季度开工率是多少`, `哪些项目签约未开工`,
+#: `履约率`, `项目进展怎么样` (without a figure; asking how to report is `_HOW_TO`). Not 几家/几个:
+#: `拜访了几家企业` is "a few", a report.
+_FIGURE_QUESTION = re.compile(r"多少|哪些|哪几|[开履转]\S{0,3}率|到位率|(?:情况|进展|进度)(?:怎么样|如何)")
 #: A figure or a registered name makes a message a report, never talk about one.
 _HAS_FIGURE = re.compile(r"\d|[万亿]元?|有限公司|集团")
 #: A visit or reception that has not happened yet (`下周来考察`, `拟于…来访`, `计划下月去…`).
@@ -257,6 +261,8 @@ def command_of(text: Text) -> Command | None:
             if pattern.search(key):
                 target = _target_unit(text)
                 return Command(intent, target_unit=target, own_unit=bool(_OWN_UNIT.search(key)))
+        if not _HAS_FIGURE.search(key) and _FIGURE_QUESTION.search(key):
+            return Command(Intent.QUERY_SUMMARY, target_unit=_target_unit(text), own_unit=bool(_OWN_UNIT.search(key)))
     return None
 
 
