@@ -16,7 +16,6 @@ def rank(
     as_json: Annotated[bool, typer.Option("--json", help="按服务约定输出 JSON")] = False,
 ) -> None:
     """The ranking of all assessed units for a period (default: the period of this moment)."""
-
     from bot.cli_context import period_arg, runtime_of
     from handlers.ranking import contract_json, table, table_text
     from storage.store import unit_of_work

@@ -33,7 +33,6 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="按服务约定输出 JSON")] = False,
 ) -> None:
     """Targets against 序时进度, pipeline rates and the ranking of a period (default: this month)."""
-
     from bot.cli_context import period_arg, runtime_of
     from handlers.stats import compute_stats, stats_text
     from storage.store import unit_of_work
