@@ -6,22 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from alembic import command
 from sqlalchemy import Engine, inspect, text
 
 from bot.runtime import build_runtime
 from bot.settings import DatabaseSettings, Settings
 from handlers.messages import Incoming
-from storage.db import alembic_config, make_engine, migrate
+from storage.db import make_engine, migrate
 
 AT = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
-
-
-def _upgrade_to(engine: Engine, revision: str) -> None:
-    with engine.begin() as conn:
-        cfg = alembic_config(engine)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
 
 
 def _rows(engine: Engine, table: str, columns: list[str]) -> list[tuple[Any, ...]]:
@@ -63,7 +55,7 @@ PROJECT_COLUMNS = ["id", "unit_id", "name", "company", "stage", "amount_wan", "s
 
 def test_upgrading_a_0002_database_keeps_every_row_and_makes_it_findable(db_url: str) -> None:
     engine = make_engine(db_url)
-    _upgrade_to(engine, "0002")
+    migrate(engine, "0002")
     assert "project_key" not in inspect(engine).get_table_names()
     _seed(engine)
     before = {t: _rows(engine, t, c) for t, c in (("record", RECORD_COLUMNS), ("project", PROJECT_COLUMNS))}

@@ -10,14 +10,14 @@ from sqlalchemy import inspect, text
 from bot.runtime import build_runtime
 from bot.settings import DatabaseSettings, Settings
 from handlers.messages import Incoming
-from storage.db import make_engine
+from storage.db import make_engine, migrate
 
-from .test_migration_integrity import PROJECT_COLUMNS, RECORD_COLUMNS, _rows, _seed, _upgrade_to
+from .test_migration_integrity import PROJECT_COLUMNS, RECORD_COLUMNS, _rows, _seed
 
 
 def test_upgrading_a_0003_database_keeps_its_projects_and_adds_an_empty_owner(db_url: str) -> None:
     engine = make_engine(db_url)
-    _upgrade_to(engine, "0003_inbox")
+    migrate(engine, "0003_inbox")
     assert "owner" not in {c["name"] for c in inspect(engine).get_columns("project")}
     _seed(engine)
     with engine.begin() as conn:  # a leader joins the roster of the release in use

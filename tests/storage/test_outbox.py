@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from alembic import command
 from sqlalchemy import inspect
 
-from storage.db import alembic_config, make_engine, migrate
+from storage.db import make_engine, migrate
 from storage.models import OutboxItem
 from storage.outbox import OutboxStatus, Target
 from storage.store import unit_of_work
@@ -60,10 +59,7 @@ def test_a_second_push_with_the_same_key_is_a_no_op_inside_the_same_transaction(
 def test_upgrading_a_database_at_0002_keeps_every_outbox_row(db_url: str) -> None:
     engine = make_engine(db_url)
     try:
-        with engine.begin() as conn:
-            cfg = alembic_config(engine)
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "0002")
+        migrate(engine, "0002")
         sent_at = datetime(2026, 3, 18, 1, 0, tzinfo=UTC)
         with engine.begin() as conn:  # rows as the code at 0002 wrote them (same column types)
             for n, (state, parts) in enumerate([("sent", 0), ("pending", 2), ("failed", 0)]):
