@@ -64,7 +64,7 @@ def ours(db: Path, secret: bool = True) -> Any:
     runtime = build_runtime(_settings(db, secret))
     with unit_of_work(runtime.engine) as store:
         import_roster(((n + 2, row) for n, row in enumerate(csv.DictReader(io.StringIO(DEMO_ROSTER)))), store)
-    return create_app(runtime)
+    return create_app(runtime, long_lived=True)  # as `zsbot serve` builds it
 
 
 def bare(db: Path) -> Any:

@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"警告：模拟群聊在 {host} 上监听，不只本机可用；任何能访问它的人都能冒充名册中的任何人。",
                            err=True)
         server = uvicorn.Server(uvicorn.Config(
-            create_app(runtime), host=host, port=port, log_level="info", log_config=None,
+            create_app(runtime, long_lived=True), host=host, port=port, log_level="info", log_config=None,
             timeout_graceful_shutdown=5,
         ))
         try:
