@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Protocol, TypeVar
 
 import anyio
@@ -36,6 +36,7 @@ from handlers.messages import Incoming, Reply
 from nlp import Parsed
 from storage.clock import utcnow
 from storage.inbox import BATCH, DONE, FAILED, OWED, SENT, Envelope
+from storage.inbox import InboxRow as Row
 from storage.models import InboxItem
 from storage.store import Store, unit_of_work
 
@@ -52,37 +53,6 @@ RETRY_AFTER = (timedelta(seconds=2), timedelta(seconds=10))
 
 class Closed(Exception):
     """The inbox takes nothing more (shutting down): the adapter answers 503 / does not ack."""
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """A detached copy of an inbox row, safe outside its session."""
-
-    id: int
-    channel: str
-    msg_id: str
-    user_id: str
-    chat_id: str | None
-    state: str
-    reply: str | None
-    stream_id: str | None
-    response_url: str | None
-    req_id: str | None
-    reply_via: str | None
-    delivery: str | None
-    received_at: datetime
-    done_at: datetime | None
-
-    @classmethod
-    def of(cls, item: InboxItem) -> Row:
-        return cls(id=item.id or 0, channel=item.channel, msg_id=item.msg_id, user_id=item.user_id,
-                   chat_id=item.chat_id, state=item.state, reply=item.reply, stream_id=item.stream_id,
-                   response_url=item.response_url, req_id=item.req_id, reply_via=item.reply_via,
-                   delivery=item.delivery, received_at=item.received_at, done_at=item.done_at)
-
-    @property
-    def handled(self) -> bool:
-        return self.state in (DONE, FAILED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,20 +211,12 @@ class Inbox:
                     future.set_exception(exc)
 
     def _accept_all(self, envelopes: list[Envelope]) -> list[tuple[Row, bool]]:
-        out = []
         with unit_of_work(self.runtime.engine) as store:
             accepted = [pair for at in range(0, len(envelopes), BATCH)
                         for pair in store.inbox.accept_many(envelopes[at:at + BATCH])]
-            for envelope, (item, new) in zip(envelopes, accepted, strict=True):
-                if not new:
-                    store.inbox.wake(item)
-                    if envelope.req_id and item.req_id != envelope.req_id:
-                        store.inbox.set_req_id(item, envelope.req_id)
-                out.append((Row.of(item), new))
-                if new:
-                    with self._lock:  # counted before the commit, so before any worker can finish it
-                        self._local += 1
-        return out
+            with self._lock:  # counted before the commit, so before any worker can finish them
+                self._local += sum(new for _, new in accepted)
+        return accepted
 
     def reread(self, item_id: int) -> Row:
         with unit_of_work(self.runtime.engine) as store:
@@ -426,11 +388,13 @@ class Inbox:
 
     # --- answers owed ---------------------------------------------------------------------
 
-    def owed(self, channel: str, done_before_s: float) -> list[Row]:
-        """Rows of `channel` whose answer is still owed, handled at least `done_before_s` ago."""
+    def owed(self, channel: str, ws_after_s: float, url_after_s: float) -> list[Row]:
+        """Rows of `channel` whose answer is owed and due: handled at least `ws_after_s` ago with a
+        long-connection req_id, or at least `url_after_s` ago."""
         with unit_of_work(self.runtime.engine) as store:
-            before = utcnow() - timedelta(seconds=done_before_s)
-            return [Row.of(item) for item in store.inbox.owed(channel, before)]
+            now = utcnow()
+            return [Row.of(item) for item in store.inbox.owed(
+                channel, now - timedelta(seconds=ws_after_s), now - timedelta(seconds=url_after_s))]
 
     def take_delivery(self, row_id: int, via: str, sent: bool = False) -> bool:
         with unit_of_work(self.runtime.engine) as store:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import and_, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -36,21 +36,53 @@ class Envelope:
     req_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class InboxRow:
+    """A detached copy of an inbox row, safe outside its session (and cheap: no ORM state)."""
+
+    id: int
+    channel: str
+    msg_id: str
+    user_id: str
+    chat_id: str | None
+    state: str
+    reply: str | None
+    stream_id: str | None
+    response_url: str | None
+    req_id: str | None
+    reply_via: str | None
+    delivery: str | None
+    received_at: datetime
+    done_at: datetime | None
+
+    @classmethod
+    def of(cls, item: InboxItem) -> InboxRow:
+        return cls(id=item.id or 0, channel=item.channel, msg_id=item.msg_id, user_id=item.user_id,
+                   chat_id=item.chat_id, state=item.state, reply=item.reply, stream_id=item.stream_id,
+                   response_url=item.response_url, req_id=item.req_id, reply_via=item.reply_via,
+                   delivery=item.delivery, received_at=item.received_at, done_at=item.done_at)
+
+    @property
+    def handled(self) -> bool:
+        return self.state in (DONE, FAILED)
+
+
 class InboxRows:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def accept(self, envelope: Envelope) -> tuple[InboxItem, bool]:
+    def accept(self, envelope: Envelope) -> tuple[InboxRow, bool]:
         """Store the message as pending; (the existing row, False) when it was stored before."""
         return self.accept_many([envelope])[0]
 
-    def accept_many(self, envelopes: Sequence[Envelope]) -> list[tuple[InboxItem, bool]]:
+    def accept_many(self, envelopes: Sequence[Envelope]) -> list[tuple[InboxRow, bool]]:
         """Store a burst as pending in one statement; per envelope (row, new), in order.
 
         The unique key decides (INSERT … ON CONFLICT DO NOTHING), so two deliveries racing in two
         processes, or twice in one burst, still store one row: the first is new, the others get
-        the stored row. One multi-row statement because this runs before every acknowledgement.
-        New rows are returned detached (not in the session).
+        the stored row. A redelivery of a row waiting out a retry makes it due now, and one that
+        came with a new long-connection req_id is answered on that one. One multi-row statement
+        and no ORM objects for new rows, because this runs before every acknowledgement.
         """
         now = utcnow()
         rows: list[dict[str, Any]] = [
@@ -71,16 +103,24 @@ class InboxRows:
         # RETURNING gives no order on SQLite: match by key.
         stored = self.session.connection().execute(statement, rows)
         ids = {(channel, msg_id): new_id for new_id, channel, msg_id in stored}
-        out: list[tuple[InboxItem, bool]] = []
+        out: list[tuple[InboxRow, bool]] = []
         for envelope, values in zip(envelopes, rows, strict=True):
             new_id = ids.pop((envelope.channel, envelope.msg_id), None)
             if new_id is not None:
-                out.append((InboxItem(id=new_id, **values), True))
+                out.append((InboxRow(id=new_id, channel=envelope.channel, msg_id=envelope.msg_id,
+                                     user_id=envelope.user_id, chat_id=envelope.chat_id, state=PENDING, reply=None,
+                                     stream_id=envelope.stream_id, response_url=envelope.response_url,
+                                     req_id=envelope.req_id, reply_via=None, delivery=None,
+                                     received_at=values["received_at"], done_at=None), True))
                 continue
             earlier = self.by_msg(envelope.channel, envelope.msg_id)
             if earlier is None:  # pragma: no cover - the unique key says it exists
                 raise LookupError(envelope.msg_id)
-            out.append((earlier, False))
+            self.wake(earlier)
+            if envelope.req_id and earlier.req_id != envelope.req_id:
+                self.set_req_id(earlier, envelope.req_id)
+            self.session.flush()
+            out.append((InboxRow.of(earlier), False))
         return out
 
     def by_msg(self, channel: str, msg_id: str) -> InboxItem | None:
@@ -161,12 +201,15 @@ class InboxRows:
         item.req_id = req_id
         self.session.add(item)
 
-    def owed(self, channel: str, done_before: datetime, limit: int = 50) -> Sequence[InboxItem]:
-        """Answers still owed on `channel` for rows handled before `done_before`."""
+    def owed(self, channel: str, ws_before: datetime, url_before: datetime, limit: int = 50) -> Sequence[InboxItem]:
+        """Answers owed on `channel` and due: a long-connection one (it has a req_id) handled before
+        `ws_before`, any other handled before `url_before`. Only what is due, so that a burst's
+        receipts, waiting for WeCom's stream refresh, are not read again every round."""
         return self.session.exec(
             select(InboxItem)
             .where(InboxItem.delivery == OWED, InboxItem.channel == channel,
-                   col(InboxItem.done_at) <= done_before)
+                   or_(col(InboxItem.done_at) <= url_before,
+                       and_(col(InboxItem.req_id).is_not(None), col(InboxItem.done_at) <= ws_before)))
             .order_by(col(InboxItem.id))
             .limit(limit)
         ).all()

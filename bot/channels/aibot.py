@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
-import uuid
+import os
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,7 +24,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from bot.channels.http import params, read_body, verify
-from bot.inbox import Closed, Inbox, Row
+from bot.inbox import Closed, Inbox
 from bot.runtime import Runtime
 from bot.wecom import aibot_wire
 from bot.wecom.aibot_wire import AibotMessage, json_depth_within
@@ -31,6 +32,7 @@ from bot.wecom.crypto import AibotCrypto, DecryptError, SignatureError
 from bot.wecom.webhook import Rejected, Transient
 from bot.wecom.ws_client import LongConnection
 from storage.inbox import OWED, Envelope
+from storage.inbox import InboxRow as Row
 from storage.models import InboxItem
 from storage.store import Store, unit_of_work
 
@@ -48,6 +50,15 @@ RESPONSE_URL_TTL = timedelta(minutes=55)
 REFRESH_WAIT_S = 1.0
 #: Long-connection answers owed (the connection was down) are retried this long after handling.
 WS_RETRY_AFTER_S = 2.0
+
+
+#: Stream ids need only be unique (a refresh must be signed by WeCom to reach us): a random
+#: per-process prefix and a counter, not a system call per message.
+_STREAM_PREFIX, _STREAM_SEQ = os.urandom(8).hex(), itertools.count()
+
+
+def new_stream_id() -> str:
+    return f"{_STREAM_PREFIX}{next(_STREAM_SEQ):016x}"
 
 
 class BadMessage(Exception):
@@ -83,12 +94,12 @@ class AibotChannel:
         if message.kind == "stream_refresh":
             return await self.refresh(message.stream_id)
         if message.kind != "message":
-            return aibot_wire.stream_reply(uuid.uuid4().hex, TEXT_ONLY, finish=True) if message.user_id else None
+            return aibot_wire.stream_reply(new_stream_id(), TEXT_ONLY, finish=True) if message.user_id else None
         if not message.msgid or not message.user_id:
             raise BadMessage
         envelope = Envelope(
             channel=CHANNEL, msg_id=message.msgid, user_id=message.user_id, text=message.text,
-            at=datetime.now(self.settings.schedule.tz), chat_id=message.chat_id, stream_id=uuid.uuid4().hex,
+            at=datetime.now(self.settings.schedule.tz), chat_id=message.chat_id, stream_id=new_stream_id(),
             response_url=message.response_url or None, req_id=req_id,
         )
         submitted = await self.inbox.submit(envelope, self.wait_s())
@@ -119,7 +130,7 @@ class AibotChannel:
 
     @staticmethod
     def _stream(row: Row, text: str) -> dict[str, Any]:
-        return aibot_wire.stream_reply(row.stream_id or uuid.uuid4().hex, text, finish=True)
+        return aibot_wire.stream_reply(row.stream_id or new_stream_id(), text, finish=True)
 
     def settle(self, store: Store, item: InboxItem, reply: str) -> tuple[str | None, str | None]:
         """No request waited: the receipt is owed, to a stream refresh, the long connection or response_url."""
@@ -161,7 +172,7 @@ class AibotChannel:
         grace = self.settings.inbox.response_url_after_s
         while not self._stopping.is_set():
             try:
-                rows = await run_in_threadpool(self.inbox.owed, CHANNEL, min(grace, WS_RETRY_AFTER_S))
+                rows = await run_in_threadpool(self.inbox.owed, CHANNEL, min(grace, WS_RETRY_AFTER_S), grace)
                 now = datetime.now(UTC)
                 for row in rows:
                     if row.id in self._delivering:

@@ -128,3 +128,14 @@ def test_app_envelope_refuses_a_message_for_another_corp() -> None:
     p = signer.params(encrypt)
     with pytest.raises(DecryptError):
         AppCrypto(TOKEN, AES_KEY, "wx5823bf96d3bd56c7").open(p["msg_signature"], p["timestamp"], p["nonce"], encrypt)
+
+
+def test_json_nesting_is_judged_by_depth_not_by_how_many_brackets_it_holds() -> None:
+    from bot.wecom.aibot_wire import json_depth_within
+
+    shallow_but_bracketed = '{"text": {"content": "' + "[【{" * 40 + '"}, "at": [1, [2]]}'
+    assert json_depth_within(shallow_but_bracketed, 3)
+    assert not json_depth_within(shallow_but_bracketed, 2)
+    assert json_depth_within('{"a": [{"b": 1}]}', 3)
+    assert not json_depth_within('{"a": [{"b": [1]}]}', 3)
+    assert not json_depth_within(b"[" * 1024, 32)

@@ -210,3 +210,43 @@ def test_a_burst_is_stored_in_one_go_and_a_message_twice_in_it_is_one_row(roster
     assert sorted(row.msg_id for row in inbox_rows(roster)) == ["b-1", "b-2", "b-3"]
     with unit_of_work(roster.engine) as store:  # and a later delivery of one of them is not new either
         assert store.inbox.accept_many([burst[1]])[0][1] is False
+
+
+def test_the_sweep_reads_only_answers_that_are_due(roster: Runtime) -> None:
+    """A burst's receipts wait for WeCom's stream refresh; the sweep must not read them every round."""
+    from storage.inbox import DONE, OWED
+
+    now = datetime.now(TZ)
+    with unit_of_work(roster.engine) as store:
+        for msg_id, req_id in (("fresh-callback", None), ("fresh-ws", "req-1"), ("old-callback", None)):
+            row, _ = store.inbox.accept(Envelope(channel="aibot", msg_id=msg_id, user_id="wz_liu", text=LEAD,
+                                                 at=now, req_id=req_id))
+            item = store.inbox.get(row.id)
+            assert item is not None
+            store.inbox.finish(item, "回执", DONE, None, OWED)
+            if msg_id == "old-callback":
+                store.session.flush()
+                item.done_at = item.done_at - timedelta(seconds=30)  # type: ignore[operator]
+                store.session.add(item)
+    from bot.inbox import Inbox
+
+    inbox = Inbox(roster)
+    assert [r.msg_id for r in inbox.owed("aibot", ws_after_s=0, url_after_s=20)] == ["fresh-ws", "old-callback"]
+    assert [r.msg_id for r in inbox.owed("aibot", ws_after_s=5, url_after_s=20)] == ["old-callback"]
+    assert [r.msg_id for r in inbox.owed("aibot", ws_after_s=0, url_after_s=0)] == [
+        "fresh-callback", "fresh-ws", "old-callback"]
+
+
+def test_a_long_lived_server_freezes_what_start_up_loaded_out_of_the_collectors_sweeps(roster: Runtime) -> None:
+    """A full collection walking jieba's dictionary and the parser's tables held every
+    acknowledgement in flight ~110 ms; `zsbot serve` freezes them after warming up, tests do not."""
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    with TestClient(create_app(roster)):
+        assert gc.get_freeze_count() == 0
+    try:
+        with TestClient(create_app(roster, long_lived=True)):
+            assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
