@@ -124,7 +124,7 @@ class Inbox:
     @property
     def busy(self) -> bool:
         """Other messages are queued here: a waiting request would wait behind them."""
-        return self._local > 1
+        return self._local + self._accepting > 1  # a burst's first callbacks arrive together
 
     async def submit(self, envelope: Envelope, wait_s: float) -> Submitted:
         """Persist (committed before this returns), then wait up to `wait_s` for the answer.
