@@ -123,8 +123,9 @@ class Inbox:
 
     @property
     def busy(self) -> bool:
-        """Other messages are queued here: a waiting request would wait behind them."""
-        return self._local + self._accepting > 1  # a burst's first callbacks arrive together
+        """Other messages are queued or being accepted here: a waiting request would wait behind
+        them (those being accepted count too: a burst's first callbacks arrive together)."""
+        return self._local + self._accepting > 1
 
     async def submit(self, envelope: Envelope, wait_s: float) -> Submitted:
         """Persist (committed before this returns), then wait up to `wait_s` for the answer.
