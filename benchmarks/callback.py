@@ -168,6 +168,7 @@ function setup(thread)
 end
 function init(args)
   local path, nthreads = args[1], tonumber(args[2])
+  marker = args[3]
   reqs, n, done = {}, 0, 0
   local i = 0
   for line in io.lines(path) do
@@ -186,7 +187,10 @@ function request()
 end
 function response(status, headers, body)
   done = done + 1
-  if done >= n then wrk.thread:stop() end
+  if done == n then  -- wrk runs out its duration even when every thread has stopped: tell the caller
+    local f = io.open(marker, "a"); f:write("x"); f:close()
+    wrk.thread:stop()
+  end
 end
 """
 
@@ -195,9 +199,12 @@ def _load_wrk(url: str, batch: list[tuple[dict[str, str], bytes]], concurrency: 
               tmp: Path) -> tuple[float, float, float]:
     """(callbacks/s, p50 ms, p99 ms) measured by wrk, a C load generator that barely loads the CPU.
 
-    Each callback is sent once, then wrk idles until its duration ends, so the rate comes from
-    Little's law over the closed loop (connections / mean latency), not from wrk's Requests/sec.
+    Each callback is sent once; wrk would then idle until its duration ends (wg/wrk#281), so each
+    thread marks a file when its share is answered and wrk is interrupted (it prints its figures on
+    SIGINT). The rate comes from Little's law over the closed loop (connections / mean latency), not
+    from wrk's Requests/sec, which counts the moments until the interrupt.
     """
+    import signal
     import subprocess
     from urllib.parse import urlencode, urlsplit
 
@@ -209,11 +216,20 @@ def _load_wrk(url: str, batch: list[tuple[dict[str, str], bytes]], concurrency: 
     script.write_text(WRK_SCRIPT, encoding="utf-8")
     threads = 2
     seconds = max(10, len(batch) // 25)
-    out = subprocess.run(
+    marker = tmp / "answered"
+    marker.write_text("")
+    wrk = subprocess.Popen(
         ["wrk", "-t", str(threads), "-c", str(concurrency), "-d", f"{seconds}s", "--timeout", "30s", "--latency",
-         "-s", str(script), url, "--", str(lines), str(threads)],
-        capture_output=True, text=True, check=True,
-    ).stdout
+         "-s", str(script), url, "--", str(lines), str(threads), str(marker)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    while wrk.poll() is None and len(marker.read_text()) < threads:
+        time.sleep(0.05)
+    if wrk.poll() is None:
+        wrk.send_signal(signal.SIGINT)
+    out, err = wrk.communicate()
+    if wrk.returncode != 0:
+        raise SystemExit(f"wrk failed ({wrk.returncode}): {err.strip()}")
     if m := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
         raise SystemExit(f"{m[1]} callbacks failed at {url}")
     answered = int(re.search(r"(\d+) requests in", out)[1])  # type: ignore[index]
