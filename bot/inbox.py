@@ -46,9 +46,24 @@ T = TypeVar("T")
 #: A failing message is tried this often (with back-off) before the user is told it failed.
 MAX_ATTEMPTS = 3
 #: While messages are being accepted and nobody waits for an answer, the worker holds back (it
-#: shares the interpreter lock with the event loop that acknowledges), at most this long per row.
-QUIET_S, YIELD_MAX_S = 0.01, 0.25
+#: shares the interpreter lock, and on SQLite the one writer, with the acknowledgements), until
+#: the oldest message accepted here has waited HOLD_MAX_S for its receipt (see `holds_back`).
+QUIET_S, HOLD_MAX_S = 0.01, 1.0
 RETRY_AFTER = (timedelta(seconds=2), timedelta(seconds=10))
+
+
+def holds_back(now: float, *, accepting: bool, last_accept: float, backlog_since: float | None,
+               held_since: float, someone_waits: bool) -> bool:
+    """Whether the worker leaves the next row for a moment: WeCom retries a callback that is not
+    acknowledged within 5 s, while a receipt reaches the chat by stream refresh, response_url or
+    push whenever it is ready. So a burst is acknowledged first, but no receipt waits more than
+    HOLD_MAX_S for it: the clock runs from the oldest unhandled message accepted by this process
+    (or, for rows left by an earlier run, from when the worker began to hold back)."""
+    if someone_waits:  # a request is holding its HTTP answer open for this worker
+        return False
+    if not accepting and now - last_accept >= QUIET_S:
+        return False
+    return now - (backlog_since if backlog_since is not None else held_since) < HOLD_MAX_S
 
 
 class Closed(Exception):
@@ -111,6 +126,7 @@ class Inbox:
         self._closed = False
         self._stopping = False
         self._local = 0  # accepted here and not yet seen handled: how busy this process is
+        self._backlog_since: float | None = None  # when the oldest of those was accepted
         self._idle: asyncio.Event | None = None
         self._background = Background("inbox delivery")
         self._watchers: dict[tuple[str, str], list[asyncio.Future[None]]] = {}
@@ -216,7 +232,10 @@ class Inbox:
             accepted = [pair for at in range(0, len(envelopes), BATCH)
                         for pair in store.inbox.accept_many(envelopes[at:at + BATCH])]
             with self._lock:  # counted before the commit, so before any worker can finish them
-                self._local += sum(new for _, new in accepted)
+                fresh = sum(new for _, new in accepted)
+                if fresh and self._backlog_since is None:
+                    self._backlog_since = time.monotonic()
+                self._local += fresh
         return accepted
 
     def reread(self, item_id: int) -> Row:
@@ -272,7 +291,8 @@ class Inbox:
             if handled is not None:
                 self._after(handled)
                 continue
-            self._local = 0
+            with self._lock:
+                self._local, self._backlog_since = 0, None
             self._idle.set()
             if self._closed:
                 break
@@ -282,14 +302,13 @@ class Inbox:
             self._idle.clear()
 
     async def _yield_to_intake(self) -> None:
-        """A burst is acknowledged first and handled right after: acknowledging is cheap and WeCom
-        waits for it. Not while a request waits for its answer (it waits for this worker)."""
+        """A burst is acknowledged first and handled right after (`holds_back`)."""
         started = time.monotonic()
-        while (self._accepting or time.monotonic() - self._last_accept < QUIET_S) and not self._closed:
-            if any(not w.abandoned and not w.future.done() for w in list(self._waiters.values())):
-                return
-            if time.monotonic() - started >= YIELD_MAX_S:
-                return
+        while not self._closed and holds_back(
+            time.monotonic(), accepting=self._accepting > 0, last_accept=self._last_accept,
+            backlog_since=self._backlog_since, held_since=started,
+            someone_waits=any(not w.abandoned and not w.future.done() for w in list(self._waiters.values())),
+        ):
             await asyncio.sleep(QUIET_S)
 
     async def stop(self, grace_s: float) -> None:
@@ -369,6 +388,8 @@ class Inbox:
             return
         with self._lock:
             self._local = max(0, self._local - 1)
+            if self._local == 0:
+                self._backlog_since = None
         for watcher in self._watchers.get(handled.key, []):
             if not watcher.done():
                 watcher.set_result(None)

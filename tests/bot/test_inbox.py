@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from bot.channels.aibot import UNKNOWN_STREAM, WORKING
+from bot.inbox import HOLD_MAX_S, QUIET_S, holds_back
 from bot.runtime import Runtime
 from bot.settings import InboxSettings
 from bot.web import create_app
@@ -250,3 +251,24 @@ def test_a_long_lived_server_freezes_what_start_up_loaded_out_of_the_collectors_
             assert gc.get_freeze_count() > 10_000
     finally:
         gc.unfreeze()
+
+
+def test_a_burst_is_acknowledged_first_but_no_receipt_waits_more_than_a_second_for_its_handling() -> None:
+    now = 1_000.0
+
+    def holds(*, accepting: bool = True, last_accept: float = now, backlog_since: float | None = now - 0.2,
+              held_since: float = now, someone_waits: bool = False) -> bool:
+        return holds_back(now, accepting=accepting, last_accept=last_accept, backlog_since=backlog_since,
+                          held_since=held_since, someone_waits=someone_waits)
+
+    # Callbacks are being accepted: the worker leaves the interpreter and the writer to them ...
+    assert holds()
+    assert holds(accepting=False, last_accept=now - QUIET_S / 2)  # ... and to the next one, a moment away
+    # ... until the oldest message accepted here has waited HOLD_MAX_S for its handling.
+    assert not holds(backlog_since=now - HOLD_MAX_S)
+    # Rows an earlier run left: the clock starts when the worker begins to hold back.
+    assert holds(backlog_since=None, held_since=now - HOLD_MAX_S / 2)
+    assert not holds(backlog_since=None, held_since=now - HOLD_MAX_S)
+    # Nothing arriving, or a request holding its HTTP answer open for the receipt: handle at once.
+    assert not holds(accepting=False, last_accept=now - 2 * QUIET_S)
+    assert not holds(someone_waits=True)
