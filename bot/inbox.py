@@ -106,12 +106,14 @@ class _Handled:
     row: Row
     key: tuple[str, str]
     claimed: bool
+    queued: bool = False  # the handling queued a push: the outbox sender has news
 
 
 @dataclass
 class Inbox:
     runtime: Runtime
-    #: Called after each handled message (the outbox may have a new push).
+    #: Called after a handled message queued a push (a receipt, a copy to the unit's owner):
+    #: waking the sender costs it a round of queries, which most messages do not need.
     after_handle: Callable[[], None] = lambda: None
     routes: dict[str, Route] = field(default_factory=dict)
     #: Called on the event loop with each row whose answer is owed (a channel delivers it).
@@ -371,7 +373,7 @@ class Inbox:
                 via, delivery = self.routes.get(item.channel, PassiveOnly()).settle(store, item, reply.text)
             store.inbox.finish(item, reply.text, state, via, delivery)
             row = Row.of(item)
-        return _Handled(row, key, claimed)
+        return _Handled(row, key, claimed, queued=store.outbox.queued > 0)
 
     def _claim(self, key: tuple[str, str]) -> bool:
         """Hand the answer to the request waiting for it, unless it has just given up."""
@@ -396,7 +398,8 @@ class Inbox:
         waiter = self._waiters.get(handled.key)
         if handled.claimed and waiter is not None and not waiter.future.done():
             waiter.future.set_result(row.reply or "")
-        self.after_handle()
+        if handled.queued:
+            self.after_handle()
         if row.delivery == OWED and self.on_owed is not None:
             self.spawn(self.on_owed(row))
 

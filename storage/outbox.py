@@ -66,6 +66,8 @@ TO_GROUP = Target.group()
 class Outbox:
     def __init__(self, session: Session) -> None:
         self.session = session
+        #: Pushes queued through this repository (its unit of work): whether the sender has news.
+        self.queued = 0
 
     def push(
         self, key: str, body: str, target: Target | str = TO_GROUP, kind: str = "markdown",
@@ -81,7 +83,10 @@ class Outbox:
             key=key, target=str(where), kind=kind, body=body, mentions=list(mentions), created_at=now,
             due_at=due_at or now, attempts=0, parts_sent=0, state=OutboxStatus.PENDING.value,
         )
-        return None if new_id is None else self.session.get(OutboxItem, new_id)
+        if new_id is None:
+            return None
+        self.queued += 1
+        return self.session.get(OutboxItem, new_id)
 
     def by_key(self, key: str) -> OutboxItem | None:
         return self.session.exec(select(OutboxItem).where(OutboxItem.key == key)).first()

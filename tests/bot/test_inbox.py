@@ -27,7 +27,7 @@ from storage.store import unit_of_work
 from tests.conftest import TZ
 from tests.fakes.wecom import CallbackSigner, WecomStandIn, aibot_text
 
-from .conftest import LEAD, configured, messages, records
+from .conftest import LEAD, configured, messages, outbox, records
 
 
 def with_parse(runtime: Runtime, parse: Callable[[str, date], Parsed], **sections: Any) -> Runtime:
@@ -272,3 +272,40 @@ def test_a_burst_is_acknowledged_first_but_no_receipt_waits_more_than_a_second_f
     # Nothing arriving, or a request holding its HTTP answer open for the receipt: handle at once.
     assert not holds(accepting=False, last_accept=now - 2 * QUIET_S)
     assert not holds(someone_waits=True)
+
+
+def test_the_outbox_sender_is_woken_only_by_a_message_that_queued_a_push(roster: Runtime) -> None:
+    """Waking the sender costs it a round of queries; a receipt that went back in the HTTP answer
+    queued nothing, one that nobody waited for is pushed (here: the route queues it)."""
+    import asyncio
+
+    from bot.inbox import Inbox
+    from storage.inbox import InboxRow
+    from storage.models import InboxItem as Item
+    from storage.outbox import Target
+    from storage.store import Store
+
+    class PushReceipts:
+        def settle(self, store: Store, item: Item, reply: str) -> tuple[str | None, str | None]:
+            store.outbox.push(f"receipt:{item.id}", reply, Target.user(item.user_id))
+            return "push", None
+
+    woken: list[str] = []
+    inbox = Inbox(roster, after_handle=lambda: woken.append("sender"), routes={"app": PushReceipts()}, poll_s=0.05)
+    now = datetime.now(TZ)
+
+    async def story() -> tuple[str | None, InboxRow]:
+        worker = asyncio.ensure_future(inbox.run())
+        waited = await inbox.submit(Envelope(channel="app", msg_id="w-1", user_id="wz_liu", text=LEAD, at=now), 30)
+        assert woken == []  # the receipt went back in the answer: no push, no round of queries
+        pushed = await inbox.submit(Envelope(channel="app", msg_id="p-1", user_id="hs_li", text=LEAD, at=now), 0)
+        row = await inbox.wait_handled(pushed.row, 30)
+        await inbox.stop(5)
+        await worker
+        return waited.reply, row
+
+    reply, row = asyncio.run(story())
+    assert reply is not None and "已登记" in reply
+    assert row.handled and row.reply_via == "push"
+    assert woken == ["sender"]
+    assert [item.key for item in outbox(roster)] == [f"receipt:{row.id}"]
