@@ -114,6 +114,20 @@ def _writer_lock(engine: Engine) -> threading.RLock | None:
 
 
 @contextmanager
+def writer_if_free(engine: Engine) -> Iterator[bool]:
+    """SQLite: hold this process's writer lock for the block if no other thread holds it (True),
+    without waiting for it (False): for a caller that must not block, the event loop."""
+    lock = _writer_lock(engine)
+    if lock is None or not lock.acquire(blocking=False):
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        lock.release()
+
+
+@contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error.
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import Engine, and_, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from storage.clock import utcnow
+from storage.db import writer_if_free
 from storage.models import InboxItem
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
@@ -62,9 +65,118 @@ class InboxRow:
                    response_url=item.response_url, req_id=item.req_id, reply_via=item.reply_via,
                    delivery=item.delivery, received_at=item.received_at, done_at=item.done_at)
 
+    @classmethod
+    def pending(cls, row_id: int, envelope: Envelope, received_at: datetime) -> InboxRow:
+        """The row just stored for `envelope`, without reading it back."""
+        return cls(id=row_id, channel=envelope.channel, msg_id=envelope.msg_id, user_id=envelope.user_id,
+                   chat_id=envelope.chat_id, state=PENDING, reply=None, stream_id=envelope.stream_id,
+                   response_url=envelope.response_url, req_id=envelope.req_id, reply_via=None, delivery=None,
+                   received_at=received_at, done_at=None)
+
     @property
     def handled(self) -> bool:
         return self.state in (DONE, FAILED)
+
+
+#: What a new row is stored with; the other columns keep their defaults (no reply, no delivery).
+_NEW_COLUMNS = ("channel", "msg_id", "user_id", "chat_id", "text", "at", "received_at", "due_at", "state",
+                "attempts", "stream_id", "response_url", "req_id")
+
+
+def _pending(envelope: Envelope, now: datetime) -> tuple[Any, ...]:
+    """A new inbox row's values, in `_NEW_COLUMNS` order: pending, due at once."""
+    e = envelope
+    return (e.channel, e.msg_id, e.user_id, e.chat_id, e.text, e.at, now, now, PENDING, 0, e.stream_id,
+            e.response_url, e.req_id)
+
+
+class QuickIntake:
+    """SQLite: a burst's new rows stored straight through the driver, for the event loop to do itself.
+
+    Measured on the AI-bot callback (2 cores, 20 concurrent): handing each batch to a thread and
+    writing it through an ORM session cost ~0.85 ms of interpreter time per batch of 20 plus the
+    hop, and the acknowledgements reached about half the rate of a bare decrypt endpoint. One
+    prepared multi-row INSERT on a pooled connection takes ~0.35 ms per 20: short enough to run on
+    the event loop, which then needs no thread. It never waits: when another thread of this process
+    or another process holds SQLite's writer, it returns None and the caller takes the thread path.
+    Column names and value conversions come from the table, so the stored format is the ORM's.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        table = InboxItem.__table__  # type: ignore[attr-defined]
+        self._processors = [table.c[name].type.bind_processor(engine.dialect) for name in _NEW_COLUMNS]
+        self._statements: dict[int, str] = {}
+
+    @classmethod
+    def of(cls, engine: Engine) -> QuickIntake | None:
+        """Only for SQLite, a local file: PostgreSQL is a network round trip the loop must not wait on."""
+        return cls(engine) if engine.dialect.name == "sqlite" else None
+
+    def _statement(self, count: int) -> str:
+        if count not in self._statements:
+            names = ", ".join(_NEW_COLUMNS)
+            row = "(" + ", ".join("?" * len(_NEW_COLUMNS)) + ")"
+            self._statements[count] = (
+                f"INSERT INTO {InboxItem.__tablename__} ({names}) VALUES {', '.join([row] * count)} "
+                "ON CONFLICT (channel, msg_id) DO NOTHING RETURNING id, channel, msg_id")
+        return self._statements[count]
+
+    def try_accept(self, envelopes: Sequence[Envelope]) -> list[InboxRow | None] | None:
+        """Store the new ones, committed; per envelope its new row, or None when it was stored
+        before (the caller takes the full path: a redelivery may wake its row). None when the
+        writer is busy and nothing was written."""
+        if not envelopes or len(envelopes) > BATCH:
+            return None
+        now = utcnow()
+        nows: dict[Any, Any] = {}  # the batch's own time, converted once per column type
+        params: list[Any] = []
+        for envelope in envelopes:
+            for value, process in zip(_pending(envelope, now), self._processors, strict=True):
+                if process is None:
+                    params.append(value)
+                elif value is now:
+                    params.append(nows[process] if process in nows else nows.setdefault(process, process(now)))
+                else:
+                    params.append(process(value))
+        with writer_if_free(self.engine) as ours:
+            if not ours:
+                return None
+            stored = self._write(self._statement(len(envelopes)), params)
+        if stored is None:
+            return None
+        ids = {(channel, msg_id): row_id for row_id, channel, msg_id in stored}
+        out: list[InboxRow | None] = []
+        for envelope in envelopes:
+            row_id = ids.pop((envelope.channel, envelope.msg_id), None)  # a message twice in a burst: once new
+            out.append(InboxRow.pending(row_id, envelope, now) if row_id is not None else None)
+        return out
+
+    def _write(self, statement: str, params: list[Any]) -> list[tuple[int, str, str]] | None:
+        connection = self.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            try:
+                (waits,) = cursor.execute("PRAGMA busy_timeout").fetchone()
+                cursor.execute("PRAGMA busy_timeout = 0")  # another process writing: do not wait for it
+                try:
+                    cursor.execute("BEGIN IMMEDIATE")
+                except sqlite3.OperationalError:
+                    return None
+                finally:
+                    cursor.execute(f"PRAGMA busy_timeout = {int(waits)}")
+                try:
+                    stored = [(int(i), str(c), str(m)) for i, c, m in cursor.execute(statement, params).fetchall()]
+                    cursor.execute("COMMIT")
+                except BaseException:
+                    with contextlib.suppress(sqlite3.Error):
+                        cursor.execute("ROLLBACK")
+                    raise
+                return stored
+            finally:
+                cursor.close()
+        finally:
+            connection.close()
 
 
 class InboxRows:
@@ -85,12 +197,7 @@ class InboxRows:
         and no ORM objects for new rows, because this runs before every acknowledgement.
         """
         now = utcnow()
-        rows: list[dict[str, Any]] = [
-            dict(channel=e.channel, msg_id=e.msg_id, user_id=e.user_id, chat_id=e.chat_id, text=e.text,
-                 at=e.at, received_at=now, due_at=now, state=PENDING, attempts=0, stream_id=e.stream_id,
-                 response_url=e.response_url, req_id=e.req_id)
-            for e in envelopes
-        ]
+        rows = [dict(zip(_NEW_COLUMNS, _pending(e, now), strict=True)) for e in envelopes]
         dialect = self.session.get_bind().dialect.name
         insert = sqlite_insert if dialect == "sqlite" else pg_insert
         table = InboxItem.__table__  # type: ignore[attr-defined]
@@ -107,11 +214,7 @@ class InboxRows:
         for envelope, values in zip(envelopes, rows, strict=True):
             new_id = ids.pop((envelope.channel, envelope.msg_id), None)
             if new_id is not None:
-                out.append((InboxRow(id=new_id, channel=envelope.channel, msg_id=envelope.msg_id,
-                                     user_id=envelope.user_id, chat_id=envelope.chat_id, state=PENDING, reply=None,
-                                     stream_id=envelope.stream_id, response_url=envelope.response_url,
-                                     req_id=envelope.req_id, reply_via=None, delivery=None,
-                                     received_at=values["received_at"], done_at=None), True))
+                out.append((InboxRow.pending(new_id, envelope, values["received_at"]), True))
                 continue
             earlier = self.by_msg(envelope.channel, envelope.msg_id)
             if earlier is None:  # pragma: no cover - the unique key says it exists

@@ -309,3 +309,126 @@ def test_the_outbox_sender_is_woken_only_by_a_message_that_queued_a_push(roster:
     assert row.handled and row.reply_via == "push"
     assert woken == ["sender"]
     assert [item.key for item in outbox(roster)] == [f"receipt:{row.id}"]
+
+
+def sqlite_only(runtime: Runtime) -> None:
+    if runtime.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's one writer")
+
+
+def test_a_burst_the_event_loop_stores_itself_reads_back_as_the_orm_stores_it(roster: Runtime) -> None:
+    """On SQLite the acknowledgements' batch is written without an ORM session; what is stored
+    must be the same row, times included, and a message seen before is left to the full path."""
+    from storage.inbox import QuickIntake
+
+    sqlite_only(roster)
+    quick = QuickIntake.of(roster.engine)
+    assert quick is not None
+    at = datetime(2026, 11, 20, 9, 30, 15, 250_000, tzinfo=TZ)
+    burst = [Envelope(channel="aibot", msg_id=msg_id, user_id="wz_liu", text=LEAD, at=at, chat_id="g",
+                      stream_id=f"s-{msg_id}", response_url="https://example.invalid/r", req_id=None)
+             for msg_id in ("q-1", "q-2", "q-1")]
+    with unit_of_work(roster.engine) as store:
+        store.inbox.accept(Envelope(channel="aibot", msg_id="q-0", user_id="wz_liu", text=LEAD, at=at, chat_id="g",
+                                    stream_id="s-q-0", response_url="https://example.invalid/r"))
+    rows = quick.try_accept([*burst, Envelope(channel="aibot", msg_id="q-0", user_id="wz_liu", text=LEAD, at=at)])
+    assert rows is not None
+    assert [row.msg_id if row else None for row in rows] == ["q-1", "q-2", None, None]
+    stored = {item.msg_id: item for item in inbox_rows(roster)}
+    assert sorted(stored) == ["q-0", "q-1", "q-2"]
+    by_orm, by_loop = stored["q-0"], stored["q-1"]
+    assert by_loop.id == rows[0].id  # type: ignore[union-attr]
+    assert by_loop.at == at and by_loop.at.tzinfo is not None
+    assert by_loop.received_at == by_loop.due_at == rows[0].received_at  # type: ignore[union-attr]
+    assert (by_loop.state, by_loop.attempts, by_loop.reply, by_loop.delivery) == ("pending", 0, None, None)
+    same = ("user_id", "chat_id", "text", "at", "response_url", "state", "attempts", "reply", "reply_via", "delivery")
+    assert {name: getattr(by_loop, name) for name in same} == {name: getattr(by_orm, name) for name in same}
+    with roster.engine.connect() as conn:  # as text too: SQL compares and orders what is stored
+        stored_at = conn.exec_driver_sql("SELECT msg_id, at FROM inbox WHERE msg_id IN ('q-0', 'q-1')").all()
+        times = conn.exec_driver_sql("SELECT received_at, due_at FROM inbox ORDER BY msg_id").all()
+    assert len({at for _, at in stored_at}) == 1
+    assert len({len(value) for row in times for value in row}) == 1
+    with unit_of_work(roster.engine) as store:  # and the worker finds it as it finds any other
+        assert store.inbox.claim_next(datetime.now(TZ)) is not None
+
+
+def test_the_event_loop_never_waits_for_sqlites_writer(roster: Runtime) -> None:
+    """Held by a handling transaction in this process, or by another process: the loop writes
+    nothing and leaves the batch to a thread, and the connection keeps its busy timeout."""
+    import sqlite3
+
+    from storage.inbox import QuickIntake
+
+    sqlite_only(roster)
+    quick = QuickIntake.of(roster.engine)
+    assert quick is not None
+    message = Envelope(channel="aibot", msg_id="busy-1", user_id="wz_liu", text=LEAD, at=datetime.now(TZ))
+    holding, release = threading.Event(), threading.Event()
+
+    def handling() -> None:
+        with unit_of_work(roster.engine):
+            holding.set()
+            release.wait(10)
+
+    worker = threading.Thread(target=handling)
+    worker.start()
+    try:
+        assert holding.wait(10)
+        assert quick.try_accept([message]) is None
+    finally:
+        release.set()
+        worker.join(10)
+    other = sqlite3.connect(roster.engine.url.database or "", isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        tried: list[object] = []
+        attempt = threading.Thread(target=lambda: tried.append(quick.try_accept([message])), daemon=True)
+        attempt.start()
+        attempt.join(5)  # SQLite's busy handler would wait 30 s
+        assert not attempt.is_alive() and tried == [None]
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+    assert inbox_rows(roster) == []
+    with roster.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
+    assert quick.try_accept([message]) is not None and len(inbox_rows(roster)) == 1
+
+
+def test_while_another_process_holds_the_database_the_bot_still_answers_and_stores_the_report_after(
+    wecom: Runtime, aibot_signer: CallbackSigner
+) -> None:
+    """A `zsbot` command writing to the same SQLite file must not freeze the server: the callback
+    waits on a thread for the writer, and other requests are answered meanwhile."""
+    import sqlite3
+    import time
+
+    import httpx
+
+    from .conftest import served
+
+    sqlite_only(wecom)
+    other = sqlite3.connect(wecom.engine.url.database or "", isolation_level=None)
+    app = create_app(wecom)
+    with served(app) as url:
+        other.execute("BEGIN IMMEDIATE")
+        answers: list[httpx.Response] = []
+        params, body = aibot_signer.aibot_callback(aibot_text("locked-1", "wz_liu", LEAD), "n1")
+        sender = threading.Thread(target=lambda: answers.append(
+            httpx.post(f"{url}/wecom/aibot", params=params, content=body, timeout=30, trust_env=False)))
+        sender.start()
+        inbox = app.state.inbox
+        deadline = time.monotonic() + 10
+        while inbox.accepting == 0:  # the callback is in, being stored
+            assert time.monotonic() < deadline and sender.is_alive()
+            time.sleep(0.01)
+        try:
+            probe = httpx.get(f"{url}/no-such-page", timeout=5, trust_env=False)  # the event loop is free
+            assert probe.status_code == 404
+            assert answers == [] and other.execute("SELECT count(*) FROM inbox").fetchone() == (0,)  # not yet acked
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        sender.join(30)
+    assert [answer.status_code for answer in answers] == [200]
+    assert [row.msg_id for row in inbox_rows(wecom)] == ["locked-1"]
