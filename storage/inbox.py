@@ -96,7 +96,7 @@ class QuickIntake:
     Measured on the AI-bot callback (2 cores, 20 concurrent): handing each batch to a thread and
     writing it through an ORM session cost ~0.85 ms of interpreter time per batch of 20 plus the
     hop, and the acknowledgements reached about half the rate of a bare decrypt endpoint. One
-    prepared multi-row INSERT on a pooled connection takes ~0.35 ms per 20: short enough to run on
+    prepared multi-row INSERT on a pooled connection takes ~0.35–0.45 ms per 20: short enough for
     the event loop, which then needs no thread. It never waits: when another thread of this process
     or another process holds SQLite's writer, it returns None and the caller takes the thread path.
     Column names and value conversions come from the table, so the stored format is the ORM's.
