@@ -129,16 +129,12 @@ class QuickIntake:
         if not envelopes or len(envelopes) > BATCH:
             return None
         now = utcnow()
-        nows: dict[Any, Any] = {}  # the batch's own time, converted once per column type
+        # The batch's own time is converted once per column, not once per row.
+        stored_now = [process(now) if process is not None else now for process in self._processors]
         params: list[Any] = []
         for envelope in envelopes:
-            for value, process in zip(_pending(envelope, now), self._processors, strict=True):
-                if process is None:
-                    params.append(value)
-                elif value is now:
-                    params.append(nows[process] if process in nows else nows.setdefault(process, process(now)))
-                else:
-                    params.append(process(value))
+            for value, process, at_now in zip(_pending(envelope, now), self._processors, stored_now, strict=True):
+                params.append(value if process is None else at_now if value is now else process(value))
         with writer_if_free(self.engine) as ours:
             if not ours:
                 return None
