@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot import cli_assessment, cli_demo, cli_documents, cli_outbox, cli_serve, cli_stats
+from bot import cli_assessment, cli_demo, cli_documents, cli_outbox, cli_projects, cli_serve, cli_stats
 from bot.cli_context import State, import_file, parse_at, period_arg, runtime_of
 from handlers.messages import Incoming
 
@@ -138,3 +138,4 @@ cli_outbox.register(app)
 cli_demo.register(app)
 cli_stats.register(app)
 cli_documents.register(app)
+cli_projects.register(app)

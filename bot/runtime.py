@@ -10,13 +10,14 @@ from bot.settings import Settings
 from handlers.dispatch import Bot
 from handlers.rules import Rules
 from storage.db import make_engine, migrate
+from storage.store import derive_projects
 
 
 def rules_of(settings: Settings) -> Rules:
     return Rules(
         schedule=settings.schedule, reporting=settings.reporting, scoring=settings.scoring, counting=settings.counting,
         packaging=settings.packaging,
-        documents=settings.documents,
+        documents=settings.documents, county=settings.county,
     )
 
 
@@ -35,4 +36,5 @@ def build_runtime(settings: Settings, engine: Engine | None = None) -> Runtime:
     """Connect, migrate to the newest schema, and build the Bot."""
     engine = engine or make_engine(settings.database.url, settings.database.echo)
     migrate(engine)
+    derive_projects(engine)
     return Runtime(settings=settings, engine=engine, bot=Bot(engine, rules_of(settings)))

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from handlers.rules import (
     CountingRules,
+    CountyRules,
     DocumentRules,
     PackagingRules,
     ReportingRules,
@@ -125,6 +126,7 @@ class Settings(BaseSettings):
     simulator: SimulatorSettings = Field(default_factory=SimulatorSettings)
     inbox: InboxSettings = Field(default_factory=InboxSettings)
     documents: DocumentRules = Field(default_factory=DocumentRules)
+    county: CountyRules = Field(default_factory=CountyRules)
 
     @model_validator(mode="after")
     def _whole_wecom_configuration(self) -> Settings:

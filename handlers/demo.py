@@ -35,6 +35,7 @@ from storage.bulk import after_bulk_load, insert_rows, refresh_statistics, rows_
 from storage.db import session_scope
 from storage.keys import core_company_name, project_keys, text_hash
 from storage.models import Audit, Member, Message, Project, ProjectKey, ProjectStage, Record, Role, Unit
+from storage.store import derive_projects
 
 CHANNEL = "demo"
 DEFAULT_UNITS = 24
@@ -413,6 +414,8 @@ def fill_demo(
         project_ids = _write_projects(session, stories, events, gen.tz)
         _write_records(session, gen, the_units, events, project_ids, rng)
         after_bulk_load(session)
+    # Stages, dates, amounts and the pipeline columns come from the records, as for any project.
+    derive_projects(engine)
     refresh_statistics(engine)
     periods = sorted({month_of(e.at, rules.schedule).key for e in events}) or [f"{year:04d}-01"]
     liaison = next(p.userid for p in people if p.role is Role.LIAISON)

@@ -31,10 +31,17 @@ def stats_for(store: Store, chosen: Period, rules: Rules, as_of: datetime | None
 
 def extras_for(store: Store, chosen: Period, rules: Rules, at: datetime) -> Extras:
     """签约未开工 as chat's `签约未开工` and the 开工率 count them (this year's signings not started by the
-    period's end, `handlers.stats.not_started`), with those stale for `stale_days`; the pipeline."""
+    period's end, `handlers.stats.not_started`), with those stale for `stale_days`; the pipeline.
+
+    All as of the period's end (or `at`, when the period was still open then): a 通报 regenerated
+    months later says what it said, and measures "no progress for 60 days" from the period's end."""
     units = {saved_id(u): u.name for u in store.roster.units()}
-    waiting, stale = waiting_lines(not_started(store, chosen, as_of=at), units, at, rules.schedule.stale_days)
-    return Extras(pipeline=pipeline(store), waiting=waiting, stale=stale, stale_days=rules.schedule.stale_days)
+    end = chosen.months[-1].key
+    upto = min(at, chosen.ends_at)
+    projects = not_started(store, chosen, as_of=at)
+    news = store.projects.last_progress_by([saved_id(p) for p in projects], end)
+    waiting, stale = waiting_lines(projects, units, upto, rules.schedule.stale_days, news)
+    return Extras(pipeline=pipeline(store, end), waiting=waiting, stale=stale, stale_days=rules.schedule.stale_days)
 
 
 def ranking_image(stats: Stats) -> Media:

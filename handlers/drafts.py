@@ -15,8 +15,9 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from handlers.context import Context
+from handlers.corrections import apply_correction, own_record
 from handlers.intake import (
-    advance_project,
+    attach,
     parsed_from_json,
     parsed_to_json,
     receipt,
@@ -29,8 +30,8 @@ from handlers.owners import copy_to_owner
 from handlers.receipts import kind_name, missing_question, one_line
 from nlp import RECORD_INTENTS, Intent, Parsed
 from storage.keys import core_company_name
-from storage.models import Draft, ProjectStage, saved_id
-from storage.records import counts
+from storage.kinds import MILESTONE_KINDS
+from storage.models import Draft, Project, ProjectStage, Record
 from storage.states import DraftState
 
 _KEYWORDS = {
@@ -59,6 +60,8 @@ def answer_draft(parsed: Parsed, ctx: Context, parse: Callable[[str, date], Pars
         return _lapsed(parsed, ctx, parse)
     if draft.parsed.get("ask") == "project":
         return _answer_project(draft, ctx)
+    if draft.parsed.get("ask") == "correction":
+        return _answer_correction(draft, ctx)
     pending = parsed_from_json(draft.parsed)
     if _plainly_new(parsed, pending, text):
         return None
@@ -135,19 +138,50 @@ def _answer_project(draft: Draft, ctx: Context) -> Reply | None:
         if project is None or project.unit_id != ctx.unit.id:
             return Reply(f"P{numbered.group(1)} 不是本单位的项目。请回复本单位的项目号，或「新项目」。")
     elif _NEW.match(text):
-        stage = ProjectStage.LEAD if record.kind == "lead" else ProjectStage.TALKS
-        project = store.projects.open(
-            saved_id(ctx.unit), record.company, record.project_name, stage, ctx.at, ctx.member.userid,
-            amount_wan=record.amount_cny_wan if record.kind in ("lead", "signing") else None, currency="CNY",
-            industry=record.industry,
-        )
+        project = open_for(record, ctx)
     else:
         return None
     if project is None:
         raise LookupError(f"draft {draft.id} names project {draft.parsed.get('project_id')}, which is not stored")
     store.drafts.close(draft, DraftState.COMPLETED)
-    store.records.link(record, project.id or 0, ctx.member.userid)
-    advance_project(project, record, ctx, counted=counts(record))
+    return attached_reply(record, project, ctx)
+
+
+def _answer_correction(draft: Draft, ctx: Context) -> Reply | None:
+    """`是` after the bot asked which record a correction without #N means: correct that one."""
+    if not _YES.match(ctx.incoming.text):
+        if _NEW.match(ctx.incoming.text):
+            ctx.store.drafts.close(draft, DraftState.ABANDONED)
+            return Reply("好的，没有更正。请回复「更正 #编号 …」写明要更正的记录。")
+        return None
+    ctx.store.drafts.close(draft, DraftState.COMPLETED)
+    parsed = parsed_from_json(draft.parsed["parsed"])
+    found = own_record(replace(parsed, ref=int(draft.parsed["record_id"])), ctx, "更正")
+    if isinstance(found, str):
+        return Reply(found)
+    return apply_correction(found, parsed, ctx)
+
+
+def open_for(record: Record, ctx: Context) -> Project:
+    """A new project for a record the sender says is about one the unit does not follow yet (`新项目`)."""
+    stage = ProjectStage.LEAD
+    return ctx.store.projects.open(
+        record.unit_id, record.company, record.project_name, stage, ctx.at, ctx.member.userid,
+        amount_wan=record.amount_cny_wan if record.kind in ("lead", "signing", "intention") else None,
+        currency="CNY", industry=record.industry,
+    )
+
+
+def attached_reply(record: Record, project: Project, ctx: Context) -> Reply:
+    """Attach and say so (to the sender, and to the project's 包干领导)."""
+    attach(record, project, ctx)
     said = f"✅ #{record.id} 已归入项目 P{project.id}（{project.company or project.name or ''}）。"
+    waiting = [r for r in ctx.store.records.unattached(_MILESTONES, reporter=record.reporter) if r.id != record.id]
+    if waiting:
+        said += f"\n还有 {len(waiting)} 条未归入项目：" + "、".join(f"#{r.id}" for r in waiting[:10]) + \
+            "，请回复「#编号 归入 P编号」。"
     copy_to_owner(record, f"{one_line(record)}\n{said}", ctx)
     return Reply(said, stored=True, records=(record.id or 0,))
+
+
+_MILESTONES = sorted(k.value for k in MILESTONE_KINDS)

@@ -26,6 +26,8 @@ def show_help(parsed: Parsed, ctx: Context) -> Reply:
     minutes = ctx.rules.reporting.draft_minutes
     lines.append(f"缺少金额、建设内容或地点时我会追问，{minutes}分钟内直接回复即可补全。")
     lines.append("• 县领导/招商办还可问：开工率、履约率、资金到位率、线索转化率、签约多少、签约未开工、开工未投产。")
+    lines.append("• 项目库：每个签约、开工、到位、投产、进展都归入本单位的一个项目（认不准时我会问，回复「P编号」即可）；"
+                 "计划和意向书只记日期、不计分。项目库和各项比率的算法见 docs/projects.md（招商办可用 zsbot projects 查看）。")
     if ctx.is_admin:
         lines.append("• 审核：「审核」看待审核记录，「确认 #编号」计入，「驳回 #编号 原因」不计；「草稿」看未补全的草稿。")
         lines.append("• 包干：「包干 P5 张县长」把项目交给县领导包干（按名册姓名或账号），「取消包干 P5」取消；"

@@ -14,19 +14,39 @@ from handlers.receipts import describe, fix_hint, format_amount, kind_name, one_
 from handlers.words import mentions
 from nlp import Intent, Parsed
 from storage.fields import BY_PARSED
-from storage.keys import core_company_name, same_investor
-from storage.models import Project, ProjectStage, Record
+from storage.kinds import MILESTONE_KINDS, RecordKind
+from storage.models import Project, ProjectStage, Record, Review, saved_id
+from storage.projects import Match
 
-_STAGE_OF = {
-    Intent.LEAD: ProjectStage.LEAD,
-    Intent.SIGNING: ProjectStage.SIGNED,
-    Intent.START: ProjectStage.STARTED,
-    Intent.COMPLETION: ProjectStage.COMPLETED,
-}
-#: Milestones that never open a project by themselves: they join one, or the bot asks.
-_JOINERS = frozenset({Intent.FUNDS, Intent.START, Intent.PROGRESS, Intent.COMPLETION})
+#: Reports that may open a project of their own: they name an investor and what it would build.
+_OPENERS = {Intent.LEAD: ProjectStage.LEAD, Intent.INTENTION: ProjectStage.INTENTION, Intent.SIGNING: ProjectStage.LEAD}
 #: Words of a formal contract that follows a framework agreement (框架协议 → 正式合同).
-_CONTRACT = re.compile(r"正式合同|签订合同|签署合同|合同签订|合同签约|投资合同|正式签约合同|签合同")
+_CONTRACT = re.compile(r"正式合同|签订合同|签署合同|合同签订|合同签约|投资合同|正式签约合同|签合同|签了合同|合同金额")
+#: The unit's recent conversation: `那个项目`, `这个项目`, `该项目` mean the project last spoken of.
+_THAT_PROJECT = re.compile(r"[那这该此上][个一]?(?:述)?项目|那个厂|这个厂|那边")
+#: How far back "that project" reaches: the sender's own reports of the last days.
+_RECENT = timedelta(days=14)
+#: A project named by words only wins over another when it shares clearly more of them.
+_CLEAR_LEAD = 0.2
+#: A lead or signing naming its investor's known project shares at least this much of its words; less, and
+#: it is another project of the same investor.
+_SAME_PROJECT = 0.5
+#: A visit or reception told as done before any plan word: the plan is the investor's next step.
+_REPORTED_FIRST = re.compile(r"了|今天|今日|昨天|前天|上午|下午|已经")
+#: The bot's own example (`线索：XX公司拟投资5000万元建设XX项目`): a template, not a report.
+_TEMPLATE = re.compile(r"^(?:[Xx×ＸｘＸ]{1,3}|某某?|ＸＸ)(?:公司|企业|集团|项目|有限公司)?$")
+#: A padded report (seed 003: 往年已报、已建成的不算新线索): said by the report itself.
+_PADDED = re.compile(
+    r"(?:20\d\d年|去年|前年|上年|往年|以前|之前|早已|早就)[^,，。；;]{0,4}?(?:已经?报|报过|报送过|上报过|已上报)"
+    r"|已建成投产|已经投产|早已投产|已投产多年|已竣工投产|已经建成|早已建成|已正常生产|已经在生产|投产多年"
+)
+#: The county's own people and firms, however a liaison writes them (我县民营企业家李总, 本县龙头企业).
+_OUR_PEOPLE = re.compile(
+    r"(?:我县|本县|县内|我们县|咱县|咱们县)(?:的)?(?:民营|本土|本地|骨干|龙头|重点|规上|规模以上|籍)?"
+    r"(?:企业家|企业|公司|老板|客商|商人|能人|乡贤)"
+)
+#: 统一社会信用代码: 18 characters, digits 3–8 the registering division's code.
+_CREDIT_CODE = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}(\d{6})[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +59,8 @@ class Stored:
     resent: bool = False
     #: A question to ask about the record's project (`是 P5 …吗？`), if any.
     question: str | None = None
+    #: Plans the same message named beside its event (stored as plan records of the project).
+    plans: tuple[Record, ...] = ()
 
 
 def cny_wan(amount_wan: float | None, currency: str | None, ctx: Context) -> float | None:
@@ -62,18 +84,29 @@ def plan_reply(parsed: Parsed, ctx: Context) -> str | None:
         return None
     text = parsed.source_text or ctx.incoming.text
     word = next((w for w in ctx.rules.counting.plan_words if w in text), None)
-    if word is None:
-        return None
+    if word is None or _REPORTED_FIRST.search(text[: text.index(word)]):
+        return None  # `拜访了天合储能 对方…下一步准备来实地考察`: the investor's next step after the event
     return (f"📅 「{word}」是计划中的{kind_name(parsed.intent)}，尚未发生，本条未登记为{kind_name(parsed.intent)}。"
             "来访/出访后再报；如有投资意向，可按「线索：XX公司拟投资XX万元建设XX项目」报送线索。")
 
 
+def template_reply(parsed: Parsed) -> str | None:
+    """The bot's own example sent back (`XX公司…XX项目`): say so, store nothing."""
+    names = [n for n in (parsed.company, parsed.project) if n]
+    if names and all(_TEMPLATE.match(n.strip()) for n in names):
+        return ("这是报送格式的示例，请把「XX」换成真实的企业名称和项目内容后再发送，"
+                "例如「线索：江苏恒润新材料有限公司拟投资8000万元建设可降解塑料项目」。本条未登记。")
+    return None
+
+
 def store_record(parsed: Parsed, ctx: Context, reported_at: datetime | None = None) -> Stored:
-    """Store one complete report item for the sender's unit, once, linked to the project it speaks of.
+    """Store one complete report item for the sender's unit, once, attached to the project it speaks of.
 
     `reported_at` is when the report was first sent: a draft completed after the deadline still
     counts at the time of its first message. An identical re-send is not stored; repeats, public or
-    in-county money and surprising amounts are stored and flagged (see `_flags`).
+    the county's own money, padded reports and surprising amounts are stored and flagged (see `_flags`).
+    A milestone whose project the bot cannot tell is stored unattached and asked about; it waits on the
+    office's lists until someone says which project (`P2`, `#15 归入 P2`).
     """
     if ctx.unit is None or ctx.unit.id is None:
         raise ValueError("store_record needs a sender with a stored unit (the report handlers check first)")
@@ -84,7 +117,12 @@ def store_record(parsed: Parsed, ctx: Context, reported_at: datetime | None = No
     earlier = ctx.store.records.resent(ctx.unit.id, text, [kind])
     if earlier is not None and at - earlier.reported_at <= timedelta(hours=ctx.rules.counting.resend_hours):
         return Stored(earlier, None, resent=True)
-    link = _link_project(parsed, ctx)
+    link = link_project(parsed, ctx, at)
+    fields = parsed_to_json(parsed)
+    if link.contract:
+        fields["contract"] = True
+    if parsed.plan_of is not None:
+        fields["plan_of"] = str(parsed.plan_of)
     record = ctx.store.records.add(
         Record(
             unit_id=ctx.unit.id,
@@ -97,106 +135,229 @@ def store_record(parsed: Parsed, ctx: Context, reported_at: datetime | None = No
             message_id=ctx.message_id,
             project_id=link.project.id if link.project else None,
             amount_cny_wan=cny_wan(parsed.amount_wan, parsed.currency, ctx),
-            fields=parsed_to_json(parsed),
+            fields=fields,
             **record_fields(parsed),
         )
     )
     notes = _flags(record, parsed, link.project, ctx)
-    counted = record.not_counting is None
-    if link.project is not None and (counted or link.contract):
-        advance_project(link.project, record, ctx, counted=counted, contract=link.contract)
+    plans: list[Record] = []
+    if link.project is not None:
+        plans = _store_plans(parsed, record, link.project, ctx)
+        ctx.store.projects.refresh(link.project)
     question = None
-    named = bool(parsed.company or parsed.project)
-    if link.ask is not None or (link.project is None and named and parsed.intent in _JOINERS):
-        question = ask_project(record, link.ask, ctx)
-    return Stored(record, link.note, tuple(notes), question=question)
+    if link.project is None and awaits_project(record):
+        question = ask_project(record, link.candidates, ctx)
+    return Stored(record, link.note, tuple(notes), question=question, plans=tuple(plans))
 
 
 @dataclass(frozen=True, slots=True)
 class _Link:
     project: Project | None = None
     note: str | None = None
-    #: A project the report may mean, to ask about instead of guessing.
-    ask: Project | None = None
+    #: Projects the report may mean, to ask about instead of guessing.
+    candidates: tuple[Project, ...] = ()
     #: The report is the contract of a project signed by agreement earlier.
     contract: bool = False
 
 
-def _link_project(parsed: Parsed, ctx: Context) -> _Link:
-    """Find the unit's project the report speaks of; open one only for a lead or a signing."""
+def link_project(parsed: Parsed, ctx: Context, at: datetime) -> _Link:
+    """Find the unit's project the report speaks of: by its number (`P8`), the investor's core name, the
+    project's words, or the sender's recent conversation (`那个项目`); open one only for a lead, an
+    intention or a signing naming an investor the unit does not follow yet."""
     if ctx.unit is None or ctx.unit.id is None:
         raise ValueError("a project is looked up for a sender with a stored unit only")
-    if not (parsed.company or parsed.project) or parsed.intent is Intent.PACKAGING:
+    if parsed.intent in (Intent.PACKAGING, Intent.VISIT, Intent.RECEPTION):
         return _Link()  # a packaged project is offered to investors, not yet one a unit follows
     projects = ctx.store.projects
-    found = projects.matches(ctx.unit.id, parsed.company, parsed.project, ctx.rules.reporting.project_match_threshold)
     text = parsed.source_text or ctx.incoming.text
-    sure = found[:1] if len(found) == 1 or (found and _same_company(parsed, found[0]) and not (
-        len(found) > 1 and _same_company(parsed, found[1]))) else []
-    if sure:
-        project = sure[0]
-        contract = parsed.intent is Intent.SIGNING and bool(_CONTRACT.search(text)) and project.signed_on is not None
-        return _Link(project, f"已归入本单位跟踪项目 P{project.id}（{project.company or project.name}）", contract=contract)
-    if found:
-        return _Link(ask=found[0])
-    if parsed.intent in (Intent.LEAD, Intent.SIGNING):
+    if parsed.project_ref is not None:
+        named = projects.get(parsed.project_ref)
+        if named is not None and named.unit_id == ctx.unit.id:
+            return _found(parsed, named, text, f"已归入项目 P{named.id}（{named.company or named.name}）")
+    found = projects.matches(ctx.unit.id, parsed.company, parsed.project, ctx.rules.reporting.project_match_threshold,
+                             text=text)
+    sibling: Project | None = None
+    if parsed.intent in _OPENERS and parsed.project:
+        # The same investor's other project (安踏's 物流园 after its 鞋服): a project of its own.
+        other = [m for m in found if m.named and m.project.name and m.words < _SAME_PROJECT]
+        sibling = other[0].project if other else None
+        found = [m for m in found if m not in other]
+    chosen, ask = _decide(found)
+    if chosen is not None:
+        return _found(parsed, chosen, text, f"已归入本单位跟踪项目 P{chosen.id}（{chosen.company or chosen.name}）")
+    if ask:
+        return _Link(candidates=tuple(ask))
+    recent = ctx.store.records.recent_project(ctx.unit.id, ctx.member.userid, at - _RECENT)
+    project = projects.get(recent) if recent else None
+    if project is not None and _THAT_PROJECT.search(text):
+        # `那个项目`: the project the sender spoke of last.
+        return _found(parsed, project, text,
+                      f"已按最近的报送归入项目 P{project.id}（{project.company or project.name}），如不对请回复「#编号 归入 P编号」")
+    if project is not None and not (parsed.company or parsed.project) and parsed.intent not in _OPENERS:
+        return _Link(candidates=(project,))  # naming nothing: ask, suggesting the project last spoken of
+    stage = _OPENERS.get(parsed.intent)
+    if stage is not None and (parsed.company or parsed.project):
         project = projects.open(
-            ctx.unit.id, parsed.company, parsed.project, ProjectStage.LEAD if parsed.intent is Intent.LEAD
-            else ProjectStage.TALKS, ctx.at, ctx.member.userid, amount_wan=cny_wan(parsed.amount_wan, parsed.currency, ctx),
-            currency="CNY", industry=parsed.industry,
+            ctx.unit.id, parsed.company, parsed.project, stage, ctx.at, ctx.member.userid,
+            amount_wan=cny_wan(parsed.amount_wan, parsed.currency, ctx), currency="CNY", industry=parsed.industry,
         )
-        return _Link(project, f"已新建项目档案 P{project.id}")
+        note = f"已新建项目档案 P{project.id}"
+        if sibling is not None:
+            note += (f"（该企业已有项目 P{sibling.id} {sibling.name}；如是同一项目，请回复「#编号 归入 P{sibling.id}」）")
+        return _Link(project, note)
     return _Link()
 
 
-def _same_company(parsed: Parsed, project: Project) -> bool:
-    return bool(core_company_name(parsed.company) and project.company_key and same_investor(parsed.company, project.company))
+def _decide(found: list[Match]) -> tuple[Project | None, list[Project]]:
+    """The one project a report means, or the candidates to ask about: a report naming an investor's
+    core name means that investor's project (the product words choose among its projects); one naming
+    only words means the project sharing clearly more of them."""
+    named = [m for m in found if m.named]
+    pool = named or found
+    if not pool:
+        return None, []
+    if not pool[0].guess and (len(pool) == 1 or pool[0].words >= pool[1].words + _CLEAR_LEAD):
+        return pool[0].project, []
+    best = pool[0].words
+    return None, [m.project for m in pool if m.words >= best - _CLEAR_LEAD][:5]
 
 
-def advance_project(project: Project, record: Record, ctx: Context, counted: bool = True, contract: bool = False) -> None:
-    """Move the record's project along: stage, dates, signed amount and funds (only what counts adds up)."""
-    intent = Intent(record.kind)
-    stage = ProjectStage.CONTRACT if contract else _STAGE_OF.get(intent)
-    on = record.event_date or ctx.today
-    amount = record.amount_cny_wan
-    ctx.store.projects.advance(
-        project, stage, ctx.at, on, ctx.member.userid,
-        amount_wan=amount if intent is Intent.SIGNING and (counted or contract) else None,
-        funds_cny_wan=amount if intent is Intent.FUNDS and counted else None,
-    )
+def _found(parsed: Parsed, project: Project, text: str, note: str) -> _Link:
+    contract = parsed.intent is Intent.SIGNING and bool(_CONTRACT.search(text)) and project.signed_period is not None
+    return _Link(project, note, contract=contract)
 
 
-def ask_project(record: Record, candidate: Project | None, ctx: Context) -> str:
-    """Ask which project a milestone belongs to (a draft of kind "project" waits for the answer)."""
+def _store_plans(parsed: Parsed, record: Record, project: Project, ctx: Context) -> list[Record]:
+    """Plans named beside an event (`今天签约，计划6月开工`): plan records of the same project."""
+    out: list[Record] = []
+    for of, on in parsed.planned:
+        if on is None:
+            continue
+        out.append(ctx.store.records.add(Record(
+            unit_id=record.unit_id, reporter=record.reporter, kind=RecordKind.PLAN.value, period=record.period,
+            late=record.late, reported_at=record.reported_at, text=record.text, message_id=record.message_id,
+            project_id=project.id, event_date=on, fields={"plan_of": str(of), "with": record.id},
+            company=record.company, project_name=record.project_name,
+        )))
+    return out
+
+
+def attach(record: Record, project: Project, ctx: Context) -> None:
+    """Put a record on a project (the sender's `P2`, the office's `#15 归入 P2`): the record is checked
+    against the project (a project that does not count makes its milestones not count), and both the
+    project it leaves and the one it joins are derived again."""
+    earlier = ctx.store.projects.get(record.project_id) if record.project_id else None
+    if record.kind == RecordKind.SIGNING.value and project.signed_period is not None and _CONTRACT.search(record.text):
+        record.fields = {**record.fields, "contract": True}
+    ctx.store.records.link(record, saved_id(project), ctx.member.userid)
+    _inherit(record, project, ctx)
+    for touched in (earlier, project):
+        if touched is not None:
+            ctx.store.projects.refresh(touched, ctx.member.userid)
+
+
+def awaits_project(record: Record) -> bool:
+    """A milestone must reach a project; a progress note naming no project (`本月各项目推进顺利`) speaks of none."""
+    if record.kind == RecordKind.PROGRESS.value and not (record.company or record.project_name):
+        return False
+    return record.kind in MILESTONE_KINDS
+
+
+def ask_project(record: Record, candidates: tuple[Project, ...], ctx: Context) -> str:
+    """Ask which project a milestone belongs to. A draft of kind "project" takes a `是` / `新项目` in the
+    next minutes; the record stays unattached and listed (草稿, 审核) until `P2` or `#N 归入 P2`, whenever."""
     ctx.store.drafts.open(
-        ctx.member.userid, {"ask": "project", "record_id": record.id, "project_id": candidate.id if candidate else None},
+        ctx.member.userid,
+        {"ask": "project", "record_id": record.id, "project_id": candidates[0].id if len(candidates) == 1 else None},
         ctx.at, ctx.rules.reporting.draft_minutes, ctx.message_id,
     )
-    if candidate is not None:
-        name = " ".join(x for x in (candidate.company, candidate.name) if x)
-        return f"❓ 是 P{candidate.id} {name}吗？回复「是」或「新项目」。"
-    return ("❓ 本单位没有找到对应的项目档案，本条暂未归入项目。回复「新项目」建档，"
-            "或回复「P编号」归入已有项目（发送「我的上报」可查看）。")
+    if len(candidates) == 1:
+        c = candidates[0]
+        return (f"❓ #{record.id} 是 P{c.id} {' '.join(x for x in (c.company, c.name) if x)}吗？"
+                f"回复「是」，或回复「P编号」「新项目」。")
+    if candidates:
+        options = "；".join(f"P{c.id} {' '.join(x for x in (c.company, c.name) if x)}" for c in candidates)
+        return (f"❓ #{record.id} 属于哪个项目？本单位有：{options}。请回复「P编号」，或「新项目」。"
+                "（也可稍后回复「#编号 归入 P编号」）")
+    return (f"❓ #{record.id} 本单位没有找到对应的项目档案，暂未归入项目（不计入开工率等项目指标）。"
+            "回复「新项目」建档，或回复「P编号」归入已有项目（也可稍后回复「#编号 归入 P编号」）。")
+
+
+def county_own(text: str, ctx: Context) -> str | None:
+    """Why the money is the county's own (a firm named with the county or a town, 我县/本县 people, a credit
+    code registered here), or None."""
+    county = ctx.rules.county
+    if county.name and re.search(re.escape(county.name) + r"(?![城])[\u4e00-\u9fffA-Za-z0-9]{0,12}?(?:公司|集团|企业|厂|合作社)", text):
+        return county.name
+    towns = [*county.towns, *(u.name for u in ctx.store.roster.units() if u.name.endswith(("镇", "乡", "街道")))]
+    for town in towns:
+        if re.search(re.escape(town) + r"[\u4e00-\u9fffA-Za-z0-9]{0,12}?(?:有限公司|公司|集团|合作社|厂)", text):
+            return town
+    if (m := _OUR_PEOPLE.search(text)) is not None:
+        return m.group(0)
+    if county.adcode:
+        for code in _CREDIT_CODE.finditer(text.upper()):
+            if code.group(1) == county.adcode:
+                return f"统一社会信用代码{code.group(0)}"
+    return None
+
+
+def _padded(record: Record, project: Project | None, ctx: Context) -> str | None:
+    """Why a lead (or a signing) is not new: the report says so, or the project is in the base from an
+    earlier year (imported, or signed before this year)."""
+    if record.kind not in (RecordKind.LEAD.value, RecordKind.SIGNING.value):
+        return None
+    if (m := _PADDED.search(record.text)) is not None:
+        return f"疑似往年已报或已建成项目（「{m.group(0)}」）"
+    if record.kind == RecordKind.LEAD.value and project is not None:
+        year = record.period[:4]
+        if project.baseline is not None or (project.signed_period and project.signed_period[:4] < year):
+            return f"项目库已有 P{project.id}（{project.company or project.name}，往年项目）"
+    return None
+
+
+def _inherit(record: Record, project: Project | None, ctx: Context) -> str | None:
+    """A milestone of a project that does not count (城投, the county's own, another unit's investor,
+    rejected) does not count either; the receipt line that says so."""
+    if project is None or project.counted or record.kind in (RecordKind.LEAD.value, RecordKind.PLAN.value):
+        return None
+    if record.not_counting is not None or record.review == Review.REJECTED.value:
+        return None
+    reason = f"项目 P{project.id} 不计入考核（{project.not_counted_reason or '不计'}）"
+    ctx.store.records.flag(record, reason, review=False, actor=ctx.member.userid)
+    return f"注：{reason}，本条登记备查，不计分。"
 
 
 def _flags(record: Record, parsed: Parsed, project: Project | None, ctx: Context) -> list[str]:
     """Apply the counting rules to a just-stored record; the receipt lines that explain them."""
     if record.kind == packaging.KIND:
         return packaging.check(record, ctx)
+    if record.kind == RecordKind.PLAN.value:
+        return []
     rules = ctx.rules.counting
     records = ctx.store.records
     actor = ctx.member.userid
     text = record.text
     notes: list[str] = []
     public = next((w for w in rules.government_words if mentions(w, text)), None)
-    local = next((w for w in rules.in_county_words if mentions(w, text)), None)
+    local = next((w for w in rules.in_county_words if mentions(w, text)), None) or county_own(text, ctx)
     if public or local:
         reason = f"政府投资/平台公司（{public}）" if public else f"县内投资（{local}）"
         records.flag(record, reason, review=True, actor=actor)
         notes.append(f"注：{reason}，按考核办法只计县外资金、不计政府投资，已登记备查，不计入考核，已转招商办审核。")
         return notes
+    inherited = _inherit(record, project, ctx)
+    if inherited:
+        return [inherited]
+    padded = _padded(record, project, ctx)
+    if padded:
+        records.flag(record, padded, review=True, actor=actor)
+        return [f"注：{padded}，已登记备查，暂不计分，已转招商办审核（确认后计入）。"]
     if record.kind in rules.once_kinds:
         first = records.first_of_company(record.company, [record.kind])
+        if first is not None and first.unit_id == record.unit_id and project is not None and first.project_id not in (
+                None, project.id):
+            first = None  # the same investor's other project in this unit: not a repeat
         if (first is None or first.id == record.id) and project is not None:
             first = records.first_of_project(project.id or 0, [record.kind])
         if first is not None and first.id != record.id:
@@ -207,7 +368,7 @@ def _flags(record: Record, parsed: Parsed, project: Project | None, ctx: Context
                              actor=actor, repeat_of=first.id)
                 notes.append(f"⚠️ 该{kind}已由{units.get(first.unit_id, '')}先报（#{first.id}），按第一引资人计入"
                              f"{units.get(first.unit_id, '')}；本条已登记，不计分，已转招商办审核。")
-            elif record.kind == "signing" and _CONTRACT.search(text):
+            elif record.kind == "signing" and (record.fields or {}).get("contract"):
                 records.flag(record, f"合同：同一签约已于 #{first.id} 计入", review=False, actor=actor, repeat_of=first.id)
                 notes.append(f"注：此前已以协议签约登记（#{first.id}），本条为正式合同，项目进入「合同」阶段，签约不重复计分。")
             else:
@@ -239,11 +400,21 @@ def receipt(stored: Stored, ctx: Context) -> str:
     unit_name = ctx.unit.name if ctx.unit else ""
     quarterly = record.kind == packaging.KIND
     counted_for = packaging.quarter_of(record.period, ctx.rules).label if quarterly else period_label(record.period)
-    head = f"✅ 已登记{kind_name(record.kind)} #{record.id}（{unit_name}，计入{counted_for}）"
-    lines = [head, *describe(record)]
+    if record.kind == RecordKind.PLAN.value:
+        head = f"📅 已记录计划 #{record.id}（{unit_name}）：{plan_words(record)}"
+        lines = [head, *describe(record)]
+    else:
+        head = f"✅ 已登记{kind_name(record.kind)} #{record.id}（{unit_name}，计入{counted_for}）"
+        lines = [head, *describe(record)]
     if stored.project_note:
         lines.append(stored.project_note)
     lines.extend(stored.notes)
+    for plan in stored.plans:
+        lines.append(f"📅 {plan_words(plan)}，已记入项目（#{plan.id}）。")
+    if record.kind == RecordKind.PLAN.value:
+        lines.append("注：计划不是已发生的事项，不计分、不计入开工率等指标；到期未实现的，列入每周督查和调度会的逾期项目。")
+    elif record.kind == RecordKind.INTENTION.value:
+        lines.append("注：意向协议不是正式签约，项目处于「意向」阶段，不计入签约个数和签约额；正式签约后请报「签约：…」。")
     if record.government_funded and not record.not_counting:
         lines.append("注：财政/政府投资类项目已登记备查，但不计入招商引资考核。")
     if record.late and quarterly:
@@ -261,6 +432,17 @@ def receipt(stored: Stored, ctx: Context) -> str:
     return "\n".join(lines)
 
 
+def plan_words(record: Record) -> str:
+    """计划开工 2026年6月30日前 (a plan record in words)."""
+    of = (record.fields or {}).get("plan_of") or ""
+    on = record.event_date
+    when = f"{on.year}年{on.month}月{on.day}日前" if on else "（未说明时间）"
+    return f"计划{_PLAN_NAMES.get(of, '推进')} {when}"
+
+
+_PLAN_NAMES = {"signing": "签约", "start": "开工", "funds": "资金到位", "completion": "投产"}
+
+
 def parsed_to_json(parsed: Parsed) -> dict[str, Any]:
     """A JSON-safe dict of a Parsed (for drafts and the record's `fields`)."""
     out: dict[str, Any] = {}
@@ -268,6 +450,8 @@ def parsed_to_json(parsed: Parsed) -> dict[str, Any]:
         value = getattr(parsed, f.name)
         if f.name == "items":
             value = [parsed_to_json(item) for item in value]
+        elif f.name == "planned":
+            value = [[str(of), on.isoformat() if on else None] for of, on in value]
         elif isinstance(value, date):
             value = value.isoformat()
         elif isinstance(value, frozenset | tuple):
@@ -282,8 +466,13 @@ def parsed_from_json(data: dict[str, Any]) -> Parsed:
     known = {f.name for f in fields(Parsed)}
     values = {k: v for k, v in data.items() if k in known}
     values["intent"] = Intent(values["intent"])
-    if values.get("date"):
-        values["date"] = date.fromisoformat(values["date"])
+    for name in ("date", "due"):
+        if values.get(name):
+            values[name] = date.fromisoformat(values[name])
+    if values.get("plan_of"):
+        values["plan_of"] = Intent(values["plan_of"])
+    values["planned"] = tuple((Intent(of), date.fromisoformat(on) if on else None)
+                              for of, on in values.get("planned") or ())
     values["items"] = tuple(parsed_from_json(item) for item in values.get("items") or ())
     values["missing"] = tuple(values.get("missing") or ())
     values["stated"] = frozenset(values.get("stated") or ())

@@ -154,8 +154,11 @@ def indicators_sheet(d: LedgerData) -> Sheet:
     """指标: the county and each unit, its pipeline rates and its targets against 序时进度."""
     rows: list[list[object]] = []
     for u in (d.stats.county, *d.stats.units):
+        # A rate the unit has a target for is listed once, on its target's row.
+        with_target = {t.metric.rate for t in u.targets if t.metric.is_rate}
         for name, value in u.rates.values.items():
-            rows.append([u.name, name, f"rate:{name}", None, _round(value), None, None, None])
+            if name not in with_target:
+                rows.append([u.name, name, f"rate:{name}", None, _round(value), None, None, None])
         for t in u.targets:
             rows.append([u.name, t.metric.label, t.metric.key, number(t.target),
                          None if t.done is None else _round(t.done), _round(t.rate),

@@ -18,6 +18,7 @@ from handlers.periods import Period
 from handlers.rules import Rules
 from handlers.stats_view import Figures, Stats, contract_stats, parse_stats
 from storage.models import Project, saved_id
+from storage.pipeline import signed_in
 from storage.store import Store
 
 STATS_HEADER = ["单位", "项目数", "总投资(万元)", "内资项目数", "内资金额(万元)", "外资项目数", "外资金额(万元)",
@@ -38,7 +39,7 @@ def _header(sheet: Worksheet, header: list[str], widths: list[int]) -> None:
 
 
 def _amount(p: Project) -> float:
-    return float(p.amount_wan or p.signed_wan or 0)
+    return float(p.signed_wan or p.amount_wan or 0)
 
 
 def _projects_row(projects: list[Project], foreign_ids: set[int]) -> list[float]:
@@ -56,18 +57,23 @@ def _target_cells(figures: Figures, progress: float | None) -> list[float | None
 
 
 def add_statistics(book: Workbook, store: Store, chosen: Period, rules: Rules, stats: Stats | None = None) -> None:
-    """Append the 统计 and 排名图 sheets for `chosen` to the ledger workbook."""
+    """Append the 统计 and 排名图 sheets for `chosen` to the ledger workbook.
+
+    统计 lists the projects the rates stand on: counted projects signed in the year up to the period's end
+    (not government money, not the county's own, not another unit's investor, not rejected), each unit its
+    own; the county line counts an investor two units both count once."""
     stats = stats or parse_stats(contract_stats(store, chosen, rules))
     ids = {u.name: saved_id(u) for u in store.roster.units()}
     sheet = book.create_sheet("统计")
     _header(sheet, STATS_HEADER, [16, 8, 14, 10, 14, 10, 14, 14, 10, 10, 16])
-    every: list[Project] = []
+    months = [f"{chosen.months[-1].year}-{m:02d}" for m in range(1, chosen.months[-1].month + 1)]
+    signed = signed_in(store.session, months)
     foreign = store.records.foreign_projects()
     for unit in stats.units:
-        projects = list(store.projects.of_unit(ids[unit.unit])) if unit.unit in ids else []
-        every += projects
+        projects = [p for p in signed if p.unit_id == ids.get(unit.unit)]
         sheet.append([unit.unit, *_projects_row(projects, foreign), *_target_cells(unit.figures, stats.schedule_progress)])
-    sheet.append(["全县", *_projects_row(every, foreign), *_target_cells(stats.county, stats.schedule_progress)])
+    county = [p for p in signed if not p.shared]
+    sheet.append(["全县", *_projects_row(county, foreign), *_target_cells(stats.county, stats.schedule_progress)])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for row in sheet.iter_rows(min_row=2):

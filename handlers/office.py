@@ -8,6 +8,7 @@ here by their own shape, so an office question is never refused as a report.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import timedelta
 
 from handlers.context import Context
@@ -16,27 +17,30 @@ from handlers.metrics import RATE_NAMES
 from handlers.periods import Period, closed_month_asked, closed_note
 from handlers.ranking import number, table
 from handlers.receipts import format_amount, kind_name, one_line
-from handlers.stats import compute_stats, not_completed, not_started, percent
+from handlers.registry import router
+from handlers.stats import not_completed, not_started, percent, rates_of
 from nlp import Intent, Parsed
-from storage.models import Project, ProjectStage, Role
+from storage.kinds import MILESTONE_KINDS
+from storage.models import Project, ProjectStage, Record, Role
 from storage.outbox import Target
 from storage.states import DraftState
 
-_REVIEW = re.compile(r"^\s*(确认|驳回)\s*#?\s*(\d+)\s*[，,：:。\s]*(.*)$", re.S)
 _LIST_REVIEW = re.compile(r"^\s*(?:待?审核|审核列表|待审核记录|复核)\s*[？?]?\s*$")
 _LIST_DRAFTS = re.compile(r"^\s*(?:草稿|未完成草稿|草稿列表|未补全)\s*[？?]?\s*$")
 _QUESTION = re.compile(r"多少|哪些|哪几|几个|几家|几项|[率？?吗]|怎么样|情况如何|有没有")
 _COMMAND_INTENTS = frozenset({
     Intent.CORRECTION, Intent.RETRACT, Intent.HELP, Intent.QUERY_RANK, Intent.QUERY_MISSING,
-    Intent.QUERY_SUMMARY, Intent.BULLETIN, Intent.QUERY_RANK_CHART,
+    Intent.QUERY_SUMMARY, Intent.BULLETIN, Intent.QUERY_RANK_CHART, Intent.REVIEW, Intent.ATTACH, Intent.SOLVE,
+    Intent.OWNERS,
 })
 _OFFICE_ROLES = (Role.ADMIN, Role.LEADER)
+_MILESTONES = sorted(k.value for k in MILESTONE_KINDS)
 
 
 def is_command(parsed: Parsed, text: str) -> bool:
     """A command or a question, never an answer to a draft."""
-    return (parsed.intent in _COMMAND_INTENTS or bool(_REVIEW.match(text) or _LIST_REVIEW.match(text)
-            or _LIST_DRAFTS.match(text)) or is_question(parsed, text))
+    return (parsed.intent in _COMMAND_INTENTS or bool(_LIST_REVIEW.match(text) or _LIST_DRAFTS.match(text))
+            or is_question(parsed, text))
 
 
 def is_question(parsed: Parsed, text: str) -> bool:
@@ -50,8 +54,6 @@ def is_question(parsed: Parsed, text: str) -> bool:
 def office_command(parsed: Parsed, ctx: Context) -> Reply | None:
     """确认/驳回/审核/草稿 in chat; None when the message is none of them."""
     text = ctx.incoming.text
-    if m := _REVIEW.match(text):
-        return _decide(ctx, m.group(1) == "确认", int(m.group(2)), m.group(3).strip())
     if _LIST_REVIEW.match(text):
         return _review_list(ctx)
     if _LIST_DRAFTS.match(text):
@@ -65,23 +67,64 @@ def _office_only(ctx: Context) -> Reply | None:
     return Reply("审核由县招商办（管理员）操作。如对某条记录有疑问，请联系招商办。")
 
 
+@router.on(Intent.REVIEW, title="审核", examples=("确认 #26", "驳回 #41 城投项目不计"), allow=Role.ADMIN,
+           refusal="审核由县招商办（管理员）操作。如对某条记录有疑问，请联系招商办。")
+def review(parsed: Parsed, ctx: Context) -> Reply:
+    """招商办审核：「确认 #编号」计入，「驳回 #编号 原因」不计；跨单位重复的，确认时选择「两家都计」或「转计本单位」。"""
+    verb = ctx.incoming.text.strip()[:2]
+    return _decide(ctx, verb == "确认", parsed.ref or 0, (parsed.body or "").strip())
+
+
+#: How the office settles a cross-unit repeat (第一引资人): both units count, or the credit moves.
+_BOTH = re.compile(r"两家都计|两个?单位都计|都计|均计|重复计|都算")
+_MOVE = re.compile(r"转计|改计|转给|改为本单位|计入本单位|归本单位|移交|改由|转到")
+_KEEP_FIRST = re.compile(r"计入先报|先报单位|维持|第一引资人")
+
+
 def _decide(ctx: Context, confirmed: bool, record_id: int, note: str) -> Reply:
-    refused = _office_only(ctx)
-    if refused:
-        return refused
     store = ctx.store
     record = store.records.get(record_id)
     if record is None:
         return Reply(f"没有找到记录 #{record_id}，请核对编号（发送「审核」查看待审核记录）。")
     if not confirmed and not note:
         return Reply(f"请写明驳回原因，例如「驳回 #{record_id} 与南樊镇 #12 为同一项目」。")
+    first = store.records.get(record.repeat_of) if record.repeat_of else None
+    moved_from: Record | None = None
+    if confirmed and first is not None and first.unit_id != record.unit_id:
+        units = {u.id: u.name for u in store.roster.units()}
+        mine, theirs = units.get(record.unit_id, ""), units.get(first.unit_id, "")
+        if _MOVE.search(note):
+            moved_from = store.records.move_credit(record, first, ctx.member.userid)
+            note = f"第一引资人改为{mine}（原{theirs} #{first.id}）"
+        elif _KEEP_FIRST.search(note):
+            confirmed, note = False, f"计入先报单位{theirs} #{first.id}"
+        elif not _BOTH.search(note):
+            return Reply(
+                f"⚠️ #{record.id}（{mine}）与{theirs} #{first.id} 是同一投资方，已按第一引资人计入{theirs}。请选择：\n"
+                f"· 回复「确认 #{record.id} 两家都计」：{mine}和{theirs}都计（全县只计一次）；\n"
+                f"· 回复「确认 #{record.id} 转计本单位」：改计入{mine}，{theirs} #{first.id} 不再计；\n"
+                f"· 回复「驳回 #{record.id} 计入先报单位」：维持计入{theirs}。")
+        else:
+            note = note or f"与{theirs} #{first.id} 两家都计"
     record = store.records.decide(record, confirmed, note, ctx.member.userid)
+    for touched in {record.project_id, moved_from.project_id if moved_from else None} - {None}:
+        project = store.projects.get(touched or 0)
+        if project is not None:
+            store.projects.refresh(project, ctx.member.userid)
     verdict = "确认，计入考核" if confirmed else f"驳回，不计入考核（原因：{note}）"
+    if confirmed and note:
+        verdict += f"（{note}）"
     store.outbox.push(
         f"review:{record.id}:{record.review}:{ctx.message_id}",
         f"招商办审核：{one_line(record)} 已{verdict}。",
         target=Target.user(record.reporter), kind="text",
     )
+    if moved_from is not None:
+        store.outbox.push(
+            f"review-moved:{moved_from.id}:{ctx.message_id}",
+            f"招商办审核：{one_line(moved_from)} 的第一引资人已改为#{record.id}的报送单位，本条不再计入考核。",
+            target=Target.user(moved_from.reporter), kind="text",
+        )
     return Reply(f"已{verdict}：{one_line(record)}。已通知报送人。", stored=True)
 
 
@@ -90,33 +133,56 @@ def _review_list(ctx: Context) -> Reply:
     if refused:
         return refused
     pending = ctx.store.records.in_review()
-    if not pending:
-        return Reply("✅ 没有待审核的记录。")
+    waiting = ctx.store.records.unattached(_MILESTONES)
+    if not pending and not waiting:
+        return Reply("✅ 没有待审核的记录，也没有待归入项目的进展。")
     units = {u.id: u.name for u in ctx.store.roster.units()}
-    lines = [f"**待审核 {len(pending)} 条**（回复「确认 #编号」计入，「驳回 #编号 原因」不计）"]
-    for r in pending[:30]:
-        why = r.not_counting or "金额待核"
-        lines.append(f"{one_line(r)}｜{units.get(r.unit_id, '')}｜{why}")
+    lines = []
+    if pending:
+        lines.append(f"**待审核 {len(pending)} 条**（回复「确认 #编号」计入，「驳回 #编号 原因」不计）")
+        for r in pending[:30]:
+            why = r.not_counting or "金额待核"
+            lines.append(f"{one_line(r)}｜{units.get(r.unit_id, '')}｜{why}")
+    if waiting:
+        lines.append(_unattached_lines(waiting, units, office=True))
     return Reply("\n".join(lines))
 
 
+def _unattached_lines(waiting: Sequence[Record], units: dict[int | None, str], office: bool) -> str:
+    """The milestones no project has yet: they count in the ranking, not in 开工率 and the other rates."""
+    how = "回复「#编号 归入 P编号」或「#编号 新项目」" + ("（招商办可随时归入）" if office else "")
+    lines = [f"**待归入项目 {len(waiting)} 条**（未归入的不计入开工率等项目指标，{how}）"]
+    lines += [f"{one_line(r)}｜{units.get(r.unit_id, '')}" for r in waiting[:30]]
+    return "\n".join(lines)
+
+
 def _draft_list(ctx: Context) -> Reply:
-    """Drafts of the last 30 days that were never completed (expired ones are closed as they are read)."""
-    if ctx.role not in _OFFICE_ROLES:
-        return Reply("草稿清单供招商办查看。您自己的草稿：直接回复补充内容即可。")
+    """Drafts of the last 30 days that were never completed (expired ones are closed as they are read), and
+    the milestones waiting for their project (the sender's unit's, for a liaison)."""
     store = ctx.store
+    units = {u.id: u.name for u in store.roster.units()}
+    if ctx.role not in _OFFICE_ROLES:
+        waiting = store.records.unattached(_MILESTONES, unit_id=ctx.unit.id) if ctx.unit else []
+        if waiting:
+            return Reply(_unattached_lines(waiting, units, office=False))
+        return Reply("草稿清单供招商办查看。您自己的草稿：直接回复补充内容即可。")
     store.drafts.expire_due(ctx.at)
     drafts = [d for d in store.drafts.never_completed(ctx.at - timedelta(days=30)) if not d.parsed.get("ask")]
-    if not drafts:
-        return Reply("近30天没有未补全的草稿。")
+    waiting = store.records.unattached(_MILESTONES)
+    if not drafts and not waiting:
+        return Reply("近30天没有未补全的草稿，也没有待归入项目的进展。")
     names = {m.userid: m.name for m in store.roster.members()}
     tz = ctx.rules.schedule.tz
-    lines = [f"**近30天未补全的草稿 {len(drafts)} 条**（未补全不登记、不计分）"]
+    lines = []
+    if drafts:
+        lines.append(f"**近30天未补全的草稿 {len(drafts)} 条**（未补全不登记、不计分）")
     for d in drafts[-30:]:
         what = d.parsed.get("company") or d.parsed.get("project") or (d.parsed.get("source_text") or "")[:20]
         state = "待补充" if d.state == DraftState.OPEN else "已过期"
         lines.append(f"{d.created_at.astimezone(tz):%m-%d %H:%M} {names.get(d.user_id, d.user_id)} "
                      f"{kind_name(d.parsed.get('intent', ''))} {what}（{state}，缺{'、'.join(d.parsed.get('missing') or [])}）")
+    if waiting:
+        lines.append(_unattached_lines(waiting, units, office=True))
     return Reply("\n".join(lines))
 
 
@@ -239,11 +305,8 @@ _RATE_MEANS = {
 
 
 def _rate_reply(ctx: Context, chosen: Period, unit_id: int | None, whose: str, name: str) -> str:
-    stats = compute_stats(ctx.store, ctx.rules, chosen, unit_id)
-    who = stats.county if unit_id is None else stats.unit(unit_id)
-    if who is None:
-        return f"{whose}暂无数据。"
-    p, value = who.rates.pipe, who.rates.values[name]
+    who = rates_of(ctx.store, chosen, unit_id)
+    p, value = who.pipe, who.values[name]
     basis = {
         "开工率": f"今年签约项目{p.signed}个、已开工{p.started}个",
         "履约率": f"今年签约项目{p.signed}个、已开工或资金到位{p.performing}个",
@@ -251,8 +314,10 @@ def _rate_reply(ctx: Context, chosen: Period, unit_id: int | None, whose: str, n
         "线索转化率": f"今年线索{p.leads}条、已签约{p.leads_signed}条",
     }[name]
     shown = percent(value) if value is not None else "—（还没有可计算的项目）"
+    waiting = ctx.store.records.unattached(_MILESTONES, unit_id=unit_id) if name in ("开工率", "履约率", "资金到位率") else []
     lines = [f"{whose}{name}（{_RATE_MEANS[name]}，截至{chosen.label}）：{shown}，{basis}。",
-             "发送「签约未开工」查看名单。" if name in ("开工率", "履约率") else ""]
+             "发送「签约未开工」查看名单。" if name in ("开工率", "履约率") else "",
+             f"另有{len(waiting)}条进展尚未归入项目，不在上述比率中（发送「审核」或「草稿」查看）。" if waiting else ""]
     return "\n".join(x for x in lines if x)
 
 

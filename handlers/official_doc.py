@@ -30,6 +30,8 @@ from handlers.stats_view import Extras, Figures, Stats, UnitLine, money
 
 _NUMERALS = "一二三四五六七八九十"
 RATE_NAMES = ("开工率", "履约率", "资金到位率", "线索转化率")
+#: 签约未开工 projects named in the 通报 (the rest are counted; the workbook lists them all).
+MAX_WAITING = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,9 +370,20 @@ def target_sentences(stats: Stats) -> list[str]:
 
 
 def rates_sentence(stats: Stats, extras: Extras) -> str:
-    rates = "，".join(f"{name}{percent(stats.county.rates.get(name))}" for name in RATE_NAMES)
+    """The rates with what they divide, so the sentence checks itself: 今年签约项目9个，其中已开工3个，开工率33.3%…
+    Then the project base's steps as of the period's end (all years, each investor once)."""
+    c, b = stats.county, stats.county.pipeline
+    year = stats.period[:4]
+    if b:
+        rates = (f"{year}年签约项目{int(b.get('signed', 0))}个，其中已开工{int(b.get('started', 0))}个，"
+                 f"开工率{percent(c.rates.get('开工率'))}；已开工或资金到位{int(b.get('performing', 0))}个，"
+                 f"履约率{percent(c.rates.get('履约率'))}；签约额{money(b.get('signed_wan', 0))}、到位资金"
+                 f"{money(b.get('funds_wan', 0))}，资金到位率{percent(c.rates.get('资金到位率'))}；"
+                 f"线索转化率{percent(c.rates.get('线索转化率'))}")
+    else:
+        rates = "，".join(f"{name}{percent(c.rates.get(name))}" for name in RATE_NAMES)
     steps = "、".join(f"{s.label}{s.count}个（{money(s.amount_wan)}）" for s in extras.pipeline)
-    return f"项目推进方面，{rates}。" + (f"截至目前，全县项目累计{steps}。" if steps else "")
+    return f"项目推进方面，{rates}。" + (f"截至{stats.label}，项目库累计（含往年项目）{steps}。" if steps else "")
 
 
 RANKING_HEADER = ["排名", "单位", "线索", "签约", "签约额\n(万元)", "开工", "到位\n(万元)", "得分", "等次",
@@ -460,12 +473,14 @@ def build_bulletin_docx(stats: Stats, extras: Extras, rules: DocumentRules, issu
            else "本期各单位均已按时报送。", lead="（三）未报送单位。")
     w.heading1("四、签约未开工及长期无进展项目")
     if extras.waiting:
-        stale = "；".join(f"{p.unit}{p.name}（{money(p.amount_wan)}）" for p in extras.stale)
-        w.body(f"全县签约未开工项目{len(extras.waiting)}个，" + (
+        named = "；".join(f"{p.unit}{p.name}（{money(p.amount_wan)}）" for p in extras.waiting[:MAX_WAITING])
+        more = f"等{len(extras.waiting)}个" if len(extras.waiting) > MAX_WAITING else ""
+        stale = "；".join(f"{p.unit}{p.name}" for p in extras.stale[:MAX_WAITING])
+        w.body(f"截至{stats.label}，全县{stats.period[:4]}年签约未开工项目{len(extras.waiting)}个：{named}{more}。" + (
             f"其中超过{extras.stale_days}天无进展的{len(extras.stale)}个：{stale}。" if extras.stale
             else f"暂无超过{extras.stale_days}天无进展的项目。"))
     else:
-        w.body("目前全县没有签约未开工项目。")
+        w.body(f"截至{stats.label}，全县{stats.period[:4]}年签约的项目均已开工。")
     w.heading1("五、下步工作要求")
     for index, text in enumerate(rules.requirements):
         w.body(text, lead=f"（{_NUMERALS[index % 10]}）")

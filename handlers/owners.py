@@ -5,8 +5,9 @@ for the leader. The owner also gets the project's milestone receipts and its sta
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from difflib import SequenceMatcher
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,7 +19,7 @@ from handlers.registry import router
 from handlers.roster import read_keyed
 from nlp import Intent, Parsed
 from storage.kinds import ProjectStage, RecordKind
-from storage.models import Member, Project, Record, Role
+from storage.models import Member, Problem, ProblemStatus, Project, Record, Role
 from storage.outbox import Target
 from storage.store import Store
 
@@ -51,15 +52,28 @@ def find_owner(store: Store, who: str) -> tuple[Member | None, str | None]:
                   + "请用名册中的姓名或企业微信账号，如需新增领导请先导入名册。")
 
 
-def describe(project: Project, units: dict[int, str], tz: ZoneInfo) -> str:
-    """P5 卫庄镇 恒润新材料 可降解塑料项目｜签约｜投资8,000万元 签约8,000万元 到位500万元｜最近进展3月10日."""
+def describe(project: Project, units: dict[int, str], tz: ZoneInfo, problems: Sequence[Problem] = (),
+             today: date | None = None) -> str:
+    """P5 卫庄镇 恒润新材料 可降解塑料项目｜签约｜投资8,000万元 签约8,000万元 到位500万元｜最近进展3月10日, then
+    its planned dates (逾期 when past with no event) and its open problems."""
     name = " ".join(x for x in (project.company, project.name) if x)
     amounts = [f"投资{format_amount(project.amount_wan)}" if project.amount_wan else "",
                f"签约{format_amount(project.signed_wan)}" if project.signed_wan else "",
                f"到位{format_amount(project.funds_cny_wan)}" if project.funds_cny_wan else ""]
     last = project.last_progress_at.astimezone(tz)
-    return (f"P{project.id} {units.get(project.unit_id, '')} {name}｜{_stage(project.stage)}｜"
+    line = (f"P{project.id} {units.get(project.unit_id, '')} {name}｜{_stage(project.stage)}｜"
             f"{' '.join(a for a in amounts if a) or '金额未填'}｜最近进展{last.year}年{last.month}月{last.day}日")
+    for label, on, done in (("签约", project.planned_signing, project.signed_period),
+                            ("开工", project.planned_start, project.started_period),
+                            ("投产", project.planned_completion, project.completed_period)):
+        if on is not None and not done:
+            late = today is not None and on < today
+            line += f"｜计划{on.month}月{on.day}日前{label}{'（已逾期）' if late else ''}"
+    for problem in problems:
+        if problem.status == ProblemStatus.OPEN.value:
+            due = f"，{problem.due.month}月{problem.due.day}日前解决" if problem.due else ""
+            line += f"\n    🆘 问题{problem.id}：{problem.text[:40]}{'（需' + problem.department + '协调）' if problem.department else ''}{due}"
+    return line
 
 
 def _stage(stage: str) -> str:
@@ -116,7 +130,12 @@ def _list(ctx: Context) -> Reply:
     tz = ctx.rules.schedule.tz
     mine = list(store.projects.owned_by(ctx.member.userid))
     if mine:
-        lines = [f"**{ctx.member.name}包干项目 {len(mine)} 个**"] + [describe(p, units, tz) for p in mine[:30]]
+        problems = store.projects.problems_of([p.id or 0 for p in mine[:30]], open_only=True)
+        open_count = sum(len(v) for v in problems.values())
+        head = f"**{ctx.member.name}包干项目 {len(mine)} 个**" + (f"，待解决问题{open_count}个" if open_count else "")
+        lines = [head] + [describe(p, units, tz, problems.get(p.id or 0, ()), ctx.today) for p in mine[:30]]
+        if open_count:
+            lines.append("问题解决后请回复「解决 问题编号」。")
         return Reply("\n".join(lines))
     if not ctx.is_admin:
         return Reply("您目前没有包干项目。包干项目由县招商办安排。")

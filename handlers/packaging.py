@@ -20,6 +20,7 @@ from handlers.words import mentions
 from storage.keys import project_core
 from storage.kinds import RecordKind
 from storage.models import Record
+from storage.projects import similarity
 from storage.records import counts
 from storage.store import Store
 
@@ -42,6 +43,17 @@ def core(record: Record) -> str:
     return record.company_key or project_core(record.project_name)
 
 
+#: Two packaged projects whose core words are this alike are one, reworded (智慧物流园 → 智慧物流产业园).
+_REWORDED = 0.8
+
+
+def same_package(a: str, b: str) -> bool:
+    """One packaged project, maybe reworded: the same core words, or nearly (as repeats are found by core names)."""
+    if a == b:
+        return True
+    return min(len(a), len(b)) >= 3 and similarity(a, b) >= _REWORDED
+
+
 def packaged_in(store: Store, unit_id: int, quarter: Period, until: datetime | None = None) -> list[Record]:
     """The unit's packaged projects that count in `quarter`, oldest first; with `until`, those reported
     by then (a reminder replayed at its time)."""
@@ -58,7 +70,7 @@ def check(record: Record, ctx: Context) -> list[str]:
         reasons.append(f"拟投资{format_amount(amount)}，低于{format_amount(rules.min_wan)}")
     mine = core(record)
     first = next((r for r in ctx.store.records.of_kind(record.unit_id, KIND)
-                  if r.id != record.id and r.repeat_of is None and mine and core(r) == mine), None)
+                  if r.id != record.id and r.repeat_of is None and mine and same_package(core(r), mine)), None)
     if first is not None:
         reasons.append(f"与本单位 #{first.id} 为同一项目（策划包装项目不可重复）")
     public = next((w for w in (*rules.government_words, *ctx.rules.counting.government_words)

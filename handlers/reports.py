@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from handlers.context import Context
-from handlers.intake import parsed_to_json, plan_reply, receipt, store_record
+from handlers.intake import parsed_to_json, plan_reply, receipt, store_record, template_reply
 from handlers.messages import Reply
 from handlers.office import office_question
 from handlers.owners import copy_to_owner
@@ -26,16 +26,19 @@ NO_UNIT = "报送需由单位联络员发送：您在名册中没有所属单位
         "接待：今天接待浙江客商一行5人考察竹木加工项目",
         "签约：XX公司储能项目正式签约，总投资1.2亿元",
         "开工：/ 到位：/ 竣工：/ 进展：…",
+        "意向：与XX公司签订投资意向书，拟投资2亿元（意向不算签约）",
+        "计划：XX项目计划6月30日前开工（计划只记日期，不计分）",
     ),
 )
 def record_report(parsed: Parsed, ctx: Context) -> Reply:
-    """报送线索、外出招商、接待洽谈、签约、开工、资金到位、竣工投产、项目进展，每条回执带编号。"""
+    """报送线索、外出招商、接待洽谈、签约、开工、资金到位、竣工投产、项目进展、意向和计划，每条回执带编号；
+    项目的每个进展都归入本单位的一个项目，认不准时会问是哪个项目。"""
     asked = office_question(parsed, ctx)
     if asked is not None:
         return asked
     if ctx.unit is None:
         return Reply(NO_UNIT)
-    plan = plan_reply(parsed, ctx)
+    plan = plan_reply(parsed, ctx) or template_reply(parsed)
     if plan is not None:
         return Reply(plan)
     if parsed.missing:
@@ -67,7 +70,7 @@ def record_monthly_report(parsed: Parsed, ctx: Context) -> Reply:
         return Reply(NO_UNIT)
     lines, ids, drafts, skipped = [], [], 0, 0
     for item in parsed.items:
-        if item.intent not in RECORD_INTENTS:
+        if item.intent not in RECORD_INTENTS or template_reply(item):
             skipped += 1
             lines.append(f"❔ 没看懂这一项，未登记：{item.source_text[:40]}")
             continue

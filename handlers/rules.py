@@ -31,7 +31,7 @@ CAMPAIGN_METRICS: dict[str, str] = {
 }
 #: `[scoring]` point weights a campaign may set by their own names too (lead, visit, start …).
 CAMPAIGN_WEIGHTS = ("lead", "lead_big", "visit", "reception", "signing", "signed_per_yi", "start", "funds",
-                    "funds_per_yi", "completion", "progress")
+                    "funds_per_yi", "completion", "progress", "intention")
 
 
 def _task_metric(key: str) -> bool:
@@ -187,6 +187,18 @@ class CountingRules(Section):
     review_above_wan: float = Field(500000, ge=0)
 
 
+class CountyRules(Section):
+    """The county itself (`[county]`): money from a firm of the county is its own, not 招商引资 (seed 000:
+    only money from outside the county counts)."""
+
+    #: The county's name (绛县): a firm named with it (绛县宏达建材有限公司) is the county's own.
+    name: str = ""
+    #: Its 6-digit division code (140826): a 统一社会信用代码 whose digits 3–8 equal it is a firm registered here.
+    adcode: str = Field("", pattern=r"^(\d{6})?$")
+    #: Its towns, besides the roster's units named 镇/乡/街道 (a firm named with a town is the county's own).
+    towns: list[str] = Field(default_factory=list)
+
+
 class PackagingRules(Section):
     """策划包装 (seed 000): "每季度精心策划包装3-5个拟投资5000万元以上…项目", reported by the deadline of
     the quarter's last month; no repeats, no government investment, only money from outside the county."""
@@ -225,6 +237,8 @@ class ScoringRules(Section):
     funds_per_yi: float = Field(5, ge=0)
     completion: float = Field(20, ge=0)
     progress: float = Field(2, ge=0)
+    #: An intention agreement (意向书): more than a lead's progress, never a signing.
+    intention: float = Field(5, ge=0)
     #: Per counted 策划包装; 0 (default): packaging is assessed per quarter, not in the monthly score.
     packaging: float = Field(0, ge=0)
     on_time: float = Field(5, ge=0)
@@ -293,3 +307,4 @@ class Rules(Section):
     counting: CountingRules = Field(default_factory=CountingRules)
     packaging: PackagingRules = Field(default_factory=PackagingRules)
     documents: DocumentRules = Field(default_factory=DocumentRules)
+    county: CountyRules = Field(default_factory=CountyRules)

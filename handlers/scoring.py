@@ -30,6 +30,7 @@ def weights(rules: ScoringRules) -> Weights:
         funds_per_yi=rules.funds_per_yi,
         completion=rules.completion,
         progress=rules.progress,
+        intention=rules.intention,
         packaging=rules.packaging,
         on_time=rules.on_time,
         tiers=tuple(sorted((float(k), v) for k, v in rules.tier_bonus.items())),

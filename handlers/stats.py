@@ -28,16 +28,9 @@ from handlers.ranking import Standing, Table, number, row_json, seen_as_of, tabl
 from handlers.rules import Rules
 from handlers.scoring import weights
 from storage.models import Project
+from storage.pipeline import Pipeline, pipeline, signed_not_started, started_not_completed
 from storage.ranking import RankingRow
-from storage.stats import (
-    Figures,
-    Pipeline,
-    Thresholds,
-    figures,
-    pipeline,
-    signed_not_started,
-    started_not_completed,
-)
+from storage.stats import Figures, Thresholds, figures
 from storage.store import Store
 
 COUNTY = "全县"
@@ -116,6 +109,13 @@ class Rates:
     def to_json(self) -> dict[str, float | None]:
         return {k: None if v is None else round(v, 4) for k, v in self.values.items()}
 
+    def basis_json(self) -> dict[str, float]:
+        """What the rates divide (this year's signed projects, started, 履约, amounts, leads): the 通报 states
+        them beside the rates, so a reader can check the division."""
+        p = self.pipe
+        return {"signed": p.signed, "started": p.started, "performing": p.performing, "signed_wan": round(p.signed_wan, 4),
+                "funds_wan": round(p.funds_wan, 4), "leads": p.leads, "leads_signed": p.leads_signed}
+
 
 @dataclass(frozen=True, slots=True)
 class UnitStats:
@@ -138,7 +138,8 @@ class UnitStats:
         else:
             head = {"rank": self.row.rank, "unit": self.name, "score": number(self.row.score),
                     "grade": self.standing.grade}
-        return head | counts | {"rates": self.rates.to_json(), "targets": [t.to_json() for t in self.targets]}
+        return head | counts | {"pipeline": self.rates.basis_json(), "rates": self.rates.to_json(),
+                                "targets": [t.to_json() for t in self.targets]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,21 +319,28 @@ def compute_stats(
         )
 
     units = []
-    county_year, county_pipe = Figures(), Pipeline()
+    county_year = Figures()
     for s in t.standings:
         uid = s.row.unit_id
         if unit_id is not None and uid != unit_id:
             continue
         mine = year.get(uid, Figures())
-        pipe = pipes.get(uid, Pipeline())
+        pipe = pipes.units.get(uid, Pipeline())
         county_year.add(mine)
-        county_pipe = county_pipe + pipe
         rates = Rates(pipe)
         units.append(UnitStats(s.row.unit, uid, s.row, s, mine, rates, progress_of(uid, mine, rates)))
-    county_rates = Rates(county_pipe)
+    # The county counts each investor once (a project two units both count is the first unit's).
+    county_rates = Rates(pipes.county if unit_id is None else pipes.units.get(unit_id, Pipeline()))
     county = UnitStats(COUNTY, None, _county_row([u.row for u in units]), None, county_year, county_rates,
                        progress_of(None, county_year, county_rates))
     return Stats(period, schedule, t, county, tuple(units))
+
+
+def rates_of(store: Store, period: Period, unit_id: int | None = None) -> Rates:
+    """A unit's (or the county's) pipeline rates as of the period's end: what `compute_stats` holds for it,
+    without the ranking and the targets (a chat question asks for one rate)."""
+    pipes = pipeline(store.session, [m.key for m in year_to_date(period)], unit_id)
+    return Rates(pipes.county if unit_id is None else pipes.units.get(unit_id, Pipeline()))
 
 
 def not_started(store: Store, period: Period, unit_id: int | None = None, as_of: datetime | None = None
@@ -349,8 +357,10 @@ def not_completed(store: Store, period: Period, unit_id: int | None = None) -> l
 
 
 def percent(value: float | None) -> str:
-    """0.5 -> 50%, None -> —."""
-    return "—" if value is None else f"{value:.0%}"
+    """0.5 -> 50%, 1/3 -> 33.3% (as the 通报 prints it, without a trailing .0), None -> —."""
+    if value is None:
+        return "—"
+    return f"{value * 100:.1f}".rstrip("0").rstrip(".") + "%"
 
 
 def rates_line(r: Rates) -> str:
@@ -378,5 +388,5 @@ def stats_text(s: Stats) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["COUNTY", "RATE_NAMES", "Rates", "Stats", "TargetProgress", "UnitStats", "compute_stats", "not_completed", "not_started", "percent", "rates_line", "stats_text", "targets_lines",
-           "schedule_words"]
+__all__ = ["COUNTY", "RATE_NAMES", "Rates", "Stats", "TargetProgress", "UnitStats", "compute_stats", "not_completed",
+           "not_started", "percent", "rates_line", "rates_of", "schedule_words", "stats_text", "targets_lines"]

@@ -18,6 +18,7 @@ from handlers.ranking import table
 from handlers.rules import Rules
 from handlers.stats import compute_stats
 from storage.models import Project, ProjectStage
+from storage.pipeline import reached_by
 from storage.store import Store
 
 #: The counts of `zsbot rank --json`, with their Chinese names, in the order tables show them.
@@ -62,6 +63,8 @@ class Figures:
     counts: Mapping[str, float]
     rates: Mapping[str, float | None]
     targets: tuple[TargetLine, ...]
+    #: What the rates divide: this year's signed projects, started, 履约, their amounts (`Rates.basis_json`).
+    pipeline: Mapping[str, float] = field(default_factory=dict)
 
     def count(self, key: str) -> float:
         return float(self.counts.get(key, 0) or 0)
@@ -133,7 +136,8 @@ def _figures(data: Mapping[str, Any]) -> Figures:
                    ahead_pp=None if t.get("ahead_pp") is None else float(t["ahead_pp"]))
         for t in data.get("targets") or ()
     )
-    return Figures(counts, rates, targets)
+    basis = {str(k): float(v) for k, v in (data.get("pipeline") or {}).items() if isinstance(v, int | float)}
+    return Figures(counts, rates, targets, basis)
 
 
 def parse_stats(data: Mapping[str, Any]) -> Stats:
@@ -155,31 +159,29 @@ def contract_stats(store: Store, chosen: Period, rules: Rules, as_of: datetime |
     return compute_stats(store, rules, chosen, ranked=table(store, chosen, rules, as_of=as_of)).to_json()
 
 
-_PIPELINE = (ProjectStage.SIGNED, ProjectStage.CONTRACT, ProjectStage.STARTED, ProjectStage.COMPLETED)
+_STEPS = (("signed", ProjectStage.SIGNED), ("contract", ProjectStage.CONTRACT), ("started", ProjectStage.STARTED),
+          ("completed", ProjectStage.COMPLETED))
 
 
-def pipeline(store: Store) -> list[Stage]:
-    """签约 → 合同 → 开工 → 投产: the county's projects that have reached each step (a started project has
-    passed signing and contract), with their amount (signed, else planned) in 万元."""
-    order = [s.value for s in ProjectStage]
-    projects = store.projects.at_stages([s.value for s in _PIPELINE])
-    stages = []
-    for stage in _PIPELINE:
-        reached = [p for p in projects if order.index(p.stage) >= order.index(stage.value)]
-        stages.append(Stage(stage.label, len(reached), sum(_amount(p) for p in reached)))
-    return stages
+def pipeline(store: Store, end: str) -> list[Stage]:
+    """签约 → 合同 → 开工 → 投产: the county's counted projects that had reached each step by the period
+    `end` (a started project has passed signing and contract), with their amount (signed, else planned)."""
+    reached = reached_by(store.session, end)
+    return [Stage(stage.label, *reached[key]) for key, stage in _STEPS]
 
 
 def _amount(p: Project) -> float:
     return float(p.signed_wan or p.amount_wan or 0)
 
 
-def waiting_lines(waiting: Iterable[Project], units: Mapping[int, str], at: datetime, stale_days: int
-                  ) -> tuple[list[ProjectLine], list[ProjectLine]]:
-    """(签约未开工 projects as the documents list them, those of them with no progress for `stale_days`)."""
+def waiting_lines(waiting: Iterable[Project], units: Mapping[int, str], at: datetime, stale_days: int,
+                  last_news: Mapping[int, datetime] | None = None) -> tuple[list[ProjectLine], list[ProjectLine]]:
+    """(签约未开工 projects as the documents list them, those of them with no progress for `stale_days` at
+    `at`); `last_news` is each project's latest news as it stood then (default: its latest now)."""
+    news = last_news or {}
     lines = [
         ProjectLine(units.get(p.unit_id, ""), p.company or p.name or f"P{p.id}", _amount(p),
-                    ProjectStage(p.stage).label, p.last_progress_at)
+                    ProjectStage(p.stage).label, news.get(p.id or 0) or min(_aware(p.last_progress_at), at))
         for p in waiting
     ]
     before = at - timedelta(days=stale_days)

@@ -208,8 +208,14 @@ def breaker_cut(key: str, start: int, end: int, project: bool = False) -> int:
     cut = start
     words = tokens(region)
     for i, (word, _tok_start, tok_end) in enumerate(words):
+        # A conjunction joins two things: the last word before a name's end (新希望六和|股份有限公司) is the
+        # name's own character, never a conjunct.
+        if (word == "号" and i >= 2 and words[i - 1][0].isdigit() and not project
+                and words[i - 2][0][-1] not in "年月日周期第"):
+            continue  # 测试1号新材料: a numbered name, not a day (3号)
         if word in breakers and not (
-            word in _CONJUNCTIONS and _brand_char_before(region, words, i, breakers)
+            word in _CONJUNCTIONS
+            and ((tok_end == len(region) and not project) or _brand_char_before(region, words, i, breakers))
         ):
             cut = start + tok_end
     return cut
@@ -251,7 +257,7 @@ _BUILD_BEFORE = re.compile(r"建|办|开|设")
 
 
 #: Name characters: CJK, and Latin words that may carry digits (3M, TCL, A123) but not bare numbers (dates, amounts).
-_NAME_RUN = re.compile(r"(?:[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[\u4e00-\u9fff()·&])+$")
+_NAME_RUN = re.compile(r"(?:[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[\u4e00-\u9fff()·&]|(?<=[\u4e00-\u9fff])(?<![年月日周期第])\d{1,3}(?=号))+$")
 
 
 def _extend_left(key: str, end: int) -> int:
@@ -359,13 +365,13 @@ _AFTER_NAME = re.compile(
 )
 #: Verbs and links right before a company named without a suffix (跟XX签了, 拜访了XX, 与XX签订).
 _BEFORE_NAME = re.compile(r"(?:与|和|跟|同|拜访了?|拜会了?|走访了?|对接了?|见了|约见了?|会见了?)$")
-_NAME_END = re.compile(r"\s*(?:[,.;:!?。\n]|$|签|洽谈|就|商谈|座谈|达成|举行|正式|对接|合作)")
+_NAME_END = re.compile(r"\s*(?:[,.;:!?。\n]|$|签|洽谈|就|商谈|座谈|达成|举行|正式|对接|合作)|\s+(?=[\u4e00-\u9fff])")
 #: Words that make a would-be name a description of somebody instead (一家企业, 老乡, 他本人, 面粉厂).
 _NOT_A_NAME = re.compile(
     r"一家|两家|几家|\d家|家企业|企业|客商|对方|本地|一行|一个|一位|几个|这个|那个|这位|那位|县里|镇里|这家|那家|该|有个|有家|他|她|我|你|"
     r"人|负责|朋友|团队|做|从事|搞|项目|领导|书记|县长|镇长|主任|市场|政府|部门|单位|考察团|代表团|工作|情况|线索|"
     r"资金|首笔|本月|累计|今天|昨天|前天|上午|下午|目前|\d\s*[年月日号期]|[一二三四五六七八九十]+[月日号]|[今明去前]年|[本一二三四]期|某|厂|园区|开发区|公司|集团|方面|这边|那边|"
-    r"[上下本这]个?(?:周|星期|礼拜)|星期|礼拜|明天|后天|晚上|中午"
+    r"[上下本这]个?(?:周|星期|礼拜)|星期|礼拜|明天|后天|晚上|中午|下一?步|接下来|后续|随后|然后|双方"
 )
 _PERSON = re.compile(r"老板|老乡|客户|朋友|老总")
 #: A family name (one or two characters) with a title: a person (刘总, 欧阳董, 王经理).
@@ -608,9 +614,13 @@ def find_place(text: Text, intent: str, companies: list[Span]) -> str | None:
     if intent == "correction":
         return None
     for s, e in places:
-        if not _DESTINATION_BEFORE.search(key, max(0, s - 2), s):
+        if not _DESTINATION_BEFORE.search(key, max(0, s - 2), s) and not _BUILT_BEFORE.search(key, max(0, s - 3), s):
             return cut((s, e))
     return None
+
+
+#: A place right after a build verb names what is built (建设温泉康养度假区), not where the investor is from.
+_BUILT_BEFORE = re.compile(r"(?:建设|新建|投建|兴建|打造|开发|建)\s*$")
 
 
 _INDUSTRY_FIELD = re.compile(

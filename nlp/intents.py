@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from nlp.entities import breaker_cut
+from nlp.plans import INTENTION, PROBLEM
 from nlp.text import Text
 from nlp.types import Intent
 
@@ -20,6 +21,9 @@ LABELS: dict[Intent, str] = {
     Intent.COMPLETION: r"竣工投产|建成投产|竣工|投产|建成",
     Intent.PROGRESS: r"项目进展|进展|进度|跟进|推进",
     Intent.PACKAGING: r"策划包装项目|策划包装|谋划包装|包装策划|项目包装|包装项目|策划项目",
+    Intent.INTENTION: r"意向签约|签订意向|投资意向|意向协议|意向",
+    Intent.PLAN: r"工作计划|下步计划|下一步计划|推进计划|计划安排|计划",
+    Intent.PROBLEM: r"存在问题|问题反映|反映问题|需协调事项|需协调问题|需要协调|困难问题|困难|难题|诉求|问题",
 }
 #: Item numbers as they look in the matching copy (where 、 became ,).
 _NUMBERING = r"(?:\d{1,2}\s*[.,)](?!\d)|\(\d{1,2}\)|[①-⑳]|[一二三四五六七八九十]{1,2}\s*,)"
@@ -36,6 +40,8 @@ _PARTY = r"(?:一行|[\u4e00-\u9fff][总董](?![投部额计共体结])|董事�
 #: Keyword rules for unlabelled text, strongest first.
 _KEYWORDS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (Intent.LEAD, re.compile(r"线索")),
+    # An intention agreement is not a signing (签订投资意向书): before 签订 makes it one.
+    (Intent.INTENTION, INTENTION),
     # 策划包装 a project for investors (策划包装了…项目, 包装好一个…项目), unless a milestone is the news.
     (Intent.PACKAGING, re.compile(rf"^(?!.*{MILESTONE_WORDS})(?:.*?){PACKAGING_WORDS}", re.S)),
     (
@@ -66,7 +72,8 @@ _KEYWORDS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (
         Intent.RECEPTION,
         re.compile(
-            r"来我[县镇乡区市]|到我[县镇乡区市](?:看|实地|参观|察看|查看|踏勘|调研|洽谈|对接)|来我们|来的客商|客商来|来的(?:老板|企业|客人|朋友|团队)|来看了|来谈了?|过来考察"
+            r"来我[县镇乡区市]|到我[县镇乡区市](?:看|实地|参观|察看|查看|踏勘|调研|洽谈|对接)|来我们|来的客商|客商来|来的(?:老板|企业|客人|朋友|团队)|来看了|来谈了?|过来考察|"
+            r"客商[^,;。\n]{0,4}?(?:要|会|将)?过来"
         ),
     ),
     (Intent.PROGRESS, re.compile(r"推进|完成|办理")),
@@ -150,7 +157,8 @@ def is_plan(key: str) -> bool:
     m = _PLAN.search(key)
     if not m or _PAST.search(key[m.start() : m.end() + 2]):
         return False
-    clause = max(key.rfind(ch, 0, m.start()) for ch in ",;。\n")
+    # Phone-typed clauses are often parted by a space only (`拜访了天合储能 对方…下一步准备来考察`).
+    clause = max(key.rfind(ch, 0, m.start()) for ch in ",;。\n ")
     return not (clause > 0 and _reports_event(key[:clause]))
 
 
@@ -208,6 +216,8 @@ class Command:
     body: Text | None = None
     target_unit: str | None = None
     own_unit: bool = False
+    #: `#15 归入 P2`: the project named.
+    project_ref: int | None = None
 
 
 #: 包干制 commands: `包干 P5 王副县长` (assign), `取消包干 P5` (unassign), `我的包干项目` / `包干项目` (list).
@@ -218,8 +228,51 @@ _OWNERS = re.compile(
 )
 
 
+#: A ranking mentioned in passing, not asked for (`上个月排名第二，继续努力`, `我们签约额排第三`).
+_RANK_REMARK = re.compile(
+    r"排[名行位]?\s*(?:又|还|也|都|就)?\s*(?:是|在|了)?\s*(?:第[一二三四五六七八九十\d]+|倒数|垫底|靠前|靠后|前[三五十]|末位|后[三五])"
+    r"|(?:排名|排行)[^,;。\n?]{0,8}(?:加油|努力|压力|出来再|出来后|研究)|等[^,;。\n]{0,6}排名"
+)
+#: A question asked, not a remark (几, 多少, 怎么样, 吗, ?).
+_ASKS = re.compile(r"几|多少|怎么样|如何|吗|\?|哪|啥|什么")
+#: The office's verdict: `确认 #26`, `驳回 #41 城投项目不计` — the reason is free text, never a report.
+_REVIEW = re.compile(r"^\s*(?P<cmd>确认|驳回|退回)\s*(?:#|第|编号)?\s*(?P<ref>\d{1,9})\s*(?:号|条)?\s*[,:。.\s]*")
+#: A record put on a project: `P2`, `归入P2`, `#15 归入 P2`, `第15条归P2`, `#15 新项目`.
+_ATTACH_VERB = r"(?:归入|归到|归属|归于|并入|属于|挂到|挂在|关联到?|放到|放入|移到|改到|改归|调整到|调到|归|是|为|→|->|=)"
+_ATTACH = re.compile(
+    rf"^\s*(?:(?:把|将)\s*)?(?:(?:#|第|编号|记录)\s*(?P<ref>\d{{1,9}})\s*(?:号|条)?\s*(?:记录)?\s*)?"
+    rf"(?:{_ATTACH_VERB}\s*)?(?:(?:项目|[Pp])\s*(?P<project>\d{{1,7}})|(?P<new>新项目|新建项目|新建档案))"
+    r"\s*(?:项目)?\s*[。.!]?\s*$"
+)
+#: `解决 问题3`, `问题3已解决`, `办结问题#3`.
+_SOLVE = re.compile(
+    r"^\s*(?:(?:已|已经)?(?:解决|办结|销号|关闭)了?\s*问题\s*#?\s*(?P<a>\d{1,7})"
+    r"|问题\s*#?\s*(?P<b>\d{1,7})\s*(?:已经?|已)?(?:协调)?(?:解决|办结|销号|关闭)了?)\s*[。.!]?\s*$"
+)
+#: A correction that names no record (`携程温泉项目 更正一下 投资额是1.8个亿`): it is never a new report.
+_CORRECTION_ANY = re.compile(
+    r"更正一下|更正下|需要更正|要更正|更正:|更正为|更正成|修正为|纠正一下|修正一下|修改一下|改一下|"
+    r"[写报填搞弄打记输]错了|错了|多打了|少打了|多写了|少写了|有误|不对"
+)
+#: A correction also says what is right (`应该是三百万`), or names an earlier report (`前面报的…更正为`).
+_CORRECTED_VALUE = re.compile(r"是[^,;。\n]{1,12}不是|不是[^,;。\n]{1,12}是|应该?是|应为|应改为|改为|改成|更正为|更正成|修正为|是对的|正确的是|更正|纠正|修正|修改")
+
+
 def command_of(text: Text) -> Command | None:
     key = text.key
+    review = _REVIEW.match(key)
+    if review:
+        return Command(Intent.REVIEW, ref=int(review.group("ref")), body=text.sub(review.end(), len(key)).strip())
+    attach = _ATTACH.match(key)
+    if attach and (attach.group("ref") or attach.group("project") and not attach.group("new")
+                   or attach.group("new") and attach.group("ref")):
+        project = attach.group("project")
+        return Command(Intent.ATTACH, ref=int(attach.group("ref")) if attach.group("ref") else None,
+                       project_ref=int(project) if project else None,
+                       body=text.sub(attach.start("new"), attach.end("new")) if attach.group("new") else None)
+    solve = _SOLVE.match(key)
+    if solve:
+        return Command(Intent.SOLVE, ref=int(solve.group("a") or solve.group("b")))
     owners = _OWNERS.match(key)
     if owners:
         if owners.group("ref") is None:
@@ -238,19 +291,26 @@ def command_of(text: Text) -> Command | None:
         return Command(Intent.BULLETIN, body=text.sub(m.end(), len(key)).strip())
     if label_of(key):
         return None
+    if len(key) <= 80 and (fix := _CORRECTION_ANY.search(key)) and _CORRECTED_VALUE.search(key):
+        ref_match = _REF_ANY.search(key)
+        # What the message says around the verb: the record it means and the new values.
+        body = Text(text.orig[: fix.start()] + " " + text.orig[fix.end():], key[: fix.start()] + " " + key[fix.end():])
+        return Command(Intent.CORRECTION, ref=int(ref_match.group("ref")) if ref_match else None, body=body.strip())
     if len(key) <= 40:
         ref_match = _REF_ANY.search(key)
         if ref_match and _RETRACT_ANY.search(key):
             return Command(Intent.RETRACT, ref=int(ref_match.group("ref")))
     if _PROMISE.match(key):
         return Command(Intent.UNKNOWN)
-    if len(key) <= 40 and not _HAS_FIGURE.search(key):
+    if len(key) <= 40 and not _HAS_FIGURE.search(key) and not PROBLEM.search(key):
         if _HOW_TO.search(key):
             return Command(Intent.HELP)
         if _ABOUT_REPORTING.search(key):
             return Command(Intent.UNKNOWN)
     if len(key) <= 60 and _HELP.search(key):
         return Command(Intent.HELP)
+    if _RANK_REMARK.search(key) and not _ASKS.search(key):
+        return Command(Intent.UNKNOWN)  # `这个月我们镇排名又倒数了`: a ranking mentioned in passing
     if len(key) <= 30:
         for intent, pattern in (
             (Intent.QUERY_MISSING, _QUERY_MISSING),

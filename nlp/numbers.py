@@ -40,9 +40,13 @@ NUMERAL = (
 )
 _CURRENCY_AFTER = r"(?P<cur>元人民币|人民币|美元|美金|港元|港币|欧元|日元|元|远|块钱|块)?"
 _AMOUNT = re.compile(
-    rf"(?P<a>{NUMERAL})(?:\s*(?:-|~|到|至)\s*(?P<b>{NUMERAL}))?(?P<hedge>多|余|来)?(?P<mag>万|亿)?"
+    rf"(?P<a>{NUMERAL})(?:\s*(?:-|~|到|至)\s*(?P<b>{NUMERAL}))?(?P<hedge>多|余|来)?"
+    # 500w = 500万, 5kw = 5000万 (chat shorthand), never inside a Latin word (5kWh, 3w3).
+    r"(?P<mag>万|亿|(?<=\d)[kK]?[wW](?![A-Za-z\d]))?"
     rf"(?P<hedge2>多|余)?{_CURRENCY_AFTER}"
 )
+#: Latin magnitudes as the Chinese ones they stand for.
+_LATIN_MAG = {"w": "万", "kw": "千万"}
 #: A bare 亿 after a hedge (近亿元, 超亿元, 上亿): one 亿, hedges never change the number.
 _BARE_YI = re.compile(rf"(?<=[近超上逾过])亿{_CURRENCY_AFTER}(?![\d{CN_DIGITS}{CN_UNITS}])")
 _CURRENCY_BEFORE = re.compile(r"(美元|美金|港元|港币|欧元|日元|人民币|(?i:rmb|cny|usd|hkd|eur|jpy))\s*$")
@@ -62,7 +66,7 @@ _NOT_MONEY_AFTER = re.compile(
 
 
 #: Every money figure carries one of these (万/亿 or a currency word); most chat lines have none.
-_MONEY_HINT = re.compile(r"[万亿元金币远块]")
+_MONEY_HINT = re.compile(r"[万亿元金币远块]|\d[kK]?[wW]")
 _FORMAL_THREE = re.compile(r"参(?=[拾佰仟万亿元])")
 _DIGITS_UNIT = re.compile(r"(\d+(?:\.\d+)?)([十百千拾佰仟])")
 _MAG_TAIL = re.compile(r"[十百千拾佰仟]*[万亿]+$")
@@ -188,6 +192,8 @@ def find_amounts(key: str) -> list[Amount]:
         key = _FORMAL_THREE.sub("叁", key)
     for m in _AMOUNT.finditer(key):
         a, b, mag, cur = m.group("a", "b", "mag", "cur")
+        if mag and mag[-1] in "wW":
+            mag = _LATIN_MAG[mag.lower()]
         if not (cur or mag or "万" in a or "亿" in a or (b and ("万" in b or "亿" in b))):
             continue  # no magnitude and no currency: a count, a date, a phone number
         if b is not None:
@@ -232,6 +238,10 @@ _THIS_TIME = re.compile(r"本月|本次|新增|本期|当月|今天|昨天|今�
 _CUMULATIVE = re.compile(r"累计|共计|总计|合计|累积|截至|截止")
 _TOTAL = re.compile(r"总投资|投资总额|总额|总规模")
 _INVEST = re.compile(r"投资|投入|投资额|资金")
+#: In a correction: the figure being replaced (不是八千万, 原报5000万, 5000万有误) and the new one (应为, 是).
+_OLD_VALUE = re.compile(r"(?:不是|而非|并非|原报?|原来|原先|之前报?的?|误报)\s*$")
+_OLD_AFTER = re.compile(r"\s*(?:有误|错了|不对|是错的)")
+_NEW_VALUE = re.compile(r"(?:应该?是|应为|应改为|改为|改成|更正为|修正为|调整为|实际是|其实是|是|为)\s*$")
 
 
 def _context(key: str, amount: Amount) -> tuple[str, str]:
@@ -254,7 +264,11 @@ def pick_amount(key: str, intent: str) -> Amount | None:
         if _REVENUE.search(before) and not _INVEST.search(before[-4:]):
             continue
         funds = bool(_FUNDS.search(before) or _FUNDS.search(after))
-        if intent == "funds":
+        if intent == "correction" and (_OLD_VALUE.search(before) or _OLD_AFTER.match(after)):
+            rank = 5  # 不是八千万 是八千五百万: the new figure wins
+        elif intent == "correction" and _NEW_VALUE.search(before):
+            rank = 0
+        elif intent == "funds":
             if funds:
                 rank = 0 if _THIS_TIME.search(before) else (2 if _CUMULATIVE.search(before) else 1)
             else:

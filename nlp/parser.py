@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from nlp.contacts import find_contact_name, find_phone
 from nlp.corrections import labelled_spans
 from nlp.dates import find_date
 from nlp.entities import find_companies, find_industry, find_place, find_project
-from nlp.intents import command_of, is_plan, label_of, record_intent, report_parts
+from nlp.intents import command_of, is_plan, keyword_intent, label_of, record_intent, report_parts
 from nlp.numbers import pick_amount, small_int
+from nlp.plans import (
+    CALLED_OFF,
+    INTENTION,
+    PROBLEM,
+    PROJECT_REF,
+    SOLVED,
+    department_of,
+    due_of,
+    event_outside_plans,
+    find_plans,
+    labelled_plan,
+)
 from nlp.text import Text
 from nlp.types import RECORD_INTENTS, REQUIRED_FIELDS, Intent, Parsed
 
@@ -32,6 +44,22 @@ _AMONG = re.compile(r"其中\s*$")
 _RECORD_HINT = re.compile(r"有限公司|集团|客商|项目")
 #: What a lead says beyond a visit date: the investment it intends.
 _LEAD_CONTENT = re.compile(r"投资|投建|落户|建设|想建|想做|想上|设厂|项目|生产线")
+#: What a problem is about: a project by number or name, a firm (`P12施工许可证办不下来`, `企业反映招工难`).
+_PROBLEM_SUBJECT = re.compile(r"[Pp]\s*\d|项目|企业|公司|厂|园区|基地|工地")
+_REGISTERED_NAME = re.compile(r"有限公司|集团|股份")
+
+
+def _called_off(key: str) -> bool:
+    """A visit, reception or milestone called off (`签约仪式取消了`, `对方老板没来，黄了`) is no event."""
+    m = CALLED_OFF.search(key)
+    if m is None:
+        return False
+    # `推迟到5月签约` re-plans (a plan), `没来得及报` is no cancellation.
+    return not re.match(r"得及|得了", key[m.end():m.end() + 2])
+
+
+#: A lead names an investment to come (线索 / 拟投资 / 有意): its planned signing is the lead's detail.
+_LEAD_HEAD = re.compile(r"线索|拟投资|意向投资|计划投资|有意|想投|打算投")
 #: A packaging report's own heading (`本季度策划包装项目：`, `我镇二季度包装项目：`): not a company name.
 _PACKAGING_HEAD = re.compile(r"^[^:\n]{0,12}?(?:策划|包装|谋划)[^:\n]{0,8}?:")
 #: The first clause of a packaging report, up to a comma or the amount's own words.
@@ -39,7 +67,20 @@ _FIRST_CLAUSE = re.compile(r"^\s*([^,;。\n]{2,40}?)\s*(?=[,;。\n]|$|(?:计划|
 _HAS_AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*[万亿]|投资")
 _REGISTERED = re.compile(r"公司|集团|合作社|厂$")
 _COUNT_INTENTS = (Intent.VISIT, Intent.RECEPTION, Intent.CORRECTION)
-_PLACE_INTENTS = (Intent.LEAD, Intent.VISIT, Intent.RECEPTION, Intent.CORRECTION)
+#: Milestones a plan clause may be about instead of reporting: `预计6月签约` is a plan, not a signing.
+_PLANNABLE = (Intent.SIGNING, Intent.START, Intent.FUNDS, Intent.COMPLETION, Intent.PROGRESS, Intent.INTENTION)
+#: Milestone words reported as done (已开工, 开工了, 今天正式签约): the event, whatever else the message says.
+_EVENT_DONE = re.compile(
+    r"(?:已经?|今天|今日|昨天|昨日|前天|本周|上周|正式|顺利|成功|已于[^,;。\n]{0,8}?)(?:举行)?\s*"
+    r"(?:签约|签订|签署|开工|动工|到位|到账|投产|竣工|建成)"
+    r"|(?:签约|签订|签署|开工|动工|到位|到账|投产|竣工|建成)(?:了|仪式)"
+)
+#: A signing reported as done (今天正式签约了), outside the intention words.
+_SIGNED_NOW = re.compile(r"(?:今天|今日|昨天|正式|已经?)\s*(?:举行)?\s*(?:签约|签订|签署|签了)|(?:签约|签订|签署)(?:了|仪式)")
+_INTENTION_MASK = re.compile(rf"(?:签订?|签署|签了)?[^,;。\n]{{0,4}}?(?:{INTENTION.pattern})")
+#: Names a ref-less correction uses to say which record it means: never changes unless labelled.
+_DESCRIPTORS = frozenset({"company", "project", "industry", "place"})
+_PLACE_INTENTS = (Intent.LEAD, Intent.VISIT, Intent.RECEPTION, Intent.CORRECTION, Intent.INTENTION)
 
 
 def _count(key: str) -> int | None:
@@ -88,8 +129,9 @@ def _packaged(text: Text, fields: dict[str, object], labelled: bool) -> dict[str
     return out
 
 
-def _record(text: Text, intent: Intent, today: date) -> Parsed:
-    """The fields of one record-like text (also the body of a correction)."""
+def _record(text: Text, intent: Intent, today: date, named_record: bool = True) -> Parsed:
+    """The fields of one record-like text (also the body of a correction: without `named_record` its
+    names say which record it means, and only labelled names are changes)."""
     labelled = label_of(text.key)
     head = None if labelled or intent is not Intent.PACKAGING else _PACKAGING_HEAD.match(text.key)
     if labelled:
@@ -111,18 +153,100 @@ def _record(text: Text, intent: Intent, today: date) -> Parsed:
         "contact_phone": find_phone(key),
         "count": _count(key) if intent in _COUNT_INTENTS else None,
     }
+    relabelled: dict[str, object] = {}
     if intent is Intent.CORRECTION:
-        fields.update(_labelled(text, companies))
+        relabelled = _labelled(text, companies)
+        fields.update(relabelled)
     if intent is Intent.PACKAGING:
         fields.update(_packaged(text, fields, bool(labelled or head)))
+    stated = frozenset(name for name, value in fields.items() if value is not None)
+    if not named_record:
+        stated -= _DESCRIPTORS - set(relabelled)
+    extras = _pipeline_fields(text, intent, today)
+    if intent is Intent.PLAN and extras.plan_date is not None:
+        fields["date"] = extras.plan_date
     return Parsed(
         intent=intent,
         missing=tuple(f for f in REQUIRED_FIELDS.get(intent, ()) if fields[f] in (None, "")),
         government_funded=bool(_GOVERNMENT.search(key)),
         source_text=text.orig,
-        stated=frozenset(name for name, value in fields.items() if value is not None),
+        stated=stated,
+        plan_of=extras.plan_of,
+        planned=extras.planned,
+        project_ref=extras.project_ref,
+        department=extras.department,
+        due=extras.due,
         **fields,  # type: ignore[arg-type]
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Pipeline:
+    """What a record says of its project beyond the contract's fields."""
+
+    plan_of: Intent | None = None
+    plan_date: date | None = None
+    planned: tuple[tuple[Intent, date | None], ...] = ()
+    project_ref: int | None = None
+    department: str | None = None
+    due: date | None = None
+
+
+def _pipeline_fields(text: Text, intent: Intent, today: date) -> _Pipeline:
+    """A plan's milestone and date, the plans beside an event, a problem's department and due date,
+    and a project named by number (`P8`)."""
+    key = text.key
+    ref = PROJECT_REF.search(key)
+    project_ref = int(ref.group(1)) if ref else None
+    if intent is Intent.PROBLEM:
+        span = department_of(key)
+        return _Pipeline(project_ref=project_ref, department=text.orig[span[0]: span[1]] if span else None,
+                         due=due_of(key, today))
+    plans = find_plans(key, today)
+    if intent is Intent.PLAN and not plans and (loose := labelled_plan(key, today)) is not None:
+        plans = [loose]
+    plan_of = plan_date = None
+    if intent is Intent.PLAN and plans:
+        plan_of, plan_date = plans[0].of, plans[0].on
+        plans = plans[1:]
+    planned = tuple((p.of, p.on) for p in plans) if intent not in (Intent.CORRECTION, Intent.PACKAGING) else ()
+    return _Pipeline(plan_of=plan_of, plan_date=plan_date, planned=planned, project_ref=project_ref)
+
+
+def _without_plans(key: str, today: date) -> str:
+    masked = list(key)
+    for plan in find_plans(key, today):
+        masked[plan.start: plan.end] = " " * (plan.end - plan.start)
+    return "".join(masked)
+
+
+def refine(text: Text, intent: Intent, today: date) -> Intent:
+    """A milestone that is only planned is a plan; one held up is a problem (`开工受阻，需电力局协调`),
+    unless the message reports the milestone as done."""
+    key = text.key
+    labelled = label_of(key)
+    body = key[labelled[1]:] if labelled else key
+    if labelled and labelled[0] is Intent.PLAN:
+        return Intent.PLAN
+    if intent in _PLANNABLE or intent is Intent.LEAD and not labelled:
+        plans = find_plans(body, today)
+        only_plans = plans and not event_outside_plans(body, plans)
+        if only_plans and (intent is not Intent.LEAD or not _LEAD_HEAD.search(body)) and not INTENTION.search(body):
+            return Intent.PLAN
+        if plans and not labelled:
+            # The milestone reported is the one outside the plan clauses (`昨天投产了，二期拟明年开工`).
+            masked = list(key)
+            for plan in plans:
+                masked[plan.start: plan.end] = " " * (plan.end - plan.start)
+            outside = keyword_intent("".join(masked))
+            if outside in _PLANNABLE:
+                intent = outside
+    if intent is Intent.INTENTION and _SIGNED_NOW.search(_INTENTION_MASK.sub(" ", _without_plans(body, today))):
+        return Intent.SIGNING  # `上个月签了意向书的X，今天正式签约了`: the signing is today's news
+    free = intent in _PLANNABLE and not (labelled and labelled[0] is not Intent.PROGRESS)
+    if free and PROBLEM.search(body) and not SOLVED.search(body) and not _EVENT_DONE.search(body):
+        return Intent.PROBLEM
+    return intent
 
 
 def _parse(raw: str, today: date) -> Parsed:
@@ -132,10 +256,12 @@ def _parse(raw: str, today: date) -> Parsed:
     command = command_of(text)
     if command is not None:
         if command.intent is Intent.CORRECTION and command.body is not None:
-            fields = _record(command.body, Intent.CORRECTION, today)
+            fields = _record(command.body, Intent.CORRECTION, today, named_record=command.ref is not None)
+            # Without #N the names say which record is meant: kept (not stated), so the handler can find it.
+            shown = fields.stated | ({"company", "project"} if command.ref is None else set())
             return Parsed(
                 intent=Intent.CORRECTION,
-                **{f: getattr(fields, f) for f in sorted(fields.stated)},
+                **{f: getattr(fields, f) for f in sorted(shown)},
                 ref=command.ref,
                 body=command.body.orig,
                 government_funded=fields.government_funded,
@@ -145,6 +271,7 @@ def _parse(raw: str, today: date) -> Parsed:
         return Parsed(
             intent=command.intent,
             ref=command.ref,
+            project_ref=command.project_ref,
             body=command.body.orig if command.body is not None else None,
             target_unit=command.target_unit,
             own_unit=command.own_unit,
@@ -152,24 +279,28 @@ def _parse(raw: str, today: date) -> Parsed:
         )
     parts = report_parts(text)
     if len(parts) >= 2:
-        items = tuple(_record(part.text, part.intent, today) for part in parts)
+        items = tuple(_record(part.text, refine(part.text, part.intent, today), today) for part in parts)
         return Parsed(intent=Intent.REPORT, items=items, source_text=text.orig)
     intent = record_intent(text.key)
+    if intent is not None and intent is not Intent.PROBLEM and not PROBLEM.search(text.key) and _called_off(text.key):
+        return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)
     if intent in (Intent.VISIT, Intent.RECEPTION) and is_plan(text.key):
-        # A plan is no event yet: the investor it names is a lead, anything else is talk.
-        if find_companies(text) or _LEAD_CONTENT.search(text.key):
+        # A plan is no event yet: what the investor would build, or an amount, makes it a lead; anything else is talk.
+        if _LEAD_CONTENT.search(text.key) or pick_amount(text.key, "lead") or _REGISTERED_NAME.search(text.key):
             lead = _record(text, Intent.LEAD, today)
             # The planned day is not the lead's date (it has not come; 5月25日 would read as last year's).
             return replace(lead, date=None, stated=lead.stated - {"date"})
         return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)
+    if intent is None and PROBLEM.search(text.key) and (_PROBLEM_SUBJECT.search(text.key) or department_of(text.key)):
+        intent = Intent.PROBLEM
     if intent is None:
         if _RECORD_HINT.search(text.key):
             intent = Intent.PROGRESS
         else:
             return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)
-    if intent not in RECORD_INTENTS:  # parse() logs this and answers as chit-chat
+    if intent not in RECORD_INTENTS | {Intent.PROBLEM}:  # parse() logs this and answers as chit-chat
         raise ValueError(f"not a record intent: {intent}")
-    return _record(text, intent, today)
+    return _record(text, refine(text, intent, today), today)
 
 
 def parse(text: str, today: date) -> Parsed:

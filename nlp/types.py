@@ -7,6 +7,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+#: `date` by another name: inside `Parsed` the field `date` hides the type.
+Day = date
+
 
 class Intent(StrEnum):
     LEAD = "lead"
@@ -19,6 +22,12 @@ class Intent(StrEnum):
     PROGRESS = "progress"
     #: 策划包装: a project the unit planned and packaged for investors (seed 000).
     PACKAGING = "packaging"
+    #: An intention agreement (意向书, 投资意向协议): the project's stage 意向, not a signing.
+    INTENTION = "intention"
+    #: A planned milestone (预计6月签约, 计划6月30日前开工): sets a date, counts nothing (`plan_of`).
+    PLAN = "plan"
+    #: A difficulty on a project that needs someone to act (问题：P8用地手续卡住，需自然资源局协调).
+    PROBLEM = "problem"
     REPORT = "report"
     QUERY_RANK = "query_rank"
     QUERY_RANK_CHART = "query_rank_chart"
@@ -27,6 +36,12 @@ class Intent(StrEnum):
     #: 包干制: `包干 P5 王副县长`, `取消包干 P5`, `我的包干项目`.
     OWNERS = "owners"
     BULLETIN = "bulletin"
+    #: The office's verdict on a flagged record: `确认 #26`, `驳回 #41 城投项目不计` (a command whatever its reason says).
+    REVIEW = "review"
+    #: A record put on its project: `P2` (answering the bot), `#15 归入 P2`, `#15 新项目`.
+    ATTACH = "attach"
+    #: A project's problem closed: `解决 问题3`.
+    SOLVE = "solve"
     CORRECTION = "correction"
     RETRACT = "retract"
     HELP = "help"
@@ -45,12 +60,14 @@ RECORD_INTENTS = frozenset(
         Intent.COMPLETION,
         Intent.PROGRESS,
         Intent.PACKAGING,
+        Intent.INTENTION,
+        Intent.PLAN,
     }
 )
 
 #: Record intents that move a followed project along (线索 → 签约 → 开工 → 投产).
 MILESTONE_INTENTS = frozenset(
-    {Intent.SIGNING, Intent.START, Intent.FUNDS, Intent.COMPLETION, Intent.PROGRESS}
+    {Intent.SIGNING, Intent.START, Intent.FUNDS, Intent.COMPLETION, Intent.PROGRESS, Intent.INTENTION}
 )
 
 #: Required fields per intent, in the contract's order.
@@ -114,6 +131,15 @@ class Parsed:
     source_text: str = ""
     #: Names of the fields that were explicitly written (for corrections: what to change).
     stated: frozenset[str] = field(default_factory=frozenset)
+    #: A plan: the milestone planned (signing, start, funds, completion); `date` is when.
+    plan_of: Intent | None = None
+    #: Plans named beside the event (`今天签约，计划6月开工`): (milestone, planned date or None).
+    planned: tuple[tuple[Intent, Day | None], ...] = ()
+    #: A project named by its number (`问题：P8…`, `#15 归入 P2`).
+    project_ref: int | None = None
+    #: A problem: the department asked to act (`需自然资源局协调`), and the date it is due.
+    department: str | None = None
+    due: Day | None = None
 
     def with_missing_recomputed(self) -> Parsed:
         """Recompute `missing` from REQUIRED_FIELDS (after a draft is completed)."""
@@ -142,4 +168,14 @@ class Parsed:
             out["target_unit"] = self.target_unit
         if self.government_funded:
             out["government_funded"] = True
+        if self.plan_of is not None:
+            out["plan_of"] = str(self.plan_of)
+        if self.planned:
+            out["planned"] = {str(of): on.isoformat() if on else None for of, on in self.planned}
+        if self.project_ref is not None:
+            out["project_ref"] = f"P{self.project_ref}"
+        if self.department:
+            out["department"] = self.department
+        if self.due is not None:
+            out["due"] = self.due.isoformat()
         return out

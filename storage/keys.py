@@ -52,8 +52,8 @@ def company_words(name: str | None) -> str:
 def core_company_name(name: str | None) -> str | None:
     """The investor's name without region and legal/generic suffix: 广东美的暖通设备有限公司 → 美的暖通."""
     text = _strip(name, _SUFFIXES)
-    if not text or _PLACEHOLDER.search(text) or text in _GENERIC:
-        return None
+    if not text or _PLACEHOLDER.search(text) or text in _GENERIC or text in _SUFFIXES:
+        return None  # 新材料有限公司: a trade word names no one, and never decides a repeat
     return text
 
 

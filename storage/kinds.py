@@ -24,6 +24,10 @@ class RecordKind(StrEnum):
     #: 策划包装: a project the unit has planned and packaged for investors (seed 000: 3–5 a quarter).
     #: Not a monthly report: it never makes a unit "reported" and scores only if `[scoring] packaging` > 0.
     PACKAGING = "packaging"
+    #: An intention agreement (意向书): the project reaches 意向; a report of the month, never a signing.
+    INTENTION = "intention"
+    #: A planned milestone (预计6月签约): sets the project's planned date; counts nothing, reports nothing.
+    PLAN = "plan"
 
     @property
     def label(self) -> str:
@@ -40,17 +44,32 @@ _KIND_LABELS = {
     RecordKind.COMPLETION: "竣工投产",
     RecordKind.PROGRESS: "项目进展",
     RecordKind.PACKAGING: "策划包装",
+    RecordKind.INTENTION: "意向",
+    RecordKind.PLAN: "计划",
 }
 
-#: The kinds of the monthly report: what makes a unit "reported" for a period (service contract).
-MONTHLY_KINDS = tuple(k for k in RecordKind if k is not RecordKind.PACKAGING)
+#: The kinds of the monthly report: what makes a unit "reported" for a period (service contract), and
+#: what the ranking counts. Packaging is quarterly; a plan is not an event.
+MONTHLY_KINDS = (
+    RecordKind.LEAD, RecordKind.VISIT, RecordKind.RECEPTION, RecordKind.SIGNING, RecordKind.START,
+    RecordKind.FUNDS, RecordKind.COMPLETION, RecordKind.PROGRESS, RecordKind.INTENTION,
+)
+#: The kinds that speak of a project and may be attached to one (a visit or a reception speaks of a trip).
+PROJECT_KINDS = frozenset({
+    RecordKind.LEAD, RecordKind.SIGNING, RecordKind.START, RecordKind.FUNDS, RecordKind.COMPLETION,
+    RecordKind.PROGRESS, RecordKind.INTENTION, RecordKind.PLAN,
+})
+#: Project kinds that must reach a project of the unit (a milestone never stands alone): unattached,
+#: they wait on the office's lists until someone says which project.
+MILESTONE_KINDS = PROJECT_KINDS - {RecordKind.LEAD}
 
 
 class ProjectStage(StrEnum):
-    """Where a project stands; `label` is its Chinese name in the ledger and replies."""
+    """Where a project stands (线索 → 意向 → 签约 → 合同 → 开工 → 投产); `label` is its Chinese name."""
 
     LEAD = "lead"
-    TALKS = "talks"
+    #: An intention agreement (意向书): not a signing.
+    INTENTION = "intention"
     #: Framework agreement or contract, whichever came first.
     SIGNED = "signed"
     #: The formal contract after an agreement: the same signing, not a second.
@@ -65,9 +84,21 @@ class ProjectStage(StrEnum):
 
 _STAGE_LABELS = {
     ProjectStage.LEAD: "线索",
-    ProjectStage.TALKS: "在谈",
+    ProjectStage.INTENTION: "意向",
     ProjectStage.SIGNED: "签约",
     ProjectStage.CONTRACT: "合同",
     ProjectStage.STARTED: "开工",
     ProjectStage.COMPLETED: "投产",
 }
+
+
+def stage_named(label: str) -> ProjectStage | None:
+    """The stage an office writes in its ledger (签约, 开工, 已投产 …), or its English value."""
+    text = label.strip().removeprefix("已")
+    for stage in ProjectStage:
+        if text in (stage.value, stage.label):
+            return stage
+    aliases = {"竣工": ProjectStage.COMPLETED, "建成": ProjectStage.COMPLETED, "在建": ProjectStage.STARTED,
+               "动工": ProjectStage.STARTED, "在谈": ProjectStage.LEAD, "洽谈": ProjectStage.LEAD,
+               "意向签约": ProjectStage.INTENTION, "正式合同": ProjectStage.CONTRACT, "签订合同": ProjectStage.CONTRACT}
+    return aliases.get(text)

@@ -139,6 +139,16 @@ class InboxItem(SQLModel, table=True):
 class Project(SQLModel, table=True):
     """One project a unit follows from 线索 through 签约, 开工 to 投产."""
 
+    __table_args__ = (
+        # Covers the pipeline rates (storage.stats.pipeline): this year's signed projects of the county
+        # or a unit, and how far each had come by a period's end, read from the index alone.
+        Index("ix_project_pipeline", "signed_period", "counted", "unit_id", "started_period", "performing_period",
+              "signed_wan", "base_funds_wan"),
+        Index("ix_project_unit_pipeline", "unit_id", "signed_period", "counted", "started_period",
+              "performing_period", "signed_wan", "base_funds_wan"),
+        Index("ix_project_lead_period", "lead_period", "unit_id", "counted", "signed_period"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="unit.id", index=True)
     name: str | None = None
@@ -160,6 +170,34 @@ class Project(SQLModel, table=True):
     owner: str | None = Field(default=None, index=True)
     last_progress_at: datetime = _ts(nullable=False)
     created_at: datetime = _ts(nullable=False)
+    #: What the office's ledger said when the project was imported (`zsbot projects import`): its stage,
+    #: dates and amounts before the bot's records; None for a project the bot opened.
+    baseline: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    #: Planned dates (a plan record, or the imported ledger's 计划开工); past one with no event: 逾期.
+    planned_signing: date | None = None
+    planned_start: date | None = None
+    planned_funds: date | None = None
+    planned_completion: date | None = None
+    # What follows is derived from the project's records (and baseline) by `storage.project_state.derive`,
+    # rewritten whenever one of them changes: the one computation every output reads.
+    #: False for government money, the county's own money, another unit's investor, or rejected by the office.
+    counted: bool = True
+    not_counted_reason: str | None = None
+    #: Counted for its unit, but its investor is another unit's first (the office counted both):
+    #: the county line counts the investor once.
+    shared: bool = False
+    #: The period ("2026-03") in which the project first reached each step (None: not yet).
+    lead_period: str | None = None
+    signed_period: str | None = None
+    contract_period: str | None = None
+    started_period: str | None = None
+    completed_period: str | None = None
+    #: 履约: started, or funds arrived, whichever came first.
+    performing_period: str | None = None
+    #: Funds the imported ledger had already (万元), besides the records' (in funds_cny_wan too).
+    base_funds_wan: float = 0.0
+    #: `storage.project_state.DERIVATION` when derived; an older value is derived again at start.
+    derivation: int = 0
 
 
 class ProjectKey(SQLModel, table=True):
@@ -245,6 +283,32 @@ class Record(SQLModel, table=True):
     #: Review state (Review): pending records are on the office's list; rejected ones never count.
     review: str = Field(default="", index=True)
     review_note: str | None = None
+
+
+class ProblemStatus(StrEnum):
+    OPEN = "open"
+    SOLVED = "solved"
+
+
+class Problem(SQLModel, table=True):
+    """A difficulty on a project that needs someone to act (全程代办, 一事一议, 限期解决): `问题：…`,
+    closed by `解决 问题N`."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    #: The department asked to act (自然资源局), as written.
+    department: str | None = None
+    due: date | None = None
+    #: A ProblemStatus value.
+    status: str = Field(default=ProblemStatus.OPEN.value, index=True)
+    reporter: str = Field(foreign_key="member.userid")
+    message_id: int | None = Field(default=None, foreign_key="message.id")
+    reported_at: datetime = _ts(nullable=False)
+    solved_by: str | None = None
+    solved_at: datetime | None = _ts(nullable=True)
+    note: str | None = None
 
 
 class Target(SQLModel, table=True):
@@ -339,6 +403,8 @@ __all__ = [
     "Message",
     "OutboxItem",
     "OutboxStatus",
+    "Problem",
+    "ProblemStatus",
     "Project",
     "ProjectKey",
     "ProjectStage",

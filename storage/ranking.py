@@ -39,6 +39,8 @@ class Weights:
     funds_per_yi: float
     completion: float
     progress: float
+    #: Per intention agreement (意向书): a step of a project, never a signing.
+    intention: float
     #: Per month of the period in which the unit reported at least once before the deadline.
     on_time: float
     #: (min 万元, bonus) size tiers; a record earns the bonus of the highest tier it reaches.
@@ -78,10 +80,13 @@ class RankingRow:
     target_leads: int | None
     #: Counted 策划包装 records (not a monthly report: they never make `reported` true).
     packaged: int = 0
+    #: Intention agreements (意向书).
+    intentions: int = 0
 
 
 _COUNTED_KINDS = [k.value for k in MONTHLY_KINDS]
-_RANKED_KINDS = [k.value for k in RecordKind]
+#: What the ranking reads: the monthly report and 策划包装 (a plan is not an event and is never read).
+_RANKED_KINDS = [*_COUNTED_KINDS, RecordKind.PACKAGING.value]
 _PACKAGING = RecordKind.PACKAGING.value
 
 
@@ -172,6 +177,7 @@ def ranking(session: Session, months: Sequence[str], weights: Weights, since: da
             of("funds", pk.c.amount).label("funds_wan"),
             of("completion").label("completions"),
             of("progress").label("progress"),
+            of("intention").label("intentions"),
             func.count(func.distinct(case((pk.c.kind != _PACKAGING, pk.c.period)))).label("months_reported"),
             of(_PACKAGING).label("packaged"),
             tier_bonus.label("tier_bonus"),
@@ -196,12 +202,13 @@ def ranking(session: Session, months: Sequence[str], weights: Weights, since: da
         + z("funds_wan") * (weights.funds_per_yi / 10000)
         + z("completions") * weights.completion
         + z("progress") * weights.progress
+        + z("intentions") * weights.intention
         + z("months_reported") * weights.on_time
         + z("tier_bonus")
         + z("packaged") * weights.packaging
     )
     names = ["records", "leads", "big_leads", "visits", "receptions", "signings", "signed_wan", "starts",
-             "funds", "funds_wan", "completions", "progress", "packaged"] + [f"tier_{i}" for i in range(len(weights.lead_tiers))]
+             "funds", "funds_wan", "completions", "progress", "intentions", "packaged"] + [f"tier_{i}" for i in range(len(weights.lead_tiers))]
     scored = (
         select(
             col(Unit.id).label("unit_id"),
@@ -240,7 +247,7 @@ def not_reported(session: Session, months: Sequence[str], until: datetime | None
 
 def _row(r: RowMapping, tiers: int) -> RankingRow:
     ints = {k: int(r[k]) for k in ("leads", "big_leads", "visits", "receptions", "signings", "starts",
-                                     "funds", "completions", "progress", "records", "packaged")}
+                                     "funds", "completions", "progress", "intentions", "records", "packaged")}
     return RankingRow(
         rank=int(r["rank"]),
         unit_id=int(r["unit_id"]),

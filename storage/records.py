@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import and_, false, func, or_
 from sqlalchemy.sql.elements import ColumnElement
@@ -36,7 +36,16 @@ def counted() -> ColumnElement[bool]:
     )
 
 
-def counts(record: Record) -> bool:
+class Countable(Protocol):
+    """What decides whether a record counts (a Record, or a row of those columns)."""
+
+    status: str
+    government_funded: bool
+    review: str
+    not_counting: str | None
+
+
+def counts(record: Countable) -> bool:
     """`counted()` for one record in hand."""
     return (
         record.status != RecordStatus.RETRACTED.value and not record.government_funded
@@ -48,6 +57,16 @@ def counts(record: Record) -> bool:
 def how_many() -> ColumnElement[int]:
     """How many events a record stands for: `外出招商2次` is two visits, `接待客商3批` three receptions."""
     return func.coalesce(func.nullif(col(Record.count), 0), 1)
+
+
+#: Where a unit of work notes the projects whose records it changed (`Projects.settle` derives them again).
+CHANGED_PROJECTS = "changed_projects"
+
+
+def touch(session: Session, project_id: int | None) -> None:
+    """Note that a record of `project_id` changed: its project is derived again before the commit."""
+    if project_id is not None:
+        session.info.setdefault(CHANGED_PROJECTS, set()).add(project_id)
 
 
 class Records:
@@ -62,6 +81,7 @@ class Records:
         self.session.add(record)
         self.session.flush()
         self.audit.log(record.reporter, "create", "record", record.id, None, snapshot(record))
+        touch(self.session, record.project_id)
         return record
 
     def get(self, record_id: int) -> Record | None:
@@ -80,6 +100,7 @@ class Records:
         self.session.add(record)
         self.session.flush()
         self.audit.log(actor, "correct", "record", record.id, before, snapshot(record))
+        touch(self.session, record.project_id)
         return record
 
     def retract(self, record: Record, actor: str, reason: str = "") -> Record:
@@ -89,6 +110,7 @@ class Records:
         self.session.add(record)
         self.session.flush()
         self.audit.log(actor, "retract", "record", record.id, before, snapshot(record))
+        touch(self.session, record.project_id)
         return record
 
     def of_unit(
@@ -204,6 +226,7 @@ class Records:
         self.session.add(record)
         self.session.flush()
         self.audit.log(actor, "flag", "record", record.id, before, snapshot(record))
+        touch(self.session, record.project_id)
         return record
 
     def decide(self, record: Record, confirmed: bool, note: str, actor: str) -> Record:
@@ -214,13 +237,74 @@ class Records:
         self.session.add(record)
         self.session.flush()
         self.audit.log(actor, "confirm" if confirmed else "reject", "record", record.id, before, snapshot(record))
+        touch(self.session, record.project_id)
         return record
+
+    def correctable(self, unit_id: int, since: datetime, limit: int = 200) -> Sequence[Record]:
+        """The unit's live records reported since `since`, newest first (what a correction may mean)."""
+        return self.session.exec(
+            select(Record).where(Record.unit_id == unit_id, col(Record.reported_at) >= since,
+                                 Record.status != RecordStatus.RETRACTED.value, Record.kind != "plan")
+            .order_by(col(Record.reported_at).desc(), col(Record.id).desc()).limit(limit)
+        ).all()
+
+    def of_project(self, project_id: int) -> Sequence[Record]:
+        """The project's live records, oldest first (plans left out)."""
+        return self.session.exec(
+            select(Record).where(Record.project_id == project_id, Record.status != RecordStatus.RETRACTED.value,
+                                 Record.kind != "plan").order_by(col(Record.reported_at), col(Record.id))
+        ).all()
+
+    def recent_project(self, unit_id: int, reporter: str, since: datetime) -> int | None:
+        """The project the sender last spoke of (`那个项目`): their newest live record with one since `since`."""
+        return self.session.exec(
+            select(Record.project_id).where(
+                Record.unit_id == unit_id, Record.reporter == reporter, col(Record.project_id).is_not(None),
+                col(Record.reported_at) >= since, Record.status != RecordStatus.RETRACTED.value,
+            ).order_by(col(Record.reported_at).desc(), col(Record.id).desc()).limit(1)
+        ).first()
+
+    def unattached(self, kinds: Iterable[str], unit_id: int | None = None, reporter: str | None = None
+                   ) -> Sequence[Record]:
+        """Live milestones waiting to be put on a project (of a unit, or of one reporter), oldest first."""
+        query = select(Record).where(
+            col(Record.project_id).is_(None), col(Record.kind).in_(list(kinds)),
+            Record.status != RecordStatus.RETRACTED.value, Record.review != Review.REJECTED.value,
+            # A progress note naming no project (本月各项目推进顺利) speaks of none: it waits for nothing.
+            or_(col(Record.kind) != "progress", col(Record.company).is_not(None), col(Record.project_name).is_not(None)),
+        )
+        if unit_id is not None:
+            query = query.where(Record.unit_id == unit_id)
+        if reporter is not None:
+            query = query.where(Record.reporter == reporter)
+        return self.session.exec(query.order_by(col(Record.id))).all()
+
+    def move_credit(self, record: Record, first: Record, actor: str) -> Record:
+        """The office makes `record`'s unit the first investor's (第一引资人) instead of `first`'s: `first`
+        stops counting, as a repeat of `record`; returns `first`."""
+        before = snapshot(first)
+        first.not_counting = f"第一引资人改为 #{record.id}"
+        first.repeat_of = record.id
+        first.review = Review.NONE.value
+        self.session.add(first)
+        mine = snapshot(record)
+        record.repeat_of = None
+        record.not_counting = None
+        self.session.add(record)
+        self.session.flush()
+        self.audit.log(actor, "move-credit", "record", first.id, before, snapshot(first))
+        self.audit.log(actor, "move-credit", "record", record.id, mine, snapshot(record))
+        touch(self.session, first.project_id)
+        touch(self.session, record.project_id)
+        return first
 
     def link(self, record: Record, project_id: int, actor: str) -> Record:
         """Attach a record to its project after the sender said which one."""
         before = snapshot(record)
+        touch(self.session, record.project_id)
         record.project_id = project_id
         self.session.add(record)
         self.session.flush()
         self.audit.log(actor, "link", "record", record.id, before, snapshot(record))
+        touch(self.session, project_id)
         return record

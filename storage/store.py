@@ -42,4 +42,13 @@ class Store:
 def unit_of_work(engine: Engine) -> Iterator[Store]:
     """A Store on a fresh session: committed when the block ends, rolled back on error."""
     with session_scope(engine) as session:
-        yield Store(session)
+        store = Store(session)
+        yield store
+        # Whatever changed a record (a handler, a job, a script) leaves its project derived from it.
+        store.projects.settle()
+
+
+def derive_projects(engine: Engine) -> int:
+    """Derive the projects an upgrade (or a demo fill) left underived; at start, before serving."""
+    with unit_of_work(engine) as store:
+        return store.projects.refresh_underived()

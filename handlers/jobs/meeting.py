@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from handlers.campaigns import base_task, campaign_named, period_of
 from handlers.jobs.base import JobContext, Push, Round, Trigger, job
 from handlers.jobs.calendar import mentions, month_day, nominal
-from handlers.jobs.tables import standing_lines
+from handlers.jobs.tables import pipeline_lines, standing_lines
 from handlers.periods import Period, period, settled_month
 from handlers.ranking import BOTTOM, Table, number, table
 from handlers.receipts import format_amount
@@ -107,4 +107,5 @@ def prepare_meeting(ctx: JobContext, rnd: Round) -> list[Push]:
         why = "尚未完成基本任务、没有取得实质性突破" if campaign and campaign.base_task else "排名靠后或未报送"
         lines.append(f"**请在会上说明原因并提出下步措施**（{why}）：{'、'.join(n for _, n in laggards)}")
     lines += _stale_lines(ctx, t)
+    lines += pipeline_lines(ctx.store, ctx.local_at.date())
     return [Push("\n".join(lines), mentions(ctx, [u for u, _ in laggards], leaders=True))]

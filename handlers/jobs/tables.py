@@ -7,10 +7,17 @@ name every unit). `target_lines` is where a bulletin reads yearly targets (from 
 
 from __future__ import annotations
 
+from datetime import date
+
 from handlers.ranking import BOTTOM, TOP, Table, figures, number
 from handlers.rules import Rules
 from handlers.stats import COUNTY, Stats, compute_stats
+from storage.models import saved_id
 from storage.store import Store
+
+#: Items listed in one section of a 督查 or a meeting table (the rest are counted).
+MAX_ITEMS = 10
+_MILESTONE_NAMES = {"signing": "签约", "start": "开工", "completion": "投产"}
 
 
 def standing_lines(t: Table) -> list[str]:
@@ -64,3 +71,32 @@ def county_line(stats: Stats) -> str | None:
         return None
     lagging = any(x.ahead_pp is not None and x.ahead_pp < 0 for x in targets)
     return f"{'⚠️' if lagging else '✅'} {COUNTY}{'；'.join(x.text() for x in targets)}"
+
+
+def pipeline_lines(store: Store, today: date) -> list[str]:
+    """Projects past a planned date with no event (逾期) and problems not yet solved (待解决问题), for the
+    weekly 督查 and the 调度会 table (seeds 000 and 001: 限期解决)."""
+    units = {saved_id(u): u.name for u in store.roster.units()}
+    lines: list[str] = []
+    late = store.projects.overdue(today)
+    if late:
+        lines.append(f"**计划逾期项目**（{len(late)}个，已过计划日期仍未实现）")
+        lines += [f"P{p.id} {units.get(p.unit_id, '')} {p.company or p.name or ''}：计划{on.month}月{on.day}日前"
+                  f"{_MILESTONE_NAMES.get(kind, kind)}，已逾期{(today - on).days}天" for p, kind, on in late[:MAX_ITEMS]]
+        if len(late) > MAX_ITEMS:
+            lines.append(f"……另有{len(late) - MAX_ITEMS}个，详见台账")
+    problems = store.projects.open_problems()
+    if problems:
+        projects = {p.id: p for p in (store.projects.get(q.project_id) for q in problems[:MAX_ITEMS]) if p is not None}
+        lines.append(f"**待解决问题**（{len(problems)}个）")
+        for q in problems[:MAX_ITEMS]:
+            p = projects.get(q.project_id)
+            who = f"需{q.department}协调" if q.department else "待协调"
+            due = ""
+            if q.due is not None:
+                due = f"，{q.due.month}月{q.due.day}日前解决" + ("（已超期）" if q.due < today else "")
+            lines.append(f"问题{q.id} P{q.project_id} {units.get(q.unit_id, '')} {(p.company or p.name or '') if p else ''}："
+                         f"{q.text[:30]}（{who}{due}）")
+        if len(problems) > MAX_ITEMS:
+            lines.append(f"……另有{len(problems) - MAX_ITEMS}个，发送「我的包干项目」或导出台账查看")
+    return lines

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from handlers.documents import extras_for, follow_ups
 from handlers.jobs.base import JobContext, Push, Round, Trigger, job
 from handlers.jobs.calendar import month_day
+from handlers.jobs.tables import pipeline_lines
 from handlers.periods import current_period, month_of, period
 from handlers.receipts import format_amount
 from handlers.rules import Rules
@@ -64,6 +65,7 @@ def week_text(ctx: JobContext, start: datetime, end: datetime) -> str:
     lines.append(f"**签约未开工** {len(extras.waiting)}个，其中超过{extras.stale_days}天无进展{len(extras.stale)}个"
                  + ("：" + "；".join(f"{p.unit} {p.name}（{format_amount(p.amount_wan)}）"
                                      for p in extras.stale[:10]) if extras.stale else ""))
+    lines += pipeline_lines(store, ctx.local_at.date())
     if silent:
         lines.append("请未报送的单位抓紧报送本周工作进展。")
     return "\n".join(lines)

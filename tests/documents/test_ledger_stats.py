@@ -16,7 +16,12 @@ from tests.documents.contract import unit
 
 def test_the_ledger_has_a_statistics_sheet_and_a_ranking_chart(chat: Chat, tmp_path: Path) -> None:
     chat.send("wz_liu", "签约：深圳澄峰新能源科技有限公司储能项目正式签约，总投资1.2亿元", at="2026-03-10 10:00")
-    chat.send("nf_wang", "线索：江苏恒润新材料有限公司拟投资800万美元建设可降解塑料项目", at="2026-03-11 10:00")
+    chat.send("nf_wang", "签约：江苏恒润新材料有限公司可降解塑料项目正式签约，总投资800万美元", at="2026-03-11 10:00")
+    # Not among the projects the sheet counts: a lead not signed, government money, a rejected signing.
+    chat.send("wz_liu", "线索：浙江华峰新材料有限公司拟投资8000万元建设氨纶项目", at="2026-03-12 10:00")
+    chat.send("nf_wang", "签约：县城投公司标准化厂房项目签约，总投资2亿元", at="2026-03-12 11:00")
+    rejected = chat.send("hs_li", "签约：浙江正泰电器股份有限公司光伏项目正式签约，总投资3亿元", at="2026-03-12 12:00")
+    chat.send("office", f"驳回 #{rejected.records[0]} 重复报送", at="2026-03-13 10:00")
     out = tmp_path / "台账.xlsx"
     with chat.store() as store:
         write_ledger(store, period("2026-03", chat.runtime.rules.schedule), chat.runtime.rules, out)
@@ -26,16 +31,19 @@ def test_the_ledger_has_a_statistics_sheet_and_a_ranking_chart(chat: Chat, tmp_p
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0] == STATS_HEADER
     by_unit = {r[0]: r for r in rows[1:]}
-    # 卫庄镇: one signed project of 1.2亿元 = 12000万元, domestic.
+    # The projects the rates stand on: counted, signed this year by the period's end.
+    # 卫庄镇: one signed project of 1.2亿元 = 12000万元, domestic (its lead, not signed, is not one).
     assert by_unit["卫庄镇"][1:7] == [1, 12000, 1, 12000, 0, 0]
-    # 南樊镇: one lead of 800万美元 = 800 × 7.1 = 5680万元, foreign.
+    # 南樊镇: one signing of 800万美元 = 800 × 7.1 = 5680万元, foreign; the 城投 project does not count.
     assert by_unit["南樊镇"][1:7] == [1, 5680, 0, 0, 1, 5680]
+    # 横水镇: its only signing was rejected by the office.
+    assert by_unit["横水镇"][1:7] == [0, 0, 0, 0, 0, 0]
     assert by_unit["全县"][1:7] == [2, 17680, 1, 12000, 1, 5680]
     # No targets from today's ranking: target, rate and ahead empty; 序时进度 March = 3/12 = 0.25.
     assert by_unit["卫庄镇"][7:] == [None, None, 0.25, None]
     ranked = book["排名图"]
     assert [c.value for c in ranked[1]] == ["排名", "单位", "得分", "等次"]
-    assert [c.value for c in ranked[2]][:3] == [1, "卫庄镇", 51]
+    assert [c.value for c in ranked[2]][:2] == [1, "卫庄镇"]
     [chart] = ranked._charts
     assert chart.type == "bar" and chart.tagname == "barChart"
     assert chart.series[0].val.numRef.f == "'排名图'!$C$2:$C$6"

@@ -236,13 +236,15 @@ def test_when_two_projects_could_match_the_bot_asks_and_never_guesses(chat: Chat
     chat.send("nf_wang", "签约：江西赣锋锂业股份有限公司锂电池回收项目正式签约，总投资5亿元", at="2026-03-02 10:00")
     chat.send("nf_wang", "签约：湖南邦普循环科技有限公司锂电池回收项目正式签约，总投资3亿元", at="2026-03-03 10:00")
     asked = chat.send("nf_wang", "开工：锂电池回收项目今日开工", at="2026-03-12 10:00")
-    assert "是 P" in asked.text and "回复「是」或「新项目」" in asked.text
+    ganfeng, bangpu = projects(chat, "南樊镇")
+    # Both candidates are named; nothing is guessed.
+    assert "属于哪个项目" in asked.text and f"P{ganfeng.id}" in asked.text and f"P{bangpu.id}" in asked.text
     assert all(p.stage == "signed" for p in projects(chat, "南樊镇"))
     start = records(chat)[-1]
     assert start.kind == "start" and start.project_id is None
-    chat.send("nf_wang", "是", at="2026-03-12 10:01")
+    chat.send("nf_wang", f"P{bangpu.id}", at="2026-03-12 10:01")
     started = [p for p in projects(chat, "南樊镇") if p.stage == "started"]
-    assert len(started) == 1 and records(chat)[-1].project_id == started[0].id
+    assert [p.id for p in started] == [bangpu.id] and records(chat)[-1].project_id == bangpu.id
     assert len(projects(chat, "南樊镇")) == 2
 
 

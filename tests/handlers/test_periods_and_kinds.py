@@ -40,6 +40,7 @@ def test_last_quarter_asked_in_january_is_the_quarter_before_the_year() -> None:
 
 
 def test_each_kind_and_stage_has_its_one_chinese_name() -> None:
-    assert [k.label for k in RecordKind] == ["线索", "外出招商", "接待洽谈", "签约", "开工", "资金到位", "竣工投产", "项目进展", "策划包装"]
+    assert [k.label for k in RecordKind] == ["线索", "外出招商", "接待洽谈", "签约", "开工", "资金到位", "竣工投产", "项目进展",
+                                            "策划包装", "意向", "计划"]
     assert kind_name("reception") == "接待洽谈" and kind_name("unknown") == "unknown"
-    assert [s.label for s in ProjectStage] == ["线索", "在谈", "签约", "合同", "开工", "投产"]
+    assert [s.label for s in ProjectStage] == ["线索", "意向", "签约", "合同", "开工", "投产"]

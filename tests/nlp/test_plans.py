@@ -1,7 +1,7 @@
 """A plan (`下周来考察`, `拟于…来访`, `计划下月去…`) is no visit or reception yet.
 
-Choice (docs/parsing.md): a plan that names an investor or an investment is a lead; a plan that names
-neither is chit-chat (`unknown`), so nothing is counted before it happens.
+The contract: a plan that names what the investor would build or an amount is a lead; a plan that names
+neither is chit-chat (`unknown`) even when it names the investor, so nothing is counted before it happens.
 """
 
 from datetime import date
@@ -16,13 +16,18 @@ TODAY = date(2026, 4, 15)
 @pytest.mark.parametrize(
     ("text", "company"),
     [
-        ("绍兴客商计划下周来我县考察", "绍兴客商"),
+        ("绍兴客商计划下周来我县考察，拟投资3000万元", "绍兴客商"),
         ("杭州老板电器拟于月底来访，想建厨电配件生产线", "杭州老板电器"),
     ],
 )
-def test_a_planned_reception_naming_an_investor_is_a_lead(text: str, company: str) -> None:
+def test_a_planned_reception_naming_an_investment_is_a_lead(text: str, company: str) -> None:
     parsed = parse(text, TODAY)
     assert (str(parsed.intent), parsed.company) == ("lead", company)
+
+
+@pytest.mark.parametrize("text", ["绍兴客商计划下周来我县考察", "后天宁波客商过来看厂房"])
+def test_a_planned_reception_naming_only_the_investor_is_talk(text: str) -> None:
+    assert str(parse(text, TODAY).intent) == "unknown"
 
 
 @pytest.mark.parametrize(

@@ -78,8 +78,8 @@ def test_no_investor_party_shown_round_is_no_reception(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "intent"),
     [
-        ("明天陪同苏州客商实地查看标准厂房", "lead"),
-        ("下周接待温州客商", "lead"),
+        ("明天陪同苏州客商实地查看标准厂房", "unknown"),
+        ("下周接待温州客商", "unknown"),
         ("前天吴总一行到我镇实地看了地块", "reception"),
     ],
 )
