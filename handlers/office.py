@@ -18,7 +18,7 @@ from handlers.periods import Period, closed_month_asked, closed_note
 from handlers.ranking import number, table
 from handlers.receipts import format_amount, kind_name, one_line
 from handlers.registry import router
-from handlers.stats import not_completed, not_started, percent, rates_of
+from handlers.stats import count_not_started, not_completed, not_started, percent, rates_of
 from nlp import Intent, Parsed
 from storage.kinds import MILESTONE_KINDS
 from storage.models import Project, ProjectStage, Record, Role
@@ -255,12 +255,15 @@ def _scope(ctx: Context, text: str) -> tuple[int | None, str] | Reply:
 def _pipeline_answer(ctx: Context, text: str, chosen: Period, unit_id: int | None, whose: str,
                      units: dict[int | None, str]) -> Reply | None:
     if "未开工" in text or ("哪些" in text and "开工" in text and "投产" not in text):
-        waiting = not_started(ctx.store, chosen, unit_id)
+        waiting = not_started(ctx.store, chosen, unit_id, limit=30)
         if not waiting:
             return Reply(f"{whose}{chosen.months[-1].year}年签约的项目截至{chosen.label}均已开工。")
-        lines = [f"**{whose}签约未开工项目 {len(waiting)} 个**（{chosen.months[-1].year}年签约、截至{chosen.label}未报开工）"]
+        total = count_not_started(ctx.store, chosen, unit_id)
+        lines = [f"**{whose}签约未开工项目 {total} 个**（{chosen.months[-1].year}年签约、截至{chosen.label}未报开工）"]
         owners = {m.userid: m.name for m in ctx.store.roster.members()} if any(p.owner for p in waiting) else {}
         lines += [_project_line(p, units, owners) for p in waiting[:30]]
+        if total > len(waiting):
+            lines.append(f"……另有{total - len(waiting)}个，详见台账（zsbot export）")
         return Reply("\n".join(lines))
     if "未投产" in text or ("哪些" in text and "投产" in text):
         begun = not_completed(ctx.store, chosen, unit_id)
@@ -305,7 +308,7 @@ _RATE_MEANS = {
 
 
 def _rate_reply(ctx: Context, chosen: Period, unit_id: int | None, whose: str, name: str) -> str:
-    who = rates_of(ctx.store, chosen, unit_id)
+    who = rates_of(ctx.store, chosen, unit_id, name)
     p, value = who.pipe, who.values[name]
     basis = {
         "开工率": f"今年签约项目{p.signed}个、已开工{p.started}个",

@@ -28,7 +28,14 @@ from handlers.ranking import Standing, Table, number, row_json, seen_as_of, tabl
 from handlers.rules import Rules
 from handlers.scoring import weights
 from storage.models import Project
-from storage.pipeline import Pipeline, pipeline, signed_not_started, started_not_completed
+from storage.pipeline import (
+    ALL_PARTS,
+    Pipeline,
+    count_signed_not_started,
+    pipeline,
+    signed_not_started,
+    started_not_completed,
+)
 from storage.ranking import RankingRow
 from storage.stats import Figures, Thresholds, figures
 from storage.store import Store
@@ -336,19 +343,30 @@ def compute_stats(
     return Stats(period, schedule, t, county, tuple(units))
 
 
-def rates_of(store: Store, period: Period, unit_id: int | None = None) -> Rates:
+#: What each rate divides: the parts of the pipeline it reads (storage.pipeline.pipeline `parts`).
+RATE_PARTS = {"开工率": frozenset({"signed"}), "履约率": frozenset({"signed"}),
+              "资金到位率": frozenset({"signed", "funds"}), "线索转化率": frozenset({"leads"})}
+
+
+def rates_of(store: Store, period: Period, unit_id: int | None = None, rate: str | None = None) -> Rates:
     """A unit's (or the county's) pipeline rates as of the period's end: what `compute_stats` holds for it,
-    without the ranking and the targets (a chat question asks for one rate)."""
-    pipes = pipeline(store.session, [m.key for m in year_to_date(period)], unit_id)
+    without the ranking and the targets; with `rate`, only what that rate divides (the others read 0)."""
+    parts = RATE_PARTS.get(rate or "", ALL_PARTS)
+    pipes = pipeline(store.session, [m.key for m in year_to_date(period)], unit_id, parts=parts)
     return Rates(pipes.county if unit_id is None else pipes.units.get(unit_id, Pipeline()))
 
 
-def not_started(store: Store, period: Period, unit_id: int | None = None, as_of: datetime | None = None
-                ) -> list[Project]:
+def not_started(store: Store, period: Period, unit_id: int | None = None, as_of: datetime | None = None,
+                limit: int = 200) -> list[Project]:
     """签约未开工: this year's signed projects with no 开工 by the period's end (the 开工率 denominator's rest);
     with `as_of`, as they stood then (a replayed job round)."""
-    return signed_not_started(store.session, [m.key for m in year_to_date(period)], unit_id,
+    return signed_not_started(store.session, [m.key for m in year_to_date(period)], unit_id, limit=limit,
                               until=seen_as_of(period, as_of))
+
+
+def count_not_started(store: Store, period: Period, unit_id: int | None = None) -> int:
+    """How many projects `not_started` lists (as of the period's end)."""
+    return count_signed_not_started(store.session, [m.key for m in year_to_date(period)], unit_id)
 
 
 def not_completed(store: Store, period: Period, unit_id: int | None = None) -> list[Project]:
@@ -388,5 +406,5 @@ def stats_text(s: Stats) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["COUNTY", "RATE_NAMES", "Rates", "Stats", "TargetProgress", "UnitStats", "compute_stats", "not_completed",
+__all__ = ["COUNTY", "RATE_NAMES", "Rates", "Stats", "TargetProgress", "UnitStats", "compute_stats", "count_not_started", "not_completed",
            "not_started", "percent", "rates_line", "rates_of", "schedule_words", "stats_text", "targets_lines"]

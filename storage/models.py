@@ -142,11 +142,12 @@ class Project(SQLModel, table=True):
     __table_args__ = (
         # Covers the pipeline rates (storage.stats.pipeline): this year's signed projects of the county
         # or a unit, and how far each had come by a period's end, read from the index alone.
-        Index("ix_project_pipeline", "signed_period", "counted", "unit_id", "started_period", "performing_period",
-              "signed_wan", "base_funds_wan"),
-        Index("ix_project_unit_pipeline", "unit_id", "signed_period", "counted", "started_period",
+        Index("ix_project_pipeline", "signed_period", "counted", "unit_id", "shared", "started_period",
+              "performing_period", "signed_wan", "base_funds_wan"),
+        Index("ix_project_unit_pipeline", "unit_id", "signed_period", "counted", "shared", "started_period",
               "performing_period", "signed_wan", "base_funds_wan"),
         Index("ix_project_lead_period", "lead_period", "unit_id", "counted", "signed_period"),
+        Index("ix_project_unit_lead_period", "unit_id", "lead_period", "counted", "signed_period"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -237,6 +238,8 @@ class Record(SQLModel, table=True):
         Index("ix_record_company_key_kind", "company_key", "kind"),
         Index("ix_record_unit_text_hash", "unit_id", "text_hash"),
         Index("ix_record_unit_kind_reported", "unit_id", "kind", "reported_at"),
+        # Milestones waiting for their project (project_id NULL) are found without reading the visits.
+        Index("ix_record_project_kind", "project_id", "kind", "unit_id"),
         # Covers the pipeline (storage.stats): a kind's records over a span of months with their project,
         # unit, amount and what decides whether they count, read from the index alone.
         Index(
@@ -250,7 +253,8 @@ class Record(SQLModel, table=True):
     unit_id: int = Field(foreign_key="unit.id")
     reporter: str = Field(foreign_key="member.userid")
     message_id: int | None = Field(default=None, foreign_key="message.id")
-    project_id: int | None = Field(default=None, foreign_key="project.id", index=True)
+    #: Indexed with the kind (ix_record_project_kind), which also finds the milestones still without one.
+    project_id: int | None = Field(default=None, foreign_key="project.id")
     kind: str
     status: str = Field(default=RecordStatus.ACTIVE.value, index=True)
     #: The period the report counts for ("2026-03"): decided by when it was reported.

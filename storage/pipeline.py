@@ -69,11 +69,17 @@ def _by(column: object, end: str) -> ColumnElement[int]:
     return func.sum(case((and_(col(column).is_not(None), col(column) <= end), 1), else_=0))
 
 
-def pipeline(session: Session, months: Sequence[str], unit_id: int | None = None, until: datetime | None = None
-             ) -> Pipelines:
+#: The parts of the pipeline a caller may ask for: the signed projects and their progress, the funds that
+#: arrived on them, the leads that converted. A chat question about 开工率 reads the first part only.
+ALL_PARTS = frozenset({"signed", "funds", "leads"})
+
+
+def pipeline(session: Session, months: Sequence[str], unit_id: int | None = None, until: datetime | None = None,
+             parts: frozenset[str] = ALL_PARTS) -> Pipelines:
     """Per unit and for the county: projects signed in `months` and their progress by the last month's end.
 
     With `until` (a round replayed at a time inside the period), only what had been reported by then.
+    `parts` limits the work to what the caller reads (the others stay 0).
     """
     if not months:
         return Pipelines()
@@ -81,40 +87,43 @@ def pipeline(session: Session, months: Sequence[str], unit_id: int | None = None
         return tally(states_as_of(session, months, unit_id, until), months)
     first, end = _span(months)
     unit = [] if unit_id is None else [col(Project.unit_id) == unit_id]
-    signed = session.execute(
-        select(col(Project.unit_id), col(Project.shared), func.count(), _by(Project.started_period, end),
-               _by(Project.performing_period, end), func.sum(func.coalesce(col(Project.signed_wan), 0.0)),
-               func.sum(col(Project.base_funds_wan)))
-        .where(_in(Project.signed_period, first, end), col(Project.counted), *unit)
-        .group_by(col(Project.unit_id), col(Project.shared))
-    ).all()
-    funds = session.execute(
-        select(col(Project.unit_id), col(Project.shared), func.sum(func.coalesce(col(Record.amount_cny_wan), 0.0)))
-        .select_from(Record).join(Project, col(Project.id) == col(Record.project_id))
-        .where(col(Record.kind) == RecordKind.FUNDS.value, _in(Record.period, first, end), counted(),
-               _in(Project.signed_period, first, end), col(Project.counted), *unit)
-        .group_by(col(Project.unit_id), col(Project.shared))
-    ).all()
-    leads = session.execute(
-        select(col(Project.unit_id), func.count(),
-               func.sum(case((_in(Project.signed_period, first, end), 1), else_=0)))
-        .where(_in(Project.lead_period, first, end), col(Project.counted), *unit)
-        .group_by(col(Project.unit_id))
-    ).all()
-    arrived = {(int(uid), bool(shared)): float(total or 0) for uid, shared, total in funds}
+    rows: list[tuple[int, bool, Pipeline]] = []
+    if "signed" in parts:
+        signed = session.execute(
+            select(col(Project.unit_id), col(Project.shared), func.count(), _by(Project.started_period, end),
+                   _by(Project.performing_period, end), func.sum(func.coalesce(col(Project.signed_wan), 0.0)),
+                   func.sum(col(Project.base_funds_wan)))
+            .where(*unit, _in(Project.signed_period, first, end), col(Project.counted))
+            .group_by(col(Project.unit_id), col(Project.shared))
+        ).all()
+        rows += [(int(uid), bool(shared), Pipeline(
+            signed=int(n), started=int(started or 0), performing=int(performing or 0),
+            signed_wan=float(signed_wan or 0), funds_wan=float(base_funds or 0) if "funds" in parts else 0.0))
+            for uid, shared, n, started, performing, signed_wan, base_funds in signed]
+    if "funds" in parts:
+        funds = session.execute(
+            select(col(Project.unit_id), col(Project.shared), func.sum(func.coalesce(col(Record.amount_cny_wan), 0.0)))
+            .select_from(Record).join(Project, col(Project.id) == col(Record.project_id))
+            .where(*([col(Record.unit_id) == unit_id] if unit_id is not None else []),
+                   col(Record.kind) == RecordKind.FUNDS.value, _in(Record.period, first, end), counted(),
+                   _in(Project.signed_period, first, end), col(Project.counted))
+            .group_by(col(Project.unit_id), col(Project.shared))
+        ).all()
+        rows += [(int(uid), bool(shared), Pipeline(funds_wan=float(total or 0))) for uid, shared, total in funds]
+    if "leads" in parts:
+        leads = session.execute(
+            select(col(Project.unit_id), func.count(),
+                   func.sum(case((_in(Project.signed_period, first, end), 1), else_=0)))
+            .where(*unit, _in(Project.lead_period, first, end), col(Project.counted))
+            .group_by(col(Project.unit_id))
+        ).all()
+        rows += [(int(uid), False, Pipeline(leads=int(n), leads_signed=int(converted or 0))) for uid, n, converted in leads]
     units: dict[int, Pipeline] = {}
     county = Pipeline()
-    for uid, shared, n, started, performing, signed_wan, base_funds in signed:
-        mine = Pipeline(signed=int(n), started=int(started or 0), performing=int(performing or 0),
-                        signed_wan=float(signed_wan or 0),
-                        funds_wan=float(base_funds or 0) + arrived.get((int(uid), bool(shared)), 0.0))
-        units[int(uid)] = units.get(int(uid), Pipeline()) + mine
+    for uid, shared, mine in rows:
+        units[uid] = units.get(uid, Pipeline()) + mine
         if not shared:
             county = county + mine
-    for uid, n, converted in leads:
-        mine = Pipeline(leads=int(n), leads_signed=int(converted or 0))
-        units[int(uid)] = units.get(int(uid), Pipeline()) + mine
-        county = county + mine
     return Pipelines(units, county)
 
 
@@ -207,6 +216,17 @@ def signed_in(session: Session, months: Sequence[str], unit_id: int | None = Non
     return list(session.scalars(query.order_by(col(Project.id))))
 
 
+def count_signed_not_started(session: Session, months: Sequence[str], unit_id: int | None = None) -> int:
+    """How many projects `signed_not_started` would list (without loading them)."""
+    if not months:
+        return 0
+    first, end = _span(months)
+    query = select(func.count()).select_from(Project).where(
+        *([col(Project.unit_id) == unit_id] if unit_id is not None else []), _in(Project.signed_period, first, end),
+        col(Project.counted), or_(col(Project.started_period).is_(None), col(Project.started_period) > end))
+    return int(session.execute(query).scalar_one())
+
+
 def started_not_completed(session: Session, end: str, unit_id: int | None = None, limit: int = 200) -> list[Project]:
     """开工未投产: counted projects started by `end` and not completed by then, oldest first."""
     query = (
@@ -238,5 +258,5 @@ def reached_by(session: Session, end: str) -> dict[str, tuple[int, float]]:
     return out
 
 
-__all__ = ["Pipeline", "Pipelines", "ProjectAsOf", "pipeline", "reached_by", "signed_in", "signed_not_started",
+__all__ = ["ALL_PARTS", "Pipeline", "Pipelines", "ProjectAsOf", "count_signed_not_started", "pipeline", "reached_by", "signed_in", "signed_not_started",
            "started_not_completed", "states_as_of", "tally"]
