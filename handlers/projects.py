@@ -145,7 +145,8 @@ def problem_line(problem: Problem, project: Project | None) -> str:
     text = _problem_text(problem.text)
     if problem.department and problem.department not in text:
         text += f"（需{problem.department}协调）"
-    due = f"（{problem.due.month}月{problem.due.day}日前解决）" if problem.due else ""
+    said_due = re.search(r"前(?:解决|办结|完成|落实)", text)
+    due = f"（{problem.due.month}月{problem.due.day}日前解决）" if problem.due and not said_due else ""
     return f"P{problem.project_id} {what}：{text}{due}"
 
 

@@ -50,6 +50,17 @@ def similarity(a: str | None, b: str | None) -> float:
     return SequenceMatcher(None, ca, cb).ratio()
 
 
+def _other_trade(company: str | None, project: Project) -> bool:
+    """The report's firm goes on from the core with words that are neither the project's firm's nor its
+    project's (`恒润电子` for 恒润新材料's 可降解塑料项目): maybe another firm of the same brand."""
+    mine, theirs = company_words(company), company_words(project.company)
+    if not mine or not theirs or mine.startswith(theirs) or theirs.startswith(mine):
+        return False
+    core = project.company_key or ""
+    extra = mine[mine.find(core) + len(core):] if core and core in mine else mine
+    return bool(extra) and _overlap(extra, project_core(project.name)) < 0.5 and extra not in (project.name or "")
+
+
 def _common_prefix(a: str, b: str) -> int:
     n = 0
     while n < min(len(a), len(b)) and a[n] == b[n]:
@@ -190,7 +201,7 @@ class Projects:
                     company, project.company):
                 continue
             core = project.company_key or ""
-            named = len(core) >= 2 and core in said
+            named = len(core) >= 2 and core in said and not _other_trade(company, project)
             shared = _common_prefix(brand, core) if not named else 0
             if named or shared >= 2:
                 rest = (mine or said).replace(core if named else core[:shared], "", 1)

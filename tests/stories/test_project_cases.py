@@ -34,6 +34,17 @@ def test_milestones_by_short_name_and_product_words_reach_the_signed_project(off
     assert (rates["开工率"], rates["履约率"], rates["资金到位率"]) == (0.5, 1.0, 0.24)
 
 
+def test_the_same_brand_with_other_words_is_asked_about_never_assumed(office: Office) -> None:
+    office.say("wz_liu", "签约：江苏恒润新材料有限公司可降解塑料项目正式签约，总投资8000万元", "2026-03-02 10:00")
+    asked = office.say("wz_liu", "恒润电子元件项目今天开工", "2026-03-05 10:00")
+    project = office.project("恒润")
+    # Suggested, not assumed: the start waits for 是 / P-number.
+    assert f"是 {project['id']}" in asked.text, asked.text
+    assert office.project("恒润")["stage"] == "签约"
+    office.say("wz_liu", "是", "2026-03-05 10:01")
+    assert office.project("恒润")["stage"] == "开工"
+
+
 def test_that_project_means_the_project_spoken_of_or_named_by_its_brand(office: Office) -> None:
     office.say("nf_wang", "线索：河南牧原食品股份有限公司拟投资8000万元建设生猪屠宰项目", "2026-03-02 10:00")
     office.say("nf_wang", "线索：江苏恒顺醋业股份有限公司拟投资5000万元建设食醋酿造项目", "2026-03-03 10:00")
@@ -249,6 +260,11 @@ def test_firms_named_only_by_a_trade_word_and_a_number_are_strangers(office: Off
         office.say("kfq_chen", f"线索：测试{n}号新材料有限公司拟投资5000万元建设新材料项目", f"2026-03-0{n + 1} 10:00")
     assert office.rank()["开发区"]["leads"] == 3
     assert len(office.projects()) == 3
+    # A trade word with a region is nobody in particular either: two units, two investors, no repeat.
+    office.say("nf_wang", "线索：江苏新材料有限公司拟投资3000万元建设复合材料项目", "2026-03-10 10:00")
+    office.say("hs_li", "线索：浙江新材料有限公司拟投资3000万元建设复合材料项目", "2026-03-11 10:00")
+    ranked = office.rank()
+    assert (ranked["南樊镇"]["leads"], ranked["横水镇"]["leads"]) == (1, 1)
 
 
 def test_the_bots_own_example_is_not_a_report(office: Office) -> None:
