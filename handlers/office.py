@@ -317,10 +317,10 @@ def _rate_reply(ctx: Context, chosen: Period, unit_id: int | None, whose: str, n
         "线索转化率": f"今年线索{p.leads}条、已签约{p.leads_signed}条",
     }[name]
     shown = percent(value) if value is not None else "—（还没有可计算的项目）"
-    waiting = ctx.store.records.unattached(_MILESTONES, unit_id=unit_id) if name in ("开工率", "履约率", "资金到位率") else []
+    waiting = ctx.store.records.count_unattached(_MILESTONES, unit_id) if name in ("开工率", "履约率", "资金到位率") else 0
     lines = [f"{whose}{name}（{_RATE_MEANS[name]}，截至{chosen.label}）：{shown}，{basis}。",
              "发送「签约未开工」查看名单。" if name in ("开工率", "履约率") else "",
-             f"另有{len(waiting)}条进展尚未归入项目，不在上述比率中（发送「审核」或「草稿」查看）。" if waiting else ""]
+             f"另有{waiting}条进展尚未归入项目，不在上述比率中（发送「审核」或「草稿」查看）。" if waiting else ""]
     return "\n".join(x for x in lines if x)
 
 

@@ -264,20 +264,31 @@ class Records:
             ).order_by(col(Record.reported_at).desc(), col(Record.id).desc()).limit(1)
         ).first()
 
-    def unattached(self, kinds: Iterable[str], unit_id: int | None = None, reporter: str | None = None
-                   ) -> Sequence[Record]:
-        """Live milestones waiting to be put on a project (of a unit, or of one reporter), oldest first."""
-        query = select(Record).where(
+    @staticmethod
+    def _unattached(kinds: Iterable[str], unit_id: int | None, reporter: str | None) -> list[ColumnElement[bool]]:
+        where = [
             col(Record.project_id).is_(None), col(Record.kind).in_(list(kinds)),
-            Record.status != RecordStatus.RETRACTED.value, Record.review != Review.REJECTED.value,
+            col(Record.status) != RecordStatus.RETRACTED.value, col(Record.review) != Review.REJECTED.value,
             # A progress note naming no project (本月各项目推进顺利) speaks of none: it waits for nothing.
             or_(col(Record.kind) != "progress", col(Record.company).is_not(None), col(Record.project_name).is_not(None)),
-        )
+        ]
         if unit_id is not None:
-            query = query.where(Record.unit_id == unit_id)
+            where.append(col(Record.unit_id) == unit_id)
         if reporter is not None:
-            query = query.where(Record.reporter == reporter)
-        return self.session.exec(query.order_by(col(Record.id))).all()
+            where.append(col(Record.reporter) == reporter)
+        return where
+
+    def unattached(self, kinds: Iterable[str], unit_id: int | None = None, reporter: str | None = None,
+                   limit: int = 200) -> Sequence[Record]:
+        """Live milestones waiting to be put on a project (of a unit, or of one reporter), oldest first."""
+        return self.session.exec(
+            select(Record).where(*self._unattached(kinds, unit_id, reporter)).order_by(col(Record.id)).limit(limit)
+        ).all()
+
+    def count_unattached(self, kinds: Iterable[str], unit_id: int | None = None) -> int:
+        """How many milestones wait for their project (of a unit, or of the county)."""
+        query = select(func.count()).select_from(Record).where(*self._unattached(kinds, unit_id, None))
+        return int(self.session.exec(query).one())
 
     def move_credit(self, record: Record, first: Record, actor: str) -> Record:
         """The office makes `record`'s unit the first investor's (第一引资人) instead of `first`'s: `first`
