@@ -34,6 +34,8 @@ _COMMAND_INTENTS = frozenset({
     Intent.OWNERS,
 })
 _OFFICE_ROLES = (Role.ADMIN, Role.LEADER)
+#: Projects named in one chat answer (oldest first; the rest are counted, the workbook has them all).
+_LISTED = 20
 _MILESTONES = sorted(k.value for k in MILESTONE_KINDS)
 
 
@@ -255,13 +257,13 @@ def _scope(ctx: Context, text: str) -> tuple[int | None, str] | Reply:
 def _pipeline_answer(ctx: Context, text: str, chosen: Period, unit_id: int | None, whose: str,
                      units: dict[int | None, str]) -> Reply | None:
     if "未开工" in text or ("哪些" in text and "开工" in text and "投产" not in text):
-        waiting = not_started(ctx.store, chosen, unit_id, limit=30)
+        waiting = not_started(ctx.store, chosen, unit_id, limit=_LISTED)
         if not waiting:
             return Reply(f"{whose}{chosen.months[-1].year}年签约的项目截至{chosen.label}均已开工。")
         total = count_not_started(ctx.store, chosen, unit_id)
         lines = [f"**{whose}签约未开工项目 {total} 个**（{chosen.months[-1].year}年签约、截至{chosen.label}未报开工）"]
         owners = {m.userid: m.name for m in ctx.store.roster.members()} if any(p.owner for p in waiting) else {}
-        lines += [_project_line(p, units, owners) for p in waiting[:30]]
+        lines += [_project_line(p, units, owners) for p in waiting]
         if total > len(waiting):
             lines.append(f"……另有{total - len(waiting)}个，详见台账（zsbot export）")
         return Reply("\n".join(lines))

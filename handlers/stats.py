@@ -352,7 +352,8 @@ def rates_of(store: Store, period: Period, unit_id: int | None = None, rate: str
     """A unit's (or the county's) pipeline rates as of the period's end: what `compute_stats` holds for it,
     without the ranking and the targets; with `rate`, only what that rate divides (the others read 0)."""
     parts = RATE_PARTS.get(rate or "", ALL_PARTS)
-    pipes = pipeline(store.session, [m.key for m in year_to_date(period)], unit_id, parts=parts)
+    pipes = pipeline(store.session, [m.key for m in year_to_date(period)], unit_id, parts=parts,
+                     county_only=unit_id is None)
     return Rates(pipes.county if unit_id is None else pipes.units.get(unit_id, Pipeline()))
 
 

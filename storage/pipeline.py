@@ -75,11 +75,11 @@ ALL_PARTS = frozenset({"signed", "funds", "leads"})
 
 
 def pipeline(session: Session, months: Sequence[str], unit_id: int | None = None, until: datetime | None = None,
-             parts: frozenset[str] = ALL_PARTS) -> Pipelines:
+             parts: frozenset[str] = ALL_PARTS, county_only: bool = False) -> Pipelines:
     """Per unit and for the county: projects signed in `months` and their progress by the last month's end.
 
     With `until` (a round replayed at a time inside the period), only what had been reported by then.
-    `parts` limits the work to what the caller reads (the others stay 0).
+    `parts` limits the work to what the caller reads (the others stay 0); `county_only` leaves `units` empty.
     """
     if not months:
         return Pipelines()
@@ -88,6 +88,15 @@ def pipeline(session: Session, months: Sequence[str], unit_id: int | None = None
     first, end = _span(months)
     unit = [] if unit_id is None else [col(Project.unit_id) == unit_id]
     rows: list[tuple[int, bool, Pipeline]] = []
+    if county_only and unit_id is None and parts <= {"signed"}:
+        # The county's line alone (a chat question): one pass, no grouping, each investor once.
+        n, started, performing, signed_wan = session.execute(
+            select(func.count(), _by(Project.started_period, end), _by(Project.performing_period, end),
+                   func.sum(func.coalesce(col(Project.signed_wan), 0.0)))
+            .where(_in(Project.signed_period, first, end), col(Project.counted), col(Project.shared).is_(False))
+        ).one()
+        return Pipelines({}, Pipeline(signed=int(n), started=int(started or 0), performing=int(performing or 0),
+                                      signed_wan=float(signed_wan or 0)))
     if "signed" in parts:
         signed = session.execute(
             select(col(Project.unit_id), col(Project.shared), func.count(), _by(Project.started_period, end),
