@@ -24,7 +24,11 @@ from tests.nlp.test_dev_corpus import _same as _same_dev
 #: heldout_b.jsonl: 160 lines written by other hands from the contract and the seeds alone, 150/160 on first run,
 #: 159/160 after general rules for its failure kinds (tests/nlp/test_second_hands_kinds.py). The line left is a
 #: labelling dispute kept on purpose: a planned reception (`下周三…来考察，已经约好了`) is a lead (docs/parsing.md).
-HELDOUT_FILES = ("heldout.jsonl", "heldout_b.jsonl", "heldout_c.jsonl", "heldout_d.jsonl", "heldout_e.jsonl")
+#: heldout_f.jsonl: 137 lines on plans, intentions, problems, non-events and corrections without #N (issue 19), written
+#: by other hands from the contract alone: 88/137 on first run, 134/137 after general rules for its failure kinds
+#: (nlp/plans.py); left: two projects said as 建设内容为…/做… (the long tail, issue 20) and a bare weekday's visit.
+HELDOUT_FILES = ("heldout.jsonl", "heldout_b.jsonl", "heldout_c.jsonl", "heldout_d.jsonl", "heldout_e.jsonl",
+                 "heldout_f.jsonl")
 #: Share of lines whose every labelled field must be right.
 LINE_BAR = 0.95
 #: Share of lines whose intent must be right.

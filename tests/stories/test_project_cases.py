@@ -338,3 +338,39 @@ def test_an_imported_ledger_gets_this_years_milestones_and_adds_no_score(office:
         encoding="utf-8")
     office.cli("projects", "import", str(office.tmp / "again.csv"))
     assert len(office.projects()) == 2 and office.project("隆基")["signed_wan"] == 15000
+
+
+# One definition: a replay derives the same figures as the stored state -----------------------------------
+
+
+def test_a_replay_as_of_now_derives_what_the_stored_state_says(office: Office) -> None:
+    """The rates read the derived columns; a replayed round derives from the records reported by its time.
+    Asked of the same moment, the two give the same pipeline, unit by unit and for the county."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from storage.pipeline import pipeline
+    from storage.store import unit_of_work
+
+    (office.tmp / "base.csv").write_text(
+        "单位,投资方,项目名称,阶段,签约额,签约日期,累计到位\n卫庄镇,隆基绿能科技股份有限公司,光伏电站项目,签约,12000,2026-01-15,2000\n",
+        encoding="utf-8")
+    office.cli("projects", "import", str(office.tmp / "base.csv"))
+    office.say("wz_liu", XWD, "2026-03-02 10:00")
+    office.say("wz_liu", "欣旺达锂电池模组项目开工", "2026-03-05 10:00")
+    office.say("wz_liu", "资金到位：欣旺达项目到位资金6000万元", "2026-03-06 10:00")
+    office.say("nf_wang", ANTA_SHOES, "2026-03-03 10:00")
+    office.say("nf_wang", "资金到位：安踏运动鞋服项目到位资金1.2亿元", "2026-03-09 10:00")
+    repeat = office.say("sw_sun", ANTA_SHOES, "2026-03-04 10:00")
+    office.say("office", f"确认 #{office.number(repeat)} 两家都计", "2026-03-05 10:00")
+    rejected = office.say("hs_li", "签约：浙江正泰电器股份有限公司光伏项目正式签约，总投资3亿元", "2026-03-06 10:00")
+    office.say("office", f"驳回 #{office.number(rejected)} 重复报送", "2026-03-07 10:00")
+    office.say("hs_li", "线索：江苏恒顺醋业股份有限公司拟投资5000万元建设食醋酿造项目", "2026-03-08 10:00")
+    months = ["2026-01", "2026-02", "2026-03"]
+    with unit_of_work(office.runtime.engine) as store:
+        stored = pipeline(store.session, months)
+        replayed = pipeline(store.session, months, until=datetime(2026, 3, 20, 23, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    assert replayed == stored
+    # By hand: 隆基 (imported, 2000 arrived), 欣旺达 (started, 6000), 安踏 twice (12000 at 南樊镇; 商务局 shared).
+    assert (stored.county.signed, stored.county.started, stored.county.performing) == (3, 1, 3)
+    assert (stored.county.signed_wan, stored.county.funds_wan) == (12000 + 30000 + 20000, 2000 + 6000 + 12000)
