@@ -59,9 +59,9 @@ def projects_import(ctx: typer.Context, file: Annotated[Path, typer.Argument(hel
     from handlers.projects import import_projects, read_project_rows
     from handlers.roster import RosterFileError
 
-    tz = runtime_of(ctx).settings.schedule.tz
-    now = datetime.now(tz)
-    import_file(ctx, file, read_project_rows, lambda rows, store: import_projects(rows, store, now),
+    runtime = runtime_of(ctx)
+    now = datetime.now(runtime.settings.schedule.tz)
+    import_file(ctx, file, read_project_rows, lambda rows, store: import_projects(rows, store, now, runtime.rules),
                 "项目导入失败", (RosterFileError,))
 
 

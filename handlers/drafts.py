@@ -30,7 +30,7 @@ from handlers.owners import copy_to_owner
 from handlers.receipts import kind_name, missing_question, one_line
 from nlp import RECORD_INTENTS, Intent, Parsed
 from storage.keys import core_company_name
-from storage.kinds import MILESTONE_KINDS
+from storage.kinds import MILESTONE_VALUES
 from storage.models import Draft, Project, ProjectStage, Record
 from storage.states import DraftState
 
@@ -43,7 +43,9 @@ _LABEL = re.compile(
     r"^\s*(?:\d+[.、．]\s*)?(?:线索|新增线索|拜访|外出招商|外出|接待|接待洽谈|签约|开工|资金到位|到位|竣工|投产|竣工投产|进展|项目进展)\s*[：:]"
 )
 _YES = re.compile(r"^\s*(?:是|是的|对|对的|没错|就是|确认|嗯|好)\s*[。.!！]?\s*$")
-_NEW = re.compile(r"^\s*(?:新项目|新建项目|不是|不是的|否|新建档案|新建)\s*[。.!！]?\s*$")
+_NEW = re.compile(r"^\s*(?:新项目|新建项目|新建档案|新建)\s*[。.!！]?\s*$")
+#: A no to the project the bot suggested: which one then (it never opens a project on a no).
+_NO = re.compile(r"^\s*(?:不是|不是的|否|不对)\s*[。.!！]?\s*$")
 _PNUM = re.compile(r"^\s*[Pp]\s*(\d+)\s*$")
 #: How long after a draft lapsed a bare answer is told so (rather than silently ignored).
 _TELL_LAPSED = timedelta(hours=24)
@@ -139,6 +141,8 @@ def _answer_project(draft: Draft, ctx: Context) -> Reply | None:
             return Reply(f"P{numbered.group(1)} 不是本单位的项目。请回复本单位的项目号，或「新项目」。")
     elif _NEW.match(text):
         project = open_for(record, ctx)
+    elif _NO.match(text):
+        return Reply(f"好的。#{record.id} 属于哪个项目？请回复「P编号」，或「新项目」建档（发送「草稿」可查看待归入的记录）。")
     else:
         return None
     if project is None:
@@ -150,7 +154,7 @@ def _answer_project(draft: Draft, ctx: Context) -> Reply | None:
 def _answer_correction(draft: Draft, ctx: Context) -> Reply | None:
     """`是` after the bot asked which record a correction without #N means: correct that one."""
     if not _YES.match(ctx.incoming.text):
-        if _NEW.match(ctx.incoming.text):
+        if _NO.match(ctx.incoming.text):
             ctx.store.drafts.close(draft, DraftState.ABANDONED)
             return Reply("好的，没有更正。请回复「更正 #编号 …」写明要更正的记录。")
         return None
@@ -176,7 +180,7 @@ def attached_reply(record: Record, project: Project, ctx: Context) -> Reply:
     """Attach and say so (to the sender, and to the project's 包干领导)."""
     attach(record, project, ctx)
     said = f"✅ #{record.id} 已归入项目 P{project.id}（{project.company or project.name or ''}）。"
-    waiting = [r for r in ctx.store.records.unattached(_MILESTONES, reporter=record.reporter) if r.id != record.id]
+    waiting = [r for r in ctx.store.records.unattached(MILESTONE_VALUES, reporter=record.reporter) if r.id != record.id]
     if waiting:
         said += f"\n还有 {len(waiting)} 条未归入项目：" + "、".join(f"#{r.id}" for r in waiting[:10]) + \
             "，请回复「#编号 归入 P编号」。"
@@ -184,4 +188,4 @@ def attached_reply(record: Record, project: Project, ctx: Context) -> Reply:
     return Reply(said, stored=True, records=(record.id or 0,))
 
 
-_MILESTONES = sorted(k.value for k in MILESTONE_KINDS)
+

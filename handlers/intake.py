@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -11,19 +12,24 @@ from handlers import packaging
 from handlers.context import Context
 from handlers.periods import Month, deadline_of, is_late, month_of, period_label
 from handlers.receipts import describe, fix_hint, format_amount, kind_name, one_line
+from handlers.rules import CountyRules, Rules
 from handlers.words import mentions
 from nlp import Intent, Parsed
 from storage.fields import BY_PARSED
-from storage.kinds import MILESTONE_KINDS, RecordKind
-from storage.models import Project, ProjectStage, Record, Review, saved_id
+from storage.kinds import RecordKind
+from storage.models import Project, ProjectStage, Record, saved_id
 from storage.projects import Match
+from storage.records import awaits_project
+from storage.store import Store
 
 #: Reports that may open a project of their own: they name an investor and what it would build.
 _OPENERS = {Intent.LEAD: ProjectStage.LEAD, Intent.INTENTION: ProjectStage.INTENTION, Intent.SIGNING: ProjectStage.LEAD}
 #: Words of a formal contract that follows a framework agreement (框架协议 → 正式合同).
 _CONTRACT = re.compile(r"正式合同|签订合同|签署合同|合同签订|合同签约|投资合同|正式签约合同|签合同|签了合同|合同金额")
 #: The unit's recent conversation: `那个项目`, `这个项目`, `该项目` mean the project last spoken of.
-_THAT_PROJECT = re.compile(r"[那这该此上][个一]?(?:述)?项目|那个厂|这个厂|那边")
+_THAT_PROJECT = re.compile(r"[那这该此上][个一]?(?:述)?项目|那个厂|这个厂")
+#: How a repeat of the unit's own record is marked (a repeat from another unit names that unit).
+SAME_UNIT_REPEAT = "重复：本单位 "
 #: How far back "that project" reaches: the sender's own reports of the last days.
 _RECENT = timedelta(days=14)
 #: A project named by words only wins over another when it shares clearly more of them.
@@ -32,7 +38,10 @@ _CLEAR_LEAD = 0.2
 #: it is another project of the same investor.
 _SAME_PROJECT = 0.5
 #: A visit or reception told as done before any plan word: the plan is the investor's next step.
-_REPORTED_FIRST = re.compile(r"了|今天|今日|昨天|前天|上午|下午|已经")
+_REPORTED_FIRST = re.compile(
+    r"(?:拜访|走访|拜会|会见|接待|考察|洽谈|对接|陪同|见)了"
+    r"|(?:今天|今日|昨天|前天|上午|下午)[^,，。；;]{0,6}?(?:拜访|走访|拜会|会见|接待|考察|洽谈|赴|去了|到了)"
+)
 #: The bot's own example (`线索：XX公司拟投资5000万元建设XX项目`): a template, not a report.
 _TEMPLATE = re.compile(r"^(?:[Xx×ＸｘＸ]{1,3}|某某?|ＸＸ)(?:公司|企业|集团|项目|有限公司)?$")
 #: A padded report (seed 003: 往年已报、已建成的不算新线索): said by the report itself.
@@ -45,6 +54,8 @@ _OUR_PEOPLE = re.compile(
     r"(?:我县|本县|县内|我们县|咱县|咱们县)(?:的)?(?:民营|本土|本地|骨干|龙头|重点|规上|规模以上|籍)?"
     r"(?:企业家|企业|公司|老板|客商|商人|能人|乡贤)"
 )
+#: How many characters of province and city may come before the county's name in a firm's (山西省运城市).
+_REGION_BEFORE = 6
 #: 统一社会信用代码: 18 characters, digits 3–8 the registering division's code.
 _CREDIT_CODE = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}(\d{6})[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])")
 
@@ -171,9 +182,9 @@ def link_project(parsed: Parsed, ctx: Context, at: datetime) -> _Link:
     projects = ctx.store.projects
     text = parsed.source_text or ctx.incoming.text
     if parsed.project_ref is not None:
-        named = projects.get(parsed.project_ref)
-        if named is not None and named.unit_id == ctx.unit.id:
-            return _found(parsed, named, text, f"已归入项目 P{named.id}（{named.company or named.name}）")
+        numbered = projects.get(parsed.project_ref)
+        if numbered is not None and numbered.unit_id == ctx.unit.id:
+            return _found(parsed, numbered, text, f"已归入项目 P{numbered.id}（{numbered.company or numbered.name}）")
     found = projects.matches(ctx.unit.id, parsed.company, parsed.project, ctx.rules.reporting.project_match_threshold,
                              text=text)
     sibling: Project | None = None
@@ -187,13 +198,15 @@ def link_project(parsed: Parsed, ctx: Context, at: datetime) -> _Link:
         return _found(parsed, chosen, text, f"已归入本单位跟踪项目 P{chosen.id}（{chosen.company or chosen.name}）")
     if ask:
         return _Link(candidates=tuple(ask))
-    recent = ctx.store.records.recent_project(ctx.unit.id, ctx.member.userid, at - _RECENT)
+    named = bool(parsed.company or (parsed.project and not _THAT_PROJECT.fullmatch(parsed.project.strip())))
+    recent = ctx.store.records.recent_project(ctx.unit.id, ctx.member.userid, at - _RECENT) if not named else None
     project = projects.get(recent) if recent else None
     if project is not None and _THAT_PROJECT.search(text):
-        # `那个项目`: the project the sender spoke of last.
+        # `那个项目` in a report naming nothing else: the project the sender spoke of last. (In a report that
+        # names its investor, `该项目…` is the one it names.)
         return _found(parsed, project, text,
                       f"已按最近的报送归入项目 P{project.id}（{project.company or project.name}），如不对请回复「#编号 归入 P编号」")
-    if project is not None and not (parsed.company or parsed.project) and parsed.intent not in _OPENERS:
+    if project is not None and parsed.intent not in _OPENERS:
         return _Link(candidates=(project,))  # naming nothing: ask, suggesting the project last spoken of
     stage = _OPENERS.get(parsed.intent)
     if stage is not None and (parsed.company or parsed.project):
@@ -250,17 +263,22 @@ def attach(record: Record, project: Project, ctx: Context) -> None:
     if record.kind == RecordKind.SIGNING.value and project.signed_period is not None and _CONTRACT.search(record.text):
         record.fields = {**record.fields, "contract": True}
     ctx.store.records.link(record, saved_id(project), ctx.member.userid)
+    _recheck_repeat(record, project, ctx)
     _inherit(record, project, ctx)
     for touched in (earlier, project):
         if touched is not None:
             ctx.store.projects.refresh(touched, ctx.member.userid)
 
 
-def awaits_project(record: Record) -> bool:
-    """A milestone must reach a project; a progress note naming no project (`本月各项目推进顺利`) speaks of none."""
-    if record.kind == RecordKind.PROGRESS.value and not (record.company or record.project_name):
-        return False
-    return record.kind in MILESTONE_KINDS
+def _recheck_repeat(record: Record, project: Project, ctx: Context) -> None:
+    """A repeat of the unit's own record was judged against the project the record sat on: on its new
+    project it is a repeat only of a record there (`#5 新项目` after a wrong guess counts again)."""
+    if record.not_counting is None or not record.not_counting.startswith(SAME_UNIT_REPEAT):
+        return
+    first = ctx.store.records.first_of_project(saved_id(project), [record.kind])
+    if first is not None and first.id != record.id and (first.id or 0) < (record.id or 0):
+        return
+    ctx.store.records.unflag(record, ctx.member.userid)
 
 
 def ask_project(record: Record, candidates: tuple[Project, ...], ctx: Context) -> str:
@@ -283,16 +301,15 @@ def ask_project(record: Record, candidates: tuple[Project, ...], ctx: Context) -
             "回复「新项目」建档，或回复「P编号」归入已有项目（也可稍后回复「#编号 归入 P编号」）。")
 
 
-def county_own(text: str, ctx: Context) -> str | None:
-    """Why the money is the county's own (a firm named with the county or a town, 我县/本县 people, a credit
-    code registered here), or None."""
-    county = ctx.rules.county
-    if county.name and re.search(re.escape(county.name) + r"(?![城])[\u4e00-\u9fffA-Za-z0-9]{0,12}?(?:公司|集团|企业|厂|合作社)", text):
-        return county.name
-    towns = [*county.towns, *(u.name for u in ctx.store.roster.units() if u.name.endswith(("镇", "乡", "街道")))]
-    for town in towns:
-        if re.search(re.escape(town) + r"[\u4e00-\u9fffA-Za-z0-9]{0,12}?(?:有限公司|公司|集团|合作社|厂)", text):
-            return town
+def county_own(company: str | None, text: str, county: CountyRules, towns: Sequence[str]) -> str | None:
+    """Why the money is the county's own, or None: the investor (`company`, never where it builds) named with
+    the county or one of its `towns` (绛县宏达建材有限公司), 我县/本县 people and firms in the text (我县民营企业家李总),
+    or a 统一社会信用代码 registered in the county."""
+    name = company or ""
+    for place in ([county.name] if county.name else []) + list(towns):
+        # 绛县…, 山西绛县…, 运城市绛县…: the place opens the firm's name, after its province or city at most.
+        if place in name[: len(place) + _REGION_BEFORE]:
+            return place
     if (m := _OUR_PEOPLE.search(text)) is not None:
         return m.group(0)
     if county.adcode:
@@ -302,7 +319,22 @@ def county_own(text: str, ctx: Context) -> str | None:
     return None
 
 
-def _padded(record: Record, project: Project | None, ctx: Context) -> str | None:
+def towns_of(store: Store, county: CountyRules) -> list[str]:
+    """The county's towns: `[county] towns` and the roster's units named 镇/乡/街道."""
+    return [*county.towns, *(u.name for u in store.roster.units() if u.name.endswith(("镇", "乡", "街道")))]
+
+
+def public_or_local(company: str | None, text: str, rules: Rules, store: Store) -> str | None:
+    """Why money does not count as 招商引资 (government money, or the county's own), or None."""
+    public = next((w for w in rules.counting.government_words if mentions(w, text)), None)
+    if public:
+        return f"政府投资/平台公司（{public}）"
+    local = next((w for w in rules.counting.in_county_words if mentions(w, text)), None) or county_own(
+        company, text, rules.county, towns_of(store, rules.county))
+    return f"县内投资（{local}）" if local else None
+
+
+def _padded(record: Record, project: Project | None) -> str | None:
     """Why a lead (or a signing) is not new: the report says so, or the project is in the base from an
     earlier year (imported, or signed before this year)."""
     if record.kind not in (RecordKind.LEAD.value, RecordKind.SIGNING.value):
@@ -318,14 +350,12 @@ def _padded(record: Record, project: Project | None, ctx: Context) -> str | None
 
 def _inherit(record: Record, project: Project | None, ctx: Context) -> str | None:
     """A milestone of a project that does not count (城投, the county's own, another unit's investor,
-    rejected) does not count either; the receipt line that says so."""
-    if project is None or project.counted or record.kind in (RecordKind.LEAD.value, RecordKind.PLAN.value):
+    rejected) does not count either (`Records.inherit`; kept in step whenever the project changes);
+    the receipt line that says so."""
+    if project is None or not ctx.store.records.inherit(record, project.id or 0, project.counted,
+                                                        project.not_counted_reason, ctx.member.userid):
         return None
-    if record.not_counting is not None or record.review == Review.REJECTED.value:
-        return None
-    reason = f"项目 P{project.id} 不计入考核（{project.not_counted_reason or '不计'}）"
-    ctx.store.records.flag(record, reason, review=False, actor=ctx.member.userid)
-    return f"注：{reason}，本条登记备查，不计分。"
+    return f"注：{record.not_counting}，本条登记备查，不计分。"
 
 
 def _flags(record: Record, parsed: Parsed, project: Project | None, ctx: Context) -> list[str]:
@@ -339,17 +369,15 @@ def _flags(record: Record, parsed: Parsed, project: Project | None, ctx: Context
     actor = ctx.member.userid
     text = record.text
     notes: list[str] = []
-    public = next((w for w in rules.government_words if mentions(w, text)), None)
-    local = next((w for w in rules.in_county_words if mentions(w, text)), None) or county_own(text, ctx)
-    if public or local:
-        reason = f"政府投资/平台公司（{public}）" if public else f"县内投资（{local}）"
+    reason = public_or_local(record.company, text, ctx.rules, ctx.store)
+    if reason:
         records.flag(record, reason, review=True, actor=actor)
         notes.append(f"注：{reason}，按考核办法只计县外资金、不计政府投资，已登记备查，不计入考核，已转招商办审核。")
         return notes
     inherited = _inherit(record, project, ctx)
     if inherited:
         return [inherited]
-    padded = _padded(record, project, ctx)
+    padded = _padded(record, project)
     if padded:
         records.flag(record, padded, review=True, actor=actor)
         return [f"注：{padded}，已登记备查，暂不计分，已转招商办审核（确认后计入）。"]
@@ -372,7 +400,7 @@ def _flags(record: Record, parsed: Parsed, project: Project | None, ctx: Context
                 records.flag(record, f"合同：同一签约已于 #{first.id} 计入", review=False, actor=actor, repeat_of=first.id)
                 notes.append(f"注：此前已以协议签约登记（#{first.id}），本条为正式合同，项目进入「合同」阶段，签约不重复计分。")
             else:
-                records.flag(record, f"重复：本单位 #{first.id} 已报", review=False, actor=actor, repeat_of=first.id)
+                records.flag(record, f"{SAME_UNIT_REPEAT}#{first.id} 已报", review=False, actor=actor, repeat_of=first.id)
                 notes.append(f"注：与本单位 #{first.id} 为同一{kind}，已登记备查，不重复计分。如确是另一项，请联系招商办确认。")
             return notes
     amount = record.amount_cny_wan

@@ -16,9 +16,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from handlers.periods import Period
 from handlers.rules import Rules
+from handlers.stats import year_to_date
 from handlers.stats_view import Figures, Stats, contract_stats, parse_stats
 from storage.models import Project, saved_id
-from storage.pipeline import signed_in
+from storage.pipeline import project_amount, signed_in
 from storage.store import Store
 
 STATS_HEADER = ["单位", "项目数", "总投资(万元)", "内资项目数", "内资金额(万元)", "外资项目数", "外资金额(万元)",
@@ -38,15 +39,11 @@ def _header(sheet: Worksheet, header: list[str], widths: list[int]) -> None:
     sheet.freeze_panes = "A2"
 
 
-def _amount(p: Project) -> float:
-    return float(p.signed_wan or p.amount_wan or 0)
-
-
 def _projects_row(projects: list[Project], foreign_ids: set[int]) -> list[float]:
     foreign = [p for p in projects if p.id in foreign_ids]
     domestic = [p for p in projects if p.id not in foreign_ids]
-    return [len(projects), sum(_amount(p) for p in projects), len(domestic), sum(_amount(p) for p in domestic),
-            len(foreign), sum(_amount(p) for p in foreign)]
+    return [len(projects), sum(project_amount(p) for p in projects), len(domestic), sum(project_amount(p) for p in domestic),
+            len(foreign), sum(project_amount(p) for p in foreign)]
 
 
 def _target_cells(figures: Figures, progress: float | None) -> list[float | None]:
@@ -66,8 +63,7 @@ def add_statistics(book: Workbook, store: Store, chosen: Period, rules: Rules, s
     ids = {u.name: saved_id(u) for u in store.roster.units()}
     sheet = book.create_sheet("统计")
     _header(sheet, STATS_HEADER, [16, 8, 14, 10, 14, 10, 14, 14, 10, 10, 16])
-    months = [f"{chosen.months[-1].year}-{m:02d}" for m in range(1, chosen.months[-1].month + 1)]
-    signed = signed_in(store.session, months)
+    signed = signed_in(store.session, [m.key for m in year_to_date(chosen)])
     foreign = store.records.foreign_projects()
     for unit in stats.units:
         projects = [p for p in signed if p.unit_id == ids.get(unit.unit)]

@@ -18,11 +18,12 @@ from handlers.periods import Period, closed_month_asked, closed_note
 from handlers.ranking import number, table
 from handlers.receipts import format_amount, kind_name, one_line
 from handlers.registry import router
-from handlers.stats import count_not_started, not_completed, not_started, percent, rates_of
+from handlers.stats import count_not_started, not_completed, not_started, percent, rates_of, year_to_date
 from nlp import Intent, Parsed
-from storage.kinds import MILESTONE_KINDS
+from storage.kinds import MILESTONE_VALUES, RecordKind
 from storage.models import Project, ProjectStage, Record, Role
 from storage.outbox import Target
+from storage.records import counts
 from storage.states import DraftState
 
 _LIST_REVIEW = re.compile(r"^\s*(?:待?审核|审核列表|待审核记录|复核)\s*[？?]?\s*$")
@@ -36,7 +37,7 @@ _COMMAND_INTENTS = frozenset({
 _OFFICE_ROLES = (Role.ADMIN, Role.LEADER)
 #: Projects named in one chat answer (oldest first; the rest are counted, the workbook has them all).
 _LISTED = 20
-_MILESTONES = sorted(k.value for k in MILESTONE_KINDS)
+
 
 
 def is_command(parsed: Parsed, text: str) -> bool:
@@ -73,14 +74,15 @@ def _office_only(ctx: Context) -> Reply | None:
            refusal="审核由县招商办（管理员）操作。如对某条记录有疑问，请联系招商办。")
 def review(parsed: Parsed, ctx: Context) -> Reply:
     """招商办审核：「确认 #编号」计入，「驳回 #编号 原因」不计；跨单位重复的，确认时选择「两家都计」或「转计本单位」。"""
-    verb = ctx.incoming.text.strip()[:2]
-    return _decide(ctx, verb == "确认", parsed.ref or 0, (parsed.body or "").strip())
+    return _decide(ctx, bool(parsed.confirm), parsed.ref or 0, (parsed.body or "").strip())
 
 
 #: How the office settles a cross-unit repeat (第一引资人): both units count, or the credit moves.
 _BOTH = re.compile(r"两家都计|两个?单位都计|都计|均计|重复计|都算")
 _MOVE = re.compile(r"转计|改计|转给|改为本单位|计入本单位|归本单位|移交|改由|转到")
 _KEEP_FIRST = re.compile(r"计入先报|先报单位|维持|第一引资人")
+#: The records that name an investor (a project counts when one of them does).
+_FOUNDING = frozenset({RecordKind.LEAD.value, RecordKind.INTENTION.value, RecordKind.SIGNING.value})
 
 
 def _decide(ctx: Context, confirmed: bool, record_id: int, note: str) -> Reply:
@@ -98,6 +100,10 @@ def _decide(ctx: Context, confirmed: bool, record_id: int, note: str) -> Reply:
         if _MOVE.search(note):
             moved_from = store.records.move_credit(record, first, ctx.member.userid)
             note = f"第一引资人改为{mine}（原{theirs} #{first.id}）"
+            # The investor is no longer the first unit's: neither is its project (its milestones follow).
+            for other in store.records.of_project(moved_from.project_id or 0):
+                if other.kind in _FOUNDING and other.id != moved_from.id and counts(other):
+                    store.records.flag(other, f"第一引资人改为{mine} #{record.id}", review=False, actor=ctx.member.userid)
         elif _KEEP_FIRST.search(note):
             confirmed, note = False, f"计入先报单位{theirs} #{first.id}"
         elif not _BOTH.search(note):
@@ -135,7 +141,7 @@ def _review_list(ctx: Context) -> Reply:
     if refused:
         return refused
     pending = ctx.store.records.in_review()
-    waiting = ctx.store.records.unattached(_MILESTONES)
+    waiting = ctx.store.records.unattached(MILESTONE_VALUES)
     if not pending and not waiting:
         return Reply("✅ 没有待审核的记录，也没有待归入项目的进展。")
     units = {u.id: u.name for u in ctx.store.roster.units()}
@@ -164,13 +170,13 @@ def _draft_list(ctx: Context) -> Reply:
     store = ctx.store
     units = {u.id: u.name for u in store.roster.units()}
     if ctx.role not in _OFFICE_ROLES:
-        waiting = store.records.unattached(_MILESTONES, unit_id=ctx.unit.id) if ctx.unit else []
+        waiting = store.records.unattached(MILESTONE_VALUES, unit_id=ctx.unit.id) if ctx.unit else []
         if waiting:
             return Reply(_unattached_lines(waiting, units, office=False))
         return Reply("草稿清单供招商办查看。您自己的草稿：直接回复补充内容即可。")
     store.drafts.expire_due(ctx.at)
     drafts = [d for d in store.drafts.never_completed(ctx.at - timedelta(days=30)) if not d.parsed.get("ask")]
-    waiting = store.records.unattached(_MILESTONES)
+    waiting = store.records.unattached(MILESTONE_VALUES)
     if not drafts and not waiting:
         return Reply("近30天没有未补全的草稿，也没有待归入项目的进展。")
     names = {m.userid: m.name for m in store.roster.members()}
@@ -319,7 +325,10 @@ def _rate_reply(ctx: Context, chosen: Period, unit_id: int | None, whose: str, n
         "线索转化率": f"今年线索{p.leads}条、已签约{p.leads_signed}条",
     }[name]
     shown = percent(value) if value is not None else "—（还没有可计算的项目）"
-    waiting = ctx.store.records.count_unattached(_MILESTONES, unit_id) if name in ("开工率", "履约率", "资金到位率") else 0
+    # The year's milestones a rate would read, still without their project (a plan changes no rate).
+    waiting = ctx.store.records.count_unattached(
+        MILESTONE_VALUES - {RecordKind.PLAN.value}, unit_id, [m.key for m in year_to_date(chosen)]
+    ) if name in ("开工率", "履约率", "资金到位率") else 0
     lines = [f"{whose}{name}（{_RATE_MEANS[name]}，截至{chosen.label}）：{shown}，{basis}。",
              "发送「签约未开工」查看名单。" if name in ("开工率", "履约率") else "",
              f"另有{waiting}条进展尚未归入项目，不在上述比率中（发送「审核」或「草稿」查看）。" if waiting else ""]

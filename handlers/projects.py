@@ -13,27 +13,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from handlers.context import Context
 from handlers.drafts import attached_reply, open_for
-from handlers.intake import link_project
+from handlers.intake import link_project, public_or_local
 from handlers.messages import Reply
 from handlers.owners import find_owner
-from handlers.periods import Month, deadline_of, period_label
-from handlers.receipts import format_amount
+from handlers.periods import Month, deadline_of, month_of, period_label
 from handlers.registry import router
 from handlers.roster import read_keyed
+from handlers.rules import Rules
 from nlp import Intent, Parsed
-from storage.kinds import MILESTONE_KINDS, ProjectStage, stage_named
-from storage.models import Problem, ProblemStatus, Project, Record, Role, saved_id
+from storage.kinds import MILESTONE_VALUES, ProjectStage, stage_named
+from storage.models import Problem, ProblemStatus, Project, Record, saved_id
 from storage.outbox import Target
 from storage.project_state import Baseline
 from storage.store import Store
-
-_MILESTONES = sorted(k.value for k in MILESTONE_KINDS)
 
 
 @router.on(Intent.ATTACH, title="归入项目", examples=("P2", "#15 归入 P2", "#15 新项目"))
@@ -75,7 +73,7 @@ def _record_meant(parsed: Parsed, ctx: Context) -> Record | str:
         record = store.records.get(int(asked.parsed["record_id"]))
         if record is not None and record.project_id is None:
             return record
-    waiting = store.records.unattached(_MILESTONES, reporter=ctx.member.userid)
+    waiting = store.records.unattached(MILESTONE_VALUES, reporter=ctx.member.userid)
     if not waiting:
         return ("您没有待归入项目的记录。要把某条记录归入项目，请回复「#编号 归入 P编号」。"
                 if parsed.project_ref is not None else "请写明要归入的记录，例如「#15 新项目」。")
@@ -83,13 +81,11 @@ def _record_meant(parsed: Parsed, ctx: Context) -> Record | str:
 
 
 def _may_change(record: Record, ctx: Context) -> str | None:
-    """The reporter's unit (its liaison) until the record's period closes; the office at any time."""
+    """The reporter until the record's period closes (the contract); the office at any time."""
     if ctx.is_admin:
         return None
-    if ctx.unit is None or record.unit_id != ctx.unit.id:
-        return f"#{record.id} 不是本单位的记录，只能归入本单位报送的内容（或联系招商办）。"
-    if ctx.role is not Role.LIAISON:
-        return "归入项目由本单位联络员操作（或联系招商办）。"
+    if record.reporter != ctx.member.userid:
+        return f"#{record.id} 不是您报送的记录，由报送人或招商办归入项目。"
     closed = deadline_of(Month.parse(record.period), ctx.rules.schedule)
     if ctx.at > closed:
         return (f"#{record.id} 计入{period_label(record.period)}，该期已于{closed.month}月{closed.day}日截止，"
@@ -103,12 +99,21 @@ def record_problem(parsed: Parsed, ctx: Context) -> Reply:
     """报送项目推进中需要协调解决的问题（全程代办、一事一议、限期解决），写明项目号、需协调的部门和期限；解决后回复「解决 问题N」。"""
     if ctx.unit is None:
         return Reply("问题由项目所在单位的联络员报送（写明项目号，如「问题：P8用地手续卡住…」）。")
+    problem, said = store_problem(parsed, ctx)
+    if problem is None:
+        return Reply(said)
+    return Reply(f"{said}\n将在「我的包干项目」、每周督查和调度会上列出，直到解决；解决后请回复「解决 问题{problem.id}」。",
+                 stored=True)
+
+
+def store_problem(parsed: Parsed, ctx: Context) -> tuple[Problem | None, str]:
+    """Keep a problem on its project (the 包干领导 is told), or say why not: (the problem, the line to answer)."""
     link = link_project(parsed, ctx, ctx.at)
     project = link.project
     if project is None:
         options = "；".join(f"P{c.id} {c.company or c.name or ''}" for c in link.candidates)
-        return Reply("没有认出是哪个项目的问题，本条未登记。请写明项目号重发，例如「问题：P8用地手续卡住，需自然资源局协调，"
-                     "月底前解决」" + (f"（可能是：{options}）" if options else "（发送「我的上报」可查看项目号）") + "。")
+        return None, ("没有认出是哪个项目的问题，本条未登记。请写明项目号重发，例如「问题：P8用地手续卡住，需自然资源局协调，"
+                      "月底前解决」" + (f"（可能是：{options}）" if options else "（发送「我的上报」可查看项目号）") + "。")
     text = parsed.source_text or ctx.incoming.text
     problem = ctx.store.projects.add_problem(Problem(
         project_id=saved_id(project), unit_id=project.unit_id, text=text, department=parsed.department, due=parsed.due,
@@ -118,8 +123,7 @@ def record_problem(parsed: Parsed, ctx: Context) -> Reply:
     if project.owner and project.owner != ctx.member.userid:
         ctx.store.outbox.push(f"problem:{problem.id}", f"【包干项目问题】{line}\n请协调解决，解决后回复「解决 问题{problem.id}」。",
                               target=Target.user(project.owner), kind="text")
-    return Reply(f"🆘 已登记问题{problem.id}：{line}\n将在「我的包干项目」、每周督查和调度会上列出，直到解决；"
-                 f"解决后请回复「解决 问题{problem.id}」。", stored=True)
+    return problem, f"🆘 已登记问题{problem.id}：{line}"
 
 
 @router.on(Intent.SOLVE)
@@ -261,12 +265,14 @@ def _wan(text: str, what: str) -> float | None:
     return value
 
 
-def import_projects(rows: Iterable[tuple[int, dict[str, str]]], store: Store, at: datetime, actor: str = "import"
-                    ) -> ProjectsImport:
+def import_projects(rows: Iterable[tuple[int, dict[str, str]]], store: Store, at: datetime, rules: Rules,
+                    actor: str = "import") -> ProjectsImport:
     """Add or update (by unit + company + name) each row's project; a bad row is reported and skipped.
 
     An imported project is the office's earlier work: it adds no score to any period, but a milestone
-    reported now attaches to it, and one signed this year is in this year's rates."""
+    reported now attaches to it, and one signed this year is in this year's rates; government money and
+    the county's own money are judged as a report's would be (the project is kept, not counted). Its dates
+    fall in the reporting periods a report of that day would (after the 20th: the next month's)."""
     result = ProjectsImport()
     units = {u.name: saved_id(u) for u in store.roster.units()}
     for number, row in rows:
@@ -281,14 +287,16 @@ def import_projects(rows: Iterable[tuple[int, dict[str, str]]], store: Store, at
             stage = stage_named(row.get("stage", "") or "签约") if row.get("stage", "").strip() else None
             if row.get("stage", "").strip() and stage is None:
                 raise _Bad(f"阶段「{row['stage']}」应为 线索/意向/签约/合同/开工/投产 之一")
+            signed_on = _day(row.get("signed_on", ""), "签约日期")
+            started_on = _day(row.get("started_on", ""), "开工日期")
             baseline = Baseline(
-                stage=stage or (ProjectStage.STARTED if row.get("started_on", "").strip() else ProjectStage.SIGNED
-                                if row.get("signed_on", "").strip() or row.get("signed_wan", "").strip()
-                                else ProjectStage.LEAD),
-                signed_wan=_wan(row.get("signed_wan", ""), "签约额"), signed_on=_day(row.get("signed_on", ""), "签约日期"),
-                started_on=_day(row.get("started_on", ""), "开工日期"),
+                stage=stage or (ProjectStage.STARTED if started_on else ProjectStage.SIGNED
+                                if signed_on or row.get("signed_wan", "").strip() else ProjectStage.LEAD),
+                signed_wan=_wan(row.get("signed_wan", ""), "签约额"), signed_on=signed_on, started_on=started_on,
                 funds_wan=_wan(row.get("funds_wan", ""), "累计到位") or 0.0,
                 planned_start=_day(row.get("planned_start", ""), "计划开工"),
+                not_counted=public_or_local(company, f"{company or ''}{name or ''}", rules, store),
+                signed_period=_period(signed_on, rules), started_period=_period(started_on, rules),
             )
             owner_name = row.get("owner", "").strip()
             owner = None
@@ -300,7 +308,7 @@ def import_projects(rows: Iterable[tuple[int, dict[str, str]]], store: Store, at
         except _Bad as bad:
             result.errors.append((number, str(bad)))
             continue
-        project = store.projects.imported(unit_id, company, name)
+        project = store.projects.imported(unit_id, company, name) or store.projects.opened_as(unit_id, company, name)
         if project is None:
             project = store.projects.open(unit_id, company, name, baseline.stage, at, actor,
                                           amount_wan=baseline.signed_wan, currency="CNY", baseline=baseline, owner=owner)
@@ -314,13 +322,12 @@ def import_projects(rows: Iterable[tuple[int, dict[str, str]]], store: Store, at
     return result
 
 
-def amount_line(project: Project) -> str:
-    """投资8,000万元 签约8,000万元 到位500万元 (what a person checks first)."""
-    amounts = [f"投资{format_amount(project.amount_wan)}" if project.amount_wan else "",
-               f"签约{format_amount(project.signed_wan)}" if project.signed_wan else "",
-               f"到位{format_amount(project.funds_cny_wan)}" if project.funds_cny_wan else ""]
-    return " ".join(a for a in amounts if a) or "金额未填"
+def _period(on: date | None, rules: Rules) -> str | None:
+    """The reporting period a ledger date falls in, as a report sent that day (at noon) would."""
+    if on is None:
+        return None
+    return month_of(datetime.combine(on, time(12), tzinfo=rules.schedule.tz), rules.schedule).key
 
 
-__all__ = ["amount_line", "attach_record", "import_projects", "problem_line", "project_base", "read_project_rows",
+__all__ = ["attach_record", "store_problem", "import_projects", "problem_line", "project_base", "read_project_rows",
            "record_problem", "solve_problem"]

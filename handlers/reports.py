@@ -9,6 +9,7 @@ from handlers.intake import parsed_to_json, plan_reply, receipt, store_record, t
 from handlers.messages import Reply
 from handlers.office import office_question
 from handlers.owners import copy_to_owner
+from handlers.projects import store_problem
 from handlers.receipts import kind_name, missing_question, one_line
 from handlers.registry import router
 from nlp import RECORD_INTENTS, Intent, Parsed
@@ -68,8 +69,16 @@ def record_monthly_report(parsed: Parsed, ctx: Context) -> Reply:
     """一条消息报送多项（分行或用；隔开），逐项登记。"""
     if ctx.unit is None:
         return Reply(NO_UNIT)
-    lines, ids, drafts, skipped = [], [], 0, 0
+    lines, ids, drafts, skipped, problems = [], [], 0, 0, 0
     for item in parsed.items:
+        if item.intent is Intent.PROBLEM:
+            problem, said = store_problem(item, ctx)
+            if problem is None:
+                lines.append(f"❔ 问题未登记：{item.source_text[:40]}（{said}）")
+            else:
+                problems += 1
+                lines.append(said)
+            continue
         if item.intent not in RECORD_INTENTS or template_reply(item):
             skipped += 1
             lines.append(f"❔ 没看懂这一项，未登记：{item.source_text[:40]}")
@@ -99,9 +108,10 @@ def record_monthly_report(parsed: Parsed, ctx: Context) -> Reply:
         lines.extend(f"    {note}" for note in stored.notes)
         if stored.question:
             lines.append(f"    {stored.question}")
-    if not ids and not drafts and not any(line.startswith("🔁") for line in lines):
+    if not ids and not drafts and not problems and not any(line.startswith("🔁") for line in lines):
         return Reply("没有识别出可登记的事项，请按「线索：…」「拜访：…」逐行报送，或发送「帮助」查看格式。")
-    head = (f"已登记 {len(ids)} 项" + (f"，{drafts} 项待补充（请逐项回复）" if drafts else "")
+    head = (f"已登记 {len(ids)} 项" + (f"，问题 {problems} 个" if problems else "")
+            + (f"，{drafts} 项待补充（请逐项回复）" if drafts else "")
             + (f"，{skipped} 项未登记（见下）" if skipped else ""))
     record = ctx.store.records.get(ids[0]) if ids else None
     tail = []

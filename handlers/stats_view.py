@@ -18,7 +18,7 @@ from handlers.ranking import table
 from handlers.rules import Rules
 from handlers.stats import compute_stats
 from storage.models import Project, ProjectStage
-from storage.pipeline import reached_by
+from storage.pipeline import project_amount, reached_by
 from storage.store import Store
 
 #: The counts of `zsbot rank --json`, with their Chinese names, in the order tables show them.
@@ -170,17 +170,13 @@ def pipeline(store: Store, end: str) -> list[Stage]:
     return [Stage(stage.label, *reached[key]) for key, stage in _STEPS]
 
 
-def _amount(p: Project) -> float:
-    return float(p.signed_wan or p.amount_wan or 0)
-
-
 def waiting_lines(waiting: Iterable[Project], units: Mapping[int, str], at: datetime, stale_days: int,
                   last_news: Mapping[int, datetime] | None = None) -> tuple[list[ProjectLine], list[ProjectLine]]:
     """(签约未开工 projects as the documents list them, those of them with no progress for `stale_days` at
     `at`); `last_news` is each project's latest news as it stood then (default: its latest now)."""
     news = last_news or {}
     lines = [
-        ProjectLine(units.get(p.unit_id, ""), p.company or p.name or f"P{p.id}", _amount(p),
+        ProjectLine(units.get(p.unit_id, ""), p.company or p.name or f"P{p.id}", project_amount(p),
                     ProjectStage(p.stage).label, news.get(p.id or 0) or min(_aware(p.last_progress_at), at))
         for p in waiting
     ]

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from nlp.entities import breaker_cut
-from nlp.plans import INTENTION, PROBLEM
+from nlp.plans import INTENTION, PROBLEM, SOFT_INTENTION
 from nlp.text import Text
 from nlp.types import Intent
 
@@ -22,7 +22,8 @@ LABELS: dict[Intent, str] = {
     Intent.PROGRESS: r"项目进展|进展|进度|跟进|推进",
     Intent.PACKAGING: r"策划包装项目|策划包装|谋划包装|包装策划|项目包装|包装项目|策划项目",
     Intent.INTENTION: r"意向签约|签订意向|投资意向|意向协议|意向",
-    Intent.PLAN: r"工作计划|下步计划|下一步计划|推进计划|计划安排|计划",
+    Intent.PLAN: r"下一步工作计划|下步工作计划|下一步计划|下步计划|下个月计划|下月计划|下阶段计划|本月计划|近期计划|今后计划|"
+                 r"工作计划|推进计划|计划安排|工作打算|计划",
     Intent.PROBLEM: r"存在问题|问题反映|反映问题|需协调事项|需协调问题|需要协调|困难问题|困难|难题|诉求|问题",
 }
 #: Item numbers as they look in the matching copy (where 、 became ,).
@@ -63,6 +64,8 @@ _KEYWORDS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             rf"|{_PARTY}[^,;。\n]{{0,12}}?(?:实地)?(?:查看|察看|参观|踏勘)|一行[^,;。\n]{{0,8}}?看了"
         ),
     ),
+    # An intention reached in talks: after the visit and reception words (that is how the visit went).
+    (Intent.INTENTION, SOFT_INTENTION),
     (Intent.PROGRESS, re.compile(r"进展|汇报一下|批复|审批|规划方案|摘牌|封顶|进场|已完成|正在办理")),
     # An investor's stated intention with no event verb is a lead (有意来我县投资…, 对方拟投资…).
     (
@@ -218,6 +221,8 @@ class Command:
     own_unit: bool = False
     #: `#15 归入 P2`: the project named.
     project_ref: int | None = None
+    #: The office's verdict: True for 确认, False for 驳回.
+    confirm: bool | None = None
 
 
 #: 包干制 commands: `包干 P5 王副县长` (assign), `取消包干 P5` (unassign), `我的包干项目` / `包干项目` (list).
@@ -236,7 +241,10 @@ _RANK_REMARK = re.compile(
 #: A question asked, not a remark (几, 多少, 怎么样, 吗, ?).
 _ASKS = re.compile(r"几|多少|怎么样|如何|吗|\?|哪|啥|什么")
 #: The office's verdict: `确认 #26`, `驳回 #41 城投项目不计` — the reason is free text, never a report.
-_REVIEW = re.compile(r"^\s*(?P<cmd>确认|驳回|退回)\s*(?:#|第|编号)?\s*(?P<ref>\d{1,9})\s*(?:号|条)?\s*[,:。.\s]*")
+_REVIEW = re.compile(
+    r"^\s*(?P<cmd>确认|驳回|退回)\s*(?:(?:#|第|编号)\s*(?P<ref>\d{1,9})\s*(?:号|条)?|(?P<bare>\d{1,9})\s*(?:号|条)?(?=[\s,:。.;!]|$))"
+    r"\s*[,:。.\s]*"
+)
 #: A record put on a project: `P2`, `归入P2`, `#15 归入 P2`, `第15条归P2`, `#15 新项目`.
 _ATTACH_VERB = r"(?:归入|归到|归属|归于|并入|属于|挂到|挂在|关联到?|放到|放入|移到|改到|改归|调整到|调到|归|是|为|→|->|=)"
 _ATTACH = re.compile(
@@ -250,19 +258,21 @@ _SOLVE = re.compile(
     r"|问题\s*#?\s*(?P<b>\d{1,7})\s*(?:已经?|已)?(?:协调)?(?:解决|办结|销号|关闭)了?)\s*[。.!]?\s*$"
 )
 #: A correction that names no record (`携程温泉项目 更正一下 投资额是1.8个亿`): it is never a new report.
-_CORRECTION_ANY = re.compile(
-    r"更正一下|更正下|需要更正|要更正|更正:|更正为|更正成|修正为|纠正一下|修正一下|修改一下|改一下|"
-    r"[写报填搞弄打记输]错了|错了|多打了|少打了|多写了|少写了|有误|不对"
-)
-#: A correction also says what is right (`应该是三百万`), or names an earlier report (`前面报的…更正为`).
-_CORRECTED_VALUE = re.compile(r"是[^,;。\n]{1,12}不是|不是[^,;。\n]{1,12}是|应该?是|应为|应改为|改为|改成|更正为|更正成|修正为|是对的|正确的是|更正|纠正|修正|修改")
+#: A correction that names no record: a correcting verb (`更正一下`, `更正为`) …
+_CORRECTION_ANY = re.compile(r"更正一下|更正下|需要更正|要更正|更正:|更正为|更正成|修正为|纠正一下|修正一下")
+#: … or a slip (`写错了`, `有误`) together with the right value (`应该是三百万`, `是2000W不是200W`). A slip
+#: alone is news, not a correction (`环评报告有误，需修改后重新提交`).
+_SLIP = re.compile(r"[写报填搞弄打记输]错了|错了|多打了|少打了|多写了|少写了|有误|不对|修改一下|改一下|修改\s*:")
+_CORRECTED_VALUE = re.compile(
+    r"是[^,;。\n]{1,12}不是|不是[^,;。\n]{1,12}是|应该?是|应为|应改为|改为|改成|更正为|更正成|修正为|正确的是")
 
 
 def command_of(text: Text) -> Command | None:
     key = text.key
     review = _REVIEW.match(key)
     if review:
-        return Command(Intent.REVIEW, ref=int(review.group("ref")), body=text.sub(review.end(), len(key)).strip())
+        return Command(Intent.REVIEW, ref=int(review.group("ref") or review.group("bare")),
+                       body=text.sub(review.end(), len(key)).strip(), confirm=review.group("cmd") == "确认")
     attach = _ATTACH.match(key)
     if attach and (attach.group("ref") or attach.group("project") and not attach.group("new")
                    or attach.group("new") and attach.group("ref")):
@@ -291,7 +301,8 @@ def command_of(text: Text) -> Command | None:
         return Command(Intent.BULLETIN, body=text.sub(m.end(), len(key)).strip())
     if label_of(key):
         return None
-    if len(key) <= 80 and (fix := _CORRECTION_ANY.search(key)) and _CORRECTED_VALUE.search(key):
+    fix = _CORRECTION_ANY.search(key) or (_SLIP.search(key) if _CORRECTED_VALUE.search(key) else None)
+    if len(key) <= 80 and fix is not None:
         ref_match = _REF_ANY.search(key)
         # What the message says around the verb: the record it means and the new values.
         body = Text(text.orig[: fix.start()] + " " + text.orig[fix.end():], key[: fix.start()] + " " + key[fix.end():])

@@ -47,6 +47,9 @@ _AMOUNT = re.compile(
 )
 #: Latin magnitudes as the Chinese ones they stand for.
 _LATIN_MAG = {"w": "万", "kw": "千万"}
+#: Around a `w`/`kW` figure, words of electric power: watts and kilowatts, never money.
+_POWER_BEFORE = re.compile(r"装机|容量|功率|额定|输出|充电|桩|光伏|电站|发电|储能|逆变|机组|电机|供电|用电|增容|变压")
+_POWER_AFTER = re.compile(r"\s*(?:[hH]|时|级|的?(?:快充|充电|光伏|组件|电机|机组|逆变|储能|电站|发电|变压)|峰)")
 #: A bare 亿 after a hedge (近亿元, 超亿元, 上亿): one 亿, hedges never change the number.
 _BARE_YI = re.compile(rf"(?<=[近超上逾过])亿{_CURRENCY_AFTER}(?![\d{CN_DIGITS}{CN_UNITS}])")
 _CURRENCY_BEFORE = re.compile(r"(美元|美金|港元|港币|欧元|日元|人民币|(?i:rmb|cny|usd|hkd|eur|jpy))\s*$")
@@ -193,6 +196,8 @@ def find_amounts(key: str) -> list[Amount]:
     for m in _AMOUNT.finditer(key):
         a, b, mag, cur = m.group("a", "b", "mag", "cur")
         if mag and mag[-1] in "wW":
+            if _POWER_BEFORE.search(key, max(0, m.start() - 8), m.start()) or _POWER_AFTER.match(key, m.end()):
+                continue  # 装机容量500kW, 120kW快充桩: power, not money
             mag = _LATIN_MAG[mag.lower()]
         if not (cur or mag or "万" in a or "亿" in a or (b and ("万" in b or "亿" in b))):
             continue  # no magnitude and no currency: a count, a date, a phone number

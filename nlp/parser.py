@@ -17,13 +17,13 @@ from nlp.plans import (
     CALLED_OFF,
     INTENTION,
     PROBLEM,
-    PROJECT_REF,
     SOLVED,
     department_of,
     due_of,
     event_outside_plans,
     find_plans,
     labelled_plan,
+    project_ref,
 )
 from nlp.text import Text
 from nlp.types import RECORD_INTENTS, REQUIRED_FIELDS, Intent, Parsed
@@ -71,7 +71,8 @@ _COUNT_INTENTS = (Intent.VISIT, Intent.RECEPTION, Intent.CORRECTION)
 _PLANNABLE = (Intent.SIGNING, Intent.START, Intent.FUNDS, Intent.COMPLETION, Intent.PROGRESS, Intent.INTENTION)
 #: Milestone words reported as done (已开工, 开工了, 今天正式签约): the event, whatever else the message says.
 _EVENT_DONE = re.compile(
-    r"(?:已经?|今天|今日|昨天|昨日|前天|本周|上周|正式|顺利|成功|已于[^,;。\n]{0,8}?)(?:举行)?\s*"
+    r"(?:已经?|今天|今日|昨天|昨日|前天|本周|上周|正式|顺利|成功|已于[^,;。\n]{0,8}?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|"
+    r"\d{1,2}\s*[日号])(?:举行)?\s*"
     r"(?:签约|签订|签署|开工|动工|到位|到账|投产|竣工|建成)"
     r"|(?:签约|签订|签署|开工|动工|到位|到账|投产|竣工|建成)(?:了|仪式)"
 )
@@ -196,11 +197,10 @@ def _pipeline_fields(text: Text, intent: Intent, today: date) -> _Pipeline:
     """A plan's milestone and date, the plans beside an event, a problem's department and due date,
     and a project named by number (`P8`)."""
     key = text.key
-    ref = PROJECT_REF.search(key)
-    project_ref = int(ref.group(1)) if ref else None
+    ref = project_ref(key)
     if intent is Intent.PROBLEM:
         span = department_of(key)
-        return _Pipeline(project_ref=project_ref, department=text.orig[span[0]: span[1]] if span else None,
+        return _Pipeline(project_ref=ref, department=text.orig[span[0]: span[1]] if span else None,
                          due=due_of(key, today))
     plans = find_plans(key, today)
     if intent is Intent.PLAN and not plans and (loose := labelled_plan(key, today)) is not None:
@@ -210,7 +210,15 @@ def _pipeline_fields(text: Text, intent: Intent, today: date) -> _Pipeline:
         plan_of, plan_date = plans[0].of, plans[0].on
         plans = plans[1:]
     planned = tuple((p.of, p.on) for p in plans) if intent not in (Intent.CORRECTION, Intent.PACKAGING) else ()
-    return _Pipeline(plan_of=plan_of, plan_date=plan_date, planned=planned, project_ref=project_ref)
+    return _Pipeline(plan_of=plan_of, plan_date=plan_date, planned=planned, project_ref=ref)
+
+
+def _item(text: Text, intent: Intent, today: date) -> Parsed:
+    """One part of a monthly report; a plan naming no milestone (`下月计划：继续对接`) is no record."""
+    parsed = _record(text, refine(text, intent, today), today)
+    if parsed.intent is Intent.PLAN and parsed.plan_of is None:
+        return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)
+    return parsed
 
 
 def _without_plans(key: str, today: date) -> str:
@@ -272,6 +280,7 @@ def _parse(raw: str, today: date) -> Parsed:
             intent=command.intent,
             ref=command.ref,
             project_ref=command.project_ref,
+            confirm=command.confirm,
             body=command.body.orig if command.body is not None else None,
             target_unit=command.target_unit,
             own_unit=command.own_unit,
@@ -279,7 +288,7 @@ def _parse(raw: str, today: date) -> Parsed:
         )
     parts = report_parts(text)
     if len(parts) >= 2:
-        items = tuple(_record(part.text, refine(part.text, part.intent, today), today) for part in parts)
+        items = tuple(_item(part.text, part.intent, today) for part in parts)
         return Parsed(intent=Intent.REPORT, items=items, source_text=text.orig)
     intent = record_intent(text.key)
     if intent is not None and intent is not Intent.PROBLEM and not PROBLEM.search(text.key) and _called_off(text.key):
@@ -300,7 +309,11 @@ def _parse(raw: str, today: date) -> Parsed:
             return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)
     if intent not in RECORD_INTENTS | {Intent.PROBLEM}:  # parse() logs this and answers as chit-chat
         raise ValueError(f"not a record intent: {intent}")
-    return _record(text, refine(text, intent, today), today)
+    refined = refine(text, intent, today)
+    parsed = _record(text, refined, today)
+    if refined is Intent.PLAN and parsed.plan_of is None:
+        return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)  # `下步计划：继续对接深圳客商`: no milestone
+    return parsed
 
 
 def parse(text: str, today: date) -> Parsed:

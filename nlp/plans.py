@@ -250,8 +250,11 @@ def event_outside_plans(key: str, plans: list[Plan]) -> bool:
 #: An intention agreement: signed or reached, not yet a signing (意向书, 投资意向协议, 合作备忘录).
 INTENTION = re.compile(
     r"意向书|意向协议|意向合同|意向性协议|投资意向协议|合作意向协议|框架意向|备忘录|意向性?签约|签[订署]?意向"
-    r"|(?:签订?|签署|达成|草签|形成|确定)了?[^,;。\n]{0,10}?(?:投资|合作|入驻|落户)意向"
+    r"|(?:签订?|签署|草签)了?[^,;。\n]{0,10}?(?:投资|合作|入驻|落户)意向"
 )
+#: An intention reached in talks, not put on paper (`双方达成初步合作意向`): the news when nothing else
+#: happened, but after a visit or a reception it is how that went (the visit is the record).
+SOFT_INTENTION = re.compile(r"(?:达成|形成|确定)了?[^,;。\n]{0,10}?(?:投资|合作|入驻|落户)意向")
 
 
 # --- problems ----------------------------------------------------------------------------
@@ -278,8 +281,21 @@ _DUE = re.compile(
     r"本周内?|这周|下周[一二三四五六日天]?|年底|年内)\s*(?:前|之前|以前|内)?\s*(?:解决|办结|完成|办好|落实|答复)"
 )
 _DAYS = re.compile(r"(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,3})\s*(?:个)?(?:工作日|天|日)内")
-#: `问题：P8 …`: a project named by its number.
-PROJECT_REF = re.compile(r"(?<![A-Za-z])[Pp]\s*(\d{1,7})(?![\d])")
+#: `问题：P8 …`, `P8开工了`, `项目P8`, `（P8）`: a project named by its number, where a number stands for the project
+#: (the message's start, after 项目/编号, or alone between punctuation), never inside a product (`P3实验室`, `华为P60`).
+PROJECT_REF = re.compile(
+    r"(?:^|(?<=[:：\s,，;；(（]))(?:项目号?|编号)?\s*[Pp]\s*(\d{1,7})(?![\d.A-Za-z])(?=\s*(?:项目|$|[\s,，。;；)）]))"
+    r"|(?:^|(?<=[:：]))\s*[Pp]\s*(\d{1,7})(?![\d.A-Za-z])"
+    r"|(?:项目号?|编号)\s*[Pp]\s*(\d{1,7})(?![\d.A-Za-z])"
+)
+
+
+def project_ref(key: str) -> int | None:
+    """The project number the text names, if it names one as a number (see PROJECT_REF)."""
+    m = PROJECT_REF.search(key)
+    if m is None:
+        return None
+    return int(next(g for g in m.groups() if g))
 
 
 def department_of(key: str) -> Span | None:

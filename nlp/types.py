@@ -70,6 +70,9 @@ MILESTONE_INTENTS = frozenset(
     {Intent.SIGNING, Intent.START, Intent.FUNDS, Intent.COMPLETION, Intent.PROGRESS, Intent.INTENTION}
 )
 
+#: The office's commands (extensions of the contract's intents): `zsbot parse` prints them as `unknown`.
+COMMAND_INTENTS = frozenset({Intent.REVIEW, Intent.ATTACH, Intent.SOLVE})
+
 #: Required fields per intent, in the contract's order.
 REQUIRED_FIELDS: dict[Intent, tuple[str, ...]] = {
     Intent.LEAD: ("amount_wan", "project"),
@@ -140,6 +143,8 @@ class Parsed:
     #: A problem: the department asked to act (`需自然资源局协调`), and the date it is due.
     department: str | None = None
     due: Day | None = None
+    #: The office's verdict (`review`): True for 确认, False for 驳回.
+    confirm: bool | None = None
 
     def with_missing_recomputed(self) -> Parsed:
         """Recompute `missing` from REQUIRED_FIELDS (after a draft is completed)."""
@@ -147,12 +152,13 @@ class Parsed:
         return replace(self, missing=tuple(f for f in need if getattr(self, f) in (None, "")))
 
     def to_contract(self) -> dict[str, Any]:
-        """The JSON object of parse-contract.md (with a few extra keys)."""
+        """The JSON object of parse-contract.md (with a few extra keys). The office's commands are none of
+        the contract's intents: they print as `unknown` with the command named under `command`."""
         out: dict[str, Any] = {}
         for key in CONTRACT_KEYS:
             value = getattr(self, key)
             if key == "intent":
-                value = str(value)
+                value = "unknown" if self.intent in COMMAND_INTENTS else str(value)
             elif key == "date":
                 value = value.isoformat() if value else None
             elif key == "missing":
@@ -168,6 +174,8 @@ class Parsed:
             out["target_unit"] = self.target_unit
         if self.government_funded:
             out["government_funded"] = True
+        if self.intent in COMMAND_INTENTS:
+            out["command"] = str(self.intent)
         if self.plan_of is not None:
             out["plan_of"] = str(self.plan_of)
         if self.planned:

@@ -62,6 +62,8 @@ PROJECT_KINDS = frozenset({
 #: Project kinds that must reach a project of the unit (a milestone never stands alone): unattached,
 #: they wait on the office's lists until someone says which project.
 MILESTONE_KINDS = PROJECT_KINDS - {RecordKind.LEAD}
+#: The same, as the values stored in `record.kind`.
+MILESTONE_VALUES = frozenset(k.value for k in MILESTONE_KINDS)
 
 
 class ProjectStage(StrEnum):

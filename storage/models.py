@@ -173,7 +173,7 @@ class Project(SQLModel, table=True):
     created_at: datetime = _ts(nullable=False)
     #: What the office's ledger said when the project was imported (`zsbot projects import`): its stage,
     #: dates and amounts before the bot's records; None for a project the bot opened.
-    baseline: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    baseline: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
     #: Planned dates (a plan record, or the imported ledger's 计划开工); past one with no event: 逾期.
     planned_signing: date | None = None
     planned_start: date | None = None

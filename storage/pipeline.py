@@ -121,12 +121,13 @@ def pipeline(session: Session, months: Sequence[str], unit_id: int | None = None
         rows += [(int(uid), bool(shared), Pipeline(funds_wan=float(total or 0))) for uid, shared, total in funds]
     if "leads" in parts:
         leads = session.execute(
-            select(col(Project.unit_id), func.count(),
+            select(col(Project.unit_id), col(Project.shared), func.count(),
                    func.sum(case((_in(Project.signed_period, first, end), 1), else_=0)))
             .where(*unit, _in(Project.lead_period, first, end), col(Project.counted))
-            .group_by(col(Project.unit_id))
+            .group_by(col(Project.unit_id), col(Project.shared))
         ).all()
-        rows += [(int(uid), False, Pipeline(leads=int(n), leads_signed=int(converted or 0))) for uid, n, converted in leads]
+        rows += [(int(uid), bool(shared), Pipeline(leads=int(n), leads_signed=int(converted or 0)))
+                 for uid, shared, n, converted in leads]
     units: dict[int, Pipeline] = {}
     county = Pipeline()
     for uid, shared, mine in rows:
@@ -185,7 +186,8 @@ def tally(states: Iterable[ProjectAsOf], months: Sequence[str]) -> Pipelines:
         if s.lead_period is not None and first <= s.lead_period <= end:
             lead = Pipeline(leads=1, leads_signed=int(s.signed_period is not None and first <= s.signed_period <= end))
             units[uid] = units[uid] + lead
-            county = county + lead
+            if not s.shared:
+                county = county + lead
     return Pipelines({u: p for u, p in units.items() if p != Pipeline()}, county)
 
 
@@ -249,6 +251,15 @@ def started_not_completed(session: Session, end: str, unit_id: int | None = None
     return list(session.scalars(query))
 
 
+def project_amount(project: Project) -> float:
+    """What a project is worth in the documents' lists and charts (万元): its signed amount, else its planned one.
+    (`_AMOUNT` is the same, in SQL.)"""
+    return float(project.signed_wan or project.amount_wan or 0)
+
+
+_AMOUNT = func.coalesce(col(Project.signed_wan), col(Project.amount_wan), 0.0)
+
+
 def reached_by(session: Session, end: str) -> dict[str, tuple[int, float]]:
     """How many counted projects had reached 签约, 合同, 开工, 投产 by `end` (a started project has passed signing
     and contract), and their signed amount (else planned): the county's pipeline chart, each investor once."""
@@ -260,12 +271,12 @@ def reached_by(session: Session, end: str) -> dict[str, tuple[int, float]]:
     out: dict[str, tuple[int, float]] = {}
     for name, columns in steps:
         n, amount = session.execute(
-            select(func.count(), func.sum(func.coalesce(col(Project.signed_wan), col(Project.amount_wan), 0.0)))
+            select(func.count(), func.sum(_AMOUNT))
             .where(or_(*(col(c) <= end for c in columns)), col(Project.counted), col(Project.shared).is_(False))
         ).one()
         out[name] = (int(n), float(amount or 0))
     return out
 
 
-__all__ = ["ALL_PARTS", "Pipeline", "Pipelines", "ProjectAsOf", "count_signed_not_started", "pipeline", "reached_by", "signed_in", "signed_not_started",
+__all__ = ["ALL_PARTS", "Pipeline", "Pipelines", "ProjectAsOf", "count_signed_not_started", "pipeline", "project_amount", "reached_by", "signed_in", "signed_not_started",
            "started_not_completed", "states_as_of", "tally"]

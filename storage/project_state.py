@@ -83,6 +83,12 @@ class Baseline:
     completed_on: date | None = None
     funds_wan: float = 0.0
     planned_start: date | None = None
+    #: Why the ledger's project does not count (government money, the county's own), judged at import.
+    not_counted: str | None = None
+    #: The reporting periods its dates fall in (a date after the 20th belongs to the next month's period).
+    signed_period: str | None = None
+    started_period: str | None = None
+    completed_period: str | None = None
 
     @classmethod
     def of(cls, data: Mapping[str, Any] | None) -> Baseline | None:
@@ -93,11 +99,17 @@ class Baseline:
             value = data.get(key)
             return date.fromisoformat(value) if isinstance(value, str) and value else None
 
+        def text(key: str) -> str | None:
+            value = data.get(key)
+            return value if isinstance(value, str) and value else None
+
         signed = data.get("signed_wan")
         return cls(stage=ProjectStage(data.get("stage") or ProjectStage.LEAD.value),
                    signed_wan=float(signed) if isinstance(signed, int | float) else None,
                    signed_on=day("signed_on"), started_on=day("started_on"), completed_on=day("completed_on"),
-                   funds_wan=float(data.get("funds_wan") or 0), planned_start=day("planned_start"))
+                   funds_wan=float(data.get("funds_wan") or 0), planned_start=day("planned_start"),
+                   not_counted=text("not_counted"), signed_period=text("signed_period"),
+                   started_period=text("started_period"), completed_period=text("completed_period"))
 
     def to_json(self) -> dict[str, Any]:
         return {"stage": self.stage.value, "signed_wan": self.signed_wan,
@@ -105,7 +117,15 @@ class Baseline:
                 "started_on": self.started_on.isoformat() if self.started_on else None,
                 "completed_on": self.completed_on.isoformat() if self.completed_on else None,
                 "funds_wan": self.funds_wan,
-                "planned_start": self.planned_start.isoformat() if self.planned_start else None}
+                "planned_start": self.planned_start.isoformat() if self.planned_start else None,
+                "not_counted": self.not_counted, "signed_period": self.signed_period,
+                "started_period": self.started_period, "completed_period": self.completed_period}
+
+    def period_of(self, step: str) -> str | None:
+        """The period a ledger date falls in: as judged at import, else the date's calendar month."""
+        stored: str | None = getattr(self, f"{step}_period")
+        on: date | None = getattr(self, f"{step}_on")
+        return stored or (month_key(on) if on else None)
 
 
 @dataclass(slots=True)
@@ -191,17 +211,14 @@ def derive(facts: Sequence[Fact], baseline: Baseline | None = None, created_at: 
         state.planned[RecordKind.START.value] = baseline.planned_start
     _counted(state, ordered, live, baseline)
     state.lead_period = _earliest(f.period for f in live if f.kind == RecordKind.LEAD.value and f.counts)
-    state.signed_period = _earliest([*(f.period for f in signings), month_key(base.signed_on) if base.signed_on
-                                     else None])
+    state.signed_period = _earliest([*(f.period for f in signings), base.period_of("signed")])
     if baseline and state.signed_period is None and base.stage in _SIGNED_STAGES:
         state.signed_period = "0000-00"  # signed before the ledger kept dates: an earlier year
     state.contract_period = _earliest(f.period for f in contracts)
-    state.started_period = _earliest([*(f.period for f in starts), month_key(base.started_on) if base.started_on
-                                      else None])
+    state.started_period = _earliest([*(f.period for f in starts), base.period_of("started")])
     if baseline and state.started_period is None and base.stage in _STARTED_STAGES:
         state.started_period = state.signed_period or "0000-00"
-    state.completed_period = _earliest([*(f.period for f in completions),
-                                        month_key(base.completed_on) if base.completed_on else None])
+    state.completed_period = _earliest([*(f.period for f in completions), base.period_of("completed")])
     base_funds_period = (state.signed_period or "0000-00") if base.funds_wan > 0 else None
     state.performing_period = _earliest([state.started_period, base_funds_period, *(f.period for f in funds)])
     return state
@@ -215,7 +232,7 @@ def _counted(state: State, ordered: Sequence[Fact], live: Sequence[Fact], baseli
     """A project counts when a record that names its investor counts (or the office's ledger brought it);
     otherwise it says why not: the first reason one of its records gave (城投, 县内投资, another unit's)."""
     if baseline is not None:
-        state.counted, state.not_counted_reason = True, None
+        state.counted, state.not_counted_reason = baseline.not_counted is None, baseline.not_counted
         return
     founding = [f for f in live if f.kind in _FOUNDING] or [f for f in live if f.kind != RecordKind.PLAN.value]
     if any(f.counts for f in founding):

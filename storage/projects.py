@@ -27,12 +27,11 @@ from storage.models import (
     saved_id,
 )
 from storage.project_state import DERIVATION, PLANNED_COLUMNS, Baseline, Fact, State, derive
-from storage.records import CHANGED_PROJECTS, counts
+from storage.records import CHANGED_PROJECTS, Records, counts
 
 #: At most this many candidates (those sharing the most keys) are compared in Python.
 _CANDIDATES = 8
 
-_ORDER = [s.value for s in ProjectStage]
 _NOISE = re.compile(r"(有限责任公司|股份有限公司|有限公司|集团|公司|项目|項目|[\s，,。:：])")
 
 
@@ -59,6 +58,17 @@ def _other_trade(company: str | None, project: Project) -> bool:
     core = project.company_key or ""
     extra = mine[mine.find(core) + len(core):] if core and core in mine else mine
     return bool(extra) and _overlap(extra, project_core(project.name)) < 0.5 and extra not in (project.name or "")
+
+
+#: A report's "company" that is mostly the project's own words is product words the parser took for a name
+#: (`分布式光伏` for 隆基's 分布式光伏电站项目); less, and it names another firm.
+_OWN_WORDS = 0.7
+
+
+def _share(a: str, b: str) -> float:
+    """Share of `a`'s character pairs found in `b`."""
+    pa = pairs(a)
+    return len(pa & pairs(b)) / len(pa) if pa else 0.0
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -206,12 +216,15 @@ class Projects:
             if named or shared >= 2:
                 rest = (mine or said).replace(core if named else core[:shared], "", 1)
                 words = _overlap(rest, project_core(project.name)) if rest else 0.0
-                if named or words >= 0.5:
+                # The brand alone (安踏项目), or with the project's own words (安踏运动鞋服): its project.
+                if named or not rest or words >= 0.5:
                     scored.append(Match(project, True, words))
                 else:
                     scored.append(Match(project, False, max(words, 0.5), guess=True))
                 continue
             theirs = company_words(project.company) + project_core(project.name)
+            if company and core and _share(company_words(company), theirs) < _OWN_WORDS:
+                continue  # another brand's product (比亚迪锂电池模组 for 欣旺达's 锂电池模组项目): never by words alone
             words = max(_overlap(mine, theirs), similarity(name, project.name))
             if words >= threshold:
                 scored.append(Match(project, False, words))
@@ -275,7 +288,11 @@ class Projects:
         (self.session.info.get(CHANGED_PROJECTS) or set()).discard(project.id)
         before = project.model_dump(mode="json") if actor else None
         facts = self.facts_of([saved_id(project)]).get(saved_id(project), [])
-        write_state(project, derive(facts, Baseline.of(project.baseline), project.created_at))
+        state = derive(facts, Baseline.of(project.baseline), project.created_at)
+        if self._keep_in_step(project, state, actor or "system"):
+            facts = self.facts_of([saved_id(project)]).get(saved_id(project), [])
+            state = derive(facts, Baseline.of(project.baseline), project.created_at)
+        write_state(project, state)
         self.session.add(project)
         self.session.flush()
         if actor and before is not None:
@@ -284,6 +301,21 @@ class Projects:
                                                                           if k != "derivation"}:
                 self.audit.log(actor, "derive", "project", project.id, before, after)
         return project
+
+    def _keep_in_step(self, project: Project, state: State, actor: str) -> bool:
+        """Its milestones count as the project does (`Records.inherit`); whether any changed. Only a project
+        that does not count, or one with such milestones, reads its records here."""
+        pid = saved_id(project)
+        if state.counted and not self.session.exec(
+                select(func.count()).select_from(Record).where(
+                    col(Record.project_id) == pid, col(Record.not_counting).like("项目 P%"))).one():
+            return False
+        records = Records(self.session)
+        changed = False
+        for record in self.session.exec(select(Record).where(col(Record.project_id) == pid).order_by(col(Record.id))):
+            changed |= records.inherit(record, pid, state.counted, state.not_counted_reason, actor)
+        (self.session.info.get(CHANGED_PROJECTS) or set()).discard(pid)
+        return changed
 
     def facts_of(self, project_ids: Sequence[int], until: datetime | None = None) -> dict[int, list[Fact]]:
         """The records of these projects as the derivation reads them (reported by `until`, when given).
@@ -386,6 +418,16 @@ class Projects:
         query = select(Project).where(Project.unit_id == unit_id, col(Project.baseline).is_not(None))
         for project in self.session.exec(query.order_by(col(Project.id))):
             if (project.company or "") == (company or "") and (project.name or "") == (name or ""):
+                return project
+        return None
+
+    def opened_as(self, unit_id: int, company: str | None, name: str | None) -> Project | None:
+        """A project the bot opened for this investor and project name (a ledger row imported after the unit
+        reported it takes its place: one project, not two)."""
+        query = select(Project).where(Project.unit_id == unit_id, col(Project.baseline).is_(None))
+        query = query.where(Project.name == name) if name else query.where(col(Project.name).is_(None))
+        for project in self.session.exec(query.order_by(col(Project.id))):
+            if (not company and not project.company) or (company and same_investor(company, project.company)):
                 return project
         return None
 

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from storage.audit import AuditTrail
 from storage.fields import FIELDS
 from storage.keys import core_company_name, same_investor, text_hash
+from storage.kinds import MILESTONE_VALUES, RecordKind
 from storage.models import Record, RecordStatus, Review
 
 #: Fields a correction may change: the record fields of the field table.
@@ -57,6 +58,23 @@ def counts(record: Countable) -> bool:
 def how_many() -> ColumnElement[int]:
     """How many events a record stands for: `外出招商2次` is two visits, `接待客商3批` three receptions."""
     return func.coalesce(func.nullif(col(Record.count), 0), 1)
+
+
+#: How a milestone of a project that does not count is marked (`项目 P5 不计入考核（政府投资…）`).
+INHERITED = "项目 P{id} 不计入考核"
+
+
+def inherited(reason: str | None) -> bool:
+    """Whether a record does not count only because its project does not."""
+    return bool(reason and reason.startswith("项目 P") and "不计入考核" in reason)
+
+
+def awaits_project(record: Record) -> bool:
+    """A milestone must reach a project; a progress note naming no project (`本月各项目推进顺利`) speaks of none.
+    (`Records._unattached` is this rule as SQL.)"""
+    if record.kind == RecordKind.PROGRESS.value and not (record.company or record.project_name):
+        return False
+    return record.kind in MILESTONE_VALUES
 
 
 #: Where a unit of work notes the projects whose records it changed (`Projects.settle` derives them again).
@@ -244,7 +262,7 @@ class Records:
         """The unit's live records reported since `since`, newest first (what a correction may mean)."""
         return self.session.exec(
             select(Record).where(Record.unit_id == unit_id, col(Record.reported_at) >= since,
-                                 Record.status != RecordStatus.RETRACTED.value, Record.kind != "plan")
+                                 Record.status != RecordStatus.RETRACTED.value, Record.kind != RecordKind.PLAN.value)
             .order_by(col(Record.reported_at).desc(), col(Record.id).desc()).limit(limit)
         ).all()
 
@@ -252,7 +270,7 @@ class Records:
         """The project's live records, oldest first (plans left out)."""
         return self.session.exec(
             select(Record).where(Record.project_id == project_id, Record.status != RecordStatus.RETRACTED.value,
-                                 Record.kind != "plan").order_by(col(Record.reported_at), col(Record.id))
+                                 Record.kind != RecordKind.PLAN.value).order_by(col(Record.reported_at), col(Record.id))
         ).all()
 
     def recent_project(self, unit_id: int, reporter: str, since: datetime) -> int | None:
@@ -266,11 +284,13 @@ class Records:
 
     @staticmethod
     def _unattached(kinds: Iterable[str], unit_id: int | None, reporter: str | None) -> list[ColumnElement[bool]]:
+        """`awaits_project`, as SQL: the milestones without their project."""
         where = [
             col(Record.project_id).is_(None), col(Record.kind).in_(list(kinds)),
             col(Record.status) != RecordStatus.RETRACTED.value, col(Record.review) != Review.REJECTED.value,
             # A progress note naming no project (本月各项目推进顺利) speaks of none: it waits for nothing.
-            or_(col(Record.kind) != "progress", col(Record.company).is_not(None), col(Record.project_name).is_not(None)),
+            or_(col(Record.kind) != RecordKind.PROGRESS.value, col(Record.company).is_not(None),
+                col(Record.project_name).is_not(None)),
         ]
         if unit_id is not None:
             where.append(col(Record.unit_id) == unit_id)
@@ -285,10 +305,47 @@ class Records:
             select(Record).where(*self._unattached(kinds, unit_id, reporter)).order_by(col(Record.id)).limit(limit)
         ).all()
 
-    def count_unattached(self, kinds: Iterable[str], unit_id: int | None = None) -> int:
-        """How many milestones wait for their project (of a unit, or of the county)."""
-        query = select(func.count()).select_from(Record).where(*self._unattached(kinds, unit_id, None))
+    def count_unattached(self, kinds: Iterable[str], unit_id: int | None = None, periods: Iterable[str] | None = None
+                         ) -> int:
+        """How many milestones wait for their project (of a unit, or of the county; in `periods`, or ever)."""
+        where = self._unattached(kinds, unit_id, None)
+        if periods is not None:
+            where.append(col(Record.period).in_(list(periods)))
+        query = select(func.count()).select_from(Record).where(*where)
         return int(self.session.exec(query).one())
+
+    def inherit(self, record: Record, project_id: int, counted: bool, reason: str | None, actor: str) -> bool:
+        """Keep a milestone in step with its project: one of a project that does not count does not count
+        either (`项目 P5 不计入考核（…）`), and is counted again once the project is (the office confirmed it,
+        the record moved). A lead or a plan, a record with a reason of its own, a decided record: untouched.
+        Returns whether the record changed."""
+        if record.kind in (RecordKind.LEAD.value, RecordKind.PLAN.value) or record.status == RecordStatus.RETRACTED.value:
+            return False
+        mine = inherited(record.not_counting)
+        if counted and mine:
+            self.unflag(record, actor)
+            return True
+        wanted = f"{INHERITED.format(id=project_id)}（{reason or '不计'}）"
+        free = record.not_counting is None and record.review not in (Review.CONFIRMED.value, Review.REJECTED.value)
+        if not counted and (free or mine) and record.not_counting != wanted:
+            before = snapshot(record)
+            record.not_counting = wanted
+            self.session.add(record)
+            self.session.flush()
+            self.audit.log(actor, "flag", "record", record.id, before, snapshot(record))
+            return True
+        return False
+
+    def unflag(self, record: Record, actor: str) -> Record:
+        """The reason a record did not count no longer holds (its project counts, it moved): it counts."""
+        before = snapshot(record)
+        record.not_counting = None
+        record.repeat_of = None
+        self.session.add(record)
+        self.session.flush()
+        self.audit.log(actor, "unflag", "record", record.id, before, snapshot(record))
+        touch(self.session, record.project_id)
+        return record
 
     def move_credit(self, record: Record, first: Record, actor: str) -> Record:
         """The office makes `record`'s unit the first investor's (第一引资人) instead of `first`'s: `first`

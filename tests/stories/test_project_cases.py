@@ -374,3 +374,148 @@ def test_a_replay_as_of_now_derives_what_the_stored_state_says(office: Office) -
     # By hand: 隆基 (imported, 2000 arrived), 欣旺达 (started, 6000), 安踏 twice (12000 at 南樊镇; 商务局 shared).
     assert (stored.county.signed, stored.county.started, stored.county.performing) == (3, 1, 3)
     assert (stored.county.signed_wan, stored.county.funds_wan) == (12000 + 30000 + 20000, 2000 + 6000 + 12000)
+
+
+# What a review found: ordinary messages that must not move credit or drop a report -------------------------
+
+
+def test_a_report_naming_a_new_investor_is_its_own_project_whatever_else_it_says(office: Office) -> None:
+    office.say("wz_liu", XWD, "2026-03-02 10:00")
+    office.say("wz_liu", "签约：山西潞安太阳能科技有限公司光伏组件项目正式签约，签约金额3亿元，该项目建成后年产值5亿元",
+               "2026-03-03 10:00")
+    assert office.project("潞安")["signed_wan"] == 30000
+    assert office.rank()["卫庄镇"]["signings"] == 2
+
+
+def test_another_brands_product_is_never_attached_by_the_product_words(office: Office) -> None:
+    office.say("wz_liu", XWD, "2026-03-02 10:00")
+    funds = office.say("wz_liu", "到位：比亚迪锂电池模组项目本月到位资金3000万元", "2026-03-04 10:00")
+    start = office.say("wz_liu", "开工：国轩高科锂电池模组项目今日开工", "2026-03-05 10:00")
+    assert "❓" in funds.text and "❓" in start.text
+    xwd = office.project("欣旺达")
+    assert (xwd["funds_wan"], xwd["stage"], xwd["records"]) == (0, "签约", ["#1"])
+    assert office.rank()["卫庄镇"]["starts"] == 1  # counted for the unit all the same, not as a repeat
+
+
+def test_once_the_office_confirms_a_project_its_milestones_count_again(office: Office) -> None:
+    lead = office.say("hs_li", "线索：县城投公司拟投资3亿元建设标准化厂房项目", "2026-03-02 10:00")
+    office.say("hs_li", "签约：标准化厂房项目正式签约，总投资3亿元", "2026-03-03 10:00")
+    office.say("hs_li", "资金到位：标准化厂房项目到位资金5000万元", "2026-03-04 10:00")
+    before = office.rank()["横水镇"]
+    assert (before["signings"], before["funds_wan"]) == (0, 0)  # a project that does not count
+    office.say("office", f"确认 #{office.number(lead)}", "2026-03-05 10:00")
+    after = office.rank()["横水镇"]
+    assert (after["leads"], after["signings"], after["signed_wan"], after["funds_wan"]) == (1, 1, 30000, 5000)
+    pipe = office.stats()["county"]["pipeline"]
+    assert (pipe["signed"], pipe["performing"], pipe["funds_wan"]) == (1, 1, 5000)
+
+
+def test_a_record_moved_off_a_wrong_project_is_no_longer_its_repeat(office: Office) -> None:
+    office.say("kfq_chen", ANTA_SHOES, "2026-03-02 10:00")
+    office.say("kfq_chen", "安踏项目今天开工", "2026-03-03 10:00")  # its one project: 运动鞋服
+    again = office.say("kfq_chen", "安踏项目3月6日开工", "2026-03-06 10:00")  # in fact another project's start
+    assert office.rank()["开发区"]["starts"] == 1  # read as a repeat on 运动鞋服
+    office.say("kfq_chen", f"#{office.number(again)} 新项目", "2026-03-06 11:00")
+    assert office.rank()["开发区"]["starts"] == 2
+    assert all(p["counted"] for p in office.projects())
+
+
+def test_where_an_outside_investor_builds_is_not_whose_money_it_is(office: Office) -> None:
+    office.say("wz_liu", "线索：浙江华友钴业有限公司拟在卫庄镇工业园区投资3亿元新建厂房", "2026-03-02 10:00")
+    office.say("wz_liu", "线索：深圳比亚迪股份有限公司拟投资5亿元在绛县经济开发区建设新能源电池厂", "2026-03-03 10:00")
+    assert office.rank()["卫庄镇"]["leads"] == 2
+    assert all(p["counted"] for p in office.projects())
+
+
+def test_a_number_inside_a_product_is_no_project_number(office: Office) -> None:
+    office.say("wz_liu", XWD, "2026-03-02 10:00")
+    office.say("wz_liu", "线索：北京康龙生物医药有限公司拟投资1亿元建设P1实验室项目", "2026-03-03 10:00")
+    assert office.rank()["卫庄镇"]["leads"] == 1 and len(office.projects()) == 2
+
+
+def test_an_imported_government_project_does_not_count_and_dates_fall_in_their_period(office: Office) -> None:
+    (office.tmp / "base.csv").write_text(
+        "单位,投资方,项目名称,阶段,签约额,签约日期\n"
+        "横水镇,绛县城投集团有限公司,城区供热管网项目,签约,30000,2026-01-15\n"
+        "横水镇,浙江正泰电器股份有限公司,光伏项目,签约,20000,2026-03-25\n",
+        encoding="utf-8")
+    office.cli("projects", "import", str(office.tmp / "base.csv"))
+    heating = office.project("城投")
+    assert heating["counted"] is False and "城投" in heating["not_counted_reason"]
+    # Signed on March 25: after March's deadline, so in April's figures, not March's.
+    assert office.stats("2026-03")["county"]["pipeline"]["signed"] == 0
+    assert office.stats("2026-04")["county"]["pipeline"]["signed"] == 1
+
+
+def test_a_ledger_row_for_a_project_the_unit_reported_takes_its_place(office: Office) -> None:
+    office.say("wz_liu", "线索：江苏恒润新材料有限公司拟投资8000万元建设可降解塑料项目", "2026-03-02 10:00")
+    (office.tmp / "base.csv").write_text(
+        "单位,投资方,项目名称,阶段,签约额,签约日期\n卫庄镇,江苏恒润新材料有限公司,可降解塑料项目,签约,8000,2026-01-10\n",
+        encoding="utf-8")
+    office.cli("projects", "import", str(office.tmp / "base.csv"))
+    [project] = office.projects()
+    assert (project["stage"], project["signed_wan"], project["records"]) == ("签约", 8000, ["#1"])
+
+
+def test_after_the_deadline_only_the_office_attaches_and_only_the_reporter_before(office: Office) -> None:
+    office.say("kfq_chen", ANTA_SHOES, "2026-03-02 10:00")
+    office.say("kfq_chen", ANTA_PARK, "2026-03-02 11:00")
+    office.say("kfq_chen", "安踏项目今天开工", "2026-03-20 22:05")
+    park = office.project("物流园")["id"]
+    late = office.say("kfq_chen", park, "2026-03-21 09:00")
+    assert "截止" in late.text and office.project("物流园")["stage"] == "签约"
+    office.say("office", f"#3 归入 {park}", "2026-03-21 10:00")
+    assert office.project("物流园")["stage"] == "开工"
+    # Another person of the unit may not move the reporter's record.
+    refused = office.say("wz_zhao", f"#3 归入 {office.project('运动鞋服')['id']}", "2026-03-10 10:00")
+    assert "报送人" in refused.text
+
+
+def test_moving_the_credit_takes_the_first_units_later_milestones_with_it(office: Office) -> None:
+    office.say("wz_liu", "线索：江苏恒润新材料有限公司拟投资8000万元建设可降解塑料项目", "2026-03-02 10:00")
+    repeat = office.say("nf_wang", "线索：江苏恒润新材料有限公司拟投资8000万元建设可降解塑料项目", "2026-03-03 10:00")
+    office.say("wz_liu", "签约：江苏恒润新材料有限公司可降解塑料项目正式签约，总投资8000万元", "2026-03-04 10:00")
+    office.say("office", f"确认 #{office.number(repeat)} 转计本单位", "2026-03-05 10:00")
+    ranked = office.rank()
+    assert (ranked["卫庄镇"]["leads"], ranked["卫庄镇"]["signings"]) == (0, 0)
+    assert ranked["南樊镇"]["leads"] == 1
+
+
+def test_the_county_counts_a_shared_investors_lead_once(office: Office) -> None:
+    office.say("wz_liu", "线索：江苏恒润新材料有限公司拟投资8000万元建设可降解塑料项目", "2026-03-02 10:00")
+    repeat = office.say("nf_wang", "线索：江苏恒润新材料有限公司拟投资8000万元建设可降解塑料项目", "2026-03-03 10:00")
+    office.say("office", f"确认 #{office.number(repeat)} 两家都计", "2026-03-04 10:00")
+    assert office.stats()["county"]["pipeline"]["leads"] == 1
+
+
+def test_the_offices_words_are_read_as_it_means_them(office: Office) -> None:
+    signed = office.say("wz_liu", XWD, "2026-03-02 10:00")
+    repeat = office.say("nf_wang", XWD, "2026-03-03 10:00")
+    mistaken = office.say("office", "确认3月18日举行恒润项目签约仪式", "2026-03-04 10:00")
+    assert "已确认" not in mistaken.text
+    office.say("office", f"@招商助手 确认 #{office.number(repeat)} 两家都计", "2026-03-04 11:00")
+    assert office.rank()["南樊镇"]["signings"] == 1 and office.number(signed) == 1
+
+
+def test_talk_that_sounds_like_a_report_is_read_for_what_happened(office: Office) -> None:
+    office.say("wz_liu", "今天带队赴深圳拜访欣旺达电子，双方达成初步合作意向", "2026-03-02 10:00")
+    office.say("wz_liu", XWD, "2026-03-03 10:00")
+    office.say("wz_liu", "欣旺达锂电池模组项目3月8日开工建设，目前存在用工缺口问题", "2026-03-09 10:00")
+    office.say("wz_liu", "欣旺达项目环评报告有误，需修改后重新提交生态环境局", "2026-03-10 10:00")
+    office.say("wz_liu", "下步计划：继续对接深圳客商", "2026-03-11 10:00")
+    office.say("wz_liu", "拜访：已经约好了，下周赴苏州拜访博世汽车", "2026-03-11 11:00")
+    row = office.rank()["卫庄镇"]
+    assert (row["visits"], row["starts"], row["signings"]) == (1, 1, 1)
+    assert office.project("欣旺达")["stage"] == "开工"
+    head, *rows = office.sheet("台账")
+    assert [r[head.index("类型")] for r in rows] == ["外出招商", "签约", "开工", "项目进展"]
+
+
+def test_a_monthly_report_keeps_its_problem_and_the_line_after_it(office: Office) -> None:
+    office.say("wz_liu", XWD, "2026-03-02 10:00")
+    pid = office.project("欣旺达")["id"]
+    reply = office.say("wz_liu", f"3月份报送：\n1、拜访：3月5日赴苏州拜访企业2家\n2、存在问题：{pid}用地手续卡住，需自然资源局协调\n"
+                                 "3、下月计划：力争欣旺达锂电池模组项目4月底前开工", "2026-03-10 10:00")
+    assert "已登记问题" in reply.text, reply.text
+    xwd = office.project("欣旺达")
+    assert [p["status"] for p in xwd["problems"]] == ["open"] and xwd["planned"] == {"start": "2026-04-30"}

@@ -82,6 +82,8 @@ def _analyze() -> None:
 
 
 def downgrade() -> None:
+    # The release before knows no 意向 stage (its ProjectStage would refuse the value): a lead again.
+    op.execute("UPDATE project SET stage = 'lead' WHERE stage = 'intention'")
     op.drop_index("ix_problem_status", table_name="problem")
     op.drop_index("ix_problem_project_id", table_name="problem")
     op.drop_table("problem")
