@@ -491,8 +491,10 @@ def test_the_county_counts_a_shared_investors_lead_once(office: Office) -> None:
 def test_the_offices_words_are_read_as_it_means_them(office: Office) -> None:
     signed = office.say("wz_liu", XWD, "2026-03-02 10:00")
     repeat = office.say("nf_wang", XWD, "2026-03-03 10:00")
+    public = office.say("hs_li", "线索：县城投公司拟投资3亿元建设标准化厂房项目", "2026-03-03 11:00")
+    assert office.number(public) == 3
     mistaken = office.say("office", "确认3月18日举行恒润项目签约仪式", "2026-03-04 10:00")
-    assert "已确认" not in mistaken.text
+    assert "已确认" not in mistaken.text and office.rank()["横水镇"]["leads"] == 0  # #3 stays unconfirmed
     office.say("office", f"@招商助手 确认 #{office.number(repeat)} 两家都计", "2026-03-04 11:00")
     assert office.rank()["南樊镇"]["signings"] == 1 and office.number(signed) == 1
 
