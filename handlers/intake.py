@@ -194,6 +194,9 @@ def link_project(parsed: Parsed, ctx: Context, at: datetime) -> _Link:
         sibling = other[0].project if other else None
         found = [m for m in found if m not in other]
     chosen, ask = _decide(found)
+    owned = [p for p in ask if p.owner and p.owner == ctx.member.userid]
+    if chosen is None and len(owned) == 1:
+        chosen, ask = owned[0], []  # 包干: of the candidates, the one the sender answers for
     if chosen is not None:
         return _found(parsed, chosen, text, f"已归入本单位跟踪项目 P{chosen.id}（{chosen.company or chosen.name}）")
     if ask:

@@ -252,6 +252,8 @@ _ATTACH = re.compile(
     rf"(?:{_ATTACH_VERB}\s*)?(?:(?:项目|[Pp])\s*(?P<project>\d{{1,7}})|(?P<new>新项目|新建项目|新建档案))"
     r"\s*(?:项目)?\s*[。.!]?\s*$"
 )
+#: A correction that only moves a record to another project: `更正 #15 项目P2`, `修改 #15 归入P2`.
+_ONTO_PROJECT = re.compile(r"\s*(?:所属)?(?:项目号?|归入|归属|属于)?\s*(?:改为|应为|应是|是|为|:)?\s*[Pp]\s*(\d{1,7})\s*[。.!]?\s*$")
 #: `解决 问题3`, `问题3已解决`, `办结问题#3`.
 _SOLVE = re.compile(
     r"^\s*(?:(?:已|已经)?(?:解决|办结|销号|关闭)了?\s*问题\s*#?\s*(?P<a>\d{1,7})"
@@ -295,6 +297,10 @@ def command_of(text: Text) -> Command | None:
     if m and (m.group("ref") or m.group("cmd") in ("更正", "撤回")):
         ref = int(m.group("ref")) if m.group("ref") else None
         intent = Intent.CORRECTION if m.group("cmd") in ("更正", "更改", "修改", "修正") else Intent.RETRACT
+        onto = _ONTO_PROJECT.match(key, m.end())
+        if intent is Intent.CORRECTION and ref is not None and onto:
+            # `更正 #15 项目P2`: the record belongs to project P2 (not a project named "P2").
+            return Command(Intent.ATTACH, ref=ref, project_ref=int(onto.group(1)))
         return Command(intent, ref=ref, body=text.sub(m.end(), len(key)).strip())
     m = _BULLETIN.match(key)
     if m:

@@ -72,6 +72,10 @@ def test_a_question_about_the_project_waits_until_answered_the_next_morning(offi
     assert f"#{office.number(asked)}" in park["records"]
     assert office.stats()["county"]["rates"]["开工率"] == 0.5
     assert f"#{office.number(asked)}" not in office.say("office", "审核", "2026-03-07 10:00").text
+    # The office moves it with the words a correction would use: the record, not a project named "P…".
+    office.say("office", f"更正 #{office.number(asked)} 项目{shoes['id']}", "2026-03-08 10:00")
+    assert office.project("运动鞋服")["stage"] == "开工" and office.project("物流园")["stage"] == "签约"
+    assert not [p for p in office.projects() if p["name"] == shoes["id"]]
 
 
 def test_the_office_attaches_at_any_time_the_liaison_before_the_deadline(office: Office) -> None:
@@ -301,6 +305,8 @@ def test_the_weekly_inspection_names_plans_past_their_date_and_open_problems(off
     out = office.cli("job", "run", "weekly-inspection", "--at", "2026-03-13T16:00")
     assert "计划逾期项目" in out and "计划3月10日前开工" in out, out
     assert "待解决问题" in out and "电力增容" in out and "已超期" in out, out
+    meeting = office.cli("job", "run", "meeting", "--at", "2026-03-13T08:30")
+    assert "计划逾期项目" in meeting and "电力增容" in meeting, meeting
     office.say("nf_wang", "欣旺达锂电池模组项目今天开工", "2026-03-16 10:00")
     later = office.cli("job", "run", "weekly-inspection", "--at", "2026-03-20T16:00")
     assert "计划逾期项目" not in later, later
@@ -521,3 +527,12 @@ def test_a_monthly_report_keeps_its_problem_and_the_line_after_it(office: Office
     assert "已登记问题" in reply.text, reply.text
     xwd = office.project("欣旺达")
     assert [p["status"] for p in xwd["problems"]] == ["open"] and xwd["planned"] == {"start": "2026-04-30"}
+
+
+def test_of_two_candidates_the_one_the_sender_answers_for_is_meant(office: Office) -> None:
+    office.say("wz_liu", ANTA_SHOES, "2026-03-02 10:00")
+    office.say("wz_liu", ANTA_PARK, "2026-03-02 11:00")
+    park = office.project("物流园")["id"]
+    office.say("office", f"包干 {park} 赵镇长", "2026-03-03 10:00")
+    office.say("wz_zhao", "安踏项目今天开工", "2026-03-05 10:00")  # the town's leader, 包干 of the 物流园
+    assert office.project("物流园")["stage"] == "开工" and office.project("运动鞋服")["stage"] == "签约"
