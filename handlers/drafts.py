@@ -58,10 +58,15 @@ def answer_draft(parsed: Parsed, ctx: Context, parse: Callable[[str, date], Pars
         return None
     drafts = ctx.store.drafts
     draft = drafts.newest_open(ctx.member.userid, ctx.at)
+    if draft is not None and draft.parsed.get("ask") == "project":
+        answered = _answer_project(draft, ctx)
+        if answered is not None:
+            return answered
+        # A question about a project stays open for days: what is not its answer may still answer the
+        # report that waits for a missing field.
+        draft = drafts.newest_open(ctx.member.userid, ctx.at, asking=False)
     if draft is None:
         return _lapsed(parsed, ctx, parse)
-    if draft.parsed.get("ask") == "project":
-        return _answer_project(draft, ctx)
     if draft.parsed.get("ask") == "correction":
         return _answer_correction(draft, ctx)
     pending = parsed_from_json(draft.parsed)
@@ -90,9 +95,16 @@ def answer_draft(parsed: Parsed, ctx: Context, parse: Callable[[str, date], Pars
     return Reply(said, stored=not stored.resent, records=() if stored.resent else (stored.record.id or 0,))
 
 
+#: A milestone, a plan or a problem is news of its own, never the missing 建设内容 of a lead.
+_NEWS = frozenset({Intent.SIGNING, Intent.START, Intent.FUNDS, Intent.COMPLETION, Intent.INTENTION, Intent.PLAN,
+                   Intent.PROBLEM})
+
+
 def _plainly_new(parsed: Parsed, pending: Parsed, text: str) -> bool:
     """A message that is a report of its own, not an answer to the draft."""
     if parsed.intent is Intent.REPORT or _LABEL.match(text):
+        return True
+    if parsed.intent in _NEWS and parsed.intent is not pending.intent:
         return True
     if parsed.intent in RECORD_INTENTS and not parsed.missing and parsed.company and parsed.amount_wan is not None:
         mine, theirs = core_company_name(parsed.company), core_company_name(pending.company)

@@ -285,12 +285,14 @@ def _recheck_repeat(record: Record, project: Project, ctx: Context) -> None:
 
 
 def ask_project(record: Record, candidates: tuple[Project, ...], ctx: Context) -> str:
-    """Ask which project a milestone belongs to. A draft of kind "project" takes a `是` / `新项目` in the
-    next minutes; the record stays unattached and listed (草稿, 审核) until `P2` or `#N 归入 P2`, whenever."""
+    """Ask which project a milestone belongs to. The question stays open as long as the reporter may answer
+    it, to the deadline of the record's period (a draft of kind "project" takes `是`, `新项目`, `P2`); the
+    record waits, listed under 草稿 and 审核, and after the deadline the office attaches it."""
+    closes = deadline_of(Month.parse(record.period), ctx.rules.schedule)
     ctx.store.drafts.open(
         ctx.member.userid,
         {"ask": "project", "record_id": record.id, "project_id": candidates[0].id if len(candidates) == 1 else None},
-        ctx.at, ctx.rules.reporting.draft_minutes, ctx.message_id,
+        ctx.at, max(ctx.rules.reporting.draft_minutes, int((closes - ctx.at).total_seconds() // 60)), ctx.message_id,
     )
     if len(candidates) == 1:
         c = candidates[0]

@@ -40,12 +40,15 @@ class Drafts:
             self.session.flush()
         return expired
 
-    def newest_open(self, user_id: str, now: datetime) -> Draft | None:
-        """The draft the sender is answering: their newest one still open at `now`."""
+    def newest_open(self, user_id: str, now: datetime, asking: bool = True) -> Draft | None:
+        """The draft the sender is answering: their newest one still open at `now` (without `asking`, not one
+        of the bot's questions about a record's project)."""
         self.expire_due(now, user_id)
-        return self.session.exec(
+        drafts = self.session.exec(
             select(Draft).where(Draft.user_id == user_id, Draft.state == DraftState.OPEN).order_by(col(Draft.id).desc())
-        ).first()
+            .limit(20)
+        ).all()
+        return next((d for d in drafts if asking or d.parsed.get("ask") != "project"), None)
 
     def oldest_open(self, user_id: str) -> Draft | None:
         return self.session.exec(

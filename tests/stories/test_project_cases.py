@@ -536,3 +536,22 @@ def test_of_two_candidates_the_one_the_sender_answers_for_is_meant(office: Offic
     office.say("office", f"包干 {park} 赵镇长", "2026-03-03 10:00")
     office.say("wz_zhao", "安踏项目今天开工", "2026-03-05 10:00")  # the town's leader, 包干 of the 物流园
     assert office.project("物流园")["stage"] == "开工" and office.project("运动鞋服")["stage"] == "签约"
+
+
+def test_a_question_about_a_project_does_not_block_an_answer_to_a_missing_amount(office: Office) -> None:
+    office.say("kfq_chen", ANTA_SHOES, "2026-03-02 10:00")
+    office.say("kfq_chen", ANTA_PARK, "2026-03-02 11:00")
+    office.say("kfq_chen", "线索：福建圣农发展股份有限公司拟投资5000万元", "2026-03-03 10:00")  # waits for 建设内容
+    office.say("kfq_chen", "安踏项目今天开工", "2026-03-03 10:02")  # asks which 安踏 project
+    done = office.say("kfq_chen", "建设肉鸡养殖项目", "2026-03-03 10:05")
+    assert "已登记线索" in done.text, done.text
+    office.say("kfq_chen", office.project("物流园")["id"], "2026-03-10 10:00")  # days later, still open
+    assert office.project("物流园")["stage"] == "开工"
+
+
+def test_yes_to_the_bots_suggestion_is_taken_days_later(office: Office) -> None:
+    office.say("hs_li", "签约：浙江华友钴业股份有限公司新能源材料项目正式签约，总投资2亿元", "2026-03-02 10:00")
+    asked = office.say("hs_li", "资金到位：本月到位资金3000万元", "2026-03-03 10:00")  # names nothing: suggested
+    assert f"是 {office.project('华友')['id']}" in asked.text, asked.text
+    office.say("hs_li", "是", "2026-03-06 09:00")
+    assert office.project("华友")["funds_wan"] == 3000
