@@ -153,13 +153,19 @@ class Projects:
         """
         core = core_company_name(company)
         # A report without a company often starts its project name with one (`赣锋锂业回收项目`).
-        ids = self._by_core(unit_id, core or project_core(name), extended=bool(core))
+        brand = core or project_core(name)
+        ids = self._by_core(unit_id, brand, extended=bool(core)) or self._by_brand(unit_id, brand)
         if ids:
             return [p for p in (self.session.get(Project, pid) for pid in ids) if p is not None]
-        # The words of both names (`分布式光伏电站项目` may be read as a company `分布式光伏`): the projects
-        # sharing most of them, those known by their project name only among them.
-        words = pairs(company_words(company) + project_core(name)) | pairs(project_core(name))
-        keys = {f"w:{p}" for p in words} | {f"n:{p}" for p in words}
+        if company and _REGISTERED.search(company):
+            # A registered firm the unit does not follow is a new investor: never another's project by its
+            # words; only the projects known by their project name alone may be it.
+            keys = {f"n:{p}" for p in pairs(project_core(name))}
+        else:
+            # The words of both names (`分布式光伏电站项目` may be read as a company `分布式光伏`): the projects
+            # sharing most of them, those known by their project name only among them.
+            words = pairs(company_words(company) + project_core(name)) | pairs(project_core(name))
+            keys = {f"w:{p}" for p in words} | {f"n:{p}" for p in words}
         if not keys:
             return []
         hits = func.count(col(ProjectKey.id))
@@ -180,12 +186,22 @@ class Projects:
         if len(core) < 2:
             return []
         wanted = [f"c:{core[:n]}" for n in range(2, len(core) + 1)] + ([f"p:{core}"] if extended else [])
-        # The brand alone (`安踏运动鞋服` for 安踏体育用品集团): projects whose core begins as this one does.
-        wanted += [f"p:{core[:n]}" for n in range(2, min(len(core), 5))]
         return list(self.session.exec(
             select(ProjectKey.project_id).where(ProjectKey.unit_id == unit_id, col(ProjectKey.key).in_(wanted))
             .distinct().order_by(col(ProjectKey.project_id).desc()).limit(_CANDIDATES)
         ).all())
+
+    def _by_brand(self, unit_id: int, core: str) -> list[int]:
+        """Projects whose core begins as this one does (`安踏运动鞋服` for 安踏体育用品集团), longest shared
+        beginning first: only when no core matched, as a brand of two characters is shared by many."""
+        for n in range(min(len(core) - 1, 4), 1, -1):
+            found = list(self.session.exec(
+                select(ProjectKey.project_id).where(ProjectKey.unit_id == unit_id, ProjectKey.key == f"p:{core[:n]}")
+                .order_by(col(ProjectKey.project_id).desc()).limit(_CANDIDATES)
+            ).all())
+            if found:
+                return found
+        return []
 
     def matches(self, unit_id: int, company: str | None, name: str | None, threshold: float,
                 text: str | None = None) -> list[Match]:
