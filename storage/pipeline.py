@@ -195,8 +195,8 @@ def signed_not_started(
     session: Session, months: Sequence[str], unit_id: int | None = None, limit: int = 200,
     until: datetime | None = None,
 ) -> list[Project]:
-    """签约未开工: counted projects signed in `months` not started by their end, oldest first; with `until`, as
-    they stood then."""
+    """签约未开工: counted projects signed in `months` not started by their end, the earliest signed first; with
+    `until`, as they stood then."""
     if not months:
         return []
     first, end = _span(months)
@@ -205,11 +205,13 @@ def signed_not_started(
                 if item.state.counted and item.state.signed_period is not None
                 and first <= item.state.signed_period <= end
                 and not (item.state.started_period and item.state.started_period <= end)][:limit]
+    # Oldest signing first, in the order the pipeline indexes keep (by id, PostgreSQL would walk the whole
+    # table's ids to find a unit's few).
     query = (
         select(Project)
         .where(_in(Project.signed_period, first, end), col(Project.counted),
                or_(col(Project.started_period).is_(None), col(Project.started_period) > end))
-        .order_by(col(Project.id)).limit(limit)
+        .order_by(col(Project.signed_period), col(Project.id)).limit(limit)
     )
     if unit_id is not None:
         query = query.where(col(Project.unit_id) == unit_id)
