@@ -1,10 +1,11 @@
 """What one message costs, on an empty database and on a full year (`zsbot demo --records 200000`).
 
 For each store (SQLite file, PostgreSQL schema; both thrown away after): the demo roster with no
-records ("empty"), then the same roster with a demo year of N records ("full"). Through `Bot.handle`
-(the path `zsbot say` takes) it sends M varied reports as the roster's liaisons in June of the demo
-year, timing each (median, p90) and splitting the time into parsing, the project lookup
-(`Projects.matches`) and SQL; then asks 排名 / 我单位排名 / 未报送 / 本月情况 R times each. It prints the
+records ("empty"), and the same roster with a demo year of N records ("full"), each then opened by a
+runtime of its own as a server would. Through `Bot.handle` (the path `zsbot say` takes) it sends M
+varied reports as the roster's liaisons in June of the demo year to both databases in turn, message by
+message (the machine's drift falls on both alike), timing each (median, p90) and splitting the time into
+parsing, the project lookup (`Projects.matches`) and SQL; then asks each question R times of both, in turn. It prints the
 full/empty ratio (target for reports and the pipeline questions 开工率, 履约率, 签约未开工, 我的包干项目: ≤ 1.5×). With --explain it prints the plan of every SELECT
 that one report and each query run, marking any that scans record, message, project or draft whole.
 
@@ -15,6 +16,7 @@ Run: python benchmarks/cost.py [--records 200000] [--messages 200] [--explain]
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import statistics
@@ -99,8 +101,12 @@ def instrument(runtime: Runtime, meter: Meter) -> None:
     runtime.bot.parse = timed_parse
 
 
+#: The meter of the database being measured right now (both databases' runtimes share the class patched).
+CURRENT: list[Meter] = []
+
+
 @contextmanager
-def timed_project_lookup(meter: Meter) -> Iterator[None]:
+def timed_project_lookup() -> Iterator[None]:
     """Wrap Projects.matches (if it still exists under that name) to time the project lookup."""
     original = getattr(projects_module.Projects, "matches", None)
     if original is None:
@@ -112,7 +118,8 @@ def timed_project_lookup(meter: Meter) -> Iterator[None]:
         try:
             return original(self, *args, **kwargs)
         finally:
-            meter.find_s += time.perf_counter() - began
+            if CURRENT:
+                CURRENT[-1].find_s += time.perf_counter() - began
 
     projects_module.Projects.matches = matches  # type: ignore[method-assign]
     try:
@@ -147,40 +154,54 @@ class Figures:
     stored: int
 
 
-def measure(runtime: Runtime, meter: Meter, messages: int, rounds: int) -> Figures:
-    who = people(runtime.engine)
+@dataclass
+class Side:
+    """One database under measurement: its runtime, meter, people and figures."""
+
+    runtime: Runtime
+    meter: Meter
+    who: dict[str, list[str]]
+    figures: Figures
+
+    def send(self, user: str, words: str, at: datetime) -> tuple[float, Any]:
+        CURRENT[:] = [self.meter]
+        self.meter.reset()
+        began = time.perf_counter()
+        reply = self.runtime.bot.handle(
+            Incoming(channel="bench", msg_id=uuid.uuid4().hex, user_id=user, text=words, at=at))
+        return (time.perf_counter() - began) * 1000, reply
+
+
+def measure(sides: list[Side], messages: int, rounds: int) -> None:
+    """The same reports, then the same questions, to each database in turn (message by message, the order
+    alternating): the machine's drift falls on both alike."""
     rng = random.Random(5)
-    bot = runtime.bot
-
-    def send(user: str, words: str, at: datetime) -> Any:
-        return bot.handle(Incoming(channel="bench", msg_id=uuid.uuid4().hex, user_id=user, text=words, at=at))
-
-    for i in range(3):  # warm the parser and the connection pool; not counted
-        send(who["liaison"][i % len(who["liaison"])], "帮助", ASKED_AT)
-    texts = report_texts(runtime.rules, messages, YEAR, seed=13)
-    first_new = newest_project(runtime) + 1
+    for side in sides:
+        for i in range(3):  # warm the parser and the connection pool; not counted
+            side.send(side.who["liaison"][i % len(side.who["liaison"])], "帮助", ASKED_AT)
+    texts = report_texts(sides[0].runtime.rules, messages, YEAR, seed=13)
+    first_new = [newest_project(side.runtime) + 1 for side in sides]
     start = datetime(YEAR, 6, 2, 8, 30, tzinfo=TZ)
-    figures = Figures([], [], [], [], {q: [] for q, _ in QUERIES}, {q: [] for q, _ in QUERIES}, 0)
-    with timed_project_lookup(meter):
+    with timed_project_lookup():
         for i, (_, words) in enumerate(texts):
             at = start + timedelta(minutes=i * 7 + rng.randint(0, 5))
-            meter.reset()
-            began = time.perf_counter()
-            reply = send(who["liaison"][rng.randrange(len(who["liaison"]))], words, at)
-            figures.report_ms.append((time.perf_counter() - began) * 1000)
-            figures.parse_ms.append(meter.parse_s * 1000)
-            figures.find_ms.append(meter.find_s * 1000)
-            figures.sql_ms.append(meter.sql_s * 1000)
-            figures.stored += int(reply.stored)
-    own_projects(runtime, who["leader"][0], first_new)
-    for _ in range(rounds):
+            pick = rng.randrange(len(sides[0].who["liaison"]))
+            for side in sides if i % 2 == 0 else reversed(sides):
+                ms, reply = side.send(side.who["liaison"][pick % len(side.who["liaison"])], words, at)
+                f, m = side.figures, side.meter
+                f.report_ms.append(ms)
+                f.parse_ms.append(m.parse_s * 1000)
+                f.find_ms.append(m.find_s * 1000)
+                f.sql_ms.append(m.sql_s * 1000)
+                f.stored += int(reply.stored)
+    for side, first in zip(sides, first_new, strict=True):
+        own_projects(side.runtime, side.who["leader"][0], first)
+    for r in range(rounds):
         for words, role in QUERIES:
-            meter.reset()
-            began = time.perf_counter()
-            send(who[role][0], words, ASKED_AT)
-            figures.query_ms[words].append((time.perf_counter() - began) * 1000)
-            figures.query_sql_ms[words].append(meter.sql_s * 1000)
-    return figures
+            for side in sides if r % 2 == 0 else reversed(sides):
+                ms, _ = side.send(side.who[role][0], words, ASKED_AT)
+                side.figures.query_ms[words].append(ms)
+                side.figures.query_sql_ms[words].append(side.meter.sql_s * 1000)
 
 
 def newest_project(runtime: Runtime) -> int:
@@ -236,22 +257,30 @@ def _whole_table(line: str, dialect: str) -> bool:
     return any(f"Seq Scan on {t}" in line for t in WATCHED)
 
 
-def run_one(label: str, url: str, records: int, messages: int, rounds: int, do_explain: bool) -> Figures:
-    engine = make_engine(url)
-    runtime = build_runtime(Settings(database=DatabaseSettings(url=url)), engine)
+def prepare(label: str, url: str, records: int) -> Side:
+    """A database with the demo roster and `records` of a demo year, and a runtime to measure it with."""
+    filler = make_engine(url)
     try:
         began = time.perf_counter()
+        runtime = build_runtime(Settings(database=DatabaseSettings(url=url)), filler)
         result = fill_demo(runtime.engine, runtime.rules, units=UNITS, records=records, year=YEAR, seed=7)
         print(f"{label}: demo {result.records:,} records, {result.projects:,} projects in "
               f"{time.perf_counter() - began:.1f} s", flush=True)
-        meter = Meter()
-        instrument(runtime, meter)
-        figures = measure(runtime, meter, messages, rounds)
-        if do_explain:
-            explain(runtime, meter)
-        return figures
+        if filler.dialect.name == "postgresql":
+            # The fill's write-ahead log is flushed now, not by a checkpoint in the middle of the measurement.
+            with filler.connect() as conn:
+                conn.execute(text("CHECKPOINT"))
     finally:
-        engine.dispose()
+        filler.dispose()
+    # Measured as a server started on that database would run: a runtime of its own, and none of the
+    # heap the generator left behind (the collector walking it was a cost of the fill, not of the data).
+    del runtime
+    gc.collect()
+    runtime = build_runtime(Settings(database=DatabaseSettings(url=url)), make_engine(url))
+    meter = Meter()
+    instrument(runtime, meter)
+    return Side(runtime, meter, people(runtime.engine),
+                Figures([], [], [], [], {q: [] for q, _ in QUERIES}, {q: [] for q, _ in QUERIES}, 0))
 
 
 def show(label: str, empty: Figures, full: Figures) -> None:
@@ -331,9 +360,17 @@ def main() -> int:
         stores.append(("PostgreSQL", pg_url(args.pg)))
     for label, urls in stores:
         with urls as fresh:
-            empty = run_one(f"{label} empty", fresh(), 0, args.messages, args.rounds, args.explain)
-            full = run_one(f"{label} full", fresh(), args.records, args.messages, args.rounds, args.explain)
-        show(label, empty, full)
+            empty = prepare(f"{label} empty", fresh(), 0)
+            full = prepare(f"{label} full", fresh(), args.records)
+            try:
+                measure([empty, full], args.messages, args.rounds)
+                if args.explain:
+                    for side in (empty, full):
+                        explain(side.runtime, side.meter)
+            finally:
+                for side in (empty, full):
+                    side.runtime.engine.dispose()
+        show(label, empty.figures, full.figures)
     return 0
 
 
