@@ -9,6 +9,16 @@ from nlp.text import Text
 _MOBILE = re.compile(r"(?<![\d.])1[3-9]\d(?:[ \-]?\d){8}(?![\d.])")
 _LANDLINE = re.compile(r"(?<![\d.])\(?0\d{2,3}\)?[ \-]?\d{3,4}[ \-]?\d{4}(?![\d.])")
 _NON_DIGIT = re.compile(r"\D")
+#: After a phone label, any number of 7 to 8 digits is the phone: a local number without its area code,
+#: a Hong Kong or Macau number (`9123 4567`, `+853 2888 1234`), as written.
+_LABELLED_PHONE = re.compile(
+    r"(?:电话|手机|联系方式|联系电话|tel|phone|联系)\s*(?:号码?|是|为|:)?\s*:?\s*"
+    r"(?P<num>(?:\+?\s*85[23][ \-]?)?\d{3,4}[ \-]?\d{4})(?![\d.])",
+    re.IGNORECASE,
+)
+#: A number read out in Chinese digits (`幺三八零零…`, as voice input writes it): seven or more in a row.
+_SPOKEN_DIGITS = re.compile(r"[零〇幺一二三四五六七八九洞]{7,}")
+_SPOKEN_VALUE = str.maketrans("零〇幺一二三四五六七八九洞", "0011234567890")
 _NAME_LABEL = re.compile(
     r"(?:联系人|对接人|联络人|负责人|联系人员|联系(?=\s*:))\s*"
     r"(?:(?:应该?改为|应该?为|应该?是|改为|改成|更正为|更改为|修改为|变更为|调整为|换成|[:为是])\s*:?\s*)?"
@@ -25,11 +35,17 @@ _PRONOUN = re.compile(r"(?:他|她|我|你|本人|对方|该|其|这位|那位|�
 
 
 def find_phone(key: str) -> str | None:
-    """Digits of the first mobile (else landline) number."""
+    """Digits of the first mobile (else landline, else labelled short) number; spoken digits count."""
+    if _SPOKEN_DIGITS.search(key):
+        # Same length, so positions hold; `一二三四五六七` in a name is rarer than voice input's digits.
+        key = _SPOKEN_DIGITS.sub(lambda m: m.group(0).translate(_SPOKEN_VALUE), key)
     for pattern in (_MOBILE, _LANDLINE):
         m = pattern.search(key)
         if m:
             return _NON_DIGIT.sub("", m.group(0))
+    labelled = _LABELLED_PHONE.search(key)
+    if labelled:
+        return _NON_DIGIT.sub("", labelled.group("num"))
     return None
 
 

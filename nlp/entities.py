@@ -249,21 +249,45 @@ def _place_re() -> re.Pattern[str]:
 
 
 _COMPANY_SUFFIX = re.compile(
-    r"集团股份有限公司|集团有限责任公司|集团有限公司|股份有限公司|有限责任公司|有限公司|集团|公司|合作社|株式会社|研究院|研究所|"
-    r"厂(?![房区长家商址])"
+    # A bracketed word inside a registered name (吉利控股（集团）有限公司, 3M（中国）有限公司) belongs to the suffix.
+    r"(?:\([\u4e00-\u9fff]{2,4}\)(?=有限|股份|集团))?(?:集团股份有限公司|集团有限责任公司|集团有限公司|股份有限公司|有限责任公司|有限公司|集团|公司|合作社|株式会社|研究院|研究所|"
+    r"厂(?![房区长家商址]))"
 )
 _GENERIC_NAME = {"投资", "企业", "一家", "这家", "该", "该公司", "子", "分", "总", "母", "工", "本"}
-_BUILD_BEFORE = re.compile(r"建|办|开|设")
+#: A build verb, or a light verb with a count word (投个新厂, 搞一个厂): the plant is a plan, not a firm's name.
+_BUILD_BEFORE = re.compile(r"建|办|开|设|(?:投|搞|弄|上|整|落)(?:一?个|一?座|一?家)")
 
 
 #: Name characters: CJK, and Latin words that may carry digits (3M, TCL, A123) but not bare numbers (dates, amounts).
 _NAME_RUN = re.compile(r"(?:[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[\u4e00-\u9fff()·&]|(?<=[\u4e00-\u9fff])(?<![年月日周期第])\d{1,3}(?=号))+$")
 
 
+#: A capitalised Latin word and the space after it: a Latin name goes on to the left (`Johnson Controls Asia公司`).
+_LATIN_WORD_BEFORE = re.compile(r"(?<![A-Za-z0-9&.\-])[A-Z0-9][A-Za-z0-9&.\-]* $")
+
+
 def _extend_left(key: str, end: int) -> int:
-    """Start of the run of name characters (at most 30) that ends at `end`."""
+    """Start of the run of name characters (at most 30) that ends at `end`; a Latin name keeps its spaces.
+
+    An opening bracket left open inside the run (`一家二级供应商（宁波拓普…有限公司`) starts the name after it.
+    """
     m = _NAME_RUN.search(key, max(0, end - 30), end)
-    return m.start() if m else end
+    start = m.start() if m else end
+    if start < end and key[start].isascii() and key[start].isalnum():
+        for _ in range(5):
+            word = _LATIN_WORD_BEFORE.search(key, max(0, start - 30), start)
+            if not word:
+                break
+            start = word.start()
+    depth = 0
+    for i in range(end - 1, start - 1, -1):
+        if key[i] == ")":
+            depth += 1
+        elif key[i] == "(":
+            if depth == 0:
+                return i + 1
+            depth -= 1
+    return start
 
 
 def _placeholder_start(key: str, region_start: int, start: int, end: int) -> int:
@@ -361,7 +385,7 @@ def find_companies(text: Text) -> list[Span]:
 #: What may follow a company named without a legal suffix: its intention, its event, its project.
 _AFTER_NAME = re.compile(
     r"拟|计划|想|有意|打算|准备|将|已|正在|的|签|与我|和我|同我|在我|来我|到我|到账|到位|首笔|开工|动工|投产|竣工|"
-    r"年产|项目|新上|投资|落户|追加|增资|扩产|一行|董事长|总经理|老板|配套|旗下|下属|子公司|供应商|上下游|考察团|代表团|考察组|调研组|工作组"
+    r"年产|项目|新上|投资|落户|追加|增资|扩产|谈了|谈过|聊了|聊过|沟通|交流|一行|董事长|总经理|老板|配套|旗下|下属|子公司|供应商|上下游|考察团|代表团|考察组|调研组|工作组"
 )
 #: Verbs and links right before a company named without a suffix (跟XX签了, 拜访了XX, 与XX签订).
 _BEFORE_NAME = re.compile(r"(?:与|和|跟|同|拜访了?|拜会了?|走访了?|对接了?|见了|约见了?|会见了?)$")
@@ -370,7 +394,7 @@ _NAME_END = re.compile(r"\s*(?:[,.;:!?。\n]|$|签|洽谈|就|商谈|座谈|达�
 _NOT_A_NAME = re.compile(
     r"一家|两家|几家|\d家|家企业|企业|客商|对方|本地|一行|一个|一位|几个|这个|那个|这位|那位|县里|镇里|这家|那家|该|有个|有家|他|她|我|你|"
     r"人|负责|朋友|团队|做|从事|搞|项目|领导|书记|县长|镇长|主任|市场|政府|部门|单位|考察团|代表团|工作|情况|线索|"
-    r"资金|首笔|本月|累计|今天|昨天|前天|上午|下午|目前|\d\s*[年月日号期]|[一二三四五六七八九十]+[月日号]|[今明去前]年|[本一二三四]期|某|厂|园区|开发区|公司|集团|方面|这边|那边|"
+    r"资金|首笔|本月|累计|今天|昨天|前天|上午|下午|目前|(?<![\u4e00-\u9fff])\d+\s*[年月日号期]|[年月周期第本上下今明昨前]\d+\s*[年月日号期]|[一二三四五六七八九十]+[月日号]|[今明去前]年|[本一二三四]期|某|厂|园区|开发区|公司|集团|方面|这边|那边|"
     r"[上下本这]个?(?:周|星期|礼拜)|星期|礼拜|明天|后天|晚上|中午|下一?步|接下来|后续|随后|然后|双方"
 )
 _PERSON = re.compile(r"老板|老乡|客户|朋友|老总")
@@ -457,13 +481,22 @@ def _unsuffixed(key: str) -> list[Span]:
     trade word (`山东鲁信化工`), or a brand jieba does not know as an everyday word (`比亚迪`).
     """
     found: list[Span] = []
+    parents: set[Span] = set()
     for m in _AFTER_NAME.finditer(key):
         p = m.start()
         region = _extend_left(key, p)
         if region >= p:
             continue
-        start = breaker_cut(key, region, p)
         word = m.group(0)
+        titled = _without_title(key, region, p)
+        if titled < p:
+            p, word = titled, "一行"  # 天合储能副总一行: the person's title is cut, a party follows
+        called = max(_CALLED.finditer(key, region, p), key=lambda c: c.end(), default=None)
+        if called is not None:
+            region = called.end()  # 一家叫测试1号科技的公司: the name is what it is called
+        start = breaker_cut(key, region, p)
+        if word in _PARENT_OF:
+            parents.add((start, p))
         at_clause = start == region and (start == 0 or key[start - 1] in ":,;。!?\n")
         strong = word not in ("的", "项目", "投资", "年产")
         if word == "的" and not (at_clause or _trade_end(key[start:p])):
@@ -509,8 +542,11 @@ def _unsuffixed(key: str) -> list[Span]:
             end = stop.start()
         if not _NAME_END.match(key, end) and not _AFTER_NAME.match(key, end):
             continue
+        end = _without_title(key, start, end)
         if _brand_ok(key, start, end, True):
             found.append((start, end))
+    # A parent named first (宁德时代配套企业江西赣锋锂业): the firm met is the one after it.
+    found = [f for f in found if f not in parents or not any(o[0] >= f[1] for o in found)]
     found = [_known_head(key, s, e) for s, e in found]
     found.sort()
     out: list[Span] = []
@@ -521,9 +557,27 @@ def _unsuffixed(key: str) -> list[Span]:
 
 
 _BEFORE_NAME_ANY = re.compile(
-    r"(?:与|和|跟|同|拜访了?|拜会了?|走访了?|对接了?|见了|约见了?|会见了?|的是|就是)(?=[\u4e00-\u9fffA-Za-z])"
+    r"(?:与|和|跟|同|拜访了?|拜会了?|走访了?|对接了?|见了|约见了?|会见了?|的是|就是|名叫|叫做|叫作|名为|叫)(?=[\u4e00-\u9fffA-Za-z0-9])"
 )
-_NAME_RUN_FWD = re.compile(r"(?:[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[\u4e00-\u9fff()·&])+")
+#: What introduces a firm's name (一家叫X的公司, 名叫X, X配套企业Y): the name starts after it.
+_CALLED = re.compile(r"名叫|叫做|叫作|名为|叫|(?:配套|旗下|下属|上下游)(?:企业|厂商|厂家|公司|的)?|子公司|供应商")
+#: Words after a firm that introduce another one, the firm actually met (宁德时代配套企业江西赣锋锂业, X旗下的Y).
+_PARENT_OF = frozenset({"配套", "旗下", "下属", "子公司", "供应商", "上下游"})
+#: A person's title glued to a firm's name (常州天合储能副总, 河南牧原张总): the name ends before it.
+_TITLE_END = re.compile(
+    r"的?(?:副总经理|总经理|副总裁|总裁|副董事长|董事长|副会长|常务副会长|会长|秘书长|副总|总监|经理|主任|部长|厂长|负责人|老板|"
+    r"[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤][总董])$"
+)
+
+
+def _without_title(key: str, start: int, end: int) -> int:
+    """Where a would-be name ends once a person's title glued to it is cut (常州天合储能副总 -> 常州天合储能)."""
+    m = _TITLE_END.search(key, start, end)
+    return m.start() if m and m.start() - start >= 2 else end
+#: A name run forward: CJK, Latin words with digits, and digits glued to CJK that count nothing (58同城, 测试1号科技).
+_NAME_RUN_FWD = re.compile(
+    r"(?:[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[\u4e00-\u9fff()·&]|\d{1,3}(?=[\u4e00-\u9fff])(?![\d]*[家个位名批次人条项年月日天周期万亿千百元吨亩台套]))+"
+)
 
 
 _GROUP_END = re.compile(r"(?:客商|协会|商会|联合会|同乡会|考察团|代表团)$")
@@ -575,20 +629,45 @@ def _inside(pos: int, spans: list[Span]) -> bool:
     return any(s <= pos < e for s, e in spans)
 
 
-def find_place(text: Text, intent: str, companies: list[Span]) -> str | None:
+#: Organisations of people from one place living in another (北京山西商会 is in Beijing, of Shanxi people).
+_CHANNEL_END = re.compile(r"商会|同乡会|异地商会|联谊会|校友会|商协会|老乡会")
+#: A chamber, an association or a fellow-townsmen's club named (北京山西商会, 瑞安汽摩配行业协会): a channel.
+_CHANNEL = re.compile(r"(?:商会|协会|联合会|同乡会|校友会|促进会|联谊会|商协会|老乡会)")
+
+
+def find_channel(text: Text) -> str | None:
+    """The 商会/协会 the contact came through, as written (a channel, not a place nor an investor's name)."""
+    key = text.key
+    for m in _CHANNEL.finditer(key):
+        region = _extend_left(key, m.start())
+        start = breaker_cut(key, region, m.start())
+        if m.start() - start >= 2:
+            return text.orig[start : m.end()]
+    return None
+
+
+def _first_of_places(key: str, start: int, end: int) -> Span:
+    """The first place of a run of adjacent ones (北京|山西 in 北京山西商会)."""
+    m = _place_re().match(key, start, end)
+    return (start, m.end()) if m and m.end() < end else (start, end)
+
+
+def find_place(text: Text, intent: str, companies: list[Span], within: Span | None = None) -> str | None:
     """Where the liaison went (visit) or where the investor comes from (lead, reception).
 
-    In a correction body only a place with a cue counts (赴南京, 来自南京, 南京客商).
+    In a correction body only a place with a cue counts (赴南京, 来自南京, 南京客商). A place inside
+    the project's name (`温泉康养度假区`, span `within`) says what is built, not where anyone is from.
     """
     key = text.key
     # A place that opens a placeholder name (上海某某科技有限公司) still says where the investor is from.
     # So does the place of investors named by it (温州客商, 瑞安汽摩配行业协会): a group, not a firm.
     firms = [(s, e) for s, e in companies if not _GROUP_END.search(key, s, e)]
     places = [
-        p
+        _first_of_places(key, *p) if _CHANNEL_END.match(key, p[1]) else p
         for p in find_places(key)
         if (not _inside(p[0], firms) or key.startswith("某", p[1]))
         and not _CONTACT_BEFORE.search(key, max(0, p[0] - 6), p[0])
+        and not (within and within[0] <= p[0] < within[1])
     ]
     if not places:
         return None
@@ -665,12 +744,25 @@ def _glued_to_latin(key: str, start: int, end: int) -> bool:
     return after or before
 
 
+#: What a firm does, said as such (做鞋材的企业, 从事玉米深加工, 搞光伏生意): the trade as written.
+_DOING = re.compile(
+    r"(?:做|从事|经营|专做|主营|搞)(?P<x>[\u4e00-\u9fffA-Za-z]{2,8}?)"
+    r"(?=的(?:企业|公司|客商|老板|厂家|厂商|商人|集团|龙头|外商|投资商)|生意|行业|产业|这一?行|这块|方面|为主)"
+)
+#: Not a trade: what anyone does (做项目, 做投资, 做贸易的 is still a trade).
+_NOT_A_TRADE = re.compile(r"^(?:项目|投资|企业|工作|事情|生意|实业|大|强|好|一些|点)")
+
+
 def find_industry(text: Text, companies: list[Span]) -> str | None:
-    """An explicit 行业:/产业: value, else a dictionary industry word (outside company names first)."""
+    """An explicit 行业:/产业: value, a trade said as such (做鞋材的企业), else a dictionary industry word
+    (outside company names first)."""
     m = _INDUSTRY_FIELD.search(text.key)
     if m:
         return text.orig[m.start(1) : m.end(1)]
     key = text.key
+    doing = _DOING.search(key)
+    if doing and not _NOT_A_TRADE.match(doing.group("x")) and not find_places(doing.group("x")):
+        return text.orig[doing.start("x") : doing.end("x")]
     industries = lexicon().industries
     found = [(m.start(), m.end()) for m in _industry_re().finditer(key)]
     outside = [f for f in found if not _inside(f[0], companies)]
@@ -692,12 +784,20 @@ _CONTENT_FIELD = re.compile(r"建设内容\s*:\s*([^\n;。]{2,80})")
 _UNDECIDED = re.compile(r"^\s*(?:待|未|暂|尚|不|还没|没有|无)")
 _BUILD_VERB = re.compile(
     r"(?:建设|新建|投建|兴建|扩建|打造|上马|新上|设立|转移|建(?![设成材筑议立档])|设(?=个?厂)|"
-    r"办(?![理公事法好完成])|开(?=个|一个|一家|了个|家|厂))\s*"
+    r"办(?![理公事法好完成])|开(?=个|一个|一家|了个|家|厂)|(?:搞|弄|整|上|落)(?=了?一?[个座条家间片]))\s*"
+)
+#: Capacity moved here (把产能转过来, 将部分业务迁到我县): the move is the project (a plant moved is found by its noun).
+_RELOCATION = re.compile(
+    r"(?:把|将)\s*(?P<what>(?:[\u4e00-\u9fff]{0,6}?)(?:产能|业务|订单|产业))"
+    r"\s*(?:整体|全部|部分|逐步)?(?:转移|转|搬迁|搬|迁)(?:过来|过去|到[^,;。\s]{0,6}|来)"
 )
 _PROJECT_SUFFIX = re.compile(
     r"项目|工程|生产线|生产基地|基地|产业园|物流园|园区|中心|综合体|工厂|加工厂|厂(?!房)|车间|电站|仓库|农场|园|"
-    r"冷库|大厦|大楼|酒店|市场|医院|学校|平台|养殖场|牧场|(?<=[\u4e00-\u9fffA-Za-z])线(?![索上下路])"
+    r"冷库|大厦|大楼|酒店|市场|医院|学校|平台|养殖场|牧场|大棚|温室|仓(?![库储])|民宿|农庄|庄园|码头|"
+    r"(?<=[\u4e00-\u9fffA-Za-z])线(?![索上下路])"
 )
+#: A build word right before the project word (农田建设项目, 道路改造工程): part of the project's name.
+_BUILT_NOUN = re.compile(r"(?:建设|改造|提升|新建|扩建|开发)$")
 #: What a project is without a build verb before it (`把一条涂布生产线搬过来`, `落地一个原料药项目`).
 _PROJECT_WORD = re.compile("(?:项目|生产线|生产基地|工厂|产业园)+")
 #: A count word opening a project (`一条`, `个`): not part of its name.
@@ -738,7 +838,10 @@ def find_project(text: Text, companies: list[Span]) -> str | None:
             return None
         return text.orig[m.start(1) : m.start(1) + len(value)]
     masked = _masked(key, companies) if companies else key
+    places = find_places(key)
     for verb in _BUILD_VERB.finditer(masked):
+        if any(s <= verb.start() < e for s, e in places):
+            continue  # the 建 of 福建 builds nothing
         end = verb.end()
         while end < len(masked) and _CLAUSE_CHAR.match(masked[end]):
             end += 1
@@ -753,17 +856,27 @@ def find_project(text: Text, companies: list[Span]) -> str | None:
             start = verb.end() + (lead.end() if lead and lead.end() < last.start() else 0)
             if _GENERIC_PROJECT.fullmatch(clause, lead.end() if lead else 0, last.end()):
                 continue  # 办个项目: the word project alone says nothing will be built yet
+            if lead and lead.end() == last.start() and last.end() - last.start() == 1:
+                return text.orig[verb.start() : verb.end() + last.end()]  # 建个厂, 建个仓: one noun says little alone
             if verb.end() + last.end() - start >= 2:
                 return text.orig[start : verb.end() + last.end()]
             if last.end() - last.start() == 1 and masked[verb.start()] in "设办开建":
                 return text.orig[
                     verb.start() : verb.end() + last.end()
                 ]  # 在我县设厂: the plant is the project
+    moved = _RELOCATION.search(masked)
+    if moved:
+        return text.orig[moved.start("what") : moved.end()]
     for m in _PROJECT_WORD.finditer(masked):
         start = m.start()
         while start > 0 and _CLAUSE_CHAR.match(masked[start - 1]):
             start -= 1
+        region = start
         start = breaker_cut(key, start, m.start(), project=True)
+        built = _BUILT_NOUN.search(key, region, start)
+        if start == m.start() and built and built.end() == start:
+            # 高标准农田建设项目: 建设 names the project's kind here, the field it builds comes before it
+            start = breaker_cut(key, region, built.start(), project=True)
         for vague in _VAGUE.finditer(key, start, m.start()):
             start = vague.end()  # 搞个养殖项目 -> 养殖项目; 搞个项目 has no content, so no project yet
         lead = _QUANTIFIER.match(key[start : m.start()])

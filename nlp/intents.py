@@ -45,6 +45,14 @@ _KEYWORDS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (Intent.INTENTION, INTENTION),
     # 策划包装 a project for investors (策划包装了…项目, 包装好一个…项目), unless a milestone is the news.
     (Intent.PACKAGING, re.compile(rf"^(?!.*{MILESTONE_WORDS})(?:.*?){PACKAGING_WORDS}", re.S)),
+    # A meeting of natives at home (召开在外乡贤回乡座谈会): they came to us, unless it was held away (赴深圳召开…).
+    (
+        Intent.RECEPTION,
+        re.compile(
+            r"^(?![^,;。\n]*(?:赴|前往|去|到)[^,;。\n]{0,8}(?:召开|举办|举行|组织|开了))[^,;。\n]*?"
+            r"(?:回乡|返乡|在外|乡贤|老乡|游子|家乡)[^,;。\n]{0,10}?(?:座谈|恳谈|联谊|见面|茶话|恳亲)会?"
+        ),
+    ),
     (
         Intent.VISIT,
         re.compile(
@@ -102,7 +110,9 @@ _REF_ANY = re.compile(r"(?:#|第|编号)\s*(?P<ref>\d{1,9})\s*(?:条|号)?")
 _RETRACT_ANY = re.compile(r"撤回|撤销|删除|删掉|删了|撤了|作废")
 #: Talk about reporting, not a report: a promise to send it later, a reminder, a task noted.
 _ABOUT_REPORTING = re.compile(
-    r"补上|补一下|补报|再发|再报|回头|一起报|报一下|报上来|报过来|发上来|发过来|记下了|记住了|稍后|晚点|抓紧"
+    r"补上|补一下|补报|再发|再报|回头|一起报|报一下|报上来|报过来|发上来|发过来|记下了|记住了|稍后|晚点|抓紧|"
+    r"整理一下|整理好|汇总一下|统一报|"
+    r"(?:今晚|明天|后天|晚上|下午|明早|月底|过两天|周[一二三四五六日]|下周)[^,;。\n]{0,4}?(?:报|发|交|上报|报送|提交)(?:上来|过来|给你|一下)?[!.。]?$"
 )
 #: A question about how to report something (`签约的格式是啥？`, `拜访的模板发一个`).
 _HOW_TO = re.compile(
@@ -185,6 +195,16 @@ def _target_unit(text: Text) -> str | None:
     if len(name) < 3 or name[0] in "我本哪这各那咱每全该":
         return None
     return text.orig[start : unit.end(1)]
+
+
+#: A label's value that reports nothing (`资金到位：无`, `签约：暂无`, `开工：0`): no record at all.
+_NOTHING = re.compile(r"\s*(?:本月|本期|当月)?\s*(?:无|暂无|没有|暂时没有|尚无|0|零|/|-{1,2})\s*(?:个|次|条|家|项)?\s*[。.!]?\s*$")
+
+
+def says_nothing(key: str) -> bool:
+    """Whether `key` is a label with an empty value (`3、资金到位：无`): the unit had nothing of that kind."""
+    labelled = label_of(key)
+    return labelled is not None and bool(_NOTHING.fullmatch(key, labelled[1]))
 
 
 def label_of(key: str) -> tuple[Intent, int] | None:

@@ -36,13 +36,13 @@ NUMERAL = (
     rf"(?:(?<![A-Za-z0-9.])|(?<={_CODE_BEFORE}))(?:\d[\d,]*(?:\.\d+)?|[{CN_DIGITS}{CN_UNITS}]"
     # northern 万九 (= 1.9万): a bare 万 opening the figure, one digit after it
     rf"|(?<![\d{CN_DIGITS}{CN_UNITS}])万(?=[一二两三四五六七八九](?![\d{CN_DIGITS}{CN_UNITS}万亿])))"
-    rf"(?:[\d.{CN_DIGITS}{CN_UNITS}点万亿]|个(?=多?亿)|,(?=\d{{3}}))*"
+    rf"(?:[\d.{CN_DIGITS}{CN_UNITS}点万亿]|(?:来|多)?个(?=多?亿)|,(?=\d{{3}}))*"
 )
 _CURRENCY_AFTER = r"(?P<cur>元人民币|人民币|美元|美金|港元|港币|欧元|日元|元|远|块钱|块)?"
 _AMOUNT = re.compile(
     rf"(?P<a>{NUMERAL})(?:\s*(?:-|~|到|至)\s*(?P<b>{NUMERAL}))?(?P<hedge>多|余|来)?"
     # 500w = 500万, 5kw = 5000万 (chat shorthand), never inside a Latin word (5kWh, 3w3).
-    r"(?P<mag>万|亿|(?<=\d)[kK]?[wW](?![A-Za-z\d]))?"
+    rf"(?P<mag>万|亿|(?<=[\d{CN_DIGITS}{CN_UNITS}])[kK]?[wW](?![A-Za-z\d]))?"
     rf"(?P<hedge2>多|余)?{_CURRENCY_AFTER}"
 )
 #: Latin magnitudes as the Chinese ones they stand for.
@@ -69,7 +69,7 @@ _NOT_MONEY_AFTER = re.compile(
 
 
 #: Every money figure carries one of these (万/亿 or a currency word); most chat lines have none.
-_MONEY_HINT = re.compile(r"[万亿元金币远块]|\d[kK]?[wW]")
+_MONEY_HINT = re.compile(rf"[万亿元金币远块]|[\d{CN_DIGITS}{CN_UNITS}][kK]?[wW]")
 _FORMAL_THREE = re.compile(r"参(?=[拾佰仟万亿元])")
 _DIGITS_UNIT = re.compile(r"(\d+(?:\.\d+)?)([十百千拾佰仟])")
 _MAG_TAIL = re.compile(r"[十百千拾佰仟]*[万亿]+$")
@@ -144,7 +144,7 @@ def numeral_value(text: str) -> float | None:
     """Value of any numeral span (万/亿 inside, 一亿五, 两万五, 2.3个亿); None when not a number."""
     if len(text) > 2:
         text = _COLLOQUIAL_RANGE.sub(_lower_bound, text)
-    text = text.replace("个", "").replace(",", "")
+    text = text.replace("来个", "").replace("多个", "").replace("个", "").replace(",", "")
     if not text or not any(ch.isdigit() or ch in _DIGIT_VALUE or ch in "十拾" for ch in text):
         return None
     for mag_char, mag in (("亿", 1e8), ("万", 1e4)):

@@ -10,8 +10,16 @@ from datetime import date
 from nlp.contacts import find_contact_name, find_phone
 from nlp.corrections import labelled_spans
 from nlp.dates import find_date
-from nlp.entities import find_companies, find_industry, find_place, find_project
-from nlp.intents import command_of, is_plan, keyword_intent, label_of, record_intent, report_parts
+from nlp.entities import find_channel, find_companies, find_industry, find_place, find_project
+from nlp.intents import (
+    command_of,
+    is_plan,
+    keyword_intent,
+    label_of,
+    record_intent,
+    report_parts,
+    says_nothing,
+)
 from nlp.numbers import pick_amount, small_int
 from nlp.plans import (
     CALLED_OFF,
@@ -47,6 +55,8 @@ _LEAD_CONTENT = re.compile(r"投资|投建|落户|建设|想建|想做|想上|�
 #: What a problem is about: a project by number or name, a firm (`P12施工许可证办不下来`, `企业反映招工难`).
 _PROBLEM_SUBJECT = re.compile(r"[Pp]\s*\d|项目|企业|公司|厂|园区|基地|工地")
 _REGISTERED_NAME = re.compile(r"有限公司|集团|股份")
+#: An investment stated as such (投资, 总投资, 投入): with an amount and no event, the message is a lead.
+_INVESTS = re.compile(r"投资|投入|投建|投个|想投|要投|准备投")
 
 
 def _called_off(key: str) -> bool:
@@ -82,6 +92,24 @@ _INTENTION_MASK = re.compile(rf"(?:签订?|签署|签了)?[^,;。\n]{{0,4}}?(?:{
 #: Names a ref-less correction uses to say which record it means: never changes unless labelled.
 _DESCRIPTORS = frozenset({"company", "project", "industry", "place"})
 _PLACE_INTENTS = (Intent.LEAD, Intent.VISIT, Intent.RECEPTION, Intent.CORRECTION, Intent.INTENTION)
+
+
+#: Head counts: a party (`一行5人`, `参会企业家30余人`) or people of a kind (`12名企业家`); never money nor firms.
+_PERSONS = re.compile(
+    r"(?:一行|共|合计|参会|参加|出席|到会|邀请|企业家|客商|乡贤|代表|嘉宾|老板|人员|人士)[^\d一二两三四五六七八九十,;。\n]{0,3}?"
+    r"(?P<n>\d{1,4}|[一二两三四五六七八九十百]{1,4})\s*(?:多|余|来)?\s*(?:人|位|名)(?!民币)"
+    r"|(?P<m>\d{1,4}|[一二两三四五六七八九十百]{1,4})\s*(?:多|余|来)?\s*(?:人|位|名)\s*"
+    r"(?:企业家|客商|乡贤|老板|嘉宾|代表|商人|客人|专家|人士)"
+)
+_PERSON_INTENTS = (Intent.VISIT, Intent.RECEPTION, Intent.LEAD, Intent.CORRECTION, Intent.INTENTION, Intent.SIGNING)
+
+
+def _persons(key: str) -> int | None:
+    """How many people the party or the meeting had, where the message says."""
+    m = _PERSONS.search(key)
+    if m is None:
+        return None
+    return small_int(m.group("n") or m.group("m")) or None
 
 
 def _count(key: str) -> int | None:
@@ -142,17 +170,22 @@ def _record(text: Text, intent: Intent, today: date, named_record: bool = True) 
     key = text.key
     companies = find_companies(text)
     amount = pick_amount(key, str(intent))
+    project = find_project(text, companies)
+    at = text.orig.find(project) if project else -1
+    within = (at, at + len(project)) if project and at >= 0 else None
     fields: dict[str, object] = {
         "company": text.orig[companies[0][0] : companies[0][1]] if companies else None,
-        "project": find_project(text, companies),
+        "project": project,
         "amount_wan": amount.wan if amount else None,
         "currency": amount.currency if amount else None,
         "date": find_date(key, today),
-        "place": find_place(text, str(intent), companies) if intent in _PLACE_INTENTS else None,
+        "place": find_place(text, str(intent), companies, within) if intent in _PLACE_INTENTS else None,
         "industry": find_industry(text, companies),
         "contact_name": find_contact_name(text),
         "contact_phone": find_phone(key),
         "count": _count(key) if intent in _COUNT_INTENTS else None,
+        "persons": _persons(key) if intent in _PERSON_INTENTS else None,
+        "channel": find_channel(text),
     }
     relabelled: dict[str, object] = {}
     if intent is Intent.CORRECTION:
@@ -286,10 +319,17 @@ def _parse(raw: str, today: date) -> Parsed:
             own_unit=command.own_unit,
             source_text=text.orig,
         )
-    parts = report_parts(text)
+    found = report_parts(text)
+    parts = [part for part in found if not says_nothing(part.text.key)]  # `资金到位：无` is no record
     if len(parts) >= 2:
         items = tuple(_item(part.text, part.intent, today) for part in parts)
         return Parsed(intent=Intent.REPORT, items=items, source_text=text.orig)
+    if len(parts) < len(found):
+        if not parts:
+            return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)
+        text = parts[0].text  # the one part that reports something is the message
+    if says_nothing(text.key):
+        return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)
     intent = record_intent(text.key)
     if intent is not None and intent is not Intent.PROBLEM and not PROBLEM.search(text.key) and _called_off(text.key):
         return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)
@@ -302,6 +342,10 @@ def _parse(raw: str, today: date) -> Parsed:
         return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)
     if intent is None and PROBLEM.search(text.key) and (_PROBLEM_SUBJECT.search(text.key) or department_of(text.key)):
         intent = Intent.PROBLEM
+    if intent is None and pick_amount(text.key, "lead") and (
+        _INVESTS.search(text.key) or find_project(text, find_companies(text))
+    ):
+        intent = Intent.LEAD  # no event word, but what an investor would build and what it costs: a lead
     if intent is None:
         if _RECORD_HINT.search(text.key):
             intent = Intent.PROGRESS

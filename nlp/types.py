@@ -118,6 +118,10 @@ class Parsed:
     contact_name: str | None = None
     contact_phone: str | None = None
     count: int | None = None
+    #: How many people came or met (一行5人, 走访企业家12人): receptions and 座谈 count people.
+    persons: int | None = None
+    #: The 商会/协会 the contact came through (北京山西商会): a channel, neither a place nor the investor.
+    channel: str | None = None
     items: tuple[Parsed, ...] = ()
     missing: tuple[str, ...] = ()
     #: `#N` named by 更正/撤回 (also usable by queries).
@@ -168,6 +172,10 @@ class Parsed:
             out[key] = value
         if self.intent is Intent.REPORT:
             out["items"] = [item.to_contract() for item in self.items]
+        if self.persons is not None:
+            out["persons"] = self.persons
+        if self.channel:
+            out["channel"] = self.channel
         if self.ref is not None:
             out["ref"] = self.ref
         if self.target_unit:
