@@ -17,7 +17,7 @@ _LABELLED_PHONE = re.compile(
     re.IGNORECASE,
 )
 #: A number read out in Chinese digits (`幺三八零零…`, as voice input writes it): seven or more in a row.
-_SPOKEN_DIGITS = re.compile(r"[零〇幺一二三四五六七八九洞]{7,}")
+_SPOKEN_DIGITS = re.compile(r"[零〇幺一二三四五六七八九洞](?:[ \-]?[零〇幺一二三四五六七八九洞]){6,}")
 _SPOKEN_VALUE = str.maketrans("零〇幺一二三四五六七八九洞", "0011234567890")
 _NAME_LABEL = re.compile(
     r"(?:联系人|对接人|联络人|负责人|联系人员|联系(?=\s*:))\s*"

@@ -238,7 +238,7 @@ def _brand_char_before(region: str, words: list[Token], i: int, breakers: frozen
     if i + 1 < len(words) and find_places(region[words[i + 1][1] :])[:1] == ((0, len(words[i + 1][0])),):
         return False  # 与…和上海XX: the conjunction opens another place-led name
     if i < 2:
-        return False
+        return i == 1  # 东和精工: one character opening the run cannot be a conjunct of its own
     before = words[i - 2][0]
     return before in breakers or find_places(before) == ((0, len(before)),)
 
@@ -259,7 +259,13 @@ _BUILD_BEFORE = re.compile(r"建|办|开|设|(?:投|搞|弄|上|整|落)(?:一?�
 
 
 #: Name characters: CJK, and Latin words that may carry digits (3M, TCL, A123) but not bare numbers (dates, amounts).
-_NAME_RUN = re.compile(r"(?:[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[\u4e00-\u9fff()·&]|(?<=[\u4e00-\u9fff])(?<![年月日周期第])\d{1,3}(?=号))+$")
+_NAME_RUN = re.compile(
+    r"(?:[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[\u4e00-\u9fff()·&]|(?<=[\u4e00-\u9fff])(?<![年月日周期第])\d{1,3}(?=号)"
+    # digits inside a name (河北365食品), never a count or a date (投资3家, 本月8日)
+    r"|(?<=[\u4e00-\u9fff])(?<![年月日周期第号至到和与及或约近超共计])\d{1,4}"
+    r"(?=[\u4e00-\u9fff])(?![年月日号个家位名人次批条项天周万亿千百元吨亩台套期栋层间只头辆部款])"
+    r")+$"
+)
 
 
 #: A capitalised Latin word and the space after it: a Latin name goes on to the left (`Johnson Controls Asia公司`).
@@ -395,7 +401,7 @@ _NOT_A_NAME = re.compile(
     r"一家|两家|几家|\d家|家企业|企业|客商|对方|本地|一行|一个|一位|几个|这个|那个|这位|那位|县里|镇里|这家|那家|该|有个|有家|他|她|我|你|"
     r"人|负责|朋友|团队|做|从事|搞|项目|领导|书记|县长|镇长|主任|市场|政府|部门|单位|考察团|代表团|工作|情况|线索|"
     r"资金|首笔|本月|累计|今天|昨天|前天|上午|下午|目前|(?<![\u4e00-\u9fff])\d+\s*[年月日号期]|[年月周期第本上下今明昨前]\d+\s*[年月日号期]|[一二三四五六七八九十]+[月日号]|[今明去前]年|[本一二三四]期|某|厂|园区|开发区|公司|集团|方面|这边|那边|"
-    r"[上下本这]个?(?:周|星期|礼拜)|星期|礼拜|明天|后天|晚上|中午|下一?步|接下来|后续|随后|然后|双方"
+    r"[上下本这]个?(?:周|星期|礼拜)|星期|礼拜|明天|后天|晚上|中午|下一?步|接下来|后续|随后|然后|双方|产能|部分|把"
 )
 _PERSON = re.compile(r"老板|老乡|客户|朋友|老总")
 #: A family name (one or two characters) with a title: a person (刘总, 欧阳董, 王经理).
@@ -746,11 +752,54 @@ def _glued_to_latin(key: str, start: int, end: int) -> bool:
 
 #: What a firm does, said as such (做鞋材的企业, 从事玉米深加工, 搞光伏生意): the trade as written.
 _DOING = re.compile(
-    r"(?:做|从事|经营|专做|主营|搞)(?P<x>[\u4e00-\u9fffA-Za-z]{2,8}?)"
-    r"(?=的(?:企业|公司|客商|老板|厂家|厂商|商人|集团|龙头|外商|投资商)|生意|行业|产业|这一?行|这块|方面|为主)"
+    r"(?:做|从事|经营|专做|主营|主要生产|专业生产|搞)(?P<x>[\u4e00-\u9fffA-Za-z]{1,10}?)"
+    r"(?P<end>的(?!时候|话|事|工作|不错|很好|挺好|比较|非常|还|是)|生意|行业|产业|这一?行|这块|方面|为主|[,;。\n]|$)"
 )
-#: Not a trade: what anyone does (做项目, 做投资, 做贸易的 is still a trade).
-_NOT_A_TRADE = re.compile(r"^(?:项目|投资|企业|工作|事情|生意|实业|大|强|好|一些|点)")
+#: Who does it, before a trade that ends its clause (`对方做树脂眼镜镜片，`, `企业做花椒油和调味料，`).
+_DOER = re.compile(r"(?:企业|公司|对方|他们|客商|老板|厂家|主要|是|专门|一直)$")
+#: Not a trade: what anyone does (做项目, 做投资; 做贸易的 is still a trade).
+_NOT_A_TRADE = re.compile(
+    r"^(?:项目|投资|企业|工作|事情|生意|实业|招商|对接|考察|调研|准备|了|好|完|过|得|大|强|个|一|些|点|这|那|什么|啥|的)|做"
+)
+#: The investor named by its trade (榆林兰炭客商, 一家汽车座椅企业, 赤峰的牛羊肉加工客商): the words before the party.
+_TRADE_PARTY = re.compile(r"(?P<x>[\u4e00-\u9fff]{1,6}?)(?:加工|生产|制造)?(?:客商|企业|厂家|厂商|老板|商人)")
+#: Kinds of firm that say nothing of the trade (民营企业, 配套企业, 一家企业, 外地客商).
+_FIRM_KIND = re.compile(
+    r"(?:外资|内资|民营|私营|国有|国营|央企|龙头|骨干|配套|上市|本地|当地|外地|县内|县外|市内|省内|省外|国内|海外|境外|外商|港资|"
+    r"台资|合资|独资|中小|小微|规上|规模以上|高新|重点|优质|知名|大型|中型|小型|头部|链主|领军|招商|引进|签约|在谈|意向|目标|"
+    r"客户|一家|这家|那家|该|两家|几家|多家|有家|这个|那个|这位|那位|一位|几位|各|其他|相关|新|老|大|小|好|的|家)$"
+)
+_PARTY_BOUNDARY = re.compile(r"[,;:。\n\s的家个位有]")
+
+
+def _trade_party(key: str, places: tuple[Span, ...]) -> Span | None:
+    """The trade of an investor named by it: after a place, 的, 一家 or a clause start, before 客商/企业."""
+    starts = [0] + [e for _s, e in places] + [m.end() for m in _PARTY_BOUNDARY.finditer(key)]
+    for start in sorted(set(starts)):
+        m = _TRADE_PARTY.match(key, start)
+        if not m:
+            continue
+        x = m.group("x")
+        if len(x) < 2 or _FIRM_KIND.search(x) or _FIRM_KIND.match(x) or find_places(x) or _NOT_A_TRADE.search(x):
+            continue
+        return m.start("x"), m.end("x")
+    return None
+
+
+def _doing(key: str) -> Span | None:
+    """What a firm does, said with a verb (做X的, 从事X行业, 对方做X，)."""
+    for m in _DOING.finditer(key):
+        x, end = m.group("x"), m.group("end")
+        if _NOT_A_TRADE.search(x) or find_places(x):
+            continue
+        party = end == "的" and re.match(r"[^,;。\n]{0,4}?(?:企业|公司|客商|老板|厂家|厂商|商人|集团|外商|投资商|老乡|兄弟|人|[\u4e00-\u9fff][总董])", key[m.end():])
+        if len(x) < 2 and not party:
+            continue
+        at_clause_end = end not in ("的", "生意", "行业", "产业") and not end.startswith(("这", "方面", "为主"))
+        if at_clause_end and (not _DOER.search(key, 0, m.start()) or len(x) < 2):
+            continue  # a clause ending after 做X is a trade only when a firm does it (对方做X，)
+        return m.start("x"), m.end("x")
+    return None
 
 
 def find_industry(text: Text, companies: list[Span]) -> str | None:
@@ -760,9 +809,9 @@ def find_industry(text: Text, companies: list[Span]) -> str | None:
     if m:
         return text.orig[m.start(1) : m.end(1)]
     key = text.key
-    doing = _DOING.search(key)
-    if doing and not _NOT_A_TRADE.match(doing.group("x")) and not find_places(doing.group("x")):
-        return text.orig[doing.start("x") : doing.end("x")]
+    said = _doing(key) or _trade_party(key, find_places(key))
+    if said:
+        return text.orig[said[0] : said[1]]
     industries = lexicon().industries
     found = [(m.start(), m.end()) for m in _industry_re().finditer(key)]
     outside = [f for f in found if not _inside(f[0], companies)]
@@ -780,7 +829,7 @@ def find_industry(text: Text, companies: list[Span]) -> str | None:
 
 
 _PROJECT_FIELD = re.compile(r"(?:项目名称|项目)\s*:\s*([^\n;,。]{2,60})")
-_CONTENT_FIELD = re.compile(r"建设内容\s*:\s*([^\n;。]{2,80})")
+_CONTENT_FIELD = re.compile(r"建设内容\s*(?::\s*([^\n;。]{2,80})|(?:为|是|主要为|主要是|包括)\s*:?\s*([^\n;。,]{2,60}))")
 _UNDECIDED = re.compile(r"^\s*(?:待|未|暂|尚|不|还没|没有|无)")
 _BUILD_VERB = re.compile(
     r"(?:建设|新建|投建|兴建|扩建|打造|上马|新上|设立|转移|建(?![设成材筑议立档])|设(?=个?厂)|"
@@ -788,12 +837,12 @@ _BUILD_VERB = re.compile(
 )
 #: Capacity moved here (把产能转过来, 将部分业务迁到我县): the move is the project (a plant moved is found by its noun).
 _RELOCATION = re.compile(
-    r"(?:把|将)\s*(?P<what>(?:[\u4e00-\u9fff]{0,6}?)(?:产能|业务|订单|产业))"
+    r"(?:把|将)\s*(?P<what>(?:[\u4e00-\u9fff,]{0,10}?)(?:产能|业务|订单|产业))"
     r"\s*(?:整体|全部|部分|逐步)?(?:转移|转|搬迁|搬|迁)(?:过来|过去|到[^,;。\s]{0,6}|来)"
 )
 _PROJECT_SUFFIX = re.compile(
     r"项目|工程|生产线|生产基地|基地|产业园|物流园|园区|中心|综合体|工厂|加工厂|厂(?!房)|车间|电站|仓库|农场|园|"
-    r"冷库|大厦|大楼|酒店|市场|医院|学校|平台|养殖场|牧场|大棚|温室|仓(?![库储])|民宿|农庄|庄园|码头|"
+    r"冷库|大厦|大楼|酒店|市场|医院|学校|平台|养殖场|牧场|大棚|温室|仓(?![库储])|(?<=[冷藏调储])库|民宿|农庄|庄园|码头|"
     r"(?<=[\u4e00-\u9fffA-Za-z])线(?![索上下路])"
 )
 #: A build word right before the project word (农田建设项目, 道路改造工程): part of the project's name.
@@ -843,7 +892,12 @@ def find_project(text: Text, companies: list[Span]) -> str | None:
         if any(s <= verb.start() < e for s, e in places):
             continue  # the 建 of 福建 builds nothing
         end = verb.end()
-        while end < len(masked) and _CLAUSE_CHAR.match(masked[end]):
+        while end < len(masked):
+            if masked[end] == "(" and (close := masked.find(")", end, end + 14)) > end:
+                end = close + 1  # 水处理剂（聚合氯化铝）生产项目: a bracket inside the name
+                continue
+            if not _CLAUSE_CHAR.match(masked[end]):
+                break
             end += 1
         clause = masked[verb.end() : end]
         if clause.startswith("内容"):
@@ -895,6 +949,7 @@ def find_project(text: Text, companies: list[Span]) -> str | None:
             start = obj.start() + (lead.end() if lead and lead.end() <= len(obj.group(0)) - 2 else 0)
             return text.orig[start : obj.end()]
     c = _CONTENT_FIELD.search(key)
-    if c and not _UNDECIDED.search(c.group(1)):
-        return text.orig[c.start(1) : c.end(1)].strip()
+    group = 1 if c and c.group(1) else 2  # `建设内容：…` runs to the line's end, `建设内容为…` to the clause's
+    if c and not _UNDECIDED.search(c.group(group)):
+        return text.orig[c.start(group) : c.end(group)].strip().rstrip(",，、 ")
     return None

@@ -241,6 +241,16 @@ _PHASE = re.compile(r"一期|首期|二期|三期|第[一二三]期|分期")
 _FUNDS = re.compile(r"到位|到账|拨付|注入|打款|实际投入|入账|又到了?|到了|新到")
 _THIS_TIME = re.compile(r"本月|本次|新增|本期|当月|今天|昨天|今日|昨日|本周|这个月|这次|这回|这一?笔|又")
 _CUMULATIVE = re.compile(r"累计|共计|总计|合计|累积|截至|截止")
+
+
+def _funds_rank(before: str) -> int:
+    """0 for this report's arrival (本月到位), 2 for a running total (累计到位), 1 otherwise; the marker
+    nearest the figure decides (`截至本月累计到位3000万` is a total, `累计3000万，其中本月到位800万` this month's)."""
+    this = max((m.end() for m in _THIS_TIME.finditer(before)), default=-1)
+    total = max((m.end() for m in _CUMULATIVE.finditer(before)), default=-1)
+    if this < 0 and total < 0:
+        return 1
+    return 0 if this > total else 2
 _TOTAL = re.compile(r"总投资|投资总额|总额|总规模")
 _INVEST = re.compile(r"投资|投入|投资额|资金")
 #: In a correction: the figure being replaced (不是八千万, 原报5000万, 5000万有误) and the new one (应为, 是).
@@ -274,10 +284,7 @@ def pick_amount(key: str, intent: str) -> Amount | None:
         elif intent == "correction" and _NEW_VALUE.search(before):
             rank = 0
         elif intent == "funds":
-            if funds:
-                rank = 0 if _THIS_TIME.search(before) else (2 if _CUMULATIVE.search(before) else 1)
-            else:
-                rank = 4 if _TOTAL.search(before) or "投资" in before else 3
+            rank = _funds_rank(before) if funds else (4 if _TOTAL.search(before) or "投资" in before else 3)
         elif _TOTAL.search(before):
             rank = 0
         elif _PHASE.search(before):
