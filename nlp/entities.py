@@ -27,6 +27,8 @@ from nlp.text import Text
 DICT_PATH = Path(__file__).with_name("dict.txt")
 #: Administrative divisions, generated from cpca's adcode list by nlp/data/build_places.py.
 PLACES_PATH = Path(__file__).with_name("places.txt")
+#: Trades of the national classification (GB/T 4754-2017, 战略性新兴产业分类), by nlp/data/build_industries.py.
+INDUSTRIES_PATH = Path(__file__).with_name("industries.txt")
 Span = tuple[int, int]
 
 
@@ -35,6 +37,8 @@ class Lexicon:
     """The bundled domain dictionary, split by tag."""
 
     industries: frozenset[str]
+    #: The classification's trade words besides ours: found as an industry, never used to cut names.
+    classified: frozenset[str]
     places: tuple[str, ...]
     breakers: frozenset[str]
     project_breakers: frozenset[str]
@@ -61,8 +65,14 @@ def lexicon() -> Lexicon:
         word, freq, tag = line.split()
         entries.append((word, int(freq), tag))
     places = {w for w, _, t in entries if t.startswith("ns")} | set(_gazetteer())
+    classified = {
+        line.split("\t", 1)[0]
+        for line in INDUSTRIES_PATH.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    }
     return Lexicon(
         industries=frozenset(w for w, _, t in entries if t == "ind"),
+        classified=frozenset(classified),
         trades=frozenset(w for w, _, t in entries if t in ("ind", "trade")),
         places=tuple(sorted(places, key=len, reverse=True)),
         breakers=frozenset(w for w, _, t in entries if t == "brk"),
@@ -715,7 +725,7 @@ _INDUSTRY_FIELD = re.compile(
 
 @lru_cache(maxsize=1)
 def _industry_re() -> re.Pattern[str]:
-    return re.compile(trie_pattern(lexicon().industries))
+    return re.compile(trie_pattern(lexicon().industries | lexicon().classified))
 
 
 def _crosses_word(key: str, start: int, end: int) -> bool:
@@ -762,7 +772,7 @@ _NOT_A_TRADE = re.compile(
     r"^(?:项目|投资|企业|工作|事情|生意|实业|招商|对接|考察|调研|准备|了|好|完|过|得|大|强|个|一|些|点|这|那|什么|啥|的)|做"
 )
 #: The investor named by its trade (榆林兰炭客商, 一家汽车座椅企业, 赤峰的牛羊肉加工客商): the words before the party.
-_TRADE_PARTY = re.compile(r"(?P<x>[\u4e00-\u9fff]{1,6}?)(?:加工|生产|制造)?(?:客商|企业|厂家|厂商|老板|商人)")
+_TRADE_PARTY = re.compile(r"(?P<x>[\u4e00-\u9fff]{1,6}?)(?:加工|生产|制造)?(?P<party>客商|企业|厂家|厂商|老板|商人|公司)")
 #: Kinds of firm that say nothing of the trade (民营企业, 配套企业, 一家企业, 外地客商).
 _FIRM_KIND = re.compile(
     r"(?:外资|内资|民营|私营|国有|国营|央企|龙头|骨干|配套|上市|本地|当地|外地|县内|县外|市内|省内|省外|国内|海外|境外|外商|港资|"
@@ -780,6 +790,8 @@ def _trade_party(key: str, places: tuple[Span, ...]) -> Span | None:
         if not m:
             continue
         x = m.group("x")
+        if m.group("party") == "公司" and not (start > 0 and key[start - 1] in "家个"):
+            continue  # 一家生物医药公司 says a trade; 华为公司 names a firm
         if len(x) < 2 or _FIRM_KIND.search(x) or _FIRM_KIND.match(x) or find_places(x) or _NOT_A_TRADE.search(x):
             continue
         return m.start("x"), m.end("x")
@@ -812,7 +824,7 @@ def find_industry(text: Text, companies: list[Span]) -> str | None:
     said = _doing(key) or _trade_party(key, find_places(key))
     if said:
         return text.orig[said[0] : said[1]]
-    industries = lexicon().industries
+    industries = lexicon().industries | lexicon().classified
     found = [(m.start(), m.end()) for m in _industry_re().finditer(key)]
     outside = [f for f in found if not _inside(f[0], companies)]
     for start, end in (outside or found)[:3]:

@@ -10,7 +10,7 @@ from datetime import date
 from nlp.contacts import find_contact_name, find_phone
 from nlp.corrections import labelled_spans
 from nlp.dates import find_date
-from nlp.entities import find_channel, find_companies, find_industry, find_place, find_project
+from nlp.entities import find_channel, find_companies, find_industry, find_place, find_project, tokens
 from nlp.intents import (
     command_of,
     is_plan,
@@ -35,6 +35,7 @@ from nlp.plans import (
 )
 from nlp.text import Text
 from nlp.types import RECORD_INTENTS, REQUIRED_FIELDS, Intent, Parsed
+from nlp.typos import repair
 
 _GOVERNMENT = re.compile(r"财政|政府投资|专项债|中央预算内|预算内资金|政府专项|国债资金|债券资金|国有资本")
 _COUNT = re.compile(
@@ -294,6 +295,7 @@ def _parse(raw: str, today: date) -> Parsed:
     text = Text.of(raw)
     if not text.key:
         return Parsed(intent=Intent.UNKNOWN, source_text=raw)
+    text = Text(text.orig, repair(text.key, tokens))  # 拜放了 -> 拜访了 (the original keeps the slip)
     command = command_of(text)
     if command is not None:
         if command.intent is Intent.CORRECTION and command.body is not None:

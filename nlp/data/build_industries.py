@@ -9,12 +9,15 @@ commit 0594ba85fa3263352b8628adf16ee9a39d07c024 (sha256 9ea8c6e2391e6ba34db266a3
 The repository has no licence file; what is read from it is the text of the national classifications, which
 it transcribes: GB/T 4754-2017 国民经济行业分类 as amended by its 第1号修改单 (2019) — 20 门类, 97 大类, 473 中类,
 1,382 小类 — and, as tags on the 小类, the 战略性新兴产业分类(2018) (国家统计局令第23号). Only category names are
-read; the ~4,400 "重点产品和服务" of the latter are not (technical specs: 碲化镉靶, 高强碳纤维(拉伸强度≥4.9GPa…)).
+read; the ~4,400 "重点产品和服务" of the latter are not (technical specs: 碲化镉, 钼靶, 高强碳纤维(拉伸强度≥4.9GPa…)).
 
 Reproduce (the file is only read):
 
     curl -L -o /tmp/industry_tree_advanced.json https://raw.githubusercontent.com/swifthu/industrial_classifi/0594ba85fa3263352b8628adf16ee9a39d07c024/data/industry_tree_advanced.json
     python nlp/data/build_industries.py /tmp/industry_tree_advanced.json
+
+(or, from a clone of the repository, `git show 0594ba85fa32:data/industry_tree_advanced.json` as the first step;
+the script warns when the file's sha256 is not the pinned one.)
 
 Rules, in order, for each official name (`锂离子电池制造`, `汽车零部件及配件制造`, `牛的饲养`). 门类 S (public
 administration: 人民法院, 中国共产党机关) and T (国际组织) are skipped: no liaison reports them as a trade.
@@ -24,28 +27,36 @@ administration: 人民法院, 中国共产党机关) and T (国际组织) are sk
 2. Strip the tails that contain a conjunction (生产和供应业, 开采和洗选业, 专业及辅助性活动 …), then split on
    、 和 及 与 或, and on 等 except in 初等/中等/高等. `X的Y` keeps Y (儿童乘骑玩耍的童车类产品) unless Y is only a
    tail (牛的饲养 -> 牛).
-3. From each piece strip, repeatedly, the generic tails in TAILS (制造, 加工, 种植, 养殖, 批发, 零售, 服务 …) and
-   the leading words in LEADS (其他, 未列明, 常用, 提供 …), never below two characters; a tail that would leave one
-   character leaves that character (酒的制造 -> 酒, dropped), except 业 (农业 stays 农业), which is only stripped as
-   the last character of the official name (公共就业服务 keeps 就业).
+3. The last piece loses its sector ending first (SECTOR_ENDINGS: 制造业, 服务业, 产业, 业 …), never below two
+   characters (制鞋业 -> 制鞋, 新能源产业 -> 新能源, 农业 stays) and only as the name's own ending (公共就业服务
+   keeps 就业). Then each piece loses its leading words in LEADS (其他, 未列明, 常用, 提供 …) and, repeatedly, the
+   generic tails in TAILS (制造, 加工, 种植, 养殖, 批发, 零售, 服务 …); a tail that would leave one character leaves
+   that character, which rule 6 drops (绳、索、缆制造 -> 缆).
 4. Shorter forms, kept beside the full piece: without 类 (柑橘类 -> 柑橘), without 专用 (纺织专用设备 -> 纺织设备),
    without a QUALITY word (高性能碳纤维 -> 碳纤维), without 制品/用品 (玻璃制品 -> 玻璃; not 日用品).
-5. A modifier is not a product: pieces before a shared equipment head (`食品、酒、饮料及茶生产专用设备`,
-   `医疗、外科及兽医用器械`), pieces of at most two characters before …材料 (`隔热和隔音材料`), and a list of single
-   characters (`农、林、牧、渔专用机械`: 渔机械) give no word from that name.
-6. Drop: fewer than 2 or more than 8 characters, anything but Chinese characters, Latin letters and digits, the
-   hand-kept GENERIC words (其他, 专用, 设备, 用品, 制品, 服务, 配件, 信息 …), place names (nlp/places.txt, or
-   jieba tag ns: 海洋), and everyday words by jieba's bundled dictionary (jieba.dt's dict.txt): a word tagged
-   r/a/ad/d/b/c/p/u/m/mq/q/f/t/s/z (其他, 一般, 公共, 零件), a verb (v) of frequency >= 1000 (EVERYDAY_VERB_FREQ:
-   相关 12463, 安装 2382, 维修 1678), any word of frequency >= 20000 (EVERYDAY_FREQ: 技术, 社会, 产品); KEEP lists
-   the trades jieba counts as everyday words (教育, 建筑, 汽车).
+5. A modifier is not a product: pieces before a shared use-modified head (`食品、酒、饮料及茶生产专用设备`,
+   `医疗、外科及兽医用器械`; not `泵、阀门、压缩机及类似机械` nor `铁路、船舶…和其他运输设备`, whose pieces are
+   instances), pieces of at most two characters before …材料 (`隔热和隔音材料`), and a list of single characters
+   (`农、林、牧、渔专用机械`: 渔机械) give no word from that name.
+6. Drop: fewer than 2 or more than 8 characters; anything but Chinese characters, Latin letters and digits; the
+   hand-kept GENERIC words (其他, 专用, 设备, 用品, 制品, 服务, 配件, 信息 …) and words opening with 其 or 制品;
+   place names (nlp/places.txt, or jieba tag ns with frequency >= 1000, PLACE_FREQ: 海洋 4068, not the mis-tagged
+   墨水 128 or 密封 502); everyday words by jieba's bundled dictionary (the dict.txt behind jieba.dt.FREQ, read with
+   its tags): a word tagged r/a/ad/d/b/c/p/u/m/mq/q/f/t/s/z/ul/uj (一般, 公共, 零部件), a verb (v) of frequency
+   >= 1000 (EVERYDAY_VERB_FREQ: 会计, 审计, 计算), any word of frequency >= 20000 (EVERYDAY_FREQ: 工业, 文化,
+   会议). KEEP lists the trades those rules would drop (教育 23961 vn, 出版 5962 v, 典当 a …).
 7. One line per word. Its code is, in this order of preference: from a name that makes or grows it rather than
    one that sells, rents, repairs, stores or supports it (SECONDARY: 汽车 -> C36 汽车制造业, not L7111 汽车租赁);
-   from GB/T 4754 rather than the 战略性新兴产业 category; from a name of which it is the whole stem (食品 -> C14
-   食品制造业, not C1495 食品及饲料添加剂制造); the piece itself rather than a shorter form (医药 -> C27, not C2770
-   …医药用品); not a catch-all 其他…/未列明 category; the most specific (小类 over 中类 over 大类 over 门类). A 战略性新兴产业 category's code is the deepest GB/T code common to the 小类 it tags, else the 大类
-   holding most of them. ALIASES, hand-kept, add the everyday forms no official name contains (锂电, 光伏, 汽配,
-   预制菜, 童装) and win over derived words (服装 -> C18, whose only official source is F5132 服装批发).
+   from GB/T 4754 rather than a 战略性新兴产业 category; from a name of which it is the whole stem (食品 -> C14
+   食品制造业, not C1495 食品及饲料添加剂制造); the piece itself rather than a shorter form (医药 -> C27, not
+   C2770 …医药用品); not a catch-all 其他…/未列明 category; the most specific (小类 over 中类 over 大类 over 门类).
+   A 战略性新兴产业 category's code is the deepest GB/T code common to all the 小类 it tags, if at least a 大类;
+   else the first tagged 小类 (门类 A–D first) whose name contains the category's stem (风能产业 -> C3415
+   风能原动设备制造); else the 大类 holding most of its tagged 门类 C 小类 (生物医药产业 -> C27).
+   ALIASES, hand-kept, add everyday forms that no official name contains (锂电, 光伏, 汽配, 预制菜, 童装, 物流) and
+   win over derived words (服装 -> C18, whose only official source is F5132 服装批发).
+
+`-v` after the path lists every dropped word under its rule.
 """
 
 from __future__ import annotations

@@ -1,0 +1,90 @@
+"""Homophone typos of the words that decide what a record is (拜放 for 拜访, 头产 for 投产, 截待 for 接待).
+
+Liaisons type on phones with pinyin keyboards and voice input, so a mistyped word sounds like the
+right one. pypinyin (the maintained pinyin dictionary, every reading of a character) tells whether
+two characters sound like one of the event words; the matching copy (`Text.key`) gets the right word,
+the original keeps what was typed. Only where a slip is likely and a real word is not: in a label
+before its colon, or where the two characters are not part of a longer word jieba knows (大头产品 has
+头产 across two words, and stays).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+from pypinyin import Style, pinyin
+
+#: The words whose slips change a record's kind. Not 意向 (异乡 sounds the same and is a word).
+EVENT_WORDS = (
+    "接待", "拜访", "考察", "洽谈", "签约", "开工", "动工", "竣工", "投产", "到位", "到账", "线索", "走访", "来访",
+    "外出", "招商", "进展", "签订",
+)
+_LABEL = re.compile(r"^\s*(?:\d{1,2}\s*[.,)]\s*)?([\u4e00-\u9fff]{2,6})\s*:")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=4096)
+def _readings(ch: str) -> frozenset[str]:
+    """Every toneless reading of one character (百: bai, bo, mo)."""
+    return frozenset(pinyin(ch, style=Style.NORMAL, heteronym=True)[0])
+
+
+@lru_cache(maxsize=1)
+def _by_sound() -> dict[tuple[str, str], str]:
+    """(first syllable, second syllable) -> the event word that sounds so."""
+    table: dict[tuple[str, str], str] = {}
+    for word in EVENT_WORDS:
+        for a in _readings(word[0]):
+            for b in _readings(word[1]):
+                table.setdefault((a, b), word)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _first_sounds() -> frozenset[str]:
+    return frozenset(a for a, _b in _by_sound())
+
+
+def sounds_like(pair: str) -> str | None:
+    """The event word two characters sound like, if they are not that word already."""
+    if len(pair) != 2 or pair in EVENT_WORDS or not (_CJK.match(pair[0]) and _CJK.match(pair[1])):
+        return None
+    first = _readings(pair[0]) & _first_sounds()
+    if not first:
+        return None
+    table = _by_sound()
+    for a in first:
+        for b in _readings(pair[1]):
+            word = table.get((a, b))
+            if word is not None:
+                return word
+    return None
+
+
+def repair(key: str, split: Callable[[str], list[tuple[str, int, int]]]) -> str:
+    """`key` with slips of the event words corrected (same length, so spans stay aligned).
+
+    `split` segments a stretch of text into (word, start, end) (jieba, dictionary only): outside a label a
+    pair is corrected only where it falls on single characters (今天|街|待|了), never inside a longer word
+    (大头|产品) nor where it is a word of its own (借贷, 考查).
+    """
+    chars = list(key)
+    label = _LABEL.match(key)
+    if label:
+        start, end = label.span(1)
+        for i in range(start, end - 1):
+            word = sounds_like(key[i : i + 2])
+            if word is not None:
+                chars[i : i + 2] = word
+                break
+    for i in range(label.end() if label else 0, len(key) - 1):
+        word = sounds_like(key[i : i + 2])
+        if word is None:
+            continue
+        lo = max(0, i - 4)
+        pieces = split(key[lo : i + 6])
+        if all(e - s == 1 for _w, s, e in pieces if s < i + 2 - lo and e > i - lo):
+            chars[i : i + 2] = word
+    return "".join(chars)
