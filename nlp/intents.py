@@ -425,6 +425,7 @@ def report_parts(text: Text) -> list[Part]:
     body = text.sub(header.end(), len(text.key)) if has_header and header else text
     parts: list[Part] = []
     open_label = False
+    form = False  # `线索：企业名称：X；拟投资…；联系人：…`: a form's fields and clauses are one record
     for seg, split in _segments(body, commas=summary):
         key = seg.key
         labelled = label_of(key)
@@ -432,6 +433,10 @@ def report_parts(text: Text) -> list[Part]:
         if labelled and not open_label:
             intent = labelled[0]
             open_label = labelled[1] >= len(key)
+            field = _FIELD_LINE.match(key[labelled[1]:])
+            form = bool(field) and not label_of(field.group(0).lstrip())
+        elif form:
+            pass
         elif not open_label and (has_header or split or _NUMBERED.match(key)):
             field = _FIELD_LINE.match(key)
             if field and "线索" in field.group(1):

@@ -56,6 +56,11 @@ _LEAD_CONTENT = re.compile(r"投资|投建|落户|建设|想建|想做|想上|�
 #: What a problem is about: a project by number or name, a firm (`P12施工许可证办不下来`, `企业反映招工难`).
 _PROBLEM_SUBJECT = re.compile(r"[Pp]\s*\d|项目|企业|公司|厂|园区|基地|工地")
 _REGISTERED_NAME = re.compile(r"有限公司|集团|股份")
+#: An event said not to have happened (无签约, 没有新线索, 暂无到位资金).
+_NEGATED = re.compile(
+    r"(?:无|没有|暂无|尚无|没)(?:新增|新的|新|任何)?(?:项目)?"
+    r"(?:签约|开工|动工|资金到位|到位资金|到位|投产|竣工|线索|拜访|接待|外出招商|外出|走访|进展)"
+)
 #: An investment stated as such (投资, 总投资, 投入): with an amount and no event, the message is a lead.
 _INVESTS = re.compile(r"投资|投入|投建|投个|想投|要投|准备投")
 
@@ -333,6 +338,9 @@ def _parse(raw: str, today: date) -> Parsed:
     if says_nothing(text.key):
         return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)
     intent = record_intent(text.key)
+    negated = intent is not None and not label_of(text.key) and _NEGATED.search(text.key)
+    if negated and keyword_intent(_NEGATED.sub(lambda m: " " * len(m.group(0)), text.key)) is None:
+        return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)  # 本月无签约、无开工: nothing happened
     if intent is not None and intent is not Intent.PROBLEM and not PROBLEM.search(text.key) and _called_off(text.key):
         return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)
     if intent in (Intent.VISIT, Intent.RECEPTION) and is_plan(text.key):

@@ -23,6 +23,9 @@ EVENT_WORDS = (
 )
 _LABEL = re.compile(r"^\s*(?:\d{1,2}\s*[.,)]\s*)?([\u4e00-\u9fff]{2,6})\s*:")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+#: Where a slip stands as the verb it should be: before 了/过, or after a time or an adverb of done.
+_VERB_AFTER = re.compile(r"了|过|完毕")
+_VERB_BEFORE = re.compile(r"(?:已经?|正式|今天|昨天|前天|今日|昨日|顺利|成功|上午|下午|去|来)$")
 
 
 @lru_cache(maxsize=4096)
@@ -66,7 +69,8 @@ def sounds_like(pair: str) -> str | None:
 def repair(key: str, split: Callable[[str], list[tuple[str, int, int]]]) -> str:
     """`key` with slips of the event words corrected (same length, so spans stay aligned).
 
-    `split` segments a stretch of text into (word, start, end) (jieba, dictionary only): outside a label a
+    In a label before its colon any slip is corrected; elsewhere only one used as a verb (before 了/过, after
+    今天/已/正式 …). `split` segments a stretch of text into (word, start, end) (jieba, dictionary only): outside a label a
     pair is corrected only where it falls on single characters (今天|街|待|了), never inside a longer word
     (大头|产品) nor where it is a word of its own (借贷, 考查).
     """
@@ -81,8 +85,8 @@ def repair(key: str, split: Callable[[str], list[tuple[str, int, int]]]) -> str:
                 break
     for i in range(label.end() if label else 0, len(key) - 1):
         word = sounds_like(key[i : i + 2])
-        if word is None:
-            continue
+        if word is None or not (_VERB_AFTER.match(key, i + 2) or _VERB_BEFORE.search(key, max(0, i - 3), i)):
+            continue  # used as a verb only: 拜放了, 今天头产; never inside a name (鹭岛卫浴 is no 到位)
         lo = max(0, i - 4)
         pieces = split(key[lo : i + 6])
         if all(e - s == 1 for _w, s, e in pieces if s < i + 2 - lo and e > i - lo):
