@@ -6,7 +6,7 @@ import re
 
 from nlp.text import Text
 
-_MOBILE = re.compile(r"(?<![\d.])1[3-9]\d(?:[ \-]?\d){8}(?![\d.])")
+_MOBILE = re.compile(r"(?<![\d.])1[3-9]\d(?:[ \-]?\d){8}(?![\d.])|(?<![\d.])1[3-9]\d\.\d{4}\.\d{4}(?![\d.])")
 _LANDLINE = re.compile(r"(?<![\d.])\(?0\d{2,3}\)?[ \-]?\d{3,4}[ \-]?\d{4}(?![\d.])")
 _NON_DIGIT = re.compile(r"\D")
 #: After a phone label, any number of 7 to 8 digits is the phone: a local number without its area code,

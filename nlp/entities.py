@@ -370,6 +370,11 @@ def find_companies(text: Text) -> list[Span]:
     spans: list[Span] = []
     for m in _COMPANY_SUFFIX.finditer(key):
         region_start = _extend_left(key, m.start())
+        called = max(_CALLED.finditer(key, region_start, m.start()), key=lambda c: c.end(), default=None)
+        if called is not None:
+            region_start = called.end()  # 一家名为X有限公司的企业, X集团下属的Y有限公司: the name after it
+        if lead := _LEADING_TIME.match(key, region_start, m.start()):
+            region_start = lead.end()  # 上周五晋城泰和化工有限公司: the day is not the name
         start = _placeholder_start(key, region_start, breaker_cut(key, region_start, m.start()), m.start())
         name = key[start : m.start()]
         if len(name) < 2 or name in _GENERIC_NAME:
@@ -395,7 +400,18 @@ def find_companies(text: Text) -> list[Span]:
             spans.append((p_start, p_end + 2))  # 浙江客商, 贵州遵义客商: named by where they come from
     if not spans:
         spans = _unsuffixed(key)
-    return sorted(spans)
+    spans.sort()
+    # A parent group named first (中国建材集团下属的中建材（合肥）新能源有限公司): the firm met is the one after it.
+    return [s for i, s in enumerate(spans) if not (i + 1 < len(spans) and _PARENT_AFTER.match(key, s[1]))]
+
+
+#: After a parent group's name: the words that introduce its subsidiary.
+_PARENT_AFTER = re.compile(r"的?(?:下属|旗下|控股|全资|配套|子公司)")
+#: A day written right before a name (上周五, 昨天, 3月5日): not part of it.
+_LEADING_TIME = re.compile(
+    r"(?:(?:上|下|本|这)(?:周|星期|个星期)[一二三四五六日天]|星期[一二三四五六日天]|周[一二三四五六日]|今天|昨天|前天|今日|昨日|"
+    r"(?:\d{1,2}月)?\d{1,2}[日号])"
+)
 
 
 #: What may follow a company named without a legal suffix: its intention, its event, its project.
@@ -845,7 +861,8 @@ _CONTENT_FIELD = re.compile(r"建设内容\s*(?::\s*([^\n;。]{2,80})|(?:为|是
 _UNDECIDED = re.compile(r"^\s*(?:待|未|暂|尚|不|还没|没有|无)")
 _BUILD_VERB = re.compile(
     r"(?:建设|新建|投建|兴建|扩建|打造|上马|新上|设立|转移|建(?![设成材筑议立档])|设(?=个?厂)|"
-    r"办(?![理公事法好完成])|开(?=个|一个|一家|了个|家|厂)|(?:搞|弄|整|上|落)(?=了?一?[个座条家间片]))\s*"
+    r"办(?![理公事法好完成])|开(?=个|一个|一家|了个|家|厂)|(?:搞|弄|整|上|落)(?=了?一?[个座条家间片])|"
+    r"搞(?![好定活清懂到了过])|盖(?=了?[一几两三四五\d]*[个座栋间幢])|建(?=了?[一几两三四五\d]*[个座栋间幢]))\s*"
 )
 #: Capacity moved here (把产能转过来, 将部分业务迁到我县): the move is the project (a plant moved is found by its noun).
 _RELOCATION = re.compile(
@@ -854,7 +871,7 @@ _RELOCATION = re.compile(
 )
 _PROJECT_SUFFIX = re.compile(
     r"项目|工程|生产线|生产基地|基地|产业园|物流园|园区|中心|综合体|工厂|加工厂|厂(?!房)|车间|电站|仓库|农场|园|"
-    r"冷库|大厦|大楼|酒店|市场|医院|学校|平台|养殖场|牧场|大棚|温室|仓(?![库储])|(?<=[冷藏调储])库|民宿|农庄|庄园|码头|"
+    r"冷库|大厦|大楼|酒店|市场|医院|学校|平台|养殖场|牧场|大棚|温室|仓(?![库储])|(?<=[冷藏调储])库|民宿|农庄|庄园|码头|厂房|(?<=[制务究诊])所|(?<=[\u4e00-\u9fff]{2})场(?![地景面合次所])|"
     r"(?<=[\u4e00-\u9fffA-Za-z])线(?![索上下路])"
 )
 #: A build word right before the project word (农田建设项目, 道路改造工程): part of the project's name.

@@ -143,7 +143,7 @@ _HAS_FIGURE = re.compile(r"\d|[万亿]元?|有限公司|集团")
 #: A visit or reception that has not happened yet (`下周来考察`, `拟于…来访`, `计划下月去…`).
 _PLAN = re.compile(
     r"(?:下周|下个?月|下旬|月底|月初|近期|近日将|明天|后天|拟于|计划于|准备于|将于|计划|准备|打算|拟)"
-    r"[^,;。\n]{0,12}?(?:来|去|赴|过来|拜访|考察|来访|对接|带队|招商|接待|陪|查看|察看|参观|踏勘)"
+    r"[^,;。\n]{0,20}?(?:来|去|赴|过来|拜访|考察|来访|对接|带队|招商|接待|陪|查看|察看|参观|踏勘)"
 )
 _PAST = re.compile(r"了|过(?![来去])|已经|今天|昨天|前天|上周|上午|下午")
 
@@ -198,12 +198,14 @@ def _target_unit(text: Text) -> str | None:
     return text.orig[start : unit.end(1)]
 
 
+_THIS_PERIOD = re.compile(r"^\s*(?:本月|本期|当月|这个月|本周)")
 #: A label's value that reports nothing (`资金到位：无`, `签约：暂无`, `开工：0`): no record at all.
 _NOTHING = re.compile(r"\s*(?:本月|本期|当月)?\s*(?:无|暂无|没有|暂时没有|尚无|0|零|/|-{1,2})\s*(?:个|次|条|家|项)?\s*[。.!]?\s*$")
 
 
 def says_nothing(key: str) -> bool:
-    """Whether `key` is a label with an empty value (`3、资金到位：无`): the unit had nothing of that kind."""
+    """Whether `key` is a label with an empty value (`3、资金到位：无`, `本月外出招商：无`): nothing of that kind."""
+    key = _THIS_PERIOD.sub(lambda m: " " * len(m.group(0)), key, count=1)
     labelled = label_of(key)
     return labelled is not None and bool(_NOTHING.fullmatch(key, labelled[1]))
 

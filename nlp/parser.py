@@ -56,6 +56,12 @@ _LEAD_CONTENT = re.compile(r"投资|投建|落户|建设|想建|想做|想上|�
 #: What a problem is about: a project by number or name, a firm (`P12施工许可证办不下来`, `企业反映招工难`).
 _PROBLEM_SUBJECT = re.compile(r"[Pp]\s*\d|项目|企业|公司|厂|园区|基地|工地")
 _REGISTERED_NAME = re.compile(r"有限公司|集团|股份")
+#: `那个项目的材料我发邮箱了`: a project only pointed at, in a message with no event word, is talk.
+_ONLY_POINTED = re.compile(r"^[^,;。\n]{0,8}?(?:那个|这个|那|这)项目")
+#: A line that names a kind and says there was none (`签约项目：无`, `2.到位资金: 0`).
+_NOTHING_LINE = re.compile(
+    r"^\s*(?:\d{1,2}\s*[.,)]\s*)?[^:\n]{1,12}:\s*(?:本月)?(?:无|暂无|没有|尚无|0|/)\s*(?:个|次|条|家|项)?\s*[。.]?\s*$"
+)
 #: An event said not to have happened (无签约, 没有新线索, 暂无到位资金).
 _NEGATED = re.compile(
     r"(?:无|没有|暂无|尚无|没)(?:新增|新的|新|任何)?(?:项目)?"
@@ -326,6 +332,9 @@ def _parse(raw: str, today: date) -> Parsed:
             own_unit=command.own_unit,
             source_text=text.orig,
         )
+    lines = [line for line in text.key.split("\n") if line.strip()]
+    if lines and all(_NOTHING_LINE.match(line) for line in lines):
+        return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)  # `外出招商：无\n签约项目：无`: nothing to record
     found = report_parts(text)
     parts = [part for part in found if not says_nothing(part.text.key)]  # `资金到位：无` is no record
     if len(parts) >= 2:
@@ -357,7 +366,7 @@ def _parse(raw: str, today: date) -> Parsed:
     ):
         intent = Intent.LEAD  # no event word, but what an investor would build and what it costs: a lead
     if intent is None:
-        if _RECORD_HINT.search(text.key):
+        if _RECORD_HINT.search(text.key) and not _ONLY_POINTED.search(text.key):
             intent = Intent.PROGRESS
         else:
             return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)

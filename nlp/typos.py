@@ -21,6 +21,9 @@ EVENT_WORDS = (
     "接待", "拜访", "考察", "洽谈", "签约", "开工", "动工", "竣工", "投产", "到位", "到账", "线索", "走访", "来访",
     "外出", "招商", "进展", "签订",
 )
+#: In a label before its colon a slip of 意向 is safe too (意象：…); in text only before 书/协议 (投资意象书).
+LABEL_WORDS = (*EVENT_WORDS, "意向")
+_INTENTION_SLIP = re.compile(r"意象(?=书|协议)")
 _LABEL = re.compile(r"^\s*(?:\d{1,2}\s*[.,)]\s*)?([\u4e00-\u9fff]{2,6})\s*:")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 #: Where a slip stands as the verb it should be: before 了/过, or after a time or an adverb of done.
@@ -34,11 +37,11 @@ def _readings(ch: str) -> frozenset[str]:
     return frozenset(pinyin(ch, style=Style.NORMAL, heteronym=True)[0])
 
 
-@lru_cache(maxsize=1)
-def _by_sound() -> dict[tuple[str, str], str]:
+@lru_cache(maxsize=2)
+def _by_sound(label: bool = False) -> dict[tuple[str, str], str]:
     """(first syllable, second syllable) -> the event word that sounds so."""
     table: dict[tuple[str, str], str] = {}
-    for word in EVENT_WORDS:
+    for word in LABEL_WORDS if label else EVENT_WORDS:
         for a in _readings(word[0]):
             for b in _readings(word[1]):
                 table.setdefault((a, b), word)
@@ -47,17 +50,17 @@ def _by_sound() -> dict[tuple[str, str], str]:
 
 @lru_cache(maxsize=1)
 def _first_sounds() -> frozenset[str]:
-    return frozenset(a for a, _b in _by_sound())
+    return frozenset(a for a, _b in _by_sound(True))
 
 
-def sounds_like(pair: str) -> str | None:
+def sounds_like(pair: str, label: bool = False) -> str | None:
     """The event word two characters sound like, if they are not that word already."""
-    if len(pair) != 2 or pair in EVENT_WORDS or not (_CJK.match(pair[0]) and _CJK.match(pair[1])):
+    if len(pair) != 2 or pair in LABEL_WORDS or not (_CJK.match(pair[0]) and _CJK.match(pair[1])):
         return None
     first = _readings(pair[0]) & _first_sounds()
     if not first:
         return None
-    table = _by_sound()
+    table = _by_sound(label)
     for a in first:
         for b in _readings(pair[1]):
             word = table.get((a, b))
@@ -79,7 +82,7 @@ def repair(key: str, split: Callable[[str], list[tuple[str, int, int]]]) -> str:
     if label:
         start, end = label.span(1)
         for i in range(start, end - 1):
-            word = sounds_like(key[i : i + 2])
+            word = sounds_like(key[i : i + 2], label=True)
             if word is not None:
                 chars[i : i + 2] = word
                 break
@@ -91,4 +94,5 @@ def repair(key: str, split: Callable[[str], list[tuple[str, int, int]]]) -> str:
         pieces = split(key[lo : i + 6])
         if all(e - s == 1 for _w, s, e in pieces if s < i + 2 - lo and e > i - lo):
             chars[i : i + 2] = word
-    return "".join(chars)
+    repaired = "".join(chars)
+    return _INTENTION_SLIP.sub("意向", repaired) if "意象" in repaired else repaired
