@@ -1,0 +1,219 @@
+"""The parser on the long tail (issue 20): open vocabulary, names of any shape, non-events, numbers.
+
+Each case is a kind of failure seen on messages written by other hands; the rules behind them are
+general (the national industry classification, facility nouns, name boundaries, homophones by pinyin),
+and these lines are their examples.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from nlp import parse
+from nlp.types import Intent
+
+TODAY = date(2026, 3, 10)
+
+
+def _p(text: str):  # type: ignore[no-untyped-def]
+    return parse(text, TODAY)
+
+
+# 1. Industries outside the hand dictionary: the classification's words, and trades said as such.
+@pytest.mark.parametrize(
+    ("text", "industry"),
+    [
+        ("线索：做钢材的客商拟投资5000万", "钢材"),
+        ("线索：一家做玉米深加工的企业拟投资3亿元", "玉米"),
+        ("线索：天然气企业拟投资2亿", "天然气"),
+        ("线索：汽车座椅企业拟投资1亿", "汽车座椅"),
+        ("线索：做童车的企业拟投资3000万", "童车"),
+        ("线索：晋中做醋的客商想在我县建个醋厂", "醋"),
+        ("线索：榆林兰炭客商想来园区搞个煤焦油深加工项目，投资十来个亿", "兰炭"),
+        ("昨天赴深圳拜访了Bright Optics Co., Ltd.，对方做树脂眼镜镜片，有意在内地设厂", "树脂眼镜镜片"),
+        ("线索：上海张江一家生物医药公司拟投资1.5亿元建设原料药生产基地", "生物医药"),
+        ("线索：某公司拟投资3000万元建设中药饮片加工厂", "中药饮片"),  # GB/T 4754 C2730 中药饮片加工
+    ],
+)
+def test_trades_outside_the_hand_dictionary(text: str, industry: str) -> None:
+    assert industry in (_p(text).industry or "")
+
+
+def test_a_trade_is_not_a_kind_of_firm() -> None:
+    assert _p("接待：一家民营企业来我镇考察").industry is None
+    assert _p("接待：华为公司来我镇考察").industry is None
+
+
+# 2. Project words: a facility noun after a light verb is a project; `missing` no longer asks for one.
+@pytest.mark.parametrize(
+    ("text", "project"),
+    [
+        ("计划在园区搞个预制菜车间，投资大概500w", "预制菜车间"),
+        ("有个老板想在我们村建蔬菜大棚，投资300万", "蔬菜大棚"),
+        ("宁波客商想在我镇建个仓，投资2000万", "建个仓"),
+        ("老乡想回来建个厂，投资一两个亿", "建个厂"),
+        ("温州一家企业打算把产能转过来，投资5kw", "产能转过来"),
+        ("签约：我镇与中化农业签订高标准农田建设项目，投资3000万元", "高标准农田建设项目"),
+        ("福建晋江一家做鞋材的企业想在我镇建厂，投资八千万", "建厂"),
+        ("线索：有个老板想在我们镇搞个屠宰场，说能投一千来万", "屠宰场"),
+        ("线索：太原晋祥化工有限公司拟投资1.2亿元建设水处理剂（聚合氯化铝）生产项目", "水处理剂（聚合氯化铝）生产项目"),
+        ("线索：常州客商意向在开发区设分厂，建设内容为线束加工车间及成品仓库，投资5000万", "线束加工车间及成品仓库"),
+    ],
+)
+def test_facility_nouns_are_projects(text: str, project: str) -> None:
+    parsed = _p(text)
+    assert parsed.intent is (Intent.SIGNING if text.startswith("签约") else Intent.LEAD)
+    assert parsed.project == project
+    assert "project" not in parsed.missing
+
+
+# 3. Company boundaries.
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        ("接待：浙江吉利控股（集团）有限公司一行5人来考察", "浙江吉利控股（集团）有限公司"),
+        ("拜访：赴上海拜访Johnson Controls Asia公司，洽谈储能项目", "Johnson Controls Asia公司"),
+        ("线索：一家叫测试1号科技的公司想投资2000万建电子厂", "测试1号科技"),
+        ("今天拜访了58同城，对方有意投资呼叫中心", "58同城"),
+        ("洽谈：与河北365食品有限公司董事长洽谈红薯粉条项目", "河北365食品有限公司"),
+        ("线索：一家二级供应商（宁波拓普汽车零部件有限公司）拟投资1亿元建设底盘件项目", "宁波拓普汽车零部件有限公司"),
+        ("接待：常州天合储能副总一行4人来我镇考察储能项目", "常州天合储能"),
+        ("今天河南牧原的张总一行三人来我镇考察生猪养殖项目", "河南牧原"),
+        ("拜访：赴江西拜访宁德时代配套企业江西赣锋锂业的王总", "江西赣锋锂业"),
+        ("拜访：赴合肥拜访了中国建材集团下属的中建材（合肥）新能源有限公司", "中建材（合肥）新能源有限公司"),
+        ("去苏州拜访了昆山华信电子 对方想投个新厂", "昆山华信电子"),
+        ("线索：一家名为青岛蓝湾海洋食品有限公司的企业有意投资9000万元", "青岛蓝湾海洋食品有限公司"),
+        ("开工：上周五晋城泰和化工有限公司项目开工", "晋城泰和化工有限公司"),
+        ("签约：东和精工株式会社汽车座椅调角器项目签约，投资额3亿日元", "东和精工株式会社"),
+    ],
+)
+def test_company_boundaries(text: str, company: str) -> None:
+    assert _p(text).company == company
+
+
+def test_a_place_inside_the_project_is_not_where_the_investor_is_from() -> None:
+    parsed = _p("接待：携程集团来我县考察温泉康养度假区项目，投资1.5亿")
+    assert parsed.project == "温泉康养度假区项目"
+    assert parsed.place is None
+
+
+def test_a_chamber_of_commerce_is_a_channel() -> None:
+    parsed = _p("北京山西商会会长一行来我县考察")
+    assert parsed.channel == "北京山西商会"
+    assert parsed.place == "北京"  # where the chamber sits; 山西 is where its members come from
+    assert parsed.company == "北京山西商会"
+
+
+# 4. Non-events.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本来要去苏州拜访客商，临时取消了",
+        "原计划今天来考察的深圳客商临时有事，来不了了",
+        "今晚把线索整理一下明天报",
+        "我们签约额排第三",
+        "3、资金到位：无",
+        "本月无签约、无开工、无到位",
+        "本月外出招商：无\n接待客商：无\n签约项目：无",
+        "昨天那个项目的材料我已经发邮箱了",
+    ],
+)
+def test_non_events_are_no_records(text: str) -> None:
+    assert _p(text).intent is Intent.UNKNOWN
+
+
+def test_an_empty_part_of_a_report_is_left_out() -> None:
+    parsed = _p("1、外出招商：赴苏州拜访华为\n2、资金到位：无\n3、签约：与江苏恒润新材料有限公司签约，投资5000万")
+    assert parsed.intent is Intent.REPORT
+    assert [item.intent for item in parsed.items] == [Intent.VISIT, Intent.SIGNING]
+
+
+def test_a_talk_that_names_a_project_and_an_amount_is_a_lead() -> None:
+    parsed = _p("今天跟浙江正泰电器谈了光伏项目 对方说大概三五千万")
+    assert (parsed.intent, parsed.company, parsed.project, parsed.amount_wan) == (
+        Intent.LEAD, "浙江正泰电器", "光伏项目", 3000)
+
+
+def test_a_meeting_of_natives_at_home_is_a_reception_with_its_head_count() -> None:
+    parsed = _p("召开在外乡贤回乡座谈会，参会企业家30余人")
+    assert (parsed.intent, parsed.persons) == (Intent.RECEPTION, 30)
+    assert _p("赴深圳召开在外乡贤座谈会").intent is Intent.VISIT
+
+
+def test_a_form_after_a_label_is_one_record() -> None:
+    parsed = _p("线索：企业名称：Kessler Medical GmbH；拟在我县投资600万欧元建设一次性输液器生产项目；行业：医疗器械；"
+                "联系人：Anna Weber；电话：021-6288 3417")
+    assert parsed.intent is Intent.LEAD
+    assert (parsed.company, parsed.amount_wan, parsed.currency) == ("Kessler Medical GmbH", 600, "EUR")
+    assert (parsed.contact_name, parsed.contact_phone) == ("Anna Weber", "02162883417")
+
+
+# 5. Numbers and head counts.
+@pytest.mark.parametrize(
+    ("text", "wan"),
+    [
+        ("线索：XX客商拟投资500w建厂", 500),
+        ("线索：XX客商拟投资5kw建厂", 5000),
+        ("线索：XX客商拟投资3千w建厂", 3000),
+        ("线索：XX客商拟投资十来个亿建厂", 100000),
+        ("线索：XX客商拟投资20来个亿建厂", 200000),
+        ("到位：晋南泰丰种业有限公司项目截至本月累计到位3000万元，其中本月到位800万元", 800),
+    ],
+)
+def test_shorthand_amounts(text: str, wan: float) -> None:
+    assert _p(text).amount_wan == wan
+
+
+def test_a_correction_takes_the_new_figure() -> None:
+    assert _p("更正 #12 金额不是八千万 是八千五百万").amount_wan == 8500
+
+
+@pytest.mark.parametrize(("text", "persons"), [("接待：常州天合储能副总一行4人来我镇考察", 4),
+                                               ("接待：召开回乡创业人士座谈会，走访企业家12人", 12),
+                                               ("河南牧原的张总一行三人来我镇考察", 3)])
+def test_head_counts_are_kept_and_are_never_money(text: str, persons: int) -> None:
+    parsed = _p(text)
+    assert parsed.persons == persons
+    assert parsed.amount_wan is None
+    assert parsed.to_contract()["persons"] == persons
+
+
+# 6. Phones.
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("线索：澳门客商拟投资1亿元建酒店，联系电话28881234", "28881234"),
+        ("线索：香港客商拟投资5000万港元建物流仓储，电话 9123 4567", "91234567"),
+        ("线索：联系人王总，电话幺三八零零一三八零零零，投资2000万建玩具厂", "13800138000"),
+        ("接待：临沂客商来考察木业项目，电话幺八六 零三五九 四四二七", "18603594427"),
+        ("线索：洛阳恒达轴承有限公司拟投资6000万元，联系人：陈晓东（138.3590.1122）", "13835901122"),
+    ],
+)
+def test_phones_of_any_shape(text: str, phone: str) -> None:
+    assert _p(text).contact_phone == phone
+
+
+def test_seven_chinese_digits_in_a_row_are_not_a_phone_without_a_label() -> None:
+    assert _p("接待：一二三四五六七号客商来考察").contact_phone is None
+
+
+# 7. Homophone slips of the words that decide the kind.
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("截待：深圳客商来我镇考察电子项目", Intent.RECEPTION),
+        ("头产：绛州裕丰农业科技有限公司小米深加工项目昨天正式投入生产", Intent.COMPLETION),
+        ("今天跟着王县长去无锡，拜放了无锡澄润（集团）纺织有限公司", Intent.VISIT),
+        ("意象：与浙江万盛电器有限公司签了投资意象书，意向投资2000万", Intent.INTENTION),
+    ],
+)
+def test_homophone_slips_of_event_words(text: str, intent: Intent) -> None:
+    assert _p(text).intent is intent
+
+
+def test_a_real_word_that_sounds_like_an_event_word_stays() -> None:
+    parsed = _p("拜访：带队赴厦门拜访厦门鹭岛卫浴有限公司")  # 岛卫 sounds like 到位
+    assert (parsed.intent, parsed.company) == (Intent.VISIT, "厦门鹭岛卫浴有限公司")
+    assert _p("今天和大头产品公司的人吃了饭").intent is not Intent.COMPLETION
