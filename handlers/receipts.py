@@ -57,6 +57,10 @@ def describe(record: Record) -> list[str]:
         lines.append(f"{_label('industry')}：{record.industry}")
     if record.count is not None:
         lines.append(f"{_label('count')}：{record.count}{'家' if record.kind == RecordKind.VISIT else '批'}")
+    if record.persons is not None:
+        lines.append(f"{_label('persons')}：{record.persons}人")
+    if record.channel:
+        lines.append(f"{_label('channel')}：{record.channel}")
     if record.event_date:
         lines.append(f"{_label('event_date')}：{record.event_date.month}月{record.event_date.day}日")
     if record.contact_name or record.contact_phone:

@@ -39,6 +39,8 @@ FIELDS: tuple[RecordField, ...] = (
     RecordField("contact_phone", "contact_phone", "电话"),
     RecordField("event_date", "date", "事件日期", "日期"),
     RecordField("count", "count", None, "数量"),
+    RecordField("persons", "persons", "人数", "人数"),
+    RecordField("channel", "channel", "渠道", "渠道"),
     RecordField("government_funded", "government_funded", None, correctable=False),
 )
 

@@ -273,6 +273,10 @@ class Record(SQLModel, table=True):
     contact_name: str | None = None
     contact_phone: str | None = None
     count: int | None = None
+    #: How many people came or met (一行5人, 参会企业家30余人): receptions and 座谈 count people.
+    persons: int | None = None
+    #: The 商会/协会 the contact came through (北京山西商会).
+    channel: str | None = None
     government_funded: bool = False
     text: str = Field(sa_column=Column(Text, nullable=False))
     fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
