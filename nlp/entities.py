@@ -247,8 +247,8 @@ def _brand_char_before(region: str, words: list[Token], i: int, breakers: frozen
         return False
     if i + 1 < len(words) and find_places(region[words[i + 1][1] :])[:1] == ((0, len(words[i + 1][0])),):
         return False  # 与…和上海XX: the conjunction opens another place-led name
-    if i < 2:
-        return i == 1  # 东和精工: one character opening the run cannot be a conjunct of its own
+    if i < 2:  # 东和精工: one character opening the run cannot be a conjunct of its own (a day's 日 is no brand)
+        return i == 1 and words[0][0] not in "日月年号天周期时点分秒"
     before = words[i - 2][0]
     return before in breakers or find_places(before) == ((0, len(before)),)
 
@@ -260,7 +260,7 @@ def _place_re() -> re.Pattern[str]:
 
 _COMPANY_SUFFIX = re.compile(
     r"(?:集团股份有限公司|集团有限责任公司|集团有限公司|股份有限公司|有限责任公司|有限公司|集团|公司|合作社|株式会社|研究院|研究所|"
-    r"厂(?![房区长家商址]))"
+    r"商会|同乡会|(?<=[业会])协会|厂(?![房区长家商址]))"
 )
 _GENERIC_NAME = {"投资", "企业", "一家", "这家", "该", "该公司", "子", "分", "总", "母", "工", "本"}
 #: A build verb, or a light verb with a count word (投个新厂, 搞一个厂): the plant is a plan, not a firm's name.
@@ -380,6 +380,8 @@ def find_companies(text: Text) -> list[Span]:
             continue
         if m.group(0) == "公司" and _kind_of_firm(name):
             continue  # 一家香港公司: a kind of firm from a place, named by nobody
+        if m.group(0) in ("商会", "同乡会", "协会") and not (find_places(name)[:1] and find_places(name)[0][0] == 0):
+            continue  # 运城市福建商会 names investors; 参加商会活动 names nobody
         if (
             m.group(0) == "厂"
             and (
@@ -406,10 +408,10 @@ def find_companies(text: Text) -> list[Span]:
 
 #: After a parent group's name: the words that introduce its subsidiary.
 _PARENT_AFTER = re.compile(r"的?(?:下属|旗下|控股|全资|配套|子公司)")
-#: A day written right before a name (上周五, 昨天, 3月5日): not part of it.
+#: A day written right before a name (上周五, 昨天, 3月5日), or a preposition (关于X有限公司…): not part of it.
 _LEADING_TIME = re.compile(
-    r"(?:(?:上|下|本|这)(?:周|星期|个星期)[一二三四五六日天]|星期[一二三四五六日天]|周[一二三四五六日]|今天|昨天|前天|今日|昨日|"
-    r"(?:\d{1,2}月)?\d{1,2}[日号])"
+    r"(?:关于|对于|针对|(?:(?:上|下|本|这)(?:周|星期|个星期)[一二三四五六日天]|星期[一二三四五六日天]|周[一二三四五六日]|今天|昨天|前天|今日|昨日|"
+    r"(?:\d{1,2}月)?\d{1,2}[日号]))"
 )
 
 
@@ -426,7 +428,7 @@ _NOT_A_NAME = re.compile(
     r"一家|两家|几家|\d家|家企业|企业|客商|对方|本地|一行|一个|一位|几个|这个|那个|这位|那位|县里|镇里|这家|那家|该|有个|有家|他|她|我|你|"
     r"人|负责|朋友|团队|做|从事|搞|项目|领导|书记|县长|镇长|主任|市场|政府|部门|单位|考察团|代表团|工作|情况|线索|"
     r"资金|首笔|本月|累计|今天|昨天|前天|上午|下午|目前|(?<![\u4e00-\u9fff])\d+\s*[年月日号期]|[年月周期第本上下今明昨前]\d+\s*[年月日号期]|[一二三四五六七八九十]+[月日号]|[今明去前]年|[本一二三四]期|某|厂|园区|开发区|公司|集团|方面|这边|那边|"
-    r"[上下本这]个?(?:周|星期|礼拜)|星期|礼拜|明天|后天|晚上|中午|下一?步|接下来|后续|随后|然后|双方|产能|部分|把"
+    r"[上下本这]个?(?:周|星期|礼拜)|星期|礼拜|明天|后天|晚上|中午|下一?步|接下来|后续|随后|然后|双方|产能|部分|把|来自"
 )
 _PERSON = re.compile(r"老板|老乡|客户|朋友|老总")
 #: A family name (one or two characters) with a title: a person (刘总, 欧阳董, 王经理).
@@ -784,7 +786,8 @@ _DOING = re.compile(
 _DOER = re.compile(r"(?:企业|公司|对方|他们|客商|老板|厂家|主要|是|专门|一直)$")
 #: Not a trade: what anyone does (做项目, 做投资; 做贸易的 is still a trade).
 _NOT_A_TRADE = re.compile(
-    r"^(?:项目|投资|企业|工作|事情|生意|实业|招商|对接|考察|调研|准备|了|好|完|过|得|大|强|个|一|些|点|这|那|什么|啥|的)|做"
+    r"^(?:项目|投资|企业|工作|事情|生意|实业|招商|对接|考察|调研|准备|了|好|完|过|得|大|强|个|一|些|点|这|那|什么|啥|的)|做|"
+    r"走访|拜访|接待|洽谈|会见|联系|服务|引进|招引|签约|落地|帮扶|调度|包联|对口"
 )
 #: The investor named by its trade (榆林兰炭客商, 一家汽车座椅企业, 赤峰的牛羊肉加工客商): the words before the party.
 _TRADE_PARTY = re.compile(r"(?P<x>[\u4e00-\u9fff]{1,6}?)(?:加工|生产|制造)?(?P<party>客商|企业|厂家|厂商|老板|商人|公司)")
@@ -870,7 +873,7 @@ _RELOCATION = re.compile(
 )
 _PROJECT_SUFFIX = re.compile(
     r"项目|工程|生产线|生产基地|基地|产业园|物流园|园区|中心|综合体|工厂|加工厂|厂(?!房)|车间|电站|仓库|农场|园|"
-    r"冷库|大厦|大楼|酒店|市场|医院|学校|平台|养殖场|牧场|大棚|温室|仓(?![库储])|(?<=[冷藏调储])库|民宿|农庄|庄园|码头|厂房|(?<=[制务究诊])所|(?<=[\u4e00-\u9fff]{2})场(?![地景面合次所])|"
+    r"冷库|大厦|大楼|酒店|市场|医院|学校|平台|养殖场|牧场|大棚|温室|仓(?![库储])|(?<=[冷藏调储])库|民宿|农庄|庄园|码头|厂房|厨房|(?<=[制务究诊])所|(?<=[\u4e00-\u9fff]{2})场(?![地景面合次所])|"
     r"(?<=[\u4e00-\u9fffA-Za-z])线(?![索上下路])"
 )
 #: A build word right before the project word (农田建设项目, 道路改造工程): part of the project's name.

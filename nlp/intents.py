@@ -22,13 +22,15 @@ LABELS: dict[Intent, str] = {
     Intent.PROGRESS: r"项目进展|进展|进度|跟进|推进",
     Intent.PACKAGING: r"策划包装项目|策划包装|谋划包装|包装策划|项目包装|包装项目|策划项目",
     Intent.INTENTION: r"意向签约|签订意向|投资意向|意向协议|意向",
-    Intent.PLAN: r"预计|预期|下一步工作计划|下步工作计划|下一步计划|下步计划|下个月计划|下月计划|下阶段计划|本月计划|近期计划|今后计划|"
+    Intent.PLAN: r"计划签约|计划开工|计划投产|计划竣工|计划到位|预计|预期|下一步工作计划|下步工作计划|下一步计划|下步计划|下个月计划|下月计划|下阶段计划|本月计划|近期计划|今后计划|"
                  r"工作计划|推进计划|计划安排|工作打算|计划",
-    Intent.PROBLEM: r"存在问题|问题反映|反映问题|需协调事项|需协调问题|需要协调|困难问题|困难|难题|诉求|问题",
+    Intent.PROBLEM: r"存在问题|问题反映|问题反馈|反映问题|需协调事项|需协调问题|需要协调|困难问题|困难|难题|诉求|问题",
 }
 #: Item numbers as they look in the matching copy (where 、 became ,).
-_NUMBERING = r"(?:\d{1,2}\s*[.,)](?!\d)|\(\d{1,2}\)|[①-⑳]|[一二三四五六七八九十]{1,2}\s*,)"
-_LABEL_RE = re.compile(rf"^\s*(?P<num>{_NUMBERING})?\s*(?P<label>{'|'.join(LABELS.values())})\s*:\s*")
+_NUMBERING = r"(?:\d{1,2}\s*[.,)](?!\d)|\(\d{1,2}\)|\([一二三四五六七八九十]{1,3}\)|[①-⑳]|[一二三四五六七八九十]{1,2}\s*,)"
+_LABEL_RE = re.compile(
+    rf"^\s*(?P<num>{_NUMBERING})?\s*(?P<label>{'|'.join(LABELS.values())})\s*(?::|[;|](?=\s*[^\s:;|]{{1,8}}\s*:))\s*"
+)
 _LABEL_INTENT = {word: intent for intent, words in LABELS.items() for word in words.split("|")}
 _NUMBERED = re.compile(rf"^\s*{_NUMBERING}\s*")
 
@@ -62,8 +64,8 @@ _KEYWORDS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (Intent.SIGNING, re.compile(r"签约|签订|签署|签了|签下|签成")),
     (Intent.START, re.compile(r"开工|动工(?!具)|开建|奠基")),
     (Intent.COMPLETION, re.compile(r"竣工|投产|建成")),
-    (Intent.FUNDS, re.compile(r"到位|到账")),
-    (Intent.RECEPTION, re.compile(r"接待|来访|到访|考察|洽谈")),
+    (Intent.FUNDS, re.compile(r"到位|到账|到的账|钱到了|款到了|打过来|打来了|汇过来|转过来一笔|进账")),
+    (Intent.RECEPTION, re.compile(r"接待|来访|到访|考察|洽谈|会见|接见|来了[^,;。\n]{0,4}?客商")),
     # Showing an investor party round (陪同X的刘总一行实地查看了厂房, 陪X的许董参观了产业园).
     (
         Intent.RECEPTION,
@@ -87,7 +89,7 @@ _KEYWORDS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             r"客商[^,;。\n]{0,4}?(?:要|会|将)?过来"
         ),
     ),
-    (Intent.PROGRESS, re.compile(r"推进|完成|办理")),
+    (Intent.PROGRESS, re.compile(r"推进|完成|办理|[铺装搭修盖建]好了|完工|调试|进场")),
 )
 
 _COMMAND = re.compile(
@@ -110,7 +112,7 @@ _REF_ANY = re.compile(r"(?:#|第|编号)\s*(?P<ref>\d{1,9})\s*(?:条|号)?")
 _RETRACT_ANY = re.compile(r"撤回|撤销|删除|删掉|删了|撤了|作废")
 #: Talk about reporting, not a report: a promise to send it later, a reminder, a task noted.
 _ABOUT_REPORTING = re.compile(
-    r"补上|补一下|补报|再发|再报|回头|一起报|报一下|报上来|报过来|发上来|发过来|记下了|记住了|稍后|晚点|抓紧|"
+    r"补上|补一下|补报|再发|再报|回头|一起报|(?<!汇)报一下|报上来|报过来|发上来|发过来|记下了|记住了|稍后|晚点|抓紧|"
     r"整理一下|整理好|汇总一下|统一报|"
     r"(?:今晚|明天|后天|晚上|下午|明早|月底|过两天|周[一二三四五六日]|下周)[^,;。\n]{0,4}?(?:报|发|交|上报|报送|提交)(?:上来|过来|给你|一下)?[!.。]?$"
 )
@@ -142,7 +144,7 @@ _FIGURE_QUESTION = re.compile(r"多少|哪些|哪几|[开履转]\S{0,3}率|到�
 _HAS_FIGURE = re.compile(r"\d|[万亿]元?|有限公司|集团")
 #: A visit or reception that has not happened yet (`下周来考察`, `拟于…来访`, `计划下月去…`).
 _PLAN = re.compile(
-    r"(?:下周|下个?月|下旬|月底|月初|近期|近日将|明天|后天|拟于|计划于|准备于|将于|计划|准备|打算|拟)"
+    r"(?:下周|下个?月|下旬|月底|月初|近期|近日将|明天|后天|拟于|计划于|准备于|将于|计划|准备|打算|拟|要(?=过来|来))"
     r"[^,;。\n]{0,20}?(?:来|去|赴|过来|拜访|考察|来访|对接|带队|招商|接待|陪|查看|察看|参观|踏勘)"
 )
 _PAST = re.compile(r"了|过(?![来去])|已经|今天|昨天|前天|上周|上午|下午")
@@ -345,8 +347,8 @@ def command_of(text: Text) -> Command | None:
     if len(key) <= 40 and not _HAS_FIGURE.search(key) and not PROBLEM.search(key):
         if _HOW_TO.search(key):
             return Command(Intent.HELP)
-        if _ABOUT_REPORTING.search(key):
-            return Command(Intent.UNKNOWN)
+        if _ABOUT_REPORTING.search(key) and not _reports_event(key):
+            return Command(Intent.UNKNOWN)  # `回头细说` after `今天去拜访了一个老板` still reports the visit
     if len(key) <= 60 and _HELP.search(key):
         return Command(Intent.HELP)
     if _RANK_REMARK.search(key) and not _ASKS.search(key):
@@ -374,7 +376,7 @@ class Part:
 
 #: Where one line holds several records: `;`, ①②, or an item number right before a label (`… 2.开工:`).
 _INLINE_CUT = re.compile(
-    rf";|(?<=.)[①-⑳]|(?<=\s)(?:\d{{1,2}}\s*[.,)]|\(\d{{1,2}}\))\s*(?:{'|'.join(LABELS.values())})\s*:"
+    rf";|(?<=.)[①-⑳]|(?<=.)第[一二三四五六七八九十](?:个|条|项|件)?是|(?<=\s)(?:\d{{1,2}}\s*[.,)]|\(\d{{1,2}}\))\s*(?:{'|'.join(LABELS.values())})\s*:"
 )
 
 
@@ -405,7 +407,7 @@ def _segments(text: Text, commas: bool = False) -> list[tuple[Text, bool]]:
     for line in text.key.split("\n"):
         line_start, pos = pos, pos + len(line) + 1
         cuts = [line_start] + [line_start + m.start() for m in _INLINE_CUT.finditer(line)]
-        if commas:
+        if commas and not label_of(line):  # `外出招商：赴宁波…，走访企业5家`: a labelled line is one record
             cuts = sorted(set(cuts) | {line_start + m.start() for m in _SUMMARY_CUT.finditer(line)})
         cuts.append(line_start + len(line))
         for i in range(len(cuts) - 1):
@@ -419,6 +421,9 @@ def _segments(text: Text, commas: bool = False) -> list[tuple[Text, bool]]:
 
 def report_parts(text: Text) -> list[Part]:
     """The records of a multi-part report; fewer than two means the message is one record."""
+    labelled = label_of(text.key)
+    if labelled and "\n" not in text.key and text.key[: labelled[1]].rstrip().endswith((";", "|")):
+        return []  # `问题反馈；项目编号：P12；问题：…；诉求：…`: a form whose label ends in ；, one record
     summary = "," in text.key and _is_summary(text.key)
     if "\n" not in text.key and not _INLINE_CUT.search(text.key) and not summary:
         return []

@@ -39,8 +39,8 @@ from nlp.typos import repair
 
 _GOVERNMENT = re.compile(r"财政|政府投资|专项债|中央预算内|预算内资金|政府专项|国债资金|债券资金|国有资本")
 _COUNT = re.compile(
-    r"(?<!第)(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:家|批次|批|个|位|(?P<times>次))"
-    r"(?P<what>企业|客商|公司|单位|项目)?"
+    r"(?<!第)(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:家|批次|批|拨|个|位|(?P<times>次))"
+    r"(?:会员|重点|规上|龙头|外资|配套)?(?P<what>企业|客商|公司|单位|项目)?"
 )
 _COUNT_VERB = re.compile(r"拜访|拜方|走访|对接|接待|考察|拜会|外出|企业|客商|见了|看了|跑了")
 #: `外出招商2次` counts visits; 次 after anything else (分3次到位) counts nothing.
@@ -56,6 +56,9 @@ _LEAD_CONTENT = re.compile(r"投资|投建|落户|建设|想建|想做|想上|�
 #: What a problem is about: a project by number or name, a firm (`P12施工许可证办不下来`, `企业反映招工难`).
 _PROBLEM_SUBJECT = re.compile(r"[Pp]\s*\d|项目|企业|公司|厂|园区|基地|工地")
 _REGISTERED_NAME = re.compile(r"有限公司|集团|股份")
+#: A correction of the currency alone (`币种应为美元，金额1200万`): the figure is in that currency.
+_CURRENCY_LABEL = re.compile(r"币种\s*(?:应该?改为|应该?为|改为|改成|更正为|为|是|:)?\s*:?\s*(美元|美金|港元|港币|欧元|日元|人民币)")
+_CURRENCY_CODES = {"美元": "USD", "美金": "USD", "港元": "HKD", "港币": "HKD", "欧元": "EUR", "日元": "JPY", "人民币": "CNY"}
 #: `那个项目的材料我发邮箱了`: a project only pointed at, in a message with no event word, is talk.
 _ONLY_POINTED = re.compile(r"^[^,;。\n]{0,8}?(?:那个|这个|那|这)项目")
 #: A line that names a kind and says there was none (`签约项目：无`, `2.到位资金: 0`).
@@ -127,7 +130,7 @@ def _persons(key: str) -> int | None:
 def _count(key: str) -> int | None:
     """How many enterprises visited / investor groups received (拜访企业3家, 两批客商)."""
     for m in _COUNT.finditer(key):
-        before = key[max(0, m.start() - 8) : m.start()]
+        before = key[max(0, m.start() - 12) : m.start()]
         before = _CLAUSE_BREAK.split(before)[-1]
         if m.group("times") and not _TIMES_VERB.search(before):
             continue
@@ -202,6 +205,8 @@ def _record(text: Text, intent: Intent, today: date, named_record: bool = True) 
     relabelled: dict[str, object] = {}
     if intent is Intent.CORRECTION:
         relabelled = _labelled(text, companies)
+        if (currency := _CURRENCY_LABEL.search(key)) is not None:
+            relabelled["currency"] = _CURRENCY_CODES[currency.group(1)]  # 币种应为美元
         fields.update(relabelled)
     if intent is Intent.PACKAGING:
         fields.update(_packaged(text, fields, bool(labelled or head)))

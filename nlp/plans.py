@@ -24,7 +24,7 @@ _N = rf"(?:\d{{1,2}}|[{_CN}]{{1,3}})"
 _MILESTONE_OF: tuple[tuple[Intent, str], ...] = (
     (Intent.SIGNING, r"签约|签订(?!.{0,6}意向)|签署(?!.{0,6}意向)|签合同|签协议|签下来"),
     (Intent.START, r"开工|动工|开建|进场施工|破土"),
-    (Intent.FUNDS, r"到位|到账|注资"),
+    (Intent.FUNDS, r"到位|到账|注资|打过来|汇过来"),
     (Intent.COMPLETION, r"投产|竣工|建成|试生产|量产"),
 )
 _MILESTONE = "|".join(f"(?P<{intent.value}>{words})" for intent, words in _MILESTONE_OF)
@@ -32,7 +32,7 @@ _MILESTONE = "|".join(f"(?P<{intent.value}>{words})" for intent, words in _MILES
 #: Words that put a milestone in the future. 拟/计划 alone are hedges on amounts, so they must reach
 #: a milestone verb within the same clause.
 _PLAN_WORD = (
-    r"预计|预期|估计|计划|拟于|拟在|拟定|拟|将于|将在|将|准备|打算|争取|力争|确保|有望|可望|预定|定于|约定于|"
+    r"预计|预期|估计|大概|可能|计划|拟于|拟在|拟定|拟|将于|将在|将|准备|打算|争取|力争|确保|有望|可望|预定|定于|约定于|"
     r"计划于|年内|即将|马上|尽快|近期|下步|下一步"
 )
 #: A time in the future, as liaisons write it (also with 前/之前/左右/底/内 after it).
@@ -249,7 +249,7 @@ def event_outside_plans(key: str, plans: list[Plan]) -> bool:
 
 #: An intention agreement: signed or reached, not yet a signing (意向书, 投资意向协议, 合作备忘录).
 INTENTION = re.compile(
-    r"意向书|意向协议|意向合同|意向性协议|投资意向协议|合作意向协议|框架意向|备忘录|意向性?签约|签[订署]?意向"
+    r"意向书|意向协议|意向合同|意向性协议|投资意向协议|合作意向协议|框架意向|备忘录|意向性?签约|签[订署了]?意向"
     r"|(?:签订?|签署|草签)了?[^,;。\n]{0,10}?(?:投资|合作|入驻|落户)意向"
 )
 #: An intention reached in talks, not put on paper (`双方达成初步合作意向`): the news when nothing else

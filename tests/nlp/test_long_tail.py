@@ -217,3 +217,53 @@ def test_a_real_word_that_sounds_like_an_event_word_stays() -> None:
     parsed = _p("拜访：带队赴厦门拜访厦门鹭岛卫浴有限公司")  # 岛卫 sounds like 到位
     assert (parsed.intent, parsed.company) == (Intent.VISIT, "厦门鹭岛卫浴有限公司")
     assert _p("今天和大头产品公司的人吃了饭").intent is not Intent.COMPLETION
+
+
+# Kinds from the fourth hand's set: how five different liaisons write.
+@pytest.mark.parametrize(
+    ("text", "intent", "amount"),
+    [
+        ("那个香菇大棚的温州老板钱到了 到了二百万 昨天到的账", Intent.FUNDS, 200),
+        ("鑫茂羊绒那边上周五又打过来一笔 一千二百万", Intent.FUNDS, 1200),
+        ("温州老板说香菇大棚的第二笔钱大概下个月能打过来", Intent.PLAN, None),
+        ("跟洛阳铸造签了意向 1.5亿", Intent.INTENTION, 15000),
+        ("王县长今天会见宁波客商", Intent.RECEPTION, None),
+        ("跟领导汇报一下杨凌秦苗那个苹果园昨天已经动工了挖机都进场了", Intent.START, None),
+        ("今天去拜访了一个老板 谈得还行 回头细说", Intent.VISIT, None),
+        ("周四有两个河北的客商要过来转转", Intent.UNKNOWN, None),
+        ("秦苗苹果园的滴灌都铺好了", Intent.PROGRESS, None),
+    ],
+)
+def test_colloquial_events(text: str, intent: Intent, amount: float | None) -> None:
+    parsed = _p(text)
+    assert parsed.intent is intent
+    if amount is not None:
+        assert parsed.amount_wan == amount
+
+
+def test_a_form_whose_label_ends_in_a_semicolon_is_one_record() -> None:
+    parsed = _p("计划开工；项目：高端岩板生产线项目；企业：广东佛山顺捷陶瓷有限公司；计划开工时间：2026年10月16日")
+    assert (parsed.intent, parsed.plan_of, parsed.company) == (Intent.PLAN, Intent.START, "广东佛山顺捷陶瓷有限公司")
+    assert _p("问题反馈；项目编号：P12；问题：天然气管道接入费用企业有异议；诉求：请县发改局协调").intent is Intent.PROBLEM
+
+
+def test_a_spoken_report_splits_at_its_ordinals() -> None:
+    parsed = _p("这个月我们乡的情况说一下第一个是接待了两批客商第二个是秦苗的苹果园到位资金五百万第三个是温州老板的香菇大棚开工了")
+    assert [(i.intent, i.count, i.amount_wan) for i in parsed.items] == [
+        (Intent.RECEPTION, 2, None), (Intent.FUNDS, None, 500), (Intent.START, None, None)]
+
+
+def test_a_labelled_visit_line_keeps_its_count_in_a_report() -> None:
+    parsed = _p("2月份招商工作报送\n1. 线索：晋城客商拟投资1亿元建设中药饮片加工项目\n"
+                "2. 外出招商：2月18日—20日赴雄安、北京开展招商，拜访企业6家\n3. 接待：接待客商2批次")
+    assert [(i.intent, i.count) for i in parsed.items] == [(Intent.LEAD, None), (Intent.VISIT, 6), (Intent.RECEPTION, 2)]
+
+
+def test_a_chamber_that_invests_is_the_investor() -> None:
+    assert _p("线索：运城市福建商会组织会员企业拟联合投资3个亿建设石材加工产业园").company == "运城市福建商会"
+    assert _p("这个月参加商会活动两次").company is None
+
+
+def test_a_currency_corrected_alone() -> None:
+    parsed = _p("更正 #19 币种应为美元，金额1200万")
+    assert (parsed.currency, parsed.amount_wan) == ("USD", 1200)
