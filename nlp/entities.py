@@ -410,7 +410,7 @@ def find_companies(text: Text) -> list[Span]:
 _PARENT_AFTER = re.compile(r"的?(?:下属|旗下|控股|全资|配套|子公司)")
 #: A day written right before a name (上周五, 昨天, 3月5日), or a preposition (关于X有限公司…): not part of it.
 _LEADING_TIME = re.compile(
-    r"(?:关于|对于|针对|(?:(?:上|下|本|这)(?:周|星期|个星期)[一二三四五六日天]|星期[一二三四五六日天]|周[一二三四五六日]|今天|昨天|前天|今日|昨日|"
+    r"[日号]?(?:关于|对于|针对|举行|召开|参加|出席|(?:(?:上|下|本|这)(?:周|星期|个星期)[一二三四五六日天]|星期[一二三四五六日天]|周[一二三四五六日]|今天|昨天|前天|今日|昨日|"
     r"(?:\d{1,2}月)?\d{1,2}[日号]))"
 )
 
@@ -428,7 +428,7 @@ _NOT_A_NAME = re.compile(
     r"一家|两家|几家|\d家|家企业|企业|客商|对方|本地|一行|一个|一位|几个|这个|那个|这位|那位|县里|镇里|这家|那家|该|有个|有家|他|她|我|你|"
     r"人|负责|朋友|团队|做|从事|搞|项目|领导|书记|县长|镇长|主任|市场|政府|部门|单位|考察团|代表团|工作|情况|线索|"
     r"资金|首笔|本月|累计|今天|昨天|前天|上午|下午|目前|(?<![\u4e00-\u9fff])\d+\s*[年月日号期]|[年月周期第本上下今明昨前]\d+\s*[年月日号期]|[一二三四五六七八九十]+[月日号]|[今明去前]年|[本一二三四]期|某|厂|园区|开发区|公司|集团|方面|这边|那边|"
-    r"[上下本这]个?(?:周|星期|礼拜)|星期|礼拜|明天|后天|晚上|中午|下一?步|接下来|后续|随后|然后|双方|产能|部分|把|来自"
+    r"[上下本这]个?(?:周|星期|礼拜)|星期|礼拜|明天|后天|晚上|中午|下一?步|接下来|后续|随后|然后|双方|产能|部分|把|来自|协调"
 )
 _PERSON = re.compile(r"老板|老乡|客户|朋友|老总")
 #: A family name (one or two characters) with a title: a person (刘总, 欧阳董, 王经理).
@@ -460,6 +460,10 @@ def _trade_end(name: str) -> int:
     return 0
 
 
+#: A township, village or zone opening a would-be name (河溜镇…, 开发区…): what it builds, never an investor.
+_TOWN = re.compile(r"^[\u4e00-\u9fff]{1,4}?(?:镇|乡|街道|村|社区|开发区|园区|高新区)")
+
+
 def _brand_ok(key: str, start: int, end: int, strong: bool) -> bool:
     """Whether key[start:end] reads as a firm's name: place? + brand (+ trade word), not a description."""
     name = key[start:end]
@@ -467,6 +471,8 @@ def _brand_ok(key: str, start: int, end: int, strong: bool) -> bool:
         return False
     if _PERSON.search(name) and not _trade_end(name):
         return False  # 温州老板, 有个老乡: a person; 老板电器 is a brand with its trade word
+    if _TOWN.match(name):
+        return False  # 河溜镇冷链, 荆山镇石榴文化产业园: a township's own project, no firm
     if _TITLED.fullmatch(name):
         return False  # 刘总一行, 许董: a person with a title, not the firm
     places = find_places(name)
@@ -876,6 +882,8 @@ _PROJECT_SUFFIX = re.compile(
     r"冷库|大厦|大楼|酒店|市场|医院|学校|平台|养殖场|牧场|大棚|温室|仓(?![库储])|(?<=[冷藏调储])库|民宿|农庄|庄园|码头|厂房|厨房|(?<=[制务究诊])所|(?<=[\u4e00-\u9fff]{2})场(?![地景面合次所])|"
     r"(?<=[\u4e00-\u9fffA-Za-z])线(?![索上下路])"
 )
+#: Words that point at a project without saying what it is (具体项目, 相关项目, 这个项目).
+_VAGUE_PROJECT = re.compile(r"具体|相关|有关|这个|那个|该|此|什么|哪个|哪些|新的?|好的?|重点|重大|大")
 #: A build word right before the project word (农田建设项目, 道路改造工程): part of the project's name.
 _BUILT_NOUN = re.compile(r"(?:建设|改造|提升|新建|扩建|开发)$")
 #: What a project is without a build verb before it (`把一条涂布生产线搬过来`, `落地一个原料药项目`).
@@ -967,7 +975,7 @@ def find_project(text: Text, companies: list[Span]) -> str | None:
         lead = _QUANTIFIER.match(key[start : m.start()])
         if lead:
             start += lead.end()
-        if m.start() - start >= 2:
+        if m.start() - start >= 2 and not _VAGUE_PROJECT.fullmatch(key, start, m.start()):
             end = m.end()
             while (more := _PROJECT_WORD.match(masked, end)) is not None:
                 end = more.end()  # 复合材料生产线项目: the name runs to its last project word

@@ -29,7 +29,8 @@ LABELS: dict[Intent, str] = {
 #: Item numbers as they look in the matching copy (where 、 became ,).
 _NUMBERING = r"(?:\d{1,2}\s*[.,)](?!\d)|\(\d{1,2}\)|\([一二三四五六七八九十]{1,3}\)|[①-⑳]|[一二三四五六七八九十]{1,2}\s*,)"
 _LABEL_RE = re.compile(
-    rf"^\s*(?P<num>{_NUMBERING})?\s*(?P<label>{'|'.join(LABELS.values())})\s*(?::|[;|](?=\s*[^\s:;|]{{1,8}}\s*:))\s*"
+    rf"^\s*(?P<num>{_NUMBERING})?\s*(?P<label>{'|'.join(LABELS.values())})"
+    rf"(?:\s*(?::|[;|](?=\s*[^\s:;|]{{1,8}}\s*:))|[ \t]+(?=[\u4e00-\u9fff\dA-Za-z]))\s*"
 )
 _LABEL_INTENT = {word: intent for intent, words in LABELS.items() for word in words.split("|")}
 _NUMBERED = re.compile(rf"^\s*{_NUMBERING}\s*")
@@ -163,12 +164,18 @@ def _reports_event(clauses: str) -> bool:
     )
 
 
+#: A notice asking units to get ready (`请相关单位做好准备`, `请准时参加`): what it announces is still to come.
+_GET_READY = re.compile(r"请[^,;。\n]{0,10}?(?:做好[^,;。\n]{0,6}?准备|准时参加|准时出席|提前对接|做好接待|做好对接)")
+
+
 def is_plan(key: str) -> bool:
     """True when the visit or reception the text speaks of is still to come.
 
     A plan clause after one that reports what happened (`今天去X走访了Y，对方计划下半年来考察`) is the
     investor's plan, not the liaison's: the event reported first is the record.
     """
+    if _GET_READY.search(key) and not _DONE.search(key):
+        return True
     m = _PLAN.search(key)
     if not m or _PAST.search(key[m.start() : m.end() + 2]):
         return False
@@ -419,6 +426,24 @@ def _segments(text: Text, commas: bool = False) -> list[tuple[Text, bool]]:
     return out
 
 
+#: Where a spoken month's account goes on to the next thing (`…拜访了四家企业，然后接待了两批客商，还有…签约了`).
+_SPOKEN_CUT = re.compile(r",\s*(?:然后|还有|另外|再就是|再有|其次|此外|同时)(?:就是|呢|啊)?\s*,?")
+
+
+def _spoken_parts(text: Text) -> list[Part]:
+    """A one-line spoken report: the pieces after `然后/还有/另外…`, when every piece reports an event of its own."""
+    key = text.key
+    cuts = list(_SPOKEN_CUT.finditer(key))
+    if not cuts or label_of(key):
+        return []
+    bounds = [(0, cuts[0].start())] + [(c.end(), n.start()) for c, n in zip(cuts, cuts[1:], strict=False)]
+    bounds.append((cuts[-1].end(), len(key)))
+    parts = [Part(text.sub(s, e).strip(), keyword_intent(key[s:e]) or Intent.UNKNOWN) for s, e in bounds]
+    if len(parts) < 2 or any(p.intent is Intent.UNKNOWN or not _DONE.search(p.text.key) for p in parts):
+        return []
+    return parts
+
+
 def report_parts(text: Text) -> list[Part]:
     """The records of a multi-part report; fewer than two means the message is one record."""
     labelled = label_of(text.key)
@@ -426,7 +451,7 @@ def report_parts(text: Text) -> list[Part]:
         return []  # `问题反馈；项目编号：P12；问题：…；诉求：…`: a form whose label ends in ；, one record
     summary = "," in text.key and _is_summary(text.key)
     if "\n" not in text.key and not _INLINE_CUT.search(text.key) and not summary:
-        return []
+        return _spoken_parts(text)
     header = _REPORT_HEADER.match(text.key)
     has_header = bool(header) and not label_of(text.key)
     body = text.sub(header.end(), len(text.key)) if has_header and header else text

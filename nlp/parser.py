@@ -67,11 +67,16 @@ _NOTHING_LINE = re.compile(
 )
 #: An event said not to have happened (无签约, 没有新线索, 暂无到位资金).
 _NEGATED = re.compile(
-    r"(?:无|没有|暂无|尚无|没)(?:新增|新的|新|任何)?(?:项目)?"
+    r"(?:无|没有|暂无|尚无|尚未|还没有?|没)(?:新增|新的|新|任何)?(?:项目)?"
     r"(?:签约|开工|动工|资金到位|到位资金|到位|投产|竣工|线索|拜访|接待|外出招商|外出|走访|进展)"
 )
 #: An investment stated as such (投资, 总投资, 投入): with an amount and no event, the message is a lead.
 _INVESTS = re.compile(r"投资|投入|投建|投个|想投|要投|准备投")
+
+
+def _names_something(text: Text) -> bool:
+    """Progress is about a project someone can find: a firm, a project's name or a P-number (`跑项目` is none)."""
+    return bool(find_companies(text) or find_project(text, []) or project_ref(text.key) is not None)
 
 
 def _called_off(key: str) -> bool:
@@ -352,9 +357,11 @@ def _parse(raw: str, today: date) -> Parsed:
     if says_nothing(text.key):
         return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)
     intent = record_intent(text.key)
-    negated = intent is not None and not label_of(text.key) and _NEGATED.search(text.key)
-    if negated and keyword_intent(_NEGATED.sub(lambda m: " " * len(m.group(0)), text.key)) is None:
-        return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)  # 本月无签约、无开工: nothing happened
+    if intent is not None and not label_of(text.key) and _NEGATED.search(text.key):
+        # What did not happen is no event (本月无签约、无开工); what remains is (达成投资意向，还没签约: an intention).
+        intent = keyword_intent(_NEGATED.sub(lambda m: " " * len(m.group(0)), text.key))
+        if intent is None:
+            return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)
     if intent is not None and intent is not Intent.PROBLEM and not PROBLEM.search(text.key) and _called_off(text.key):
         return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)
     if intent in (Intent.VISIT, Intent.RECEPTION) and is_plan(text.key):
@@ -371,7 +378,9 @@ def _parse(raw: str, today: date) -> Parsed:
     ):
         intent = Intent.LEAD  # no event word, but what an investor would build and what it costs: a lead
     if intent is None:
-        if _RECORD_HINT.search(text.key) and not _ONLY_POINTED.search(text.key):
+        if _called_off(text.key):
+            return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)  # 客商说这周来不了了
+        if _RECORD_HINT.search(text.key) and not _ONLY_POINTED.search(text.key) and _names_something(text):
             intent = Intent.PROGRESS
         else:
             return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)

@@ -28,7 +28,10 @@ _LABEL = re.compile(r"^\s*(?:\d{1,2}\s*[.,)]\s*)?([\u4e00-\u9fff]{2,6})\s*:")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 #: Where a slip stands as the verb it should be: before 了/过, or after a time or an adverb of done.
 _VERB_AFTER = re.compile(r"了|过|完毕")
-_VERB_BEFORE = re.compile(r"(?:已经?|正式|今天|昨天|前天|今日|昨日|顺利|成功|上午|下午|去|来)$")
+_VERB_BEFORE = re.compile(r"(?:已经?|正式|今天|昨天|前天|今日|昨日|顺利|成功|上午|下午|去|来|(?:赴|到|去)[\u4e00-\u9fff]{1,6})$")
+#: Short questions to the bot whose key word was slipped (查一下拍名, 为报送的单位, 我的台帐): any position.
+QUERY_WORDS = ("排名", "未报", "台账")
+_SHORT = 20
 
 
 @lru_cache(maxsize=4096)
@@ -69,6 +72,24 @@ def sounds_like(pair: str, label: bool = False) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _query_sounds() -> dict[tuple[str, str], str]:
+    table: dict[tuple[str, str], str] = {}
+    for word in QUERY_WORDS:
+        for a in _readings(word[0]):
+            for b in _readings(word[1]):
+                table.setdefault((a, b), word)
+    return table
+
+
+def _query_slip(pair: str) -> str | None:
+    """The query word two characters sound like (拍名 -> 排名, 为报 -> 未报, 台帐 -> 台账)."""
+    if pair in QUERY_WORDS or not (_CJK.match(pair[0]) and _CJK.match(pair[1])):
+        return None
+    table = _query_sounds()
+    return next((table[(a, b)] for a in _readings(pair[0]) for b in _readings(pair[1]) if (a, b) in table), None)
+
+
 def repair(key: str, split: Callable[[str], list[tuple[str, int, int]]]) -> str:
     """`key` with slips of the event words corrected (same length, so spans stay aligned).
 
@@ -88,11 +109,16 @@ def repair(key: str, split: Callable[[str], list[tuple[str, int, int]]]) -> str:
                 break
     for i in range(label.end() if label else 0, len(key) - 1):
         word = sounds_like(key[i : i + 2])
-        if word is None or not (_VERB_AFTER.match(key, i + 2) or _VERB_BEFORE.search(key, max(0, i - 3), i)):
+        if word is None or not (_VERB_AFTER.match(key, i + 2) or _VERB_BEFORE.search(key, max(0, i - 9), i)):
             continue  # used as a verb only: 拜放了, 今天头产; never inside a name (鹭岛卫浴 is no 到位)
         lo = max(0, i - 4)
         pieces = split(key[lo : i + 6])
         if all(e - s == 1 for _w, s, e in pieces if s < i + 2 - lo and e > i - lo):
             chars[i : i + 2] = word
+    if len(key) <= _SHORT:
+        for i in range(len(key) - 1):
+            query = _query_slip(key[i : i + 2])
+            if query is not None:
+                chars[i : i + 2] = query
     repaired = "".join(chars)
     return _INTENTION_SLIP.sub("意向", repaired) if "意象" in repaired else repaired

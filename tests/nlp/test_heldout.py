@@ -35,8 +35,12 @@ from tests.nlp.test_dev_corpus import _same as _same_dev
 #: lines by a fourth hand (five liaisons' habits: voice input, pasted forms, formal prose, one-liners, the office):
 #: 196/236 before the issue, 208/236 on first grading, 235/236 after rules for its kinds (colloquial funds, forms
 #: whose label ends in ；, 会见, 第一个是… reports, 商会 as the investor); left: a homophone of a facility noun (冷裤).
+#: heldout_j.jsonl: 204 lines by a fifth hand, a county none of the seeds is (怀远县, a year of its group), written after
+#: every rule above and graded by ../shared/tools/grade-parse: 174/204 before the issue, 188/204 on its first grading
+#: (the issue's honest figure), 204/204 after rules for its kinds (a spoken month split at 然后/还有, labels followed by a
+#: space, negated events leaving what happened, a township's own project is no firm, notices to get ready as plans).
 HELDOUT_FILES = ("heldout.jsonl", "heldout_b.jsonl", "heldout_c.jsonl", "heldout_d.jsonl", "heldout_e.jsonl",
-                 "heldout_f.jsonl", "heldout_g.jsonl", "heldout_h.jsonl", "heldout_i.jsonl")
+                 "heldout_f.jsonl", "heldout_g.jsonl", "heldout_h.jsonl", "heldout_i.jsonl", "heldout_j.jsonl")
 #: Share of lines whose every labelled field must be right.
 LINE_BAR = 0.95
 #: Share of lines whose intent must be right.
@@ -46,9 +50,12 @@ FIELD_BARS = {"amount_wan": 0.98, "company": 0.95, "place": 0.95}
 
 
 def _same(key: str, want: Any, got: Any) -> bool:
-    """The corpus grading rule, plus `null` meaning "must be absent" (年产值 is never the amount)."""
+    """The corpus grading rule, plus `null` meaning "must be absent" (年产值 is never the amount), in items too."""
     if want is None:
         return got is None
+    if key == "items":
+        return (isinstance(got, list) and len(got) == len(want)
+                and all(all(_same(k, v, g.get(k)) for k, v in w.items()) for w, g in zip(want, got, strict=True)))
     return _same_dev(key, want, got)
 
 

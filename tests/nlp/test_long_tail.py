@@ -267,3 +267,47 @@ def test_a_chamber_that_invests_is_the_investor() -> None:
 def test_a_currency_corrected_alone() -> None:
     parsed = _p("更正 #19 币种应为美元，金额1200万")
     assert (parsed.currency, parsed.amount_wan) == ("USD", 1200)
+
+
+# Kinds from the fifth hand's set (another county's year).
+def test_a_spoken_month_splits_where_it_goes_on_to_the_next_thing() -> None:
+    parsed = _p("我说一下我们河溜镇这个月的情况啊，月初去了一趟上海拜访了四家企业，然后接待了两批客商，"
+                "还有北京客商那个预制菜中央厨房项目已经签约了投资两个亿")
+    assert [(i.intent, i.place, i.count, i.amount_wan) for i in parsed.items] == [
+        (Intent.VISIT, "上海", 4, None), (Intent.RECEPTION, None, 2, None), (Intent.SIGNING, None, None, 20000)]
+    assert _p("今天拜访了华为，然后聊了聊合作的事").intent is Intent.VISIT  # the second piece reports no event
+
+
+def test_labels_followed_by_a_space() -> None:
+    parsed = _p("常坟镇 3月\n线索 江苏客商拟投资1800万建设彩钢板加工厂\n接待 3月12日接待合肥客商考察")
+    assert [i.intent for i in parsed.items] == [Intent.LEAD, Intent.RECEPTION]
+
+
+def test_what_did_not_happen_leaves_what_did() -> None:
+    parsed = _p("和安徽ABC光电科技有限公司初步达成投资意向，还没签约，后续继续跟进")
+    assert parsed.intent is Intent.INTENTION
+
+
+def test_a_townships_own_project_names_no_investor() -> None:
+    assert _p("投产：河溜镇预制菜中央厨房项目本月3号正式投产").company is None
+    assert _p("项目进展：荆山镇石榴文化产业园游客中心已完成基础施工").company is None
+
+
+def test_a_notice_to_get_ready_announces_a_plan() -> None:
+    assert _p("周五有一批杭州客商来开发区看地，请相关单位做好准备").intent is Intent.UNKNOWN
+    parsed = _p("苏州澄湖新材料有限公司项目计划明天上午签约，请相关领导准时参加")
+    assert (parsed.intent, parsed.plan_of, parsed.date) == (Intent.PLAN, Intent.SIGNING, date(2026, 3, 11))
+
+
+@pytest.mark.parametrize(("text", "intent"), [("查一下拍名", Intent.QUERY_RANK), ("为报送的单位有哪些", Intent.QUERY_MISSING),
+                                              ("我的台帐", Intent.QUERY_SUMMARY)])
+def test_slips_in_short_questions(text: str, intent: Intent) -> None:
+    assert _p(text).intent is intent
+
+
+@pytest.mark.parametrize("text", ["辛苦各位领导了，周末还在跑项目[抱拳]", "宁波客商说这周来不了了，改到下个月再说",
+                                  "线索：蚌埠市浙江商会会长说有几家会员企业想来我县投资，具体项目和金额都还没定"])
+def test_talk_about_projects_is_no_progress(text: str) -> None:
+    parsed = _p(text)
+    assert parsed.intent is not Intent.PROGRESS
+    assert parsed.project is None
