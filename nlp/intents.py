@@ -466,7 +466,7 @@ def report_parts(text: Text) -> list[Part]:
             intent = labelled[0]
             open_label = labelled[1] >= len(key)
             field = _FIELD_LINE.match(key[labelled[1]:])
-            form = bool(field) and not label_of(field.group(0).lstrip())
+            form = field is not None and not label_of(field.group(0).lstrip())
         elif form:
             pass
         elif not open_label and (has_header or split or _NUMBERED.match(key)):
