@@ -18,11 +18,33 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import jieba
+from typing import TYPE_CHECKING, Any
 
 from nlp.text import Text
+
+if TYPE_CHECKING:
+    from jieba import Tokenizer
+
+
+def _import_jieba() -> Any:
+    """jieba without pkg_resources: jieba 0.42 imports it only to locate its own data files, and falls back
+    to reading them beside its module when it is missing. pkg_resources costs ~80 ms to import, which every
+    `zsbot` call would pay; it is kept out only while jieba loads, and only when nothing has loaded it yet."""
+    import sys
+
+    if "pkg_resources" in sys.modules or "jieba" in sys.modules:
+        import jieba as loaded
+
+        return loaded
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # makes `import pkg_resources` fail fast
+    try:
+        import jieba as loaded
+    finally:
+        del sys.modules["pkg_resources"]
+    return loaded
+
+
+jieba = _import_jieba()
 
 DICT_PATH = Path(__file__).with_name("dict.txt")
 #: Administrative divisions, generated from cpca's adcode list by nlp/data/build_places.py.
@@ -152,7 +174,7 @@ def _proper_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def tokenizer() -> jieba.Tokenizer:
+def tokenizer() -> Tokenizer:
     """One private tokenizer per process (jieba's globals are never touched), built once and cached."""
     jieba.setLogLevel(logging.WARNING)
     state = _jieba_state()
@@ -168,41 +190,56 @@ def tokenizer() -> jieba.Tokenizer:
 Token = tuple[str, int, int]
 
 
-def trie_pattern(words: Iterable[str]) -> str:
-    """A regex matching any of `words`, longest first, built as a trie.
-
-    Python's re tries alternatives one by one; a trie keeps hundreds of place or
-    industry names as cheap as a handful.
-    """
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, Any]) -> str:
-        ends = "" in node
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ends:
-            return f"(?:{body})?"
-        return body
-
-    return build(trie)
-
-
 def tokens(key: str) -> list[Token]:
     """(word, start, end) of `key`, dictionary words only (no HMM guessing across names)."""
     return list(tokenizer().tokenize(key, HMM=False))
 
 
+class Vocabulary:
+    """A set of words found in text leftmost-longest, as a regex of their trie would find them.
+
+    Set lookups instead of one regex: compiling a trie of 6,000 place names took ~0.2 s of every
+    process's first message (the command line's start), and scanning a chat line this way is as fast.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = frozenset(w for w in words if w)
+        self.lengths = tuple(sorted({len(w) for w in self.words}, reverse=True))
+        self.first = frozenset(w[0] for w in self.words)
+
+    def match(self, key: str, pos: int, endpos: int | None = None) -> int | None:
+        """End of the longest word starting at `pos` (within `endpos`), or None."""
+        end = len(key) if endpos is None else endpos
+        if pos >= end or key[pos] not in self.first:
+            return None
+        for n in self.lengths:
+            if pos + n <= end and key[pos : pos + n] in self.words:
+                return pos + n
+        return None
+
+    def search(self, key: str, pos: int = 0, endpos: int | None = None) -> Span | None:
+        """The leftmost (then longest) word at or after `pos`."""
+        end = len(key) if endpos is None else endpos
+        first = self.first
+        for i in range(pos, end):
+            if key[i] in first and (stop := self.match(key, i, end)) is not None:
+                return i, stop
+        return None
+
+    def finditer(self, key: str) -> list[Span]:
+        """Every word, left to right, none overlapping (as re.finditer)."""
+        found: list[Span] = []
+        hit = self.search(key)
+        while hit is not None:
+            found.append(hit)
+            hit = self.search(key, hit[1])
+        return found
+
+
 @lru_cache(maxsize=2)
-def _breaker_re(project: bool) -> re.Pattern[str]:
+def _breakers(project: bool) -> Vocabulary:
     """Cheap pre-check: segmenting is only needed when a breaker word occurs at all."""
-    return re.compile(trie_pattern(lexicon().project_breakers if project else lexicon().breakers))
+    return Vocabulary(lexicon().project_breakers if project else lexicon().breakers)
 
 
 def breaker_cut(key: str, start: int, end: int, project: bool = False) -> int:
@@ -212,7 +249,7 @@ def breaker_cut(key: str, start: int, end: int, project: bool = False) -> int:
     投资/建设 (XX投资有限公司); project names may not.
     """
     region = key[start:end]
-    if not _breaker_re(project).search(region):
+    if _breakers(project).search(region) is None:
         return start
     breakers = lexicon().project_breakers if project else lexicon().breakers
     cut = start
@@ -254,8 +291,21 @@ def _brand_char_before(region: str, words: list[Token], i: int, breakers: frozen
 
 
 @lru_cache(maxsize=1)
-def _place_re() -> re.Pattern[str]:
-    return re.compile(rf"(?:{trie_pattern(lexicon().places)})(?:市|省|地区)?")
+def _place_words() -> Vocabulary:
+    return Vocabulary(lexicon().places)
+
+
+_PLACE_TAIL = ("地区", "市", "省")
+
+
+def _place_at(key: str, pos: int, endpos: int | None = None) -> Span | None:
+    """The leftmost place at or after `pos`, with a 市/省/地区 written after it."""
+    hit = _place_words().search(key, pos, endpos)
+    if hit is None:
+        return None
+    end = len(key) if endpos is None else endpos
+    tail = next((t for t in _PLACE_TAIL if key.startswith(t, hit[1]) and hit[1] + len(t) <= end), "")
+    return hit[0], hit[1] + len(tail)
 
 
 _COMPANY_SUFFIX = re.compile(
@@ -640,17 +690,17 @@ def find_places(key: str) -> tuple[Span, ...]:
     candidates several times (small on purpose: a benchmark repeating messages must not profit).
     """
     spans: list[Span] = []
-    pattern = _place_re()
-    m = pattern.search(key)
+    m = _place_at(key, 0)
     while m:
-        if m.end() - m.start() <= 3 and not _on_word_edges(key, m.start(), m.end()):
-            m = pattern.search(key, m.start() + 1)  # 今天河北: 天河 straddles 今天; look again from 河
+        start, end = m
+        if end - start <= 3 and not _on_word_edges(key, start, end):
+            m = _place_at(key, start + 1)  # 今天河北: 天河 straddles 今天; look again from 河
             continue
-        if spans and spans[-1][1] == m.start():
-            spans[-1] = (spans[-1][0], m.end())
+        if spans and spans[-1][1] == start:
+            spans[-1] = (spans[-1][0], end)
         else:
-            spans.append((m.start(), m.end()))
-        m = pattern.search(key, m.end())
+            spans.append((start, end))
+        m = _place_at(key, end)
     return tuple(spans)
 
 
@@ -687,8 +737,8 @@ def find_channel(text: Text) -> str | None:
 
 def _first_of_places(key: str, start: int, end: int) -> Span:
     """The first place of a run of adjacent ones (北京|山西 in 北京山西商会)."""
-    m = _place_re().match(key, start, end)
-    return (start, m.end()) if m and m.end() < end else (start, end)
+    m = _place_at(key, start, end)
+    return (start, m[1]) if m and m[0] == start and m[1] < end else (start, end)
 
 
 def find_place(text: Text, intent: str, companies: list[Span], within: Span | None = None) -> str | None:
@@ -747,8 +797,8 @@ _INDUSTRY_FIELD = re.compile(
 
 
 @lru_cache(maxsize=1)
-def _industry_re() -> re.Pattern[str]:
-    return re.compile(trie_pattern(lexicon().industries | lexicon().classified))
+def _industry_words() -> Vocabulary:
+    return Vocabulary(lexicon().industries | lexicon().classified)
 
 
 def _crosses_word(key: str, start: int, end: int) -> bool:
@@ -849,7 +899,7 @@ def find_industry(text: Text, companies: list[Span]) -> str | None:
     if said:
         return text.orig[said[0] : said[1]]
     industries = lexicon().industries | lexicon().classified
-    found = [(m.start(), m.end()) for m in _industry_re().finditer(key)]
+    found = _industry_words().finditer(key)
     outside = [f for f in found if not _inside(f[0], companies)]
     for start, end in (outside or found)[:3]:
         if _glued_to_latin(key, start, end):

@@ -10,11 +10,16 @@ before its colon, or where the two characters are not part of a longer word jieb
 
 from __future__ import annotations
 
+import hashlib
+import marshal
+import os
 import re
+import tempfile
+import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
-
-from pypinyin import Style, pinyin
+from importlib.metadata import version
+from pathlib import Path
 
 #: The words whose slips change a record's kind. Not 意向 (异乡 sounds the same and is a word).
 EVENT_WORDS = (
@@ -34,10 +39,63 @@ QUERY_WORDS = ("排名", "未报", "台账")
 _SHORT = 20
 
 
+def _toneless(reading: str) -> str:
+    """`bǎi` -> `bai`, `lǜ` -> `lv` (pypinyin's NORMAL style)."""
+    plain = "".join(c for c in unicodedata.normalize("NFD", reading.replace("ü", "v")) if not unicodedata.combining(c))
+    return plain.replace("ü", "v")
+
+
+def _build_sounds(syllables: frozenset[str]) -> dict[str, list[str]]:
+    """Character -> its readings among `syllables`, from pypinyin's character table (every reading)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    table: dict[str, list[str]] = {}
+    for code, readings in pinyin_dict.items():
+        found = sorted({_toneless(r) for r in readings.split(",")} & syllables)
+        if found:
+            table[chr(code)] = found
+    return table
+
+
+@lru_cache(maxsize=1)
+def _sounds() -> dict[str, list[str]]:
+    """The characters that sound like a syllable of the words above, cached in the temp directory (like the
+    tokenizer's table): importing pypinyin costs ~0.15 s, which every `zsbot` call would pay."""
+    syllables = frozenset(_toneless(r) for w in (*LABEL_WORDS, *QUERY_WORDS) for r in _SYLLABLES_OF[w])
+    digest = hashlib.sha1(
+        f"{version('pypinyin')}|{sorted(syllables)}|".encode() + Path(__file__).read_bytes()
+    ).hexdigest()[:16]
+    path = Path(tempfile.gettempdir()) / f"zsbot-sounds-{digest}.marshal"
+    try:
+        cached: dict[str, list[str]] = marshal.loads(path.read_bytes())
+        return cached
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    table = _build_sounds(syllables)
+    try:
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(table))
+        os.replace(tmp, path)
+    except OSError:  # a read-only temp dir only costs each start the build
+        pass
+    return table
+
+
+#: The words' own readings, written out (the table is built from them; pypinyin is not needed to read them).
+_SYLLABLES_OF: dict[str, tuple[str, str]] = {
+    "接待": ("jie", "dai"), "拜访": ("bai", "fang"), "考察": ("kao", "cha"), "洽谈": ("qia", "tan"),
+    "签约": ("qian", "yue"), "开工": ("kai", "gong"), "动工": ("dong", "gong"), "竣工": ("jun", "gong"),
+    "投产": ("tou", "chan"), "到位": ("dao", "wei"), "到账": ("dao", "zhang"), "线索": ("xian", "suo"),
+    "走访": ("zou", "fang"), "来访": ("lai", "fang"), "外出": ("wai", "chu"), "招商": ("zhao", "shang"),
+    "进展": ("jin", "zhan"), "签订": ("qian", "ding"), "意向": ("yi", "xiang"), "排名": ("pai", "ming"),
+    "未报": ("wei", "bao"), "台账": ("tai", "zhang"),
+}
+
+
 @lru_cache(maxsize=4096)
 def _readings(ch: str) -> frozenset[str]:
-    """Every toneless reading of one character (百: bai, bo, mo)."""
-    return frozenset(pinyin(ch, style=Style.NORMAL, heteronym=True)[0])
+    """The readings of one character among the words' syllables (百: bai; 拜: bai)."""
+    return frozenset(_sounds().get(ch, ()))
 
 
 @lru_cache(maxsize=2)
@@ -45,9 +103,8 @@ def _by_sound(label: bool = False) -> dict[tuple[str, str], str]:
     """(first syllable, second syllable) -> the event word that sounds so."""
     table: dict[tuple[str, str], str] = {}
     for word in LABEL_WORDS if label else EVENT_WORDS:
-        for a in _readings(word[0]):
-            for b in _readings(word[1]):
-                table.setdefault((a, b), word)
+        a, b = _SYLLABLES_OF[word]
+        table.setdefault((a, b), word)
     return table
 
 
@@ -74,12 +131,7 @@ def sounds_like(pair: str, label: bool = False) -> str | None:
 
 @lru_cache(maxsize=1)
 def _query_sounds() -> dict[tuple[str, str], str]:
-    table: dict[tuple[str, str], str] = {}
-    for word in QUERY_WORDS:
-        for a in _readings(word[0]):
-            for b in _readings(word[1]):
-                table.setdefault((a, b), word)
-    return table
+    return {_SYLLABLES_OF[word]: word for word in QUERY_WORDS}
 
 
 def _query_slip(pair: str) -> str | None:

@@ -311,3 +311,16 @@ def test_talk_about_projects_is_no_progress(text: str) -> None:
     parsed = _p(text)
     assert parsed.intent is not Intent.PROGRESS
     assert parsed.project is None
+
+
+def test_the_sound_table_agrees_with_pypinyin() -> None:
+    """The event words' syllables are written out (no pypinyin import at start); pypinyin must read them so."""
+    from pypinyin import Style, pinyin
+
+    from nlp.typos import _SYLLABLES_OF, _build_sounds
+
+    for word, (first, second) in _SYLLABLES_OF.items():
+        readings = pinyin(word, style=Style.NORMAL, heteronym=True)
+        assert first in readings[0] and second in readings[1], word
+    table = _build_sounds(frozenset({"bai", "fang"}))
+    assert {"拜", "百", "访", "放"} <= set(table) and "我" not in table
