@@ -52,11 +52,14 @@ def say(
 ) -> None:
     """Handle TEXT exactly as if USERID sent it to the bot at that time; print the reply."""
     runtime = runtime_of(ctx)
-    reply = runtime.bot.handle(
-        Incoming(channel="console", msg_id=uuid.uuid4().hex, user_id=as_, text=text, at=parse_at(at, runtime.settings))
-    )
-    typer.echo(reply.text)
-    _flush_console_pushes(runtime)
+    try:
+        reply = runtime.bot.handle(
+            Incoming(channel="console", msg_id=uuid.uuid4().hex, user_id=as_, text=text, at=parse_at(at, runtime.settings))
+        )
+        typer.echo(reply.text)
+        _flush_console_pushes(runtime)
+    finally:
+        runtime.engine.dispose()  # closed here, not when the interpreter is torn down: see bot.main
 
 
 @app.command()

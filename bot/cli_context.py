@@ -1,7 +1,9 @@
 """What every `zsbot` subcommand shares: the global options, settings, runtime and --at times.
 
 Kept apart from `bot/cli.py` so that feature command modules can use it without importing the
-command line that registers them (no import cycle).
+command line that registers them (no import cycle). Importing it costs nothing beyond typer: the
+settings (and through their rules the ORM and the parser) are imported by the commands that read
+them, so `zsbot parse` never pays for them (tests/bot/test_cli_imports.py).
 """
 
 from __future__ import annotations
@@ -13,10 +15,9 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import typer
 
-from bot.settings import ConfigError, Settings, load_settings
-
 if TYPE_CHECKING:
     from bot.runtime import Runtime
+    from bot.settings import Settings
     from handlers.periods import Period
     from storage.store import Store
 
@@ -35,6 +36,8 @@ class State:
 
 
 def settings_of(ctx: typer.Context) -> Settings:
+    from bot.settings import ConfigError, load_settings
+
     try:
         return load_settings(ctx.obj.config if ctx.obj else None)
     except ConfigError as exc:
@@ -47,12 +50,18 @@ def runtime_of(ctx: typer.Context) -> Runtime:
 
 
 def runtime_with(settings: Settings) -> Runtime:
-    """Connect and migrate, or exit with a message naming the database (never a traceback)."""
+    """Connect and migrate, or exit with a message naming the database (never a traceback), its
+    connections closed (`zsbot say` ends without the interpreter's teardown, see bot.main)."""
     from bot.runtime import build_runtime  # not at import: `zsbot parse` needs no database
+    from storage.db import make_engine
 
+    engine = None
     try:
-        return build_runtime(settings)
+        engine = make_engine(settings.database.url, settings.database.echo)
+        return build_runtime(settings, engine)
     except Exception as exc:
+        if engine is not None:
+            engine.dispose()
         typer.echo(f"无法连接或初始化数据库 {settings.database.url.split('@')[-1]}: {exc}", err=True)
         raise typer.Exit(2) from None
 

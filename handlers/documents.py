@@ -3,6 +3,10 @@ pipeline chart and the 通报 .docx (saved under `[documents] folder` and sent a
 
 Everything is drawn from `contract_stats` (the shape of `zsbot stats --json`), so the pictures and
 the document say what the stats say. The pushes go through the outbox like any other.
+
+matplotlib and python-docx are imported by the functions that draw and write (`handlers.charts`,
+`handlers.official_doc`), not with this module: every message's handler chain imports it (the chart
+questions), and `zsbot say` must not pay ~0.5 s for a chart it does not draw.
 """
 
 from __future__ import annotations
@@ -12,8 +16,6 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from handlers.charts import pipeline_chart, ranking_chart
-from handlers.official_doc import build_bulletin_docx, title_of
 from handlers.periods import Period
 from handlers.rules import Rules
 from handlers.stats import not_started
@@ -46,6 +48,8 @@ def extras_for(store: Store, chosen: Period, rules: Rules, at: datetime) -> Extr
 
 def ranking_image(stats: Stats) -> Media:
     """The ranking chart as an image push; ValueError when it cannot be one (over 2 MB, too many units)."""
+    from handlers.charts import ranking_chart
+
     return Media("image", f"排名图-{stats.period}.png", ranking_chart(stats))
 
 
@@ -60,12 +64,16 @@ def _made(what: str, make: Callable[[], Media]) -> Media | None:
 
 
 def bulletin_docx(store: Store, chosen: Period, rules: Rules, at: datetime) -> tuple[Stats, bytes]:
+    from handlers.official_doc import build_bulletin_docx
+
     stats = stats_for(store, chosen, rules)
     issued = at.astimezone(rules.schedule.tz).date()
     return stats, build_bulletin_docx(stats, extras_for(store, chosen, rules, at), rules.documents, issued)
 
 
 def docx_name(stats: Stats) -> str:
+    from handlers.official_doc import title_of
+
     return f"{title_of(stats)}.docx"
 
 
@@ -85,6 +93,9 @@ def follow_ups(store: Store, chosen: Period, rules: Rules, at: datetime, final: 
     this module stays below `handlers.jobs`.)"""
     if not rules.documents.charts:
         return []
+    from handlers.charts import pipeline_chart
+    from handlers.official_doc import build_bulletin_docx
+
     stats = stats_for(store, chosen, rules, at)
     made = [(_made("the ranking chart", lambda: ranking_image(stats)), ":chart")]
     if final:

@@ -7,15 +7,22 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+#: The newest migration in storage/migrations/versions. A database whose `alembic_version` holds just
+#: this is current: `migrate` returns after that one query, without importing Alembic or reading a
+#: migration script (that cost every `zsbot` command ~0.2 s). A new migration must change it;
+#: tests/storage/test_migration_check.py fails until it does.
+HEAD_REVISION = "0010_persons_channel"
 #: Pages of WAL after which the committing connection copies it back into the database file itself
 #: (SQLite's default is 1,000). That copy ends in an fsync inside the commit: measured, it held an
 #: acknowledgement ~140 ms. `zsbot serve` checkpoints in the background (`checkpoint`) long before
@@ -76,15 +83,35 @@ def checkpoint(engine: Engine) -> int:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
     return cfg
 
 
+def schema_revisions(engine: Engine) -> set[str] | None:
+    """The revisions `alembic_version` holds (one, unless branches were left unmerged), or None when
+    it cannot be read: a new database, or one Alembic never touched. (A database that cannot be
+    reached raises, as it would in Alembic.)"""
+    with engine.connect() as conn:
+        try:
+            return set(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+        except DBAPIError:
+            return None
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to the newest revision (idempotent; safe at every start), or to `revision`
-    (upgrade tests build a database as an older release left it)."""
+    (upgrade tests build a database as an older release left it).
+
+    A database already at HEAD_REVISION costs one query. Any other (new, older, or one this code does
+    not know) goes to Alembic as before: it upgrades in one transaction, or fails naming the revision."""
+    if revision == "head" and schema_revisions(engine) == {HEAD_REVISION}:
+        return
+    from alembic import command
+
     with engine.begin() as conn:
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = conn
