@@ -344,6 +344,9 @@ def _extend_left(key: str, end: int) -> int:
             if not word:
                 break
             start = word.start()
+        before = _NAME_RUN.search(key, max(0, start - 30), start)
+        if before is not None and before.start() < start:
+            start = before.start()  # 韩国SJ Chem株式会社: the country written before the Latin name
     depth = 0
     for i in range(end - 1, start - 1, -1):
         if key[i] == ")":
@@ -450,7 +453,7 @@ def find_companies(text: Text) -> list[Span]:
         if key.startswith("客商", p_end) and not any(s <= p_start < e for s, e in spans):
             spans.append((p_start, p_end + 2))  # 浙江客商, 贵州遵义客商: named by where they come from
     if not spans:
-        spans = _unsuffixed(key)
+        spans = _unsuffixed(key) or _leading_chunk(key)
     spans.sort()
     # A parent group named first (中国建材集团下属的中建材（合肥）新能源有限公司): the firm met is the one after it.
     return [s for i, s in enumerate(spans) if not (i + 1 < len(spans) and _PARENT_AFTER.match(key, s[1]))]
@@ -460,8 +463,9 @@ def find_companies(text: Text) -> list[Span]:
 _PARENT_AFTER = re.compile(r"的?(?:下属|旗下|控股|全资|配套|子公司)")
 #: A day written right before a name (上周五, 昨天, 3月5日), or a preposition (关于X有限公司…): not part of it.
 _LEADING_TIME = re.compile(
-    r"[日号]?(?:关于|对于|针对|举行|召开|参加|出席|(?:(?:上|下|本|这)(?:周|星期|个星期)[一二三四五六日天]|星期[一二三四五六日天]|周[一二三四五六日]|今天|昨天|前天|今日|昨日|"
-    r"(?:\d{1,2}月)?\d{1,2}[日号]))"
+    r"[日号]?(?:预计|计划|拟于|拟|将于|将)?(?:关于|对于|针对|举行|召开|参加|出席|"
+    r"(?:(?:上|下|本|这)(?:周|星期|个星期)[一二三四五六日天]|星期[一二三四五六日天]|周[一二三四五六日]|今天|昨天|前天|今日|昨日|"
+    r"(?:[\d一二三四五六七八九十]{1,3}月)?[\d一二三四五六七八九十]{1,3}[日号]))"
 )
 
 
@@ -560,6 +564,14 @@ def _known_head(key: str, start: int, end: int) -> Span:
     if len(rest) >= 4 and _trade_end(rest) and _trade_end(rest) < len(rest) - 1:
         return start, start + first[0][2]
     return start, end
+
+
+def _leading_chunk(key: str) -> list[Span]:
+    """A firm written first, apart from the rest by a space (`到位资金 遵义黔醇酒业 本月…` after its label)."""
+    m = re.match(r"\s*([\u4e00-\u9fffA-Za-z0-9()]{2,16})\s+\S", key)
+    if m and _trade_end(m.group(1)) and _brand_ok(key, m.start(1), m.end(1), True):
+        return [(m.start(1), m.end(1))]
+    return []
 
 
 def _unsuffixed(key: str) -> list[Span]:
@@ -920,7 +932,13 @@ _UNDECIDED = re.compile(r"^\s*(?:待|未|暂|尚|不|还没|没有|无)")
 _BUILD_VERB = re.compile(
     r"(?:建设|新建|投建|兴建|扩建|打造|上马|新上|设立|转移|建(?![设成材筑议立档])|设(?=个?厂)|"
     r"办(?![理公事法好完成])|开(?=个|一个|一家|了个|家|厂)|(?:搞|弄|整|上|落)(?=了?一?[个座条家间片])|"
-    r"搞(?![好定活清懂到了过])|盖(?=了?[一几两三四五\d]*[个座栋间幢])|建(?=了?[一几两三四五\d]*[个座栋间幢]))\s*"
+    r"搞(?![好定活清懂到了过])|盖(?=了?[一几两三四五\d]*[个座栋间幢])|建(?=了?[一几两三四五\d]*[个座栋间幢])|"
+    r"做(?=[^,;。\s的]{1,12}?(?:基地|冷库|库|厂|车间|中心|园|项目)))\s*"
+)
+#: A production line or plant moved here (把SMT贴片线搬过来, 将一条注塑生产线迁到我县).
+_MOVED_LINE = re.compile(
+    r"(?:把|将)\s*(?:一条|一个|一座|部分|一部分)?(?P<what>[^,;。\s\x00]{1,12}?(?:生产线|产线|线|车间|工厂|厂))"
+    r"\s*(?:整体|全部|逐步)?(?:搬迁|搬|迁|转移|转)"
 )
 #: Capacity moved here (把产能转过来, 将部分业务迁到我县): the move is the project (a plant moved is found by its noun).
 _RELOCATION = re.compile(
@@ -929,9 +947,11 @@ _RELOCATION = re.compile(
 )
 _PROJECT_SUFFIX = re.compile(
     r"项目|工程|生产线|生产基地|基地|产业园|物流园|园区|中心|综合体|工厂|加工厂|厂(?!房)|车间|电站|仓库|农场|园|"
-    r"冷库|大厦|大楼|酒店|市场|医院|学校|平台|养殖场|牧场|大棚|温室|仓(?![库储])|(?<=[冷藏调储])库|民宿|农庄|庄园|码头|厂房|厨房|(?<=[制务究诊])所|(?<=[\u4e00-\u9fff]{2})场(?![地景面合次所])|"
+    r"冷库|大厦|大楼|酒店|市场|医院|学校|平台|养殖场|牧场|大棚|温室|仓(?![库储])|(?<=[冷藏调储])库|民宿|农庄|庄园|码头|厂房|厨房|度假区|(?<=[\u4e00-\u9fff]{2})(?:精深加工|深加工)|(?<=[制务究诊])所|(?<=[\u4e00-\u9fff]{2})场(?![地景面合次所])|"
     r"(?<=[\u4e00-\u9fffA-Za-z])线(?![索上下路])"
 )
+#: A phrase standing between spaces (as voice input and quick notes write a record's parts).
+_CHUNK = re.compile(r"(?:(?<=\s)|^)([\u4e00-\u9fffA-Za-z]{3,20})(?=\s|$)")
 #: Words that point at a project without saying what it is (具体项目, 相关项目, 这个项目).
 _VAGUE_PROJECT = re.compile(r"具体|相关|有关|这个|那个|该|此|什么|哪个|哪些|新的?|好的?|重点|重大|大")
 #: A build word right before the project word (农田建设项目, 道路改造工程): part of the project's name.
@@ -1010,6 +1030,9 @@ def find_project(text: Text, companies: list[Span]) -> str | None:
     moved = _RELOCATION.search(masked)
     if moved:
         return text.orig[moved.start("what") : moved.end()]
+    line = _MOVED_LINE.search(masked)
+    if line:
+        return text.orig[line.start("what") : line.end("what")]  # 把SMT贴片线搬过来: the line moved is the project
     for m in _PROJECT_WORD.finditer(masked):
         start = m.start()
         while start > 0 and _CLAUSE_CHAR.match(masked[start - 1]):
@@ -1037,6 +1060,10 @@ def find_project(text: Text, companies: list[Span]) -> str | None:
             lead = _QUANTIFIER.match(obj.group(0))
             start = obj.start() + (lead.end() if lead and lead.end() <= len(obj.group(0)) - 2 else 0)
             return text.orig[start : obj.end()]
+    for chunk in _CHUNK.finditer(masked) if " " in masked.strip() else ():
+        last = max(_PROJECT_SUFFIX.finditer(chunk.group(1)), key=lambda m: m.end(), default=None)
+        if last is not None and last.end() == len(chunk.group(1)) and len(chunk.group(1)) >= 3:
+            return text.orig[chunk.start(1) : chunk.end(1)]  # `线索 X公司 文旅康养度假区 3亿港元`: a chunk of its own
     c = _CONTENT_FIELD.search(key)
     group = 1 if c and c.group(1) else 2  # `建设内容：…` runs to the line's end, `建设内容为…` to the clause's
     if c and not _UNDECIDED.search(c.group(group)):

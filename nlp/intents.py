@@ -59,14 +59,16 @@ _KEYWORDS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (
         Intent.VISIT,
         re.compile(
-            r"赴|(?:带队|率队|带领[^,;。\n]{0,6}?)(?:到|去|前往)|前往(?!我)|外出招商|外出拜访|拜访|拜方|走访|拜会|出访|[去到跑]了?一?趟|(?<!来)见了|碰了?个?头|见了?面|会面|面谈"
+            r"赴|(?:带队|率队|带领[^,;。\n]{0,6}?)(?:到|去|前往)|前往(?!我)|外出招商|外出拜访|拜访|拜方|走访|拜会|出访|[去到跑]了?一?趟|(?<![来会接])见了|碰了?个?头|见了?面|会面|面谈"
         ),
     ),
     (Intent.SIGNING, re.compile(r"签约|签订|签署|签了|签下|签成")),
     (Intent.START, re.compile(r"开工|动工(?!具)|开建|奠基")),
     (Intent.COMPLETION, re.compile(r"竣工|投产|建成")),
     (Intent.FUNDS, re.compile(r"到位|到账|到的账|钱到了|款到了|打过来|打来了|汇过来|转过来一笔|进账")),
-    (Intent.RECEPTION, re.compile(r"接待|来访|到访|考察|洽谈|会见|接见|来了[^,;。\n]{0,4}?客商")),
+    (Intent.RECEPTION, re.compile(
+        r"接待|来访|到访|考察|洽谈|会见|接见|来了[^,;。\n]{0,4}?客商|接了[^,;。\n]{0,4}?客商"
+        r"|(?:老总|老板|客商|企业家|董事长)[^,;。\n]{0,4}?过来(?:了|耍|看|转)")),
     # Showing an investor party round (陪同X的刘总一行实地查看了厂房, 陪X的许董参观了产业园).
     (
         Intent.RECEPTION,
@@ -111,6 +113,8 @@ _BULLETIN = re.compile(r"^\s*(?:【[^】\n]{0,4}(?:通报|公告|通知)】|(?:�
 #: A record number and a withdrawal anywhere in a short message (`#53那条报错了，撤回`).
 _REF_ANY = re.compile(r"(?:#|第|编号)\s*(?P<ref>\d{1,9})\s*(?:条|号)?")
 _RETRACT_ANY = re.compile(r"撤回|撤销|删除|删掉|删了|撤了|作废")
+#: A record pointed at without its number (刚才那条, 上一条).
+_THAT_ONE = re.compile(r"刚才|刚刚|上一条|那条|这条|前一条|发错|报错")
 #: Talk about reporting, not a report: a promise to send it later, a reminder, a task noted.
 _ABOUT_REPORTING = re.compile(
     r"补上|补一下|补报|再发|再报|回头|一起报|(?<!汇)报一下|报上来|报过来|发上来|发过来|记下了|记住了|稍后|晚点|抓紧|"
@@ -129,12 +133,12 @@ _HELP = re.compile(
     r"什么格式|报送格式|哪些格式|能做什么|有什么功能|能干[啥嘛什]|能做[啥嘛]|会干[啥嘛什]|都?能识别|识别哪些|求助|功能有哪些",
     re.IGNORECASE,
 )
-_QUERY_MISSING = re.compile(r"未报送|未报|没报|没有报|未上报|没上报|未提交|没提交|没交|未交")
+_QUERY_MISSING = re.compile(r"未报送|未报|没报|没有报|未上报|没上报|未提交|没提交|没交|未交|莫得报|没得报")
 _QUERY_RANK = re.compile(r"排名|排第几|排多少|第几名|名次|排行|排位")
 #: The ranking as a picture: 排名图, 排行图, 排名的图表/图片.
 _QUERY_RANK_CHART = re.compile(r"(?:排名|排行|名次).{0,2}(?:图|图表|图片)")
 _QUERY_SUMMARY = re.compile(
-    r"我的上报|上报情况|报送情况|本月情况|台账|汇总|我的记录|报[了过](?:哪些|什么|啥|几条|几个|多少)|报过的|报了的|记录调出|调出来|"
+    r"我的上报|我们的上报|上报记录|报送记录|上报情况|报送情况|本月情况|台账|汇总|我的记录|报[了过](?:哪些|什么|啥|几条|几个|多少)|报过的|报了的|记录调出|调出来|"
     r"报[了过]些|查一下|查询|看一下"
 )
 #: A question about figures, not a report of one: `签约多少`, `本季度开工率是多少`, `哪些项目签约未开工`,
@@ -349,6 +353,8 @@ def command_of(text: Text) -> Command | None:
         ref_match = _REF_ANY.search(key)
         if ref_match and _RETRACT_ANY.search(key):
             return Command(Intent.RETRACT, ref=int(ref_match.group("ref")))
+        if _RETRACT_ANY.search(key) and _THAT_ONE.search(key):
+            return Command(Intent.RETRACT)  # `刚才那条线索发错了 麻烦撤回`: the bot asks for the number
     if _PROMISE.match(key):
         return Command(Intent.UNKNOWN)
     if len(key) <= 40 and not _HAS_FIGURE.search(key) and not PROBLEM.search(key):

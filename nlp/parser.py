@@ -132,8 +132,17 @@ def _persons(key: str) -> int | None:
     return small_int(m.group("n") or m.group("m")) or None
 
 
+#: A form's count field (`走访企业数：4`, `接待客商批次：2`).
+_COUNT_FIELD = re.compile(
+    r"(?:拜访|接待|走访|考察|对接)?(?:企业|客商|公司)?(?:数|家数|数量|批次|个数)\s*:\s*(\d{1,3}|[一二两三四五六七八九十]{1,3})"
+)
+
+
 def _count(key: str) -> int | None:
     """How many enterprises visited / investor groups received (拜访企业3家, 两批客商)."""
+    field = _COUNT_FIELD.search(key)
+    if field and (value := small_int(field.group(1))):
+        return value
     for m in _COUNT.finditer(key):
         before = key[max(0, m.start() - 12) : m.start()]
         before = _CLAUSE_BREAK.split(before)[-1]

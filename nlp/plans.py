@@ -194,11 +194,19 @@ def _happened(key: str, m: re.Match[str]) -> bool:
     return bool(_DONE_AROUND.search(before) or re.match(r"^(?:了|完成|成功)", after))
 
 
+#: A plan word and a time, then the project named, then the milestone, in one clause
+#: (`预计下周五上海沪茗茶业有限公司项目资金到位`).
+_PLAN_WITH_SUBJECT = re.compile(
+    rf"(?P<word>预计|计划|拟于|拟|将于|准备|争取|力争)\s*(?:在|于)?\s*(?P<time>{_FUTURE_TIME})\s*{_TIME_TAIL}"
+    rf"[^,;。\n!?]{{1,24}}?{_BETWEEN}\s*(?:{_MILESTONE})"
+)
+
+
 def find_plans(key: str, today: date) -> list[Plan]:
     """Every planned milestone the text names, in order (a milestone named twice counts once)."""
     found: list[Plan] = []
     taken: list[tuple[int, int]] = []
-    for pattern in (_PLAN, _TIME_ONLY):
+    for pattern in (_PLAN, _TIME_ONLY, _PLAN_WITH_SUBJECT):
         for m in pattern.finditer(key):
             if any(s <= m.start() < e for s, e in taken) or _happened(key, m):
                 continue
@@ -242,7 +250,11 @@ def event_outside_plans(key: str, plans: list[Plan]) -> bool:
     for plan in plans:
         masked[plan.start: plan.end] = " " * (plan.end - plan.start)
     rest = "".join(masked)
-    return bool(re.search(_MILESTONE, rest))
+    return any(not _MILESTONE_NOUN.match(rest, m.end()) for m in re.finditer(_MILESTONE, rest))
+
+
+#: A milestone word used as a noun (签约金额, 开工仪式 is still an event): it reports nothing by itself.
+_MILESTONE_NOUN = re.compile(r"金额|额|项目数|时间|日期|地点")
 
 
 # --- intentions --------------------------------------------------------------------------
@@ -262,7 +274,8 @@ SOFT_INTENTION = re.compile(r"(?:达成|形成|确定)了?[^,;。\n]{0,10}?(?:�
 #: Words of a difficulty that needs someone to act (seed 000/001: 全程代办, 一事一议, 限期解决).
 PROBLEM = re.compile(
     r"卡住|卡在|卡壳|卡着|受阻|停滞|停工|搁置|难以推进|推进缓慢|进展缓慢|没法推进|无法推进|推不动|"
-    r"[办批接进拿签通]不(?:下来|了|进去|进来|到|上)|一直不|一直没|始终没|迟迟|等不起|"
+    r"[办批接进拿签通]不(?:下来|了|进去|进来|到|上)|一直不|一直没|始终没|迟迟|等不起|(?:还|都)?(?:没|莫得|没有)下来|"
+    r"麻烦[^,;。\n]{0,8}?(?:帮忙|协调|催)|帮忙催|"
     r"亟需|亟待|急需|难题|瓶颈|资金链|资金缺口|缺口|困难|阻力|堵点|梗阻|[招用]工难|太高|太差|太贵|"
     r"一事一议|全程代办|"
     r"需(?:要)?[^,;。\n]{0,12}?(?:协调|帮助|帮忙|出面|支持解决|做工作|给个说法|答复|对接解决)|"
@@ -327,5 +340,5 @@ def due_of(key: str, today: date) -> date | None:
 #: A milestone or visit called off (`签约仪式取消了`, `对方老板没来，黄了`, `开工往后推了`): no event.
 CALLED_OFF = re.compile(
     r"取消了?|临时取消|黄了|泡汤|没来成?|没谈成|没签成|没成|往后推|推迟了?(?!到\s*\d)|延期了?(?!到\s*\d)|改期|暂缓|搁浅|"
-    r"未能|没能|告吹|作罢|来不了|去不了|来不成|去不成|没去成?|没能成行|未成行|放鸽子|不来了|不去了"
+    r"未能|没能|告吹|作罢|来不了|去不了|来不成|去不成|没去成?|没能成行|未成行|放鸽子|不来了|不去了|不签了|签不成|不投了"
 )

@@ -39,8 +39,12 @@ from tests.nlp.test_dev_corpus import _same as _same_dev
 #: every rule above and graded by ../shared/tools/grade-parse: 174/204 before the issue, 188/204 on its first grading
 #: (the issue's honest figure), 204/204 after rules for its kinds (a spoken month split at 然后/还有, labels followed by a
 #: space, negated events leaving what happened, a township's own project is no firm, notices to get ready as plans).
+#: heldout_k.jsonl: 256 lines by a sixth hand (瓮安县, 西南官话 and 东北话 wording): 218/256 before the issue, 235/256 on its
+#: first grading, 255/256 after rules for its kinds; left: 东北 as where a boss comes from (a direction, not in the
+#: gazetteer).
 HELDOUT_FILES = ("heldout.jsonl", "heldout_b.jsonl", "heldout_c.jsonl", "heldout_d.jsonl", "heldout_e.jsonl",
-                 "heldout_f.jsonl", "heldout_g.jsonl", "heldout_h.jsonl", "heldout_i.jsonl", "heldout_j.jsonl")
+                 "heldout_f.jsonl", "heldout_g.jsonl", "heldout_h.jsonl", "heldout_i.jsonl", "heldout_j.jsonl",
+                 "heldout_k.jsonl")
 #: Share of lines whose every labelled field must be right.
 LINE_BAR = 0.95
 #: Share of lines whose intent must be right.

@@ -324,3 +324,57 @@ def test_the_sound_table_agrees_with_pypinyin() -> None:
         assert first in readings[0] and second in readings[1], word
     table = _build_sounds(frozenset({"bai", "fang"}))
     assert {"拜", "百", "访", "放"} <= set(table) and "我" not in table
+
+
+# Kinds from the sixth hand's set (西南官话 and 东北话, quick notes parted by spaces).
+@pytest.mark.parametrize(
+    ("text", "project"),
+    [
+        ("线索 杭州客商 想在中坪镇搞白茶精深加工 投资一个多亿", "白茶精深加工"),
+        ("线索：东莞一家电子厂想把SMT贴片线搬过来 投资两个多亿", "SMT贴片线"),
+        ("线索 香港德昇国际投资有限公司 文旅康养度假区 3亿港元", "文旅康养度假区"),
+        ("有个温州老板想来我们镇投资做茶叶冷库 大概七八百万", "茶叶冷库"),
+    ],
+)
+def test_projects_in_quick_notes(text: str, project: str) -> None:
+    assert _p(text).project == project
+
+
+def test_a_sentence_without_spaces_is_no_chunk() -> None:
+    assert _p("来自潍坊的客商今天来看了标准化厂房").place == "潍坊"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("这周一共接了4批客商 17个人 重庆成都长沙的都有", Intent.RECEPTION),
+        ("今天成都天府康养产业集团的老总些过来耍了一天 看了草塘古镇", Intent.RECEPTION),
+        ("今天上午县长会见了来瓮考察的深圳市绿源通新能源科技有限公司董事长一行", Intent.RECEPTION),
+        ("大连港华冷链那个项目 施工许可办了一个多月还莫得下来 麻烦县里帮忙催一哈", Intent.PROBLEM),
+        ("还有哪些单位莫得报", Intent.QUERY_MISSING),
+        ("我們的上報記錄", Intent.QUERY_SUMMARY),
+        ("刚才那条线索发错了 麻烦撤回", Intent.RETRACT),
+        ("蜀岭那个项目今天不签了 对方老板临时有事", Intent.UNKNOWN),
+        ("江苏华磷新材料有限公司磷酸铁项目计划明天签约，签约金额10亿元", Intent.PLAN),
+        ("预计下周五上海沪茗茶业有限公司项目资金到位1000万", Intent.PLAN),
+    ],
+)
+def test_dialect_and_quick_notes(text: str, intent: Intent) -> None:
+    assert _p(text).intent is intent
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        ("线索：韩国SJ Chem株式会社拟投资2000万美元建设电子级磷酸项目", "韩国SJ Chem株式会社"),
+        ("签约：三月十二日上海沪茗茶业有限公司茶叶精制加工项目落笔签约，投资伍仟万元", "上海沪茗茶业有限公司"),
+        ("预计下周五上海沪茗茶业有限公司项目资金到位1000万", "上海沪茗茶业有限公司"),
+        ("到位资金 遵义黔醇酒业 本月 4000来万", "遵义黔醇酒业"),
+    ],
+)
+def test_names_in_quick_notes(text: str, company: str) -> None:
+    assert _p(text).company == company
+
+
+def test_a_form_field_gives_the_count() -> None:
+    assert _p("外出招商\n日期：4月9日\n目的地：成都\n走访企业数：4\n带队：分管副县长").count == 4
