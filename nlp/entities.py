@@ -428,6 +428,8 @@ def find_companies(text: Text) -> list[Span]:
         if lead := _LEADING_TIME.match(key, region_start, m.start()):
             region_start = lead.end()  # 上周五晋城泰和化工有限公司: the day is not the name
         start = _placeholder_start(key, region_start, breaker_cut(key, region_start, m.start()), m.start())
+        start = next((region_start + s for s, e in find_places(key[region_start : m.start()])
+                      if region_start + s < start < region_start + e), start)  # 于都县宏达…: 于 opens a place here
         name = key[start : m.start()]
         if len(name) < 2 or name in _GENERIC_NAME:
             continue
@@ -455,10 +457,14 @@ def find_companies(text: Text) -> list[Span]:
     if not spans:
         spans = _unsuffixed(key) or _leading_chunk(key)
     spans.sort()
+    if len(spans) > 1:  # 恳请县供电公司协调…X有限公司: the county's own utility is asked, the investor is X
+        spans = [s for s in spans if not _COUNTY_OWN.match(key, s[0])] or spans
     # A parent group named first (中国建材集团下属的中建材（合肥）新能源有限公司): the firm met is the one after it.
     return [s for i, s in enumerate(spans) if not (i + 1 < len(spans) and _PARENT_AFTER.match(key, s[1]))]
 
 
+#: The county's or a town's own companies, asked to help, never the investor (县供电公司, 镇自来水公司).
+_COUNTY_OWN = re.compile(r"(?:恳请|请求|请|麻烦)?[县镇乡市区](?:供电|电力|自来水|供水|燃气|电信|移动|联通|城投|国投|交投|水务|热力)")
 #: After a parent group's name: the words that introduce its subsidiary.
 _PARENT_AFTER = re.compile(r"的?(?:下属|旗下|控股|全资|配套|子公司)")
 #: A day written right before a name (上周五, 昨天, 3月5日), or a preposition (关于X有限公司…): not part of it.
@@ -954,6 +960,8 @@ _PROJECT_SUFFIX = re.compile(
 _CHUNK = re.compile(r"(?:(?<=\s)|^)([\u4e00-\u9fffA-Za-z]{3,20})(?=\s|$)")
 #: Words that point at a project without saying what it is (具体项目, 相关项目, 这个项目).
 _VAGUE_PROJECT = re.compile(r"具体|相关|有关|这个|那个|该|此|什么|哪个|哪些|新的?|好的?|重点|重大|大")
+#: A question word right before 项目 (具体上什么项目还没说): no project named.
+_ASKED_PROJECT = re.compile(r"(?:什么|啥|哪个|哪些|哪一个)$")
 #: A build word right before the project word (农田建设项目, 道路改造工程): part of the project's name.
 _BUILT_NOUN = re.compile(r"(?:建设|改造|提升|新建|扩建|开发)$")
 #: What a project is without a build verb before it (`把一条涂布生产线搬过来`, `落地一个原料药项目`).
@@ -1017,8 +1025,9 @@ def find_project(text: Text, companies: list[Span]) -> str | None:
         if last:
             lead = _QUANTIFIER.match(clause)
             start = verb.end() + (lead.end() if lead and lead.end() < last.start() else 0)
-            if _GENERIC_PROJECT.fullmatch(clause, lead.end() if lead else 0, last.end()):
-                continue  # 办个项目: the word project alone says nothing will be built yet
+            if _GENERIC_PROJECT.fullmatch(clause, lead.end() if lead else 0, last.end()) or re.fullmatch(
+                    rf"(?:{_VAGUE_PROJECT.pattern})(?:项目|工程)", clause[lead.end() if lead else 0 : last.end()]):
+                continue  # 办个项目, 上什么项目: the word project alone says nothing will be built yet
             if lead and lead.end() == last.start() and last.end() - last.start() == 1:
                 return text.orig[verb.start() : verb.end() + last.end()]  # 建个厂, 建个仓: one noun says little alone
             if verb.end() + last.end() - start >= 2:
@@ -1048,7 +1057,8 @@ def find_project(text: Text, companies: list[Span]) -> str | None:
         lead = _QUANTIFIER.match(key[start : m.start()])
         if lead:
             start += lead.end()
-        if m.start() - start >= 2 and not _VAGUE_PROJECT.fullmatch(key, start, m.start()):
+        if (m.start() - start >= 2 and not _VAGUE_PROJECT.fullmatch(key, start, m.start())
+                and not _ASKED_PROJECT.search(key, start, m.start())):
             end = m.end()
             while (more := _PROJECT_WORD.match(masked, end)) is not None:
                 end = more.end()  # 复合材料生产线项目: the name runs to its last project word

@@ -63,7 +63,7 @@ _KEYWORDS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         ),
     ),
     (Intent.SIGNING, re.compile(r"签约|签订|签署|签了|签下|签成")),
-    (Intent.START, re.compile(r"开工|动工(?!具)|开建|奠基")),
+    (Intent.START, re.compile(r"开工|动工(?!具)|开建|奠基|动土|破土")),
     (Intent.COMPLETION, re.compile(r"竣工|投产|建成")),
     (Intent.FUNDS, re.compile(r"到位|到账|到的账|钱到了|款到了|打过来|打来了|汇过来|转过来一笔|进账")),
     (Intent.RECEPTION, re.compile(
@@ -109,7 +109,10 @@ _PROMISE = re.compile(
     re.IGNORECASE,
 )
 #: `通报:` or a bracketed header (`【通知】`, `【紧急通报】`): a notice even when it speaks of 未报送.
-_BULLETIN = re.compile(r"^\s*(?:【[^】\n]{0,4}(?:通报|公告|通知)】|(?:通报|公告|通知)\s*:)\s*")
+_BULLETIN = re.compile(
+    r"^\s*(?:【[^】\n]{0,4}(?:通报|公告|通知)】|(?:紧急|重要|特别)?(?:通报|公告|通知)\s*:"
+    r"|(?=请各(?:单位|镇|乡|部门|位|联络员)|各(?:单位|镇|乡|部门|联络员)\s*[:,]))\s*"
+)
 #: A record number and a withdrawal anywhere in a short message (`#53那条报错了，撤回`).
 _REF_ANY = re.compile(r"(?:#|第|编号)\s*(?P<ref>\d{1,9})\s*(?:条|号)?")
 _RETRACT_ANY = re.compile(r"撤回|撤销|删除|删掉|删了|撤了|作废")
@@ -129,12 +132,12 @@ _HOW_TO = re.compile(
 _HELP = re.compile(
     r"^[?\s]+$|^(?:帮助|help|菜单|指令|格式|说明)\s*[?!]*$|帮助|使用说明|使用方法|"
     # how do I use / report / fill in, plain or colloquial (咋用, 怎么使, 咋操作, 咋报, 咋填)
-    r"(?:咋|怎么|怎样|如何)个?(?:用|使用|使(?=[啊呀呢吗?!\s]|$)|操作|报|填|写)|"
+    r"(?:咋|怎么|怎样|如何)个?(?:用|使用|使(?=[啊呀呢吗?!\s]|$)|操作|报|填|写|撤回|撤销|更正|修改|删除)|"
     r"什么格式|报送格式|哪些格式|能做什么|有什么功能|能干[啥嘛什]|能做[啥嘛]|会干[啥嘛什]|都?能识别|识别哪些|求助|功能有哪些",
     re.IGNORECASE,
 )
 _QUERY_MISSING = re.compile(r"未报送|未报|没报|没有报|未上报|没上报|未提交|没提交|没交|未交|莫得报|没得报")
-_QUERY_RANK = re.compile(r"排名|排第几|排多少|第几名|名次|排行|排位")
+_QUERY_RANK = re.compile(r"排名|排第几|排多少|第几名|名次|排行|排位|排在(?:什么|哪|第几)")
 #: The ranking as a picture: 排名图, 排行图, 排名的图表/图片.
 _QUERY_RANK_CHART = re.compile(r"(?:排名|排行|名次).{0,2}(?:图|图表|图片)")
 _QUERY_SUMMARY = re.compile(
@@ -152,7 +155,7 @@ _PLAN = re.compile(
     r"(?:下周|下个?月|下旬|月底|月初|近期|近日将|明天|后天|拟于|计划于|准备于|将于|计划|准备|打算|拟|要(?=过来|来))"
     r"[^,;。\n]{0,20}?(?:来|去|赴|过来|拜访|考察|来访|对接|带队|招商|接待|陪|查看|察看|参观|踏勘)"
 )
-_PAST = re.compile(r"了|过(?![来去])|已经|今天|昨天|前天|上周|上午|下午")
+_PAST = re.compile(r"了|过(?![来去])|已经|今天|昨天|前天|上周|(?<![明后]天)(?:上午|下午)")
 
 
 #: What marks a clause as done: a perfective particle or a past day.
@@ -193,7 +196,7 @@ _TARGET_UNIT = re.compile(
     r"([\u4e00-\u9fff]{2,6}?(?:镇|乡|街道|局|办事处)|[\u4e00-\u9fff]{0,6}?(?:开发区|高新区|经开区|园区))"
 )
 _REPORT_HEADER = re.compile(
-    r"^[^\n:,。;]{0,20}?(?:报送|汇报|工作情况|工作报告|情况汇报|工作总结|总结|小结|情况|工作)[^\n:,。;]{0,6}?(?::|\n|$)"
+    r"^[^\n:,。;]{0,20}?(?:报送|汇报|工作情况|工作报告|情况汇报|工作总结|总结|小结|情况|工作|汇总)[^\n:,。;]{0,6}?(?::|\n|$)"
     r"|^\s*(?:20\d\d年)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})月份?\s*(?::|\n)"
 )
 _FIELD_LINE = re.compile(r"^\s*([^\s:]{1,8})\s*:")
@@ -272,7 +275,7 @@ _OWNERS = re.compile(
 #: A ranking mentioned in passing, not asked for (`上个月排名第二，继续努力`, `我们签约额排第三`).
 _RANK_REMARK = re.compile(
     r"排[名行位]?\s*(?:又|还|也|都|就)?\s*(?:是|在|了)?\s*(?:第[一二三四五六七八九十\d]+|倒数|垫底|靠前|靠后|前[三五十]|末位|后[三五])"
-    r"|(?:排名|排行)[^,;。\n?]{0,8}(?:加油|努力|压力|出来再|出来后|研究)|等[^,;。\n]{0,6}排名"
+    r"|(?:排名|排行)[^,;。\n?]{0,8}(?:加油|努力|压力|出来再|出来后|研究|掉|落到|下滑|上升|进步|退步|加把劲)|等[^,;。\n]{0,6}排名"
 )
 #: A question asked, not a remark (几, 多少, 怎么样, 吗, ?).
 _ASKS = re.compile(r"几|多少|怎么样|如何|吗|\?|哪|啥|什么")
@@ -329,6 +332,9 @@ def command_of(text: Text) -> Command | None:
         who = owners.group("who") or ""
         body = None if owners.group("undo") else text.sub(len(key) - len(who), len(key)).strip()
         return Command(Intent.OWNERS, ref=int(owners.group("ref")), body=body)
+    if (len(key) <= 30 and not _REF_ANY.search(key) and not _HAS_FIGURE.search(key) and not _BULLETIN.match(key)
+            and (_HOW_TO.search(key) or _HELP.search(key))):
+        return Command(Intent.HELP)  # `更正要怎么写？`, `怎么撤回啊`: how to, not the command itself
     m = _COMMAND.match(key) or _REF_FIRST.match(key)
     if m and (m.group("ref") or m.group("cmd") in ("更正", "撤回")):
         ref = int(m.group("ref")) if m.group("ref") else None
@@ -344,6 +350,8 @@ def command_of(text: Text) -> Command | None:
     if label_of(key):
         return None
     fix = _CORRECTION_ANY.search(key) or (_SLIP.search(key) if _CORRECTED_VALUE.search(key) else None)
+    if fix is None and _REF_ANY.search(key):
+        fix = _CORRECTED_VALUE.search(key)  # `#31 日期改成10月8日`, `#36 那条的投资额应该是叁仟万元`
     if len(key) <= 80 and fix is not None:
         ref_match = _REF_ANY.search(key)
         # What the message says around the verb: the record it means and the new values.
@@ -490,3 +498,34 @@ def report_parts(text: Text) -> list[Part]:
             joined = Text(prev.text.orig + "\n" + seg.orig, prev.text.key + "\n" + seg.key)
             parts[-1] = Part(joined, prev.intent)
     return parts
+
+
+#: A reply that quotes a message, as WeCom writes it in text: 「sender：quoted」, a line of dashes, the reply.
+_QUOTE = re.compile(r"^\s*「(?P<q>[^」]{0,500})」\s*\n\s*(?:-\s*){3,}\n?")
+
+
+@dataclass(frozen=True, slots=True)
+class Quoted:
+    """What a quoting reply says: the record its quote names (the bot's receipt `#58 已记录 …`), and the reply."""
+
+    ref: int | None
+    reply: Text
+
+
+def quoted_reply(text: Text) -> Quoted | None:
+    """The reply under a quote, and the record number the quote names, if any."""
+    m = _QUOTE.match(text.key)
+    if m is None:
+        return None
+    ref = _REF_ANY.search(m.group("q"))
+    return Quoted(int(ref.group("ref")) if ref else None, text.sub(m.end(), len(text.key)).strip())
+
+
+def withdraws(key: str) -> bool:
+    """`这条撤回`, `删掉吧`: a withdrawal of the record meant."""
+    return bool(_RETRACT_ANY.search(key))
+
+
+def fixes(key: str) -> bool:
+    """`金额不对，是5500万`, `改为3月8日`: a correction of the record meant."""
+    return bool(_CORRECTION_ANY.search(key) or _SLIP.search(key) or _CORRECTED_VALUE.search(key))

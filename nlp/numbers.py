@@ -222,7 +222,8 @@ def find_amounts(key: str) -> list[Amount]:
         if value is None or not 0 < value <= MAX_AMOUNT:
             continue  # also drops inf/nan: implausible figures are no amount at all
         before = _CURRENCY_BEFORE.search(key, max(0, m.start() - 4), m.start())
-        word = cur or (before.group(1).upper() if before else "")
+        # 港币1200万元: the currency written before the figure wins over a plain 元 after it
+        word = (cur if cur not in (None, "元", "元人民币") or not before else before.group(1).upper()) or ""
         found.append(Amount(round(value / 1e4, 6), _CURRENCY_CODE.get(word, "CNY"), m.start(), m.end()))
     if "亿" in key:
         bare = [

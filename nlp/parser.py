@@ -13,12 +13,15 @@ from nlp.dates import find_date
 from nlp.entities import find_channel, find_companies, find_industry, find_place, find_project, tokens
 from nlp.intents import (
     command_of,
+    fixes,
     is_plan,
     keyword_intent,
     label_of,
+    quoted_reply,
     record_intent,
     report_parts,
     says_nothing,
+    withdraws,
 )
 from nlp.numbers import pick_amount, small_int
 from nlp.plans import (
@@ -304,6 +307,9 @@ def refine(text: Text, intent: Intent, today: date) -> Intent:
         plans = find_plans(body, today)
         only_plans = plans and not event_outside_plans(body, plans)
         if only_plans and (intent is not Intent.LEAD or not _LEAD_HEAD.search(body)) and not INTENTION.search(body):
+            met = keyword_intent(_without_plans(body, today))
+            if not labelled and met in (Intent.VISIT, Intent.RECEPTION):
+                return met  # `接待苏州客商…，客商计划下月再来洽谈签约`: the reception is the news, the signing its plan
             return Intent.PLAN
         if plans and not labelled:
             # The milestone reported is the one outside the plan clauses (`昨天投产了，二期拟明年开工`).
@@ -313,6 +319,9 @@ def refine(text: Text, intent: Intent, today: date) -> Intent:
             outside = keyword_intent("".join(masked))
             if outside in _PLANNABLE:
                 intent = outside
+    if intent is Intent.SIGNING and INTENTION.search(body) and not _SIGNED_NOW.search(
+            _INTENTION_MASK.sub(" ", _without_plans(body, today))):
+        return Intent.INTENTION  # `签约：…签了个意向协议，还不是正式合同`: what was signed is an intention
     if intent is Intent.INTENTION and _SIGNED_NOW.search(_INTENTION_MASK.sub(" ", _without_plans(body, today))):
         return Intent.SIGNING  # `上个月签了意向书的X，今天正式签约了`: the signing is today's news
     free = intent in _PLANNABLE and not (labelled and labelled[0] is not Intent.PROGRESS)
@@ -326,6 +335,19 @@ def _parse(raw: str, today: date) -> Parsed:
     if not text.key:
         return Parsed(intent=Intent.UNKNOWN, source_text=raw)
     text = Text(text.orig, repair(text.key, tokens))  # 拜放了 -> 拜访了 (the original keeps the slip)
+    quoted = quoted_reply(text)
+    if quoted is not None:
+        reply = quoted.reply
+        if quoted.ref is not None and "#" not in reply.key:
+            # Quoting the bot's receipt `#58 已记录 …` names the record the reply is about.
+            if withdraws(reply.key):
+                return Parsed(intent=Intent.RETRACT, ref=quoted.ref, body=reply.orig, source_text=text.orig)
+            if fixes(reply.key):
+                fixed = _parse(f"更正 #{quoted.ref} {reply.orig}", today)
+                return replace(fixed, source_text=text.orig)
+        if not reply.key:
+            return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)
+        text = reply  # the quote is context; the reply is the message
     command = command_of(text)
     if command is not None:
         if command.intent is Intent.CORRECTION and command.body is not None:

@@ -378,3 +378,48 @@ def test_names_in_quick_notes(text: str, company: str) -> None:
 
 def test_a_form_field_gives_the_count() -> None:
     assert _p("外出招商\n日期：4月9日\n目的地：成都\n走访企业数：4\n带队：分管副县长").count == 4
+
+
+# Kinds from the seventh hand's set (a campaign's threads: replies, notices, one-liners).
+def test_a_reply_quoting_the_bots_receipt_acts_on_its_record() -> None:
+    fixed = _p("「招商助手：#58 已记录 签约 深圳市华联光电有限公司 5000万元」\n- - - - - - - - -\n金额不对，是5500万")
+    assert (fixed.intent, fixed.ref, fixed.amount_wan) == (Intent.CORRECTION, 58, 5500)
+    withdrawn = _p("「招商助手：#66 已记录 线索 温州客商 3000万元」\n- - - - - - - - -\n这条撤回，客商说不来了")
+    assert (withdrawn.intent, withdrawn.ref) == (Intent.RETRACT, 66)
+    plain = _p("「刘伟：明天去苏州」\n- - - - - - - - -\n收到")
+    assert plain.intent is Intent.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("#31 日期改成10月8日", Intent.CORRECTION),
+        ("#27 金额改为500w", Intent.CORRECTION),
+        ("不好意思，#36 那条的投资额应该是叁仟万元", Intent.CORRECTION),
+        ("更正要怎么写？", Intent.HELP),
+        ("？？怎么撤回啊", Intent.HELP),
+        ("这个月我们镇排名又掉到后面去了，大家加把劲", Intent.UNKNOWN),
+        ("岭背镇现在排在什么位置", Intent.QUERY_RANK),
+        ("【县招商服务中心】请各单位于12月5日前报送百日攻坚总结材料，逾期视为未报送。", Intent.BULLETIN),
+        ("紧急通知：市考核组下周二来我县检查招商台账，请各单位今天下班前核对本单位报送数据。", Intent.BULLETIN),
+        ("明天上午深圳客商来考察工业园", Intent.UNKNOWN),
+        ("赣州润禾农业开发有限公司的富硒大米加工项目昨天正式动土了", Intent.START),
+        ("签约：昨天与浙江一家纺织企业签了个意向协议，还不是正式合同，金额大概1个亿", Intent.INTENTION),
+        ("锦峰服饰的项目明天签约，请县领导安排时间出席", Intent.PLAN),
+        ("12月30日接待苏州客商来我镇考察光伏项目，客商计划下月再来洽谈签约", Intent.RECEPTION),
+        ("@县自然资源局 广州市粤港湾冷链物流集团项目的规划条件什么时候能出？企业一直等着摘牌，麻烦加快", Intent.PROBLEM),
+    ],
+)
+def test_threads_notices_and_one_liners(text: str, intent: Intent) -> None:
+    assert _p(text).intent is intent
+
+
+def test_fields_of_campaign_reports() -> None:
+    assert _p("到位：香港恒泰国际（集团）有限公司本月到位港币1200万元").currency == "HKD"
+    assert _p("竣工投产：于都县宏达针织有限公司扩产项目 9.30").company == "于都县宏达针织有限公司"
+    assert _p("签约 禾丰镇 赣州绿源油茶科技有限公司 油茶精深加工项目 1.2kw 11月3日").date == date(2025, 11, 3)
+    assert _p("意向：上海澜沣医药科技有限公司签订投资意向书，联系人：汉斯·穆勒").contact_name == "汉斯·穆勒"
+    assert _p("恳请县供电公司帮忙协调一下，江西华赣新材料有限公司二期项目的专变迟迟接不进来").company == "江西华赣新材料有限公司"
+    assert _p("后天深圳客商来看地，投资规模5000万左右，具体上什么项目还没说").project is None
+    parsed = _p("第三季度汇总：线索：上海一家生物医药企业拟投资3亿元建设原料药项目；签约：江西华赣新材料有限公司锂电隔膜项目签约，投资6亿元")
+    assert [i.intent for i in parsed.items] == [Intent.LEAD, Intent.SIGNING]

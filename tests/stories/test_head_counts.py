@@ -21,3 +21,15 @@ def test_a_chamber_of_commerce_is_the_channel_not_the_place(office: Office) -> N
     assert "渠道：北京山西商会" in reply.text and "地点：北京" in reply.text, reply.text
     head, *rows = office.sheet("台账")
     assert [(r[head.index("地点")], r[head.index("渠道")]) for r in rows] == [("北京", "北京山西商会")]
+
+
+def test_a_reply_quoting_a_receipt_corrects_or_withdraws_that_record(office: Office) -> None:
+    """WeCom writes a quoting reply as 「sender：quoted」, a line of dashes, the reply: the receipt's #N is the record."""
+    first = office.say("wz_liu", "签约：深圳市华联光电有限公司光电模组项目正式签约，投资5000万元", "2026-03-05 10:00")
+    n = office.number(first)
+    fixed = office.say("wz_liu", f"「招商助手：#{n} 已记录 签约 深圳市华联光电有限公司 5000万元」\n- - - - - - - - -\n金额不对，是5500万",
+                       "2026-03-05 10:05")
+    assert f"#{n}" in fixed.text, fixed.text
+    assert office.rank()["卫庄镇"]["signed_wan"] == 5500
+    office.say("wz_liu", f"「招商助手：#{n} 已更正」\n- - - - - - - - -\n这条撤回，客商说不签了", "2026-03-05 10:10")
+    assert office.rank()["卫庄镇"]["signings"] == 0
