@@ -40,7 +40,7 @@ _FUTURE_TIME = (
     rf"(?:(?:20\d\d|明)年)?\s*{_N}\s*月\s*(?:{_N}\s*[日号]|底|低|末|初|份|上旬|中旬|下旬)?"
     r"|(?:1[0-2]|0?[1-9])\.(?:3[01]|[12]\d|0?[1-9])(?!\d)|(?:20\d\d|明)年(?:底|末|内|初)|明天|后天|大后天|明日|"
     r"(?:下|这|本)?(?:周|星期)[一二三四五六日天]|"
-    rf"|(?:本月|这个月|下个?月){_N}\s*[日号]|下个?月(?:初|底|末|上旬|中旬|下旬)?|本月底|月底|月末|这个月底|本月内|年底|年末|年内|今年内|今年底|明年|"
+    rf"(?:本月|这个月|下个?月){_N}\s*[日号]|下个?月(?:初|底|末|上旬|中旬|下旬)?|本月底|月底|月末|这个月底|本月内|年底|年末|年内|今年内|今年底|明年|"
     r"下周[一二三四五六日天]?|下个?星期[一二三四五六日天]?|近期|近日|下半年|上半年|"
     rf"(?:第?[一二三四1-4]|今年第?[一二三四1-4])季度(?:末|底)?|(?:国庆|五一|元旦|春节|中秋|端午)(?:节)?"
 )
@@ -214,6 +214,8 @@ def find_plans(key: str, today: date) -> list[Plan]:
             groups = m.groupdict()
             if groups.get("word") in ("下步", "下一步", "将") and not groups.get("time"):
                 continue
+            if pattern is _PLAN_WITH_SUBJECT and not groups.get("time"):
+                continue  # the project may stand between the time and the milestone only when a time is said
             time = groups.get("time") or groups.get("month") or groups.get("dated")
             on = planned_date(time, today)
             if groups.get("month") and not _ahead(groups["month"], today):

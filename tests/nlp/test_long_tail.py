@@ -423,3 +423,9 @@ def test_fields_of_campaign_reports() -> None:
     assert _p("后天深圳客商来看地，投资规模5000万左右，具体上什么项目还没说").project is None
     parsed = _p("第三季度汇总：线索：上海一家生物医药企业拟投资3亿元建设原料药项目；签约：江西华赣新材料有限公司锂电隔膜项目签约，投资6亿元")
     assert [i.intent for i in parsed.items] == [Intent.LEAD, Intent.SIGNING]
+
+
+def test_a_plan_word_with_the_project_before_the_milestone_needs_a_time() -> None:
+    parsed = _p("3月份报送：\n1、拜访：3月5日赴苏州拜访企业2家\n2、下月计划：力争欣旺达锂电池模组项目4月底前开工")
+    assert (parsed.items[1].plan_of, parsed.items[1].date) == (Intent.START, date(2026, 4, 30))
+    assert _p("福建晋江鸿兴鞋业有限公司运动鞋生产基地预计明年一季度投产").plan_of is Intent.COMPLETION
