@@ -214,8 +214,6 @@ def find_plans(key: str, today: date) -> list[Plan]:
             groups = m.groupdict()
             if groups.get("word") in ("下步", "下一步", "将") and not groups.get("time"):
                 continue
-            if pattern is _PLAN_WITH_SUBJECT and not groups.get("time"):
-                continue  # the project may stand between the time and the milestone only when a time is said
             time = groups.get("time") or groups.get("month") or groups.get("dated")
             on = planned_date(time, today)
             if groups.get("month") and not _ahead(groups["month"], today):
