@@ -27,6 +27,8 @@ _NAME = re.compile(r"[\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff]{1,5}|[\u4e00-\u9fff·
 _NAME_STOP = re.compile(r"电话|手机|联系|电|tel|微信|先生(?=.)|女士(?=.)")
 _TITLES = ("先生", "女士", "总", "经理", "主任", "董事长")
 #: A Latin-script name as written (`Michael Bauer`, `Kevin Zhang`): capitalised words, one space apart.
+#: A long name that is the label's whole value (Mongolian, Tibetan, Uyghur names run to 6-8 characters).
+_WHOLE_NAME = re.compile(r"([\u4e00-\u9fff]{5,8})(?=\s*(?:[,;。\n(]|\d|电话|手机|$))")
 _LATIN_NAME = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}")
 #: Pronouns and stand-ins are nobody's name (`他本人`, `对方`).
 #: A firm named before its person (`深圳鹏程科技的刘洋`, `徐工集团的王部长`).
@@ -75,6 +77,9 @@ def find_contact_name(text: Text) -> str | None:
         if at > 0:
             name = name[: at + len(title)]
             break
+    whole = _WHOLE_NAME.match(text.key, m.start())
+    if whole and len(whole.group(1)) > 4:
+        return text.orig[m.start() : m.start() + len(whole.group(1))]  # 额尔敦其其格: a long name, the whole value
     if len(name) > 4 and "·" not in name:  # 汉斯·穆勒 keeps its middle dot
         name = name[:3]
     if not name or (len(name) == 1 and name not in "·") or name in _TITLES:

@@ -458,7 +458,7 @@ def find_companies(text: Text) -> list[Span]:
         spans = _unsuffixed(key) or _leading_chunk(key)
     spans.sort()
     if len(spans) > 1:  # 恳请县供电公司协调…X有限公司: the county's own utility is asked, the investor is X
-        spans = [s for s in spans if not _COUNTY_OWN.match(key, s[0])] or spans
+        spans = [s for s in spans if not _COUNTY_OWN.match(key, s[0]) and not _TOWN.match(key[s[0]:s[1]])] or spans
     # A parent group named first (中国建材集团下属的中建材（合肥）新能源有限公司): the firm met is the one after it.
     return [s for i, s in enumerate(spans) if not (i + 1 < len(spans) and _PARENT_AFTER.match(key, s[1]))]
 
@@ -469,9 +469,9 @@ _COUNTY_OWN = re.compile(r"(?:恳请|请求|请|麻烦)?[县镇乡市区](?:供�
 _PARENT_AFTER = re.compile(r"的?(?:下属|旗下|控股|全资|配套|子公司)")
 #: A day written right before a name (上周五, 昨天, 3月5日), or a preposition (关于X有限公司…): not part of it.
 _LEADING_TIME = re.compile(
-    r"[日号]?(?:预计|计划|拟于|拟|将于|将)?(?:关于|对于|针对|举行|召开|参加|出席|"
+    r"(?:[日号]?(?:预计|计划|拟于|拟|将于|将)?(?:关于|对于|针对|举行|召开|参加|出席|"
     r"(?:(?:上|下|本|这)(?:周|星期|个星期)[一二三四五六日天]|星期[一二三四五六日天]|周[一二三四五六日]|今天|昨天|前天|今日|昨日|"
-    r"(?:[\d一二三四五六七八九十]{1,3}月)?[\d一二三四五六七八九十]{1,3}[日号]))"
+    r"(?:[\d一二三四五六七八九十]{1,3}月)?[\d一二三四五六七八九十]{1,3}[日号]|明天|后天)))+"
 )
 
 
@@ -936,10 +936,10 @@ _PROJECT_FIELD = re.compile(r"(?:项目名称|项目)\s*:\s*([^\n;,。]{2,60})")
 _CONTENT_FIELD = re.compile(r"建设内容\s*(?::\s*([^\n;。]{2,80})|(?:为|是|主要为|主要是|包括)\s*:?\s*([^\n;。,]{2,60}))")
 _UNDECIDED = re.compile(r"^\s*(?:待|未|暂|尚|不|还没|没有|无)")
 _BUILD_VERB = re.compile(
-    r"(?:建设|新建|投建|兴建|扩建|打造|上马|新上|设立|转移|建(?![设成材筑议立档])|设(?=个?厂)|"
+    r"(?:建设|新建|投建|兴建|扩建|打造|上马|新上|设立|转移|谋划|建(?![设成材筑议立档])|设(?=个?厂)|"
     r"办(?![理公事法好完成])|开(?=个|一个|一家|了个|家|厂)|(?:搞|弄|整|上|落)(?=了?一?[个座条家间片])|"
     r"搞(?![好定活清懂到了过])|盖(?=了?[一几两三四五\d]*[个座栋间幢])|建(?=了?[一几两三四五\d]*[个座栋间幢])|"
-    r"做(?=[^,;。\s的]{1,12}?(?:基地|冷库|库|厂|车间|中心|园|项目)))\s*"
+    r"做(?=[^,;。\s的]{1,12}?(?:基地|冷库|库|厂|车间|中心|园|项目|深加工)))\s*"
 )
 #: A production line or plant moved here (把SMT贴片线搬过来, 将一条注塑生产线迁到我县).
 _MOVED_LINE = re.compile(
@@ -953,8 +953,12 @@ _RELOCATION = re.compile(
 )
 _PROJECT_SUFFIX = re.compile(
     r"项目|工程|生产线|生产基地|基地|产业园|物流园|园区|中心|综合体|工厂|加工厂|厂(?!房)|车间|电站|仓库|农场|园|"
-    r"冷库|大厦|大楼|酒店|市场|医院|学校|平台|养殖场|牧场|大棚|温室|仓(?![库储])|(?<=[冷藏调储])库|民宿|农庄|庄园|码头|厂房|厨房|度假区|(?<=[\u4e00-\u9fff]{2})(?:精深加工|深加工)|(?<=[制务究诊])所|(?<=[\u4e00-\u9fff]{2})场(?![地景面合次所])|"
+    r"冷库|大厦|大楼|酒店|市场|医院|学校|平台|养殖场|牧场|(?<=[\u4e00-\u9fffA-Za-z]{2})站|大棚|温室|仓(?![库储])|(?<=[冷藏调储])库|民宿|农庄|庄园|码头|厂房|厨房|度假区|(?<=[\u4e00-\u9fff]{2})(?:精深加工|深加工)|(?<=[制务究诊])所|(?<=[\u4e00-\u9fff]{2})场(?![地景面合次所])|"
     r"(?<=[\u4e00-\u9fffA-Za-z])线(?![索上下路])"
+)
+#: What an investor wants to make (想做光伏边框, 打算搞枸杞深加工), when nothing else names the project.
+_WANTS_TO_MAKE = re.compile(
+    r"(?:想|打算|准备|要|拟|计划)(?:来|在[^,;。\s]{1,6})?(?:做|搞|上|干)(?:个|点)?(?P<x>[\u4e00-\u9fffA-Za-z]{2,10})(?=[,;。\s]|$)"
 )
 #: A phrase standing between spaces (as voice input and quick notes write a record's parts).
 _CHUNK = re.compile(r"(?:(?<=\s)|^)([\u4e00-\u9fffA-Za-z]{3,20})(?=\s|$)")
@@ -1070,6 +1074,9 @@ def find_project(text: Text, companies: list[Span]) -> str | None:
             lead = _QUANTIFIER.match(obj.group(0))
             start = obj.start() + (lead.end() if lead and lead.end() <= len(obj.group(0)) - 2 else 0)
             return text.orig[start : obj.end()]
+    wants = _WANTS_TO_MAKE.search(masked)
+    if wants and not _NOT_A_TRADE.search(wants.group("x")):
+        return text.orig[wants.start("x") : wants.end("x")]
     for chunk in _CHUNK.finditer(masked) if " " in masked.strip() else ():
         last = max(_PROJECT_SUFFIX.finditer(chunk.group(1)), key=lambda m: m.end(), default=None)
         if last is not None and last.end() == len(chunk.group(1)) and len(chunk.group(1)) >= 3:

@@ -279,7 +279,8 @@ def pick_amount(key: str, intent: str) -> Amount | None:
         before, after = _context(key, amount)
         if _REVENUE.search(before) and not _INVEST.search(before[-4:]):
             continue
-        funds = bool(_FUNDS.search(before) or _FUNDS.search(after))
+        # (计划投资8.6亿元)…已到位1.2亿: a figure said to be the investment is not what arrived, whatever follows it
+        funds = bool(_FUNDS.search(before) or (_FUNDS.search(after) and not _INVEST.search(before[-6:])))
         if intent == "correction" and (_OLD_VALUE.search(before) or _OLD_AFTER.match(after)):
             rank = 5  # 不是八千万 是八千五百万: the new figure wins
         elif intent == "correction" and _NEW_VALUE.search(before):

@@ -237,9 +237,16 @@ _DATED_MILESTONE = re.compile(
 )
 
 
+#: Under a plan's label the project may stand between the date and the milestone (`拟：2026年3月1日 X公司Y项目开工`).
+_DATED_THEN_MILESTONE = re.compile(
+    rf"(?P<time>(?:20\d\d年)?{_N}\s*月\s*(?:{_N}\s*[日号]?|底|末|份|上旬|中旬|下旬)?|下个?月|年底|年内)\s*"
+    rf"(?:前|之前|以前|左右|内)?[^,;。\n!?]{{0,30}}?(?:{_MILESTONE})"
+)
+
+
 def labelled_plan(key: str, today: date) -> Plan | None:
     """In a message labelled as a plan (`计划：X项目2026年6月18日开工`) any dated milestone is planned."""
-    m = _DATED_MILESTONE.search(key)
+    m = _DATED_MILESTONE.search(key) or _DATED_THEN_MILESTONE.search(key)
     if m is None:
         return None
     return Plan(_milestone(m), planned_date(m.group("time"), today), m.start(), m.end())

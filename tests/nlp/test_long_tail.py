@@ -429,3 +429,35 @@ def test_a_plan_word_with_the_project_before_the_milestone_needs_a_time() -> Non
     parsed = _p("3月份报送：\n1、拜访：3月5日赴苏州拜访企业2家\n2、下月计划：力争欣旺达锂电池模组项目4月底前开工")
     assert (parsed.items[1].plan_of, parsed.items[1].date) == (Intent.START, date(2026, 4, 30))
     assert _p("福建晋江鸿兴鞋业有限公司运动鞋生产基地预计明年一季度投产").plan_of is Intent.COMPLETION
+
+
+# Kinds from the eighth hand's set (公文 style, forwarded blocks, energy abbreviations).
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("邀请的温州客商今天到了，带他们看了蒙西园区的标准化厂房", Intent.RECEPTION),
+        ("我单位本月上报数据", Intent.QUERY_SUMMARY),
+        ("调一下我上报的记录", Intent.QUERY_SUMMARY),
+        ("刚才那条报错了，金额不是八千万，是八千五百万", Intent.CORRECTION),
+        ("/help", Intent.HELP),
+        ("国庆后浙江客商来考察，到时候大家配合一下", Intent.UNKNOWN),
+        ("春节后浙江客商来考察", Intent.UNKNOWN),
+        ("深圳那批客商今天到了", Intent.RECEPTION),
+        ("拟：2026年3月1日 美国绿源清洁能源公司绿氨项目开工", Intent.PLAN),
+        ("拟 在我县投资5000万建设冷库", Intent.LEAD),  # 拟 before a space is a hedge, not a label
+        ("昨天去合肥拜访了两家做光伏支架的企业对方说国庆后过来看看", Intent.VISIT),
+    ],
+)
+def test_formal_and_forwarded_messages(text: str, intent: Intent) -> None:
+    assert _p(text).intent is intent
+
+
+def test_fields_of_formal_and_forwarded_messages() -> None:
+    assert _p("报送线索：旗水利局谋划都思兔河综合治理工程，总投资约2.3亿元").project == "都思兔河综合治理工程"
+    assert _p("后天宁波客商过来看厂房，想做光伏边框，大概3000万").project == "光伏边框"
+    assert _p("线索：蒙晟煤化有限公司拟投资2.5亿建设30万方LNG储配站").project is not None
+    assert _p("线索：\n投资方：呼和浩特市青城乳业科技有限公司\n联系人：额尔敦其其格\n电话：13904771234").contact_name == "额尔敦其其格"
+    assert _p("签约：乌兰镇污水处理厂提标改造PPP项目签约，社会资本方为中建环能科技股份有限公司，投资4500万元").company == (
+        "中建环能科技股份有限公司")
+    assert _p("到位：内蒙古绿聚新材料科技有限公司项目（计划投资8.6亿元）截至目前已到位1.2亿").amount_wan == 12000
+    assert _p("拟于后天举行上海氢枫能源技术有限公司加氢站项目签约仪式").company == "上海氢枫能源技术有限公司"
