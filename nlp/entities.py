@@ -204,15 +204,19 @@ class Vocabulary:
 
     def __init__(self, words: Iterable[str]) -> None:
         self.words = frozenset(w for w in words if w)
-        self.lengths = tuple(sorted({len(w) for w in self.words}, reverse=True))
-        self.first = frozenset(w[0] for w in self.words)
+        lengths: dict[str, set[int]] = {}
+        for w in self.words:
+            lengths.setdefault(w[0], set()).add(len(w))
+        #: The lengths of the words each first character opens, longest first (few per character).
+        self.lengths = {ch: tuple(sorted(ns, reverse=True)) for ch, ns in lengths.items()}
+        self.first = frozenset(self.lengths)
 
     def match(self, key: str, pos: int, endpos: int | None = None) -> int | None:
         """End of the longest word starting at `pos` (within `endpos`), or None."""
         end = len(key) if endpos is None else endpos
         if pos >= end or key[pos] not in self.first:
             return None
-        for n in self.lengths:
+        for n in self.lengths[key[pos]]:
             if pos + n <= end and key[pos : pos + n] in self.words:
                 return pos + n
         return None

@@ -92,6 +92,13 @@ _SYLLABLES_OF: dict[str, tuple[str, str]] = {
 }
 
 
+@lru_cache(maxsize=1)
+def _opening_chars() -> frozenset[str]:
+    """Characters that sound like the first syllable of an event word (a cheap test before the pair's)."""
+    firsts = {_SYLLABLES_OF[w][0] for w in EVENT_WORDS}
+    return frozenset(ch for ch, readings in _sounds().items() if firsts.intersection(readings))
+
+
 @lru_cache(maxsize=4096)
 def _readings(ch: str) -> frozenset[str]:
     """The readings of one character among the words' syllables (百: bai; 拜: bai)."""
@@ -159,7 +166,10 @@ def repair(key: str, split: Callable[[str], list[tuple[str, int, int]]]) -> str:
             if word is not None:
                 chars[i : i + 2] = word
                 break
+    opening = _opening_chars()
     for i in range(label.end() if label else 0, len(key) - 1):
+        if key[i] not in opening:
+            continue  # most characters sound like no event word's first syllable
         word = sounds_like(key[i : i + 2])
         if word is None or not (_VERB_AFTER.match(key, i + 2) or _VERB_BEFORE.search(key, max(0, i - 9), i)):
             continue  # used as a verb only: 拜放了, 今天头产; never inside a name (鹭岛卫浴 is no 到位)
