@@ -53,13 +53,15 @@ _POWER_AFTER = re.compile(r"\s*(?:[hH]|时|级|的?(?:快充|充电|光伏|组�
 #: A bare 亿 after a hedge (近亿元, 超亿元, 上亿): one 亿, hedges never change the number.
 _BARE_YI = re.compile(rf"(?<=[近超上逾过])亿{_CURRENCY_AFTER}(?![\d{CN_DIGITS}{CN_UNITS}])")
 _CURRENCY_BEFORE = re.compile(r"(美元|美金|港元|港币|欧元|日元|人民币|(?i:rmb|cny|usd|hkd|eur|jpy))\s*$")
-_CURRENCY_CODE = {
+#: Currency words and codes as the contract's currency codes (also a correction's `币种应为美元`).
+CURRENCY_CODE = {
     "美元": "USD",
     "美金": "USD",
     "港元": "HKD",
     "港币": "HKD",
     "欧元": "EUR",
     "日元": "JPY",
+    "人民币": "CNY",
 } | _CODES
 #: Measure words after a number that make it not money (5万吨, 1.5万平方米, 30万方, 一行4人).
 _NOT_MONEY_AFTER = re.compile(
@@ -224,10 +226,10 @@ def find_amounts(key: str) -> list[Amount]:
         before = _CURRENCY_BEFORE.search(key, max(0, m.start() - 4), m.start())
         # 港币1200万元: the currency written before the figure wins over a plain 元 after it
         word = (cur if cur not in (None, "元", "元人民币") or not before else before.group(1).upper()) or ""
-        found.append(Amount(round(value / 1e4, 6), _CURRENCY_CODE.get(word, "CNY"), m.start(), m.end()))
+        found.append(Amount(round(value / 1e4, 6), CURRENCY_CODE.get(word, "CNY"), m.start(), m.end()))
     if "亿" in key:
         bare = [
-            Amount(10000.0, _CURRENCY_CODE.get(m.group("cur") or "", "CNY"), m.start(), m.end())
+            Amount(10000.0, CURRENCY_CODE.get(m.group("cur") or "", "CNY"), m.start(), m.end())
             for m in _BARE_YI.finditer(key)
             if not _NOT_MONEY_AFTER.match(key, m.end())
         ]

@@ -23,7 +23,7 @@ from nlp.intents import (
     says_nothing,
     withdraws,
 )
-from nlp.numbers import pick_amount, small_int
+from nlp.numbers import CURRENCY_CODE, pick_amount, small_int
 from nlp.plans import (
     CALLED_OFF,
     INTENTION,
@@ -61,7 +61,6 @@ _PROBLEM_SUBJECT = re.compile(r"[Pp]\s*\d|项目|企业|公司|厂|园区|基地
 _REGISTERED_NAME = re.compile(r"有限公司|集团|股份")
 #: A correction of the currency alone (`币种应为美元，金额1200万`): the figure is in that currency.
 _CURRENCY_LABEL = re.compile(r"币种\s*(?:应该?改为|应该?为|改为|改成|更正为|为|是|:)?\s*:?\s*(美元|美金|港元|港币|欧元|日元|人民币)")
-_CURRENCY_CODES = {"美元": "USD", "美金": "USD", "港元": "HKD", "港币": "HKD", "欧元": "EUR", "日元": "JPY", "人民币": "CNY"}
 #: `那个项目的材料我发邮箱了`: a project only pointed at, in a message with no event word, is talk.
 _ONLY_POINTED = re.compile(r"^[^,;。\n]{0,8}?(?:那个|这个|那|这)项目")
 #: A line that names a kind and says there was none (`签约项目：无`, `2.到位资金: 0`).
@@ -223,7 +222,7 @@ def _record(text: Text, intent: Intent, today: date, named_record: bool = True) 
     if intent is Intent.CORRECTION:
         relabelled = _labelled(text, companies)
         if (currency := _CURRENCY_LABEL.search(key)) is not None:
-            relabelled["currency"] = _CURRENCY_CODES[currency.group(1)]  # 币种应为美元
+            relabelled["currency"] = CURRENCY_CODE[currency.group(1)]  # 币种应为美元
         fields.update(relabelled)
     if intent is Intent.PACKAGING:
         fields.update(_packaged(text, fields, bool(labelled or head)))
