@@ -23,7 +23,7 @@ _NAME_LABEL = re.compile(
     r"(?:联系人|对接人|联络人|负责人|联系人员|联系(?=\s*:))\s*"
     r"(?:(?:应该?改为|应该?为|应该?是|改为|改成|更正为|更改为|修改为|变更为|调整为|换成|[:为是])\s*:?\s*)?"
 )
-_NAME = re.compile(r"[\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff]{1,5}|[\u4e00-\u9fff·]{1,5}")
+_NAME = re.compile(r"[\u4e00-\u9fff][A-Z][a-z]{1,12}|[\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff]{1,5}|[\u4e00-\u9fff·]{1,5}")
 _NAME_STOP = re.compile(r"电话|手机|联系|电|tel|微信|先生(?=.)|女士(?=.)")
 _TITLES = ("先生", "女士", "总", "经理", "主任", "董事长")
 #: A Latin-script name as written (`Michael Bauer`, `Kevin Zhang`): capitalised words, one space apart.

@@ -318,7 +318,7 @@ _COMPANY_SUFFIX = re.compile(
 )
 _GENERIC_NAME = {"投资", "企业", "一家", "这家", "该", "该公司", "子", "分", "总", "母", "工", "本"}
 #: A build verb, or a light verb with a count word (投个新厂, 搞一个厂): the plant is a plan, not a firm's name.
-_BUILD_BEFORE = re.compile(r"建|办|开|设|(?:投|搞|弄|上|整|落)(?:一?个|一?座|一?家)")
+_BUILD_BEFORE = re.compile(r"建|办|开|设|投资做|(?:投|搞|弄|上|整|落)(?:一?个|一?座|一?家)")
 
 
 #: Name characters: CJK, and Latin words that may carry digits (3M, TCL, A123) but not bare numbers (dates, amounts).
@@ -395,7 +395,7 @@ def _kind_of_firm(name: str) -> bool:
 #: Foreign legal forms written in Latin script; the name is the capitalised words before them.
 _LATIN_SUFFIX = (
     r"GmbH|AG|KG|SE|Inc\.?|LLC|L\.L\.C\.|Co\.,?\s?Ltd\.?|Ltd\.?|Limited|Corp\.?|Corporation|"
-    r"Pte\.?\s?Ltd\.?|PLC|plc|S\.A\.|S\.p\.A\.|B\.V\.|N\.V\.|Oy|AB|A/S"
+    r"Pte\.?\s?Ltd\.?|Sdn\.?\s?Bhd\.?|PLC|plc|S\.A\.|S\.p\.A\.|B\.V\.|N\.V\.|Oy|AB|A/S"
 )
 _LATIN_HINT = re.compile(rf"\s(?:{_LATIN_SUFFIX})(?![A-Za-z])")
 _LATIN_FIRM = re.compile(
@@ -943,7 +943,7 @@ _BUILD_VERB = re.compile(
     r"(?:建设|新建|投建|兴建|扩建|打造|上马|新上|设立|转移|谋划|建(?![设成材筑议立档])|设(?=个?厂)|"
     r"办(?![理公事法好完成])|开(?=个|一个|一家|了个|家|厂)|(?:搞|弄|整|上|落)(?=了?一?[个座条家间片])|"
     r"搞(?![好定活清懂到了过])|盖(?=了?[一几两三四五\d]*[个座栋间幢])|建(?=了?[一几两三四五\d]*[个座栋间幢])|"
-    r"做(?=[^,;。\s的]{1,12}?(?:基地|冷库|库|厂|车间|中心|园|项目|深加工)))\s*"
+    r"做(?=[^,;。\s的]{1,12}?(?:基地|冷库|库|厂|车间|中心|园|场|项目|深加工)))\s*"
 )
 #: A production line or plant moved here (把SMT贴片线搬过来, 将一条注塑生产线迁到我县).
 _MOVED_LINE = re.compile(

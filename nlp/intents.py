@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from nlp.entities import breaker_cut
 from nlp.plans import INTENTION, PROBLEM, SOFT_INTENTION
-from nlp.text import Text
+from nlp.text import Text, to_key
 from nlp.types import Intent
 
 #: Labels a liaison writes before a colon (`线索:` …), matched on the simplified copy.
@@ -59,13 +59,13 @@ _KEYWORDS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (
         Intent.VISIT,
         re.compile(
-            r"赴|(?:带队|率队|带领[^,;。\n]{0,6}?)(?:到|去|前往)|前往(?!我)|外出招商|外出拜访|拜访|拜方|走访|拜会|出访|[去到跑]了?一?趟|(?<![来会接])见了|碰了?个?头|见了?面|会面|面谈"
+            r"赴|(?:带队|率队|带领[^,;。\n]{0,6}?)(?:到|去|前往)|前往(?!我)|外出招商|外出拜访|拜访|拜方|走访|拜会|出访|[去到跑]了?一?趟|去了[^,;。\n]{1,6}?(?:看了|拜访|走访|见了|考察|对接)|(?<![来会接])见了|碰了?个?头|见了?面|会面|面谈"
         ),
     ),
     (Intent.SIGNING, re.compile(r"签约|签订|签署|签了|签下|签成")),
     (Intent.START, re.compile(r"开工|动工(?!具)|开建|奠基|动土|破土")),
     (Intent.COMPLETION, re.compile(r"竣工|投产|建成")),
-    (Intent.FUNDS, re.compile(r"到位|到账|到的账|钱到了|款到了|打过来|打来了|汇过来|转过来一笔|进账")),
+    (Intent.FUNDS, re.compile(r"到位|到账|到的账|到了账|钱到了|款到了|打过来|打来了|汇过来|转过来一笔|进账")),
     (Intent.RECEPTION, re.compile(
         r"接待|来访|到访|考察|洽谈|会见|接见|来了[^,;。\n]{0,4}?客商|接了[^,;。\n]{0,4}?客商|客商[^,;。\n]{0,6}?到了"
         r"|带(?:他们|客商|对方|客人)[^,;。\n]{0,4}?(?:看了|参观|考察)"
@@ -122,7 +122,7 @@ _THAT_ONE = re.compile(r"刚才|刚刚|上一条|那条|这条|前一条|发错|
 #: Talk about reporting, not a report: a promise to send it later, a reminder, a task noted.
 _ABOUT_REPORTING = re.compile(
     r"补上|补一下|补报|再发|再报|回头|一起报|(?<!汇)报一下|报上来|报过来|发上来|发过来|记下了|记住了|稍后|晚点|抓紧|"
-    r"整理一下|整理好|汇总一下|统一报|"
+    r"整理一下|整理好|统一报|"
     r"(?:今晚|明天|后天|晚上|下午|明早|月底|过两天|周[一二三四五六日]|下周)[^,;。\n]{0,4}?(?:报|发|交|上报|报送|提交)(?:上来|过来|给你|一下)?[!.。]?$"
 )
 #: A question about how to report something (`签约的格式是啥？`, `拜访的模板发一个`).
@@ -134,7 +134,7 @@ _HELP = re.compile(
     r"^[?\s]+$|^/?(?:帮助|help|菜单|指令|格式|说明)\s*[?!]*$|帮助|使用说明|使用方法|"
     # how do I use / report / fill in, plain or colloquial (咋用, 怎么使, 咋操作, 咋报, 咋填)
     r"(?:咋|怎么|怎样|如何)个?(?:用|使用|使(?=[啊呀呢吗?!\s]|$)|操作|报|填|写|撤回|撤销|更正|修改|删除)|"
-    r"什么格式|报送格式|哪些格式|能做什么|有什么功能|能干[啥嘛什]|能做[啥嘛]|会干[啥嘛什]|都?能识别|识别哪些|求助|功能有哪些",
+    r"什么格式|报送格式|哪些格式|能做什么|有什么功能|不会用|求教程|教程|能干[啥嘛什]|能做[啥嘛]|会干[啥嘛什]|都?能识别|识别哪些|求助|功能有哪些",
     re.IGNORECASE,
 )
 _QUERY_MISSING = re.compile(r"未报送|未报|没报|没有报|未上报|没上报|未提交|没提交|没交|未交|莫得报|没得报")
@@ -302,7 +302,7 @@ _SOLVE = re.compile(
 )
 #: A correction that names no record (`携程温泉项目 更正一下 投资额是1.8个亿`): it is never a new report.
 #: A correction that names no record: a correcting verb (`更正一下`, `更正为`) …
-_CORRECTION_ANY = re.compile(r"更正一下|更正下|需要更正|要更正|更正:|更正为|更正成|修正为|纠正一下|修正一下")
+_CORRECTION_ANY = re.compile(r"更正一下|更正下|需要更正|要更正|更正:|更正为|更正成|修正为|纠正一下|修正一下|更正\s*,?\s*#\s*\d")
 #: … or a slip (`写错了`, `有误`) together with the right value (`应该是三百万`, `是2000W不是200W`). A slip
 #: alone is news, not a correction (`环评报告有误，需修改后重新提交`).
 _SLIP = re.compile(r"[写报填搞弄打记输]错了|错了|多打了|少打了|多写了|少写了|有误|不对|修改一下|改一下|修改\s*:")
@@ -457,6 +457,59 @@ def _spoken_parts(text: Text) -> list[Part]:
     parts = [Part(text.sub(s, e).strip(), keyword_intent(key[s:e]) or Intent.UNKNOWN) for s, e in bounds]
     if len(parts) < 2 or any(p.intent is Intent.UNKNOWN or not _DONE.search(p.text.key) for p in parts):
         return []
+    return parts
+
+
+#: A table pasted from Excel: cells parted by tabs (or by two or more spaces).
+_CELLS = re.compile(r"\t+|\s{2,}")
+#: What a table's header names, by column: the record's kind and its fields.
+_COLUMNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("kind", re.compile(r"类型|事项|类别|事件|工作内容|内容")),
+    ("count", re.compile(r"企业数|家数|数量|批次|个数")),
+    ("amount", re.compile(r"投资|金额|资金|额")),
+    ("company", re.compile(r"企业|公司|客商|投资方")),
+    ("project", re.compile(r"项目|建设")),
+    ("place", re.compile(r"地点|目的地|地区|去向|城市")),
+    ("date", re.compile(r"日期|时间")),
+)
+
+
+def table_parts(raw: str) -> list[Part]:
+    """The rows of a pasted table, each read as the labelled record its cells say
+    (`日期  事项  地点  企业数` / `4月8日  外出招商  厦门  3` reads as `外出招商：4月8日赴厦门，拜访企业3家`).
+    Read from the raw message: the clean-up folds the tabs that part the cells."""
+    lines = [line for line in raw.split("\n") if line.strip()]
+    if len(lines) < 3 or not _CELLS.search(lines[0].strip()):
+        return []
+    header = _CELLS.split(to_key(lines[0]).strip())
+    roles: list[str | None] = []
+    for cell in header:
+        roles.append(next((role for role, pattern in _COLUMNS if pattern.search(cell)), None))
+    if "kind" not in roles or len(set(roles) - {None}) < 2:
+        return []
+    yi = any(role == "amount" and "亿" in cell for role, cell in zip(roles, header, strict=True))
+    parts: list[Part] = []
+    for line in lines[1:]:
+        cells = _CELLS.split(line.strip(" \r\n"))
+        if len(cells) > len(header):
+            return []  # not a table after all
+        cells += [""] * (len(header) - len(cells))  # empty cells at the row's end
+        row = {role: cell.strip() for role, cell in zip(roles, cells, strict=True) if role and cell.strip()}
+        labelled = label_of(to_key(row.get("kind", "")) + ":")
+        if labelled is None:
+            return []
+        intent = labelled[0]
+        words = [row.get("date", "")]
+        if row.get("place"):
+            words.append(("赴" if intent is Intent.VISIT else "来自") + row["place"])
+        words += [row.get("company", ""), row.get("project", "")]
+        if row.get("amount"):
+            verb = "到位" if intent is Intent.FUNDS else "投资"
+            words.append(f"{verb}{row['amount']}{'亿元' if yi else '万元'}")
+        if row.get("count"):
+            words.append(f"{'拜访' if intent is Intent.VISIT else '接待'}企业{row['count']}家")
+        said = f"{row['kind']}：" + "，".join(w for w in words if w)
+        parts.append(Part(Text(said, to_key(said)), intent))
     return parts
 
 

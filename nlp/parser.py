@@ -21,6 +21,7 @@ from nlp.intents import (
     record_intent,
     report_parts,
     says_nothing,
+    table_parts,
     withdraws,
 )
 from nlp.numbers import CURRENCY_CODE, pick_amount, small_int
@@ -111,6 +112,8 @@ _EVENT_DONE = re.compile(
 #: A signing reported as done (今天正式签约了), outside the intention words.
 _SIGNED_NOW = re.compile(r"(?:今天|今日|昨天|正式|已经?)\s*(?:举行)?\s*(?:签约|签订|签署|签了)|(?:签约|签订|签署)(?:了|仪式)")
 _INTENTION_MASK = re.compile(rf"(?:签订?|签署|签了)?[^,;。\n]{{0,4}}?(?:{INTENTION.pattern})")
+#: A clause about what is still to come (`下一步将抓紧推进正式签约`): its signing is not today's news.
+_FUTURE_CLAUSE = re.compile(r"[^,;。\n]*(?:下一步|下步|将|争取|力争|计划|拟|准备|有望)[^,;。\n]*")
 #: Names a ref-less correction uses to say which record it means: never changes unless labelled.
 _DESCRIPTORS = frozenset({"company", "project", "industry", "place"})
 _PLACE_INTENTS = (Intent.LEAD, Intent.VISIT, Intent.RECEPTION, Intent.CORRECTION, Intent.INTENTION)
@@ -321,7 +324,8 @@ def refine(text: Text, intent: Intent, today: date) -> Intent:
     if intent is Intent.SIGNING and INTENTION.search(body) and not _SIGNED_NOW.search(
             _INTENTION_MASK.sub(" ", _without_plans(body, today))):
         return Intent.INTENTION  # `签约：…签了个意向协议，还不是正式合同`: what was signed is an intention
-    if intent is Intent.INTENTION and _SIGNED_NOW.search(_INTENTION_MASK.sub(" ", _without_plans(body, today))):
+    if intent is Intent.INTENTION and _SIGNED_NOW.search(
+            _FUTURE_CLAUSE.sub(" ", _INTENTION_MASK.sub(" ", _without_plans(body, today)))):
         return Intent.SIGNING  # `上个月签了意向书的X，今天正式签约了`: the signing is today's news
     free = intent in _PLANNABLE and not (labelled and labelled[0] is not Intent.PROGRESS)
     if free and PROBLEM.search(body) and not SOLVED.search(body) and not _EVENT_DONE.search(body):
@@ -375,6 +379,10 @@ def _parse(raw: str, today: date) -> Parsed:
     lines = [line for line in text.key.split("\n") if line.strip()]
     if lines and all(_NOTHING_LINE.match(line) for line in lines):
         return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)  # `外出招商：无\n签约项目：无`: nothing to record
+    table = table_parts(raw) if "\t" in raw or "   " in raw else []
+    if len(table) >= 2:  # a table pasted from Excel: one record a row
+        return Parsed(intent=Intent.REPORT, items=tuple(_item(p.text, p.intent, today) for p in table),
+                      source_text=text.orig)
     found = report_parts(text)
     parts = [part for part in found if not says_nothing(part.text.key)]  # `资金到位：无` is no record
     if len(parts) >= 2:
@@ -396,7 +404,7 @@ def _parse(raw: str, today: date) -> Parsed:
         return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)
     if intent in (Intent.VISIT, Intent.RECEPTION) and is_plan(text.key):
         # A plan is no event yet: what the investor would build, or an amount, makes it a lead; anything else is talk.
-        if _LEAD_CONTENT.search(text.key) or pick_amount(text.key, "lead") or _REGISTERED_NAME.search(text.key):
+        if _LEAD_CONTENT.search(text.key) or pick_amount(text.key, "lead"):
             lead = _record(text, Intent.LEAD, today)
             # The planned day is not the lead's date (it has not come; 5月25日 would read as last year's).
             return replace(lead, date=None, stated=lead.stated - {"date"})

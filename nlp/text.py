@@ -69,9 +69,28 @@ def _t2s_table() -> dict[int, str]:
 
 
 def to_key(text: str) -> str:
-    """Simplified, half-width copy of `text`, one character for one character."""
+    """Simplified, half-width copy of `text`, one character for one character; Cantonese and Minnan words
+    liaisons type in the south read as the Mandarin they stand for (`签咗约` as `签了约`), length kept."""
     key = text.translate(_t2s_table())
-    return key if len(key) == len(text) else text
+    if len(key) != len(text):
+        return text
+    if _DIALECT_HINT.search(key):
+        key = _DIALECT.sub(lambda m: _DIALECT_WORDS[m.group(0)], key)
+    return key
+
+
+#: Dialect words and the Mandarin of the same length (Cantonese: 咗 嘅 喺 我哋 睇 嚟 …; Minnan: 头家, 阮镇).
+#: Only characters and phrases that are not also ordinary Mandarin are read so (系 alone, 话, 伊 stay as written).
+_DIALECT_WORDS = {
+    "咗": "了", "嘅": "的", "喺": "在", "哋": "们", "睇": "看", "嚟": "来", "啲": "些", "嗰": "那", "冇": "没",
+    "唔": "不", "琴日": "昨天", "寻日": "昨天", "听日": "明天", "应该系": "应该是", "就系": "就是", "唔系": "不是",
+    "系咪": "是不", "点用": "咋用", "点样": "怎样", "搞掂": "搞定", "头家": "老板", "阮镇": "我镇", "阮县": "我县",
+    "帮手": "帮忙", "礼拜": "星期",
+}
+_DIALECT = re.compile("|".join(sorted(map(re.escape, _DIALECT_WORDS), key=len, reverse=True))
+                      + r"|倾(?=了|咗|下|过)|(?<=[一二两三四五六七八九十\d])间(?=[^车])|欲(?=来|去|投|在)")
+_DIALECT_WORDS.update({"倾": "谈", "间": "家", "欲": "要"})
+_DIALECT_HINT = re.compile(r"[咗嘅喺哋睇嚟啲嗰冇唔倾间欲]|琴日|寻日|听日|系|点用|点样|搞掂|头家|阮|帮手|礼拜")
 
 
 #: Emoji, pictographs, variation selectors, lone surrogates, private use and control characters.

@@ -461,3 +461,45 @@ def test_fields_of_formal_and_forwarded_messages() -> None:
         "中建环能科技股份有限公司")
     assert _p("到位：内蒙古绿聚新材料科技有限公司项目（计划投资8.6亿元）截至目前已到位1.2亿").amount_wan == 12000
     assert _p("拟于后天举行上海氢枫能源技术有限公司加氢站项目签约仪式").company == "上海氢枫能源技术有限公司"
+
+
+# Kinds from the ninth hand's set (Cantonese and Minnan wording, slang, tables pasted from Excel).
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("我哋镇同厦门海禾水产有限公司嘅合同今日签咗约，海产品加工项目，投资1.8亿", Intent.SIGNING),
+        ("嘉骏电子嗰笔钱今日到咗账，2百万，其余下个月再打", Intent.FUNDS),
+        ("琴日我哋去咗深圳睇咗三间电子厂，倾咗下SMT贴片线转移过嚟嘅事", Intent.VISIT),
+        ("湛江蓝港海洋生物科技有限公司项目计划下个礼拜开工，到时再同大家讲", Intent.PLAN),
+        ("深圳市讯联达电子科技有限公司个厂房电力增容搞唔掂，供电局话要排队，要县里帮手协调下", Intent.PROBLEM),
+        ("睇下我哋本月报咗啲咩", Intent.QUERY_SUMMARY),
+        ("我镇本月数据汇总一下", Intent.QUERY_SUMMARY),
+        ("唔好意思，更正 #34，金额应该系2千万", Intent.CORRECTION),
+        ("@招商助手 点用啊？", Intent.HELP),
+        ("不会用，求教程🙏", Intent.HELP),
+        ("下周二准备去东莞拜访东莞市嘉骏电子有限公司", Intent.UNKNOWN),
+        ("各位同仁：尚木家具有限公司已于前日与我县草签投资意向协议，拟投资两亿元，下一步将抓紧推进正式签约。", Intent.INTENTION),
+    ],
+)
+def test_southern_wording(text: str, intent: Intent) -> None:
+    assert _p(text).intent is intent
+
+
+def test_fields_in_southern_wording() -> None:
+    assert _p("签约成功！！🎉🎉🎉 佛山市顺德区尚木家具有限公司定制家具项目今天签啦，投资2.3个亿 yyds").amount_wan == 23000
+    assert _p("线索\n投资方：Sinar Aqua Sdn. Bhd.\n项目：石斑鱼工厂化循环水养殖项目").company == "Sinar Aqua Sdn. Bhd."
+    assert _p("线索：马来西亚客商拟投资500万美元建设石斑鱼养殖基地，联系人陈Amy").contact_name == "陈Amy"
+    mango = _p("有一个台湾头家欲来阮镇投资做芒果干加工厂，投资大约1500万")
+    assert (mango.place, mango.company, mango.project) == ("台湾", None, "芒果干加工厂")
+    assert _p("有个福州客商想来我镇投资做鲍鱼育苗场，大概800来万").project == "鲍鱼育苗场"
+
+
+def test_a_table_pasted_from_excel_is_one_record_a_row() -> None:
+    visits = _p("日期\t事项\t地点\t企业数\n3月2日\t外出招商\t厦门\t3\n3月6日\t外出招商\t福州\t2")
+    assert [(i.intent, i.date, i.place, i.count) for i in visits.items] == [
+        (Intent.VISIT, date(2026, 3, 2), "厦门", 3), (Intent.VISIT, date(2026, 3, 6), "福州", 2)]
+    money = _p("序号\t类型\t企业\t投资额（万元）\n1\t签约\t东莞市嘉骏电子有限公司\t12000\n"
+               "2\t到位\t东莞市嘉骏电子有限公司\t3000\n3\t开工\t汕头澄海乐童玩具有限公司")  # the last cell left off
+    assert [(i.intent, i.amount_wan) for i in money.items] == [
+        (Intent.SIGNING, 12000), (Intent.FUNDS, 3000), (Intent.START, None)]
+    assert _p("日期\t备注\n3月2日\t收到").intent is Intent.UNKNOWN  # no kind column: not a table of records
