@@ -32,7 +32,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import Enum, StrEnum
+from enum import Enum
 from typing import Any
 
 import httpx
@@ -40,6 +40,7 @@ from sqlalchemy import Connection, text
 from starlette.concurrency import run_in_threadpool
 
 from bot.runtime import Runtime
+from bot.settings import Route, group_route, private_route
 from bot.wecom.webhook import (
     TEXT_MAX_BYTES,
     AppMessenger,
@@ -65,15 +66,6 @@ NO_CHAT_PAUSE = timedelta(minutes=5)
 AIBOT_CHANNEL = "aibot"
 #: Failures that heal by waiting: they pause a route and never spend a push's attempts.
 TEMPORARY = (RateLimited, Transient, TimeoutError, ConnectionError)
-
-
-class Route(StrEnum):
-    """The way a push leaves; each pauses on its own (a webhook outage does not stop private pushes)."""
-
-    WEBHOOK = "webhook"
-    AIBOT = "aibot"
-    APP = "app"
-    CONSOLE = "console"
 
 
 class Outcome(Enum):
@@ -199,16 +191,14 @@ class OutboxSender:
 
     @property
     def group_route(self) -> Route:
-        if self.settings.wecom.webhook_url.get_secret_value():
-            return Route.WEBHOOK
-        if self.long_connection is not None:
-            return Route.AIBOT
-        return Route.CONSOLE
+        route = group_route(self.settings)
+        if route is Route.CONSOLE and self.long_connection is not None:
+            return Route.AIBOT  # a long connection handed in by its owner (the web service, a test) carries the group
+        return route
 
     @property
     def private_route(self) -> Route:
-        wecom = self.settings.wecom
-        return Route.APP if wecom.secret.get_secret_value() and wecom.corp_id and wecom.agent_id else Route.CONSOLE
+        return private_route(self.settings)
 
     def route_of(self, push: Push) -> Route:
         return self.group_route if push.target.is_group else self.private_route

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
@@ -44,6 +45,11 @@ class WecomSettings(Section):
     @property
     def app_enabled(self) -> bool:
         return bool(self.corp_id and self.token.get_secret_value() and self.encoding_aes_key.get_secret_value())
+
+    @property
+    def can_push_privately(self) -> bool:
+        """The self-built app can message one member (message/send needs the corp, its secret and the agent)."""
+        return bool(self.corp_id and self.secret.get_secret_value() and self.agent_id)
 
 
 class AibotSettings(Section):
@@ -104,6 +110,15 @@ class OutboxSettings(Section):
     max_backoff_s: float = Field(600.0, gt=0)
     #: Wait after a rate limit (45009, HTTP 429): WeCom counts its limit per minute.
     rate_limit_pause_s: float = Field(60.0, gt=0)
+
+
+class Route(StrEnum):
+    """The way a push leaves; each pauses on its own (a webhook outage does not stop private pushes)."""
+
+    WEBHOOK = "webhook"
+    AIBOT = "aibot"
+    APP = "app"
+    CONSOLE = "console"
 
 
 class Settings(BaseSettings):
@@ -234,3 +249,18 @@ def _explain(err: Mapping[str, Any]) -> str:
 def redacted(settings: Settings) -> dict[str, object]:
     """Settings for logs: SecretStr fields stay masked, the webhook key too."""
     return settings.model_dump(mode="json")
+
+
+def group_route(settings: Settings) -> Route:
+    """Where group pushes go: the group robot's webhook, else the AI bot's long connection, else the console.
+    The one place this is decided (the sender, the console and the channels ask it)."""
+    if settings.wecom.webhook_url.get_secret_value():
+        return Route.WEBHOOK
+    if settings.aibot.websocket_enabled:
+        return Route.AIBOT
+    return Route.CONSOLE
+
+
+def private_route(settings: Settings) -> Route:
+    """Where a push to one member goes: the self-built app when it can send, else the console."""
+    return Route.APP if settings.wecom.can_push_privately else Route.CONSOLE

@@ -17,6 +17,7 @@ from fastapi.responses import PlainTextResponse, Response
 from bot.channels.http import params, read_body, verify
 from bot.inbox import Closed, Inbox
 from bot.runtime import Runtime
+from bot.settings import Route, private_route
 from bot.wecom import app_wire
 from bot.wecom.crypto import AppCrypto, DecryptError, SignatureError
 from storage.inbox import SENT, Envelope
@@ -35,7 +36,7 @@ class AppChannel:
         self.settings = runtime.settings
         self.crypto = AppCrypto(wecom.token.get_secret_value(), wecom.encoding_aes_key.get_secret_value(),
                                 wecom.corp_id)
-        self.can_push = bool(wecom.secret.get_secret_value() and wecom.agent_id)
+        self.can_push = private_route(runtime.settings) is Route.APP
 
     def settle(self, store: Store, item: InboxItem, reply: str) -> tuple[str | None, str | None]:
         """No request waited for the answer: push it with the secret; else a redelivery fetches it."""
