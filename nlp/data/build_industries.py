@@ -70,7 +70,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jieba
+from nlp.data.build_places import _jieba_words  # the gazetteer's reader of jieba's words, tags and counts
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE.parent / "industries.txt"
@@ -198,16 +198,6 @@ class Word:
     secondary: bool  # True: the name sells, rents, repairs or supports it (汽车租赁, 农业专业及辅助性活动)
     short: bool  # True: a shorter form of the piece (玻璃 of 玻璃制品), not the piece itself
     whole: bool  # True: the piece is the name's only one (食品 of 食品制造业, not of 食品及饲料添加剂制造)
-
-
-def _jieba_words() -> dict[str, tuple[int, str]]:
-    path = Path(jieba.__file__).with_name("dict.txt")
-    words: dict[str, tuple[int, str]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.split()
-        if len(parts) == 3:
-            words[parts[0]] = (int(parts[1]), parts[2])
-    return words
 
 
 def _places() -> frozenset[str]:
