@@ -18,7 +18,7 @@ from handlers.features import router as default_router
 from handlers.messages import Incoming, Reply
 from handlers.registry import Router
 from handlers.rules import Rules
-from nlp import Parsed
+from nlp import Cleaned, Parsed, clean
 from nlp import parse as nlp_parse
 from storage.store import Store, unit_of_work
 
@@ -33,14 +33,6 @@ EMPTY = "没有收到文字内容。报送请发送文字，例如「线索：XX
 FAILED = "抱歉，处理这条消息时出了问题，已记录，请稍后再试或联系招商办。已登记的内容不受影响。"
 
 
-def _clean(text: str) -> str:
-    """Drop NUL and other control characters (PostgreSQL refuses NUL) and lone surrogates (not
-    storable as UTF-8), but keep newlines and tabs."""
-    return "".join(
-        ch for ch in text if ch in "\n\t" or (ch >= " " and ch != "\x7f" and not "\ud800" <= ch <= "\udfff")
-    )
-
-
 class Bot:
     """The transport-agnostic core. One instance per process, built by the composition root."""
 
@@ -49,7 +41,7 @@ class Bot:
         engine: Engine,
         rules: Rules,
         router: Router = default_router,
-        parse: Callable[[str, date], Parsed] = nlp_parse,
+        parse: Callable[[Cleaned, date], Parsed] = nlp_parse,
     ) -> None:
         self.engine = engine
         self.rules = rules
@@ -71,24 +63,24 @@ class Bot:
         row done in the same commit as everything the message stored. Raises on failure; the
         caller rolls back, and nothing of this message is kept. `parsed` is `preparse`'s result,
         computed before the transaction so the (single SQLite) writer is held only briefly."""
-        incoming = replace(incoming, text=_clean(incoming.text))
+        message = clean(incoming.text)
         limit = self.rules.reporting.max_message_chars
-        if len(incoming.text) > limit:
+        if message.too_long(limit):
             return Reply(TOO_LONG.format(limit=limit))
-        if not incoming.text.strip():
+        if message.empty:
             return Reply(EMPTY)
-        return self._handle(store, incoming, parsed)
+        return self._handle(store, message, replace(incoming, text=str(message)), parsed)
 
     def preparse(self, incoming: Incoming) -> Parsed | None:
         """The parse `answer` would do (pure, no database), or None when it would not parse."""
-        text = _clean(incoming.text)
-        if len(text) > self.rules.reporting.max_message_chars or not text.strip():
+        message = clean(incoming.text)
+        if message.too_long(self.rules.reporting.max_message_chars) or message.empty:
             return None
-        return self.parse(text, incoming.at.astimezone(self.rules.schedule.tz).date())
+        return self.parse(message, incoming.at.astimezone(self.rules.schedule.tz).date())
 
     def give_up(self, store: Store, incoming: Incoming) -> Reply:
         """Repeated failures: keep the message in the log (if the sender is known) and say so."""
-        incoming = replace(incoming, text=_clean(incoming.text))
+        incoming = replace(incoming, text=str(clean(incoming.text)))
         if store.roster.member(incoming.user_id) is not None:
             message = store.messages.record(
                 incoming.channel, incoming.msg_id, incoming.user_id, incoming.text, incoming.at, incoming.chat_id
@@ -97,7 +89,8 @@ class Bot:
                 store.messages.answer(message, "error", FAILED)
         return Reply(FAILED)
 
-    def _handle(self, store: Store, incoming: Incoming, preparsed: Parsed | None = None) -> Reply:
+    def _handle(self, store: Store, cleaned: Cleaned, incoming: Incoming, preparsed: Parsed | None = None) -> Reply:
+        """`incoming.text` is `cleaned` as a plain string (what the log keeps); the parser reads `cleaned`."""
         member = store.roster.member(incoming.user_id)
         if member is None:
             return Reply(STRANGER)
@@ -109,8 +102,8 @@ class Bot:
             return Reply(earlier.reply or "" if earlier else "", duplicate=True)
         unit = store.roster.unit(member.unit_id) if member.unit_id is not None else None
         ctx = Context(store=store, member=member, unit=unit, incoming=incoming, rules=self.rules, message_id=message.id)
-        parsed = preparsed if preparsed is not None else self.parse(incoming.text, ctx.today)
-        reply = answer_draft(parsed, ctx, self.parse) or self._route(parsed, ctx)
+        parsed = preparsed if preparsed is not None else self.parse(cleaned, ctx.today)
+        reply = answer_draft(parsed, ctx) or self._route(parsed, ctx)
         store.messages.answer(message, str(parsed.intent), reply.text)
         return reply
 

@@ -10,9 +10,8 @@ read, so a draft from weeks ago never takes today's answer.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 
 from handlers.context import Context
 from handlers.corrections import apply_correction, own_record
@@ -28,20 +27,12 @@ from handlers.messages import Reply
 from handlers.office import is_command
 from handlers.owners import copy_to_owner
 from handlers.receipts import kind_name, missing_question, one_line
-from nlp import RECORD_INTENTS, Intent, Parsed
+from nlp import RECORD_INTENTS, Intent, Parsed, parse_answer
 from storage.keys import core_company_name
 from storage.kinds import MILESTONE_VALUES
 from storage.models import Draft, Project, ProjectStage, Record
 from storage.states import DraftState
 
-_KEYWORDS = {
-    Intent.LEAD: "线索：", Intent.VISIT: "拜访：", Intent.RECEPTION: "接待：", Intent.SIGNING: "签约：",
-    Intent.START: "开工：", Intent.FUNDS: "到位：", Intent.COMPLETION: "竣工：", Intent.PROGRESS: "进展：",
-}
-#: A report label at the start of a message: whatever follows is a report of its own.
-_LABEL = re.compile(
-    r"^\s*(?:\d+[.、．]\s*)?(?:线索|新增线索|拜访|外出招商|外出|接待|接待洽谈|签约|开工|资金到位|到位|竣工|投产|竣工投产|进展|项目进展)\s*[：:]"
-)
 _YES = re.compile(r"^\s*(?:是|是的|对|对的|没错|就是|确认|嗯|好)\s*[。.!！]?\s*$")
 _NEW = re.compile(r"^\s*(?:新项目|新建项目|新建档案|新建)\s*[。.!！]?\s*$")
 #: A no to the project the bot suggested: which one then (it never opens a project on a no).
@@ -51,7 +42,7 @@ _PNUM = re.compile(r"^\s*[Pp]\s*(\d+)\s*$")
 _TELL_LAPSED = timedelta(hours=24)
 
 
-def answer_draft(parsed: Parsed, ctx: Context, parse: Callable[[str, date], Parsed]) -> Reply | None:
+def answer_draft(parsed: Parsed, ctx: Context) -> Reply | None:
     """Complete the sender's newest open draft with this message, if it is an answer; else None."""
     text = ctx.incoming.text
     if is_command(parsed, text):
@@ -66,7 +57,7 @@ def answer_draft(parsed: Parsed, ctx: Context, parse: Callable[[str, date], Pars
         # report that waits for a missing field.
         draft = drafts.newest_open(ctx.member.userid, ctx.at, asking=False)
     if draft is None:
-        return _lapsed(parsed, ctx, parse)
+        return _lapsed(parsed, ctx)
     if draft.parsed.get("ask") == "correction":
         return _answer_correction(draft, ctx)
     pending = parsed_from_json(draft.parsed)
@@ -75,9 +66,8 @@ def answer_draft(parsed: Parsed, ctx: Context, parse: Callable[[str, date], Pars
     if ctx.unit is None:
         drafts.close(draft, DraftState.ABANDONED)
         return None
-    # Read the bare answer ("8000万元", "苏州") as if it carried the draft's own keyword.
-    answer = parse(f"{_KEYWORDS.get(pending.intent, '')}{text}", ctx.today)
-    completed = with_answer(pending, answer, text)
+    # The bare answer ("8000万元", "苏州") is read as the value of the draft's own label.
+    completed = with_answer(pending, parse_answer(text, ctx.today, expecting=pending.intent, missing=pending.missing))
     if completed.missing == pending.missing and completed == pending:
         ask = missing_question(pending.missing, pending.intent, ctx.rules.reporting.draft_minutes)
         return Reply(f"没看懂这条补充。{kind_name(pending.intent)}{ask}")
@@ -102,7 +92,7 @@ _NEWS = frozenset({Intent.SIGNING, Intent.START, Intent.FUNDS, Intent.COMPLETION
 
 def _plainly_new(parsed: Parsed, pending: Parsed, text: str) -> bool:
     """A message that is a report of its own, not an answer to the draft."""
-    if parsed.intent is Intent.REPORT or _LABEL.match(text):
+    if parsed.intent is Intent.REPORT or parsed.label is not None:
         return True
     if parsed.intent in _NEWS and parsed.intent is not pending.intent:
         return True
@@ -112,10 +102,10 @@ def _plainly_new(parsed: Parsed, pending: Parsed, text: str) -> bool:
     return False
 
 
-def _lapsed(parsed: Parsed, ctx: Context, parse: Callable[[str, date], Parsed]) -> Reply | None:
+def _lapsed(parsed: Parsed, ctx: Context) -> Reply | None:
     """An answer just after the sender's draft lapsed (it would have filled a missing field): say so
     once, instead of storing `建设精密零部件加工项目` as a 项目进展 of its own."""
-    if parsed.intent in RECORD_INTENTS and _LABEL.match(ctx.incoming.text):
+    if parsed.intent in RECORD_INTENTS and parsed.label is not None:
         return None
     drafts = ctx.store.drafts
     lapsed = drafts.recently_expired(ctx.member.userid, ctx.at - _TELL_LAPSED)
@@ -125,8 +115,8 @@ def _lapsed(parsed: Parsed, ctx: Context, parse: Callable[[str, date], Parsed]) 
     text = ctx.incoming.text
     if _plainly_new(parsed, pending, text):
         return None
-    answer = parse(f"{_KEYWORDS.get(pending.intent, '')}{text}", ctx.today)
-    if with_answer(pending, answer, text).missing == pending.missing:
+    answer = parse_answer(text, ctx.today, expecting=pending.intent, missing=pending.missing)
+    if with_answer(pending, answer).missing == pending.missing:
         return None
     drafts.close(lapsed, DraftState.LAPSED)
     minutes = ctx.rules.reporting.draft_minutes

@@ -14,7 +14,7 @@ from handlers.periods import Month, deadline_of, is_late, month_of, period_label
 from handlers.receipts import describe, fix_hint, format_amount, kind_name, one_line
 from handlers.rules import CountyRules, Rules
 from handlers.words import mentions
-from nlp import Intent, Parsed
+from nlp import MESSAGE_FIELDS, Intent, Parsed
 from storage.fields import BY_PARSED
 from storage.kinds import RecordKind
 from storage.models import Project, ProjectStage, Record, saved_id
@@ -480,6 +480,8 @@ def parsed_to_json(parsed: Parsed) -> dict[str, Any]:
     """A JSON-safe dict of a Parsed (for drafts and the record's `fields`)."""
     out: dict[str, Any] = {}
     for f in fields(parsed):
+        if f.name in MESSAGE_FIELDS:
+            continue  # the message's, not the record's
         value = getattr(parsed, f.name)
         if f.name == "items":
             value = [parsed_to_json(item) for item in value]
@@ -512,38 +514,18 @@ def parsed_from_json(data: dict[str, Any]) -> Parsed:
     return Parsed(**values)
 
 
-def with_answer(draft: Parsed, answer: Parsed, text: str) -> Parsed:
-    """Fill a draft's missing fields from the sender's answer (parsed, or taken as written)."""
+def with_answer(draft: Parsed, answer: Parsed) -> Parsed:
+    """Fill a draft's missing fields from the sender's answer (`nlp.parse_answer`, which takes a project or
+    place asked for as written when the rules find none)."""
     changes: dict[str, Any] = {}
     for name in draft.missing:
         value = getattr(answer, name, None)
         if name == "amount_wan" and value is not None:
             changes["amount_wan"] = value
             changes["currency"] = answer.currency or "CNY"
-        elif name == "project":
-            changes["project"] = answer.project or _as_project(text)
-        elif name == "place":
-            changes["place"] = answer.place or _as_place(text)
         elif value is not None:
             changes[name] = value
     for name in ("company", "industry", "contact_name", "contact_phone"):
         if getattr(draft, name) is None and getattr(answer, name) is not None:
             changes[name] = getattr(answer, name)
     return replace(draft, **{k: v for k, v in changes.items() if v is not None}).with_missing_recomputed()
-
-
-_PROJECT_WORDS = ("项目", "建设", "生产", "基地", "工厂", "厂", "园", "中心", "线", "項目", "建設")
-
-
-def _as_project(text: str) -> str | None:
-    cleaned = text.strip().strip("。.，,")
-    if 4 <= len(cleaned) <= 80 and any(w in cleaned for w in _PROJECT_WORDS):
-        return cleaned
-    return None
-
-
-def _as_place(text: str) -> str | None:
-    cleaned = text.strip().strip("。.，,")
-    if 2 <= len(cleaned) <= 12 and not any(ch.isdigit() for ch in cleaned):
-        return cleaned
-    return None

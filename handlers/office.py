@@ -28,7 +28,6 @@ from storage.states import DraftState
 
 _LIST_REVIEW = re.compile(r"^\s*(?:待?审核|审核列表|待审核记录|复核)\s*[？?]?\s*$")
 _LIST_DRAFTS = re.compile(r"^\s*(?:草稿|未完成草稿|草稿列表|未补全)\s*[？?]?\s*$")
-_QUESTION = re.compile(r"多少|哪些|哪几|几个|几家|几项|[率？?吗]|怎么样|情况如何|有没有")
 _COMMAND_INTENTS = frozenset({
     Intent.CORRECTION, Intent.RETRACT, Intent.HELP, Intent.QUERY_RANK, Intent.QUERY_MISSING,
     Intent.QUERY_SUMMARY, Intent.BULLETIN, Intent.QUERY_RANK_CHART, Intent.REVIEW, Intent.ATTACH, Intent.SOLVE,
@@ -41,17 +40,9 @@ _LISTED = 20
 
 
 def is_command(parsed: Parsed, text: str) -> bool:
-    """A command or a question, never an answer to a draft."""
+    """A command or a question (`parsed.question`, the parser's decision), never an answer to a draft."""
     return (parsed.intent in _COMMAND_INTENTS or bool(_LIST_REVIEW.match(text) or _LIST_DRAFTS.match(text))
-            or is_question(parsed, text))
-
-
-def is_question(parsed: Parsed, text: str) -> bool:
-    """`本季度开工率是多少`, `签约多少`, `哪些项目签约未开工`, `卫庄镇签约未开工`: asked, not reported (no
-    amount and a question word, or a message that is only a pipeline word after a unit or period)."""
-    if _ASK_PIPELINE.search(text):
-        return True
-    return parsed.amount_wan is None and bool(_QUESTION.search(text)) and not re.search(r"[：:]", text[:6])
+            or parsed.question)
 
 
 def office_command(parsed: Parsed, ctx: Context) -> Reply | None:
@@ -203,7 +194,7 @@ def office_question(parsed: Parsed, ctx: Context) -> Reply | None:
     answers for it, else for the asker's unit (the county for the office and county leaders).
     """
     text = ctx.incoming.text
-    if not is_question(parsed, text):
+    if not parsed.question:
         return None
     scope = _scope(ctx, text)
     if isinstance(scope, Reply):
@@ -301,11 +292,6 @@ def _pipeline_answer(ctx: Context, text: str, chosen: Period, unit_id: int | Non
         return Reply(f"{whose}{chosen.label}到位资金{format_amount(funds)}（{number(sum(r.funds for r in rows))}笔）。")
     return None
 
-
-#: A message that is only a pipeline question, perhaps after a unit or a period (卫庄镇签约未开工, 一季度开工率).
-_ASK_PIPELINE = re.compile(
-    r"^\s*[^\s：:，,。；;！!？?]{0,16}?(?:开工率|履约率|资金到位率|到位率|线索转化率|转化率|签约未开工|开工未投产)"
-    r"(?:项目|名单|清单|情况)?\s*[？?。]?\s*$")
 
 _RATE_MEANS = {
     "开工率": "今年签约项目中已开工的比例",

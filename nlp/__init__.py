@@ -1,6 +1,14 @@
-"""Text -> typed parse result. Pure: no I/O, no clock (today is a parameter)."""
+"""Text -> typed parse result. Pure: no I/O, no clock (today is a parameter).
 
-from nlp.parser import parse
-from nlp.types import MILESTONE_INTENTS, RECORD_INTENTS, REQUIRED_FIELDS, Intent, Parsed
+`clean` is the one clean-up of a message (what may be stored, what counts towards the length limit, what the
+parser reads); `parse` reads a message, `parse_answer` an answer to the bot's question about a record.
+"""
 
-__all__ = ["MILESTONE_INTENTS", "RECORD_INTENTS", "REQUIRED_FIELDS", "Intent", "Parsed", "parse"]
+from nlp.parser import parse, parse_answer
+from nlp.text import MAX_CHARS, Cleaned, clean
+from nlp.types import MESSAGE_FIELDS, MILESTONE_INTENTS, RECORD_INTENTS, REQUIRED_FIELDS, Intent, Parsed
+
+__all__ = [
+    "MAX_CHARS", "MESSAGE_FIELDS", "MILESTONE_INTENTS", "RECORD_INTENTS", "REQUIRED_FIELDS", "Cleaned", "Intent",
+    "Parsed", "clean", "parse", "parse_answer",
+]

@@ -12,9 +12,9 @@ from nlp.types import Intent
 
 #: Labels a liaison writes before a colon (`线索:` …), matched on the simplified copy.
 LABELS: dict[Intent, str] = {
-    Intent.LEAD: r"新线索|招商线索|项目线索|报送线索|线索|项目信息|新项目",
+    Intent.LEAD: r"新增线索|新线索|招商线索|项目线索|报送线索|线索|项目信息|新项目",
     Intent.VISIT: r"外出招商|招商外出|外出拜访|拜访客商|拜访|拜方|拜会|走访|出访|外出",
-    Intent.RECEPTION: r"接待客商|接待|洽谈|来访|考察|接洽",
+    Intent.RECEPTION: r"接待客商|接待洽谈|接待|洽谈|来访|考察|接洽",
     Intent.SIGNING: r"项目签约|签约|签订",
     Intent.START: r"项目开工|开工|动工",
     Intent.FUNDS: r"资金到位|到位资金|到位|到账",
@@ -234,6 +234,32 @@ def label_of(key: str) -> tuple[Intent, int] | None:
     if not m:
         return None
     return _LABEL_INTENT[m.group("label")], m.end()
+
+
+def written_label(key: str) -> Intent | None:
+    """The kind a label with its colon opens the message with (`线索：`, `2、签约:`, `新增线索 :`); a label
+    parted by a space only (`拜访 苏州`, `拟 6月签约`) is none: the message may be an answer or a plain sentence."""
+    m = _LABEL_RE.match(key)
+    if m is None or not key[m.end("label"):m.end()].lstrip().startswith(":"):
+        return None
+    return _LABEL_INTENT[m.group("label")]
+
+
+#: A message that is only a pipeline question, perhaps after a unit or a period (卫庄镇签约未开工, 一季度开工率).
+_ASK_PIPELINE = re.compile(
+    r"^\s*[^\s:,。;!?]{0,16}?(?:开工率|履约率|资金到位率|到位率|线索转化率|转化率|签约未开工|开工未投产)"
+    r"(?:项目|名单|清单|情况)?\s*[?。]?\s*$")
+#: Question words, a rate, or a question mark.
+_QUESTION = re.compile(r"多少|哪些|哪几|几个|几家|几项|[率?吗]|怎么样|情况如何|有没有")
+
+
+def asks(key: str, amount_wan: float | None) -> bool:
+    """`本季度开工率是多少`, `签约多少`, `哪些项目签约未开工`, `卫庄镇签约未开工`: asked, not reported (no
+    amount and a question word before any label, or a message that is only a pipeline word after a unit
+    or period). Read on the matching copy: `？` and `?` are one, and so are 開工率 and 开工率."""
+    if _ASK_PIPELINE.search(key):
+        return True
+    return amount_wan is None and bool(_QUESTION.search(key)) and ":" not in key[:6]
 
 
 def keyword_intent(key: str) -> Intent | None:

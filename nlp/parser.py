@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -12,6 +13,7 @@ from nlp.corrections import labelled_spans
 from nlp.dates import find_date
 from nlp.entities import find_channel, find_companies, find_industry, find_place, find_project, tokens
 from nlp.intents import (
+    asks,
     command_of,
     fixes,
     is_plan,
@@ -23,6 +25,7 @@ from nlp.intents import (
     says_nothing,
     table_parts,
     withdraws,
+    written_label,
 )
 from nlp.numbers import CURRENCY_CODE, pick_amount, small_int
 from nlp.plans import (
@@ -37,7 +40,7 @@ from nlp.plans import (
     labelled_plan,
     project_ref,
 )
-from nlp.text import Text
+from nlp.text import Cleaned, Text, clean
 from nlp.types import RECORD_INTENTS, REQUIRED_FIELDS, Intent, Parsed
 from nlp.typos import repair
 
@@ -192,10 +195,11 @@ def _packaged(text: Text, fields: dict[str, object], labelled: bool) -> dict[str
     return out
 
 
-def _record(text: Text, intent: Intent, today: date, named_record: bool = True) -> Parsed:
+def _record(text: Text, intent: Intent, today: date, named_record: bool = True, value: bool = False) -> Parsed:
     """The fields of one record-like text (also the body of a correction: without `named_record` its
-    names say which record it means, and only labelled names are changes)."""
-    labelled = label_of(text.key)
+    names say which record it means, and only labelled names are changes). `value`: the text is the value
+    of `intent`'s label already (an answer to the bot's question, `parse_answer`)."""
+    labelled = (intent, 0) if value else label_of(text.key)
     head = None if labelled or intent is not Intent.PACKAGING else _PACKAGING_HEAD.match(text.key)
     if labelled:
         text = text.sub(labelled[1], len(text.key))
@@ -333,8 +337,9 @@ def refine(text: Text, intent: Intent, today: date) -> Intent:
     return intent
 
 
-def _parse(raw: str, today: date) -> Parsed:
-    text = Text.of(raw)
+def _parse(message: Cleaned, today: date) -> Parsed:
+    raw = str(message)
+    text = message.text
     if not text.key:
         return Parsed(intent=Intent.UNKNOWN, source_text=raw)
     text = Text(text.orig, repair(text.key, tokens))  # 拜放了 -> 拜访了 (the original keeps the slip)
@@ -346,7 +351,7 @@ def _parse(raw: str, today: date) -> Parsed:
             if withdraws(reply.key):
                 return Parsed(intent=Intent.RETRACT, ref=quoted.ref, body=reply.orig, source_text=text.orig)
             if fixes(reply.key):
-                fixed = _parse(f"更正 #{quoted.ref} {reply.orig}", today)
+                fixed = _parse(clean(f"更正 #{quoted.ref} {reply.orig}"), today)
                 return replace(fixed, source_text=text.orig)
         if not reply.key:
             return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)
@@ -432,9 +437,46 @@ def _parse(raw: str, today: date) -> Parsed:
 
 
 def parse(text: str, today: date) -> Parsed:
-    """Read one chat message. Never raises: anything unreadable is `unknown`."""
+    """Read one chat message (raw, or `clean`'s result, which is not cleaned again). Never raises: anything
+    unreadable is `unknown`. Also says what the message as a whole is (`label`, `question`)."""
     try:
-        return _parse(text if isinstance(text, str) else str(text), today)
+        message = clean(text if isinstance(text, str) else str(text))
+        parsed = _parse(message, today)
+        key = message.text.key
+        return replace(parsed, label=written_label(key), question=asks(key, parsed.amount_wan))
     except Exception:  # a chat message must never crash the bot, but a parser bug must be seen
         logging.getLogger(__name__).exception("parse failed; answered as chit-chat: %r", str(text)[:200])
         return Parsed(intent=Intent.UNKNOWN, source_text=str(text)[:1000])
+
+
+#: Words a project's name holds (`建设肉鸡养殖项目`): an answer naming none is not taken for one as written.
+_PROJECT_WORDS = ("项目", "建设", "生产", "基地", "工厂", "厂", "园", "中心", "线", "項目", "建設")
+
+
+def parse_answer(text: str, today: date, *, expecting: Intent, missing: Collection[str] = ()) -> Parsed:
+    """Read the sender's answer to the bot's question about a record of kind `expecting` that lacks the
+    fields `missing` (`还缺金额` → `8000万元`, `哪个项目` → `建设肉鸡养殖项目`, `在哪` → `苏州`).
+
+    The whole answer is read as the value of that kind's label, as `线索：8000万元` would be, whatever it would
+    parse as alone (`建设肉鸡养殖项目` alone is 项目进展); nothing is glued to the text. A `project` or `place`
+    asked for that the rules do not find is the answer as written, when it looks like one (a project's
+    word and 4 to 80 characters; 2 to 12 characters without a digit). The result's intent is `expecting`.
+    Never raises: an unreadable answer fills nothing."""
+    message = clean(text if isinstance(text, str) else str(text))
+    try:
+        said = message.text
+        if not said.key:
+            return Parsed(intent=expecting, source_text=str(message), missing=tuple(missing))
+        said = Text(said.orig, repair(said.key, tokens))
+        parsed = _record(said, expecting, today, value=True)
+        as_written = said.orig.strip().strip("。.，,")
+        if "project" in missing and not parsed.project and 4 <= len(as_written) <= 80 and any(
+                w in as_written for w in _PROJECT_WORDS):
+            parsed = replace(parsed, project=as_written)
+        if "place" in missing and not parsed.place and 2 <= len(as_written) <= 12 and not any(
+                ch.isdigit() for ch in as_written):
+            parsed = replace(parsed, place=as_written)
+        return parsed.with_missing_recomputed()
+    except Exception:  # an answer must never crash the bot, but a parser bug must be seen
+        logging.getLogger(__name__).exception("parse_answer failed; nothing filled: %r", str(text)[:200])
+        return Parsed(intent=expecting, source_text=str(message)[:1000], missing=tuple(missing))

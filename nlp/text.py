@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 #: Longest input analysed; anything beyond is ignored to keep parsing bounded in time.
@@ -101,8 +101,23 @@ _JUNK = re.compile(
 )
 
 
-def clean(text: str) -> str:
-    """Drop what carries no report content: @mentions, 【unit】 tags, emoji, control chars."""
+def _storable(text: str) -> str:
+    """Drop what no store keeps: NUL and the other control characters (PostgreSQL refuses NUL) and lone
+    surrogates (not encodable as UTF-8); newlines and tabs stay (a pasted table's cells are parted by tabs)."""
+    return "".join(
+        ch for ch in text if ch in "\n\t" or (ch >= " " and ch != "\x7f" and not "\ud800" <= ch <= "\udfff")
+    )
+
+
+def _tidy(text: str) -> str:
+    """What the parser reads: the message minus what carries no report content (@mentions, 【unit】
+    tags, emoji, control characters), spaces folded, at most `MAX_CHARS` long.
+
+    Leading @mentions are dropped here although the AI-bot wire (`bot.wecom.aibot_wire`) drops WeCom's
+    own `@招商助手` before the core sees the message: the command line (`zsbot say`, `zsbot parse`) and
+    the other channels hand the text over as typed, and `@招商助手 线索：…` must read as `线索：…`
+    there too (without this, the label would not open the message and the lead would lose its label).
+    Several mentions (`@张三 @招商助手 …`) go as well, where the wire drops only the first."""
     text = _JUNK.sub("", text[:MAX_CHARS])
     if "@" in text:
         text = _MENTION.sub("", text)
@@ -116,17 +131,45 @@ def clean(text: str) -> str:
     return text.strip()
 
 
+class Cleaned(str):
+    """One message, cleaned once (made by `clean`; `parse` takes it as it is and cleans nothing again).
+
+    The string itself is the message as written minus what no store can keep (`_storable`): what the
+    message log keeps, what a reply may quote, and what the length limit counts (`too_long`), so a
+    message's emoji and spaces count as the sender sees them. `text` is what the parser reads: junk,
+    mentions and unit tags gone (`_tidy`), with its simplified, half-width matching copy."""
+
+    def __new__(cls, raw: str) -> Cleaned:
+        return super().__new__(cls, _storable(raw))
+
+    @cached_property
+    def text(self) -> Text:
+        """What the parser reads, made on first use: a message refused for its length is never tidied."""
+        tidy = _tidy(self)
+        return Text(tidy, to_key(tidy))
+
+    def too_long(self, limit: int) -> bool:
+        """More characters than `limit` (the setting `reporting.max_message_chars`)."""
+        return len(self) > limit
+
+    @property
+    def empty(self) -> bool:
+        """Nothing but blanks was sent (a message of emoji alone is not empty: it is answered as talk)."""
+        return not self.strip()
+
+
+def clean(text: str) -> Cleaned:
+    """The one clean-up of a message: what may be stored, what counts towards the length limit, and what
+    the parser reads. The handlers call it once per message; `parse` calls it for text not cleaned yet."""
+    return text if isinstance(text, Cleaned) else Cleaned(text)
+
+
 @dataclass(frozen=True, slots=True)
 class Text:
     """A cleaned message and its aligned matching copy."""
 
     orig: str
     key: str
-
-    @classmethod
-    def of(cls, raw: str) -> Text:
-        cleaned = clean(raw)
-        return cls(cleaned, to_key(cleaned))
 
     def sub(self, start: int, end: int) -> Text:
         return Text(self.orig[start:end], self.key[start:end])

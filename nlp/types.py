@@ -82,6 +82,9 @@ REQUIRED_FIELDS: dict[Intent, tuple[str, ...]] = {
     Intent.PACKAGING: ("amount_wan", "project"),
 }
 
+#: `Parsed` fields that describe the message as a whole (set by `parse` on its result only): not a record's.
+MESSAGE_FIELDS = frozenset({"label", "question"})
+
 #: The keys every contract object carries (besides `items`, only for reports).
 CONTRACT_KEYS = (
     "intent",
@@ -149,6 +152,11 @@ class Parsed:
     due: Day | None = None
     #: The office's verdict (`review`): True for 确认, False for 驳回.
     confirm: bool | None = None
+    #: Of the whole message, not of the record it reports (never stored with one, see `MESSAGE_FIELDS`):
+    #: the kind a label opening the message names (`线索：`, `2、签约:`), whatever the message turned out to be.
+    label: Intent | None = None
+    #: The message asks rather than reports (`本季度开工率是多少`, `签约多少`, `哪些项目签约未开工`, `卫庄镇签约未开工`).
+    question: bool = False
 
     def with_missing_recomputed(self) -> Parsed:
         """Recompute `missing` from REQUIRED_FIELDS (after a draft is completed)."""
