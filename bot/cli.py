@@ -136,6 +136,7 @@ def main() -> None:
 
 
 cli_serve.register(app)
+cli_serve.register_worker(app)
 cli_assessment.register(app)
 cli_outbox.register(app)
 cli_demo.register(app)

@@ -2,21 +2,20 @@
 
 Nothing is global and nothing is read from the environment here: `zsbot serve` builds the Runtime
 from settings and passes it in; tests build as many apps as they like. What each WeCom channel
-does lives in `bot/channels/`; how messages are kept and handled, in `bot/inbox.py`.
+does lives in `bot/channels/`; how messages are kept and handled, in `bot/inbox/`; worker
+processes, in `bot/workers.py`. Everything is wired here, once, before the app starts.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import ipaddress
 import logging
+import os
 import sys
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,18 +24,22 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bot.channels.aibot import CHANNEL as AIBOT_CHANNEL
+from bot.channels import settlers
 from bot.channels.aibot import AibotChannel
-from bot.channels.app import CHANNEL as APP_CHANNEL
 from bot.channels.app import AppChannel
 from bot.checkpoints import Checkpoints
-from bot.inbox import Inbox, Route
+from bot.inbox import Inbox
+from bot.inbox.signals import Listener
+from bot.inbox.worker import Doorbell, Handled, Worker
 from bot.outbox_sender import OutboxSender
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.simulator import Feed, simulator_router
+from bot.warm import warm_up
 from bot.wecom.ws_client import LongConnection
+from bot.workers import WorkerProcesses, handles_elsewhere
 from storage.db import ping
+from storage.inbox import HANDLED, NEW_WORK, OWED_ON_WS, QUEUED_PUSH
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +57,17 @@ def loopback(host: str) -> bool:
     return False
 
 
-def create_app(runtime: Runtime, *, ws_backoff_s: float = 1.0, long_lived: bool = False) -> FastAPI:
+def create_app(runtime: Runtime, *, ws_backoff_s: float = 1.0, long_lived: bool = False,
+               workers: int | None = None) -> FastAPI:
     """`long_lived`: this process serves until it is stopped (`zsbot serve`), so what start-up
     loaded is frozen out of the garbage collector's sweeps (see `warm_up`); tests build many apps
-    in one process and leave it unset."""
-    settings = runtime.settings
+    in one process and leave it unset. `workers` (PostgreSQL): leave handling to worker
+    processes, N of them started here (0: started elsewhere with `zsbot worker`); None handles here."""
+    settings, engine = runtime.settings, runtime.engine
     feed = Feed()
-    inbox = Inbox(runtime, poll_s=settings.inbox.poll_s)
-    aibot = AibotChannel(runtime, inbox)
+    doorbell = Doorbell()
+    inbox = Inbox(engine, doorbell)
+    aibot = AibotChannel(settings, inbox)
     long_connection: LongConnection | None = None
     if settings.aibot.websocket_enabled:
         long_connection = LongConnection(
@@ -70,12 +76,37 @@ def create_app(runtime: Runtime, *, ws_backoff_s: float = 1.0, long_lived: bool 
         )
         aibot.long_connection = long_connection
     sender = OutboxSender(runtime, long_connection=long_connection, publish=feed.publish)
-    app_channel = AppChannel(runtime, inbox) if settings.wecom.app_enabled else None
-    routes: dict[str, Route] = {AIBOT_CHANNEL: aibot}
-    if app_channel is not None:
-        routes[APP_CHANNEL] = app_channel
-    inbox.routes, inbox.after_handle, inbox.on_owed = routes, sender.wake, aibot.deliver_owed
-    checkpoints = Checkpoints(runtime.engine)
+    app_channel = AppChannel(settings, inbox) if settings.wecom.app_enabled else None
+    checkpoints = Checkpoints(engine)
+
+    def after_handled(handled: Handled) -> None:
+        """The local worker committed a row: wake its request, its outbox push, its long connection."""
+        row = handled.row
+        inbox.handled(row.id, row)
+        if handled.queued:
+            sender.wake()
+        if row.req_id and row.unclaimed:
+            aibot.deliver_soon(row)
+
+    def heard_handled(payload: str) -> None:
+        """PostgreSQL says a worker in another process committed a row (this one's: `after_handled`)."""
+        row_id, flags, pid = (payload.split(":") + ["", ""])[:3]
+        if not row_id.isdigit() or pid == str(os.getpid()):
+            return
+        inbox.handled(int(row_id))
+        if QUEUED_PUSH in flags:
+            sender.wake()
+        if OWED_ON_WS in flags and long_connection is not None:
+            aibot.deliver_soon_by_id(int(row_id))
+
+    remote = handles_elsewhere(settings, workers)
+    worker = None if remote else Worker(
+        engine, runtime.bot, settings.schedule.tz, settlers(settings), doorbell=doorbell,
+        poll_s=settings.inbox.poll_s, on_handled=after_handled, on_idle=inbox.intake.forget_all,
+        hold_back=inbox.holds_back)
+    processes = WorkerProcesses(settings, workers) if remote and workers else None
+    listener = Listener(engine, {NEW_WORK: lambda _: doorbell.ring(), HANDLED: heard_handled}) \
+        if engine.dialect.name == "postgresql" else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -86,23 +117,37 @@ def create_app(runtime: Runtime, *, ws_backoff_s: float = 1.0, long_lived: bool 
         # behind a parse.
         sys.setswitchinterval(0.001)
         await run_in_threadpool(warm_up, runtime, long_lived)
+        if listener is not None:
+            listener.start(asyncio.get_running_loop())
         tasks = [asyncio.create_task(sender.run(), name="outbox-sender"),
-                 asyncio.create_task(inbox.run(), name="inbox-worker"),
                  asyncio.create_task(aibot.sweep(), name="aibot-delivery")]
+        if worker is not None:
+            tasks.append(asyncio.create_task(worker.run(), name="inbox-worker"))
+        if processes is not None:
+            tasks.append(asyncio.create_task(processes.run(), name="worker-processes"))
+        if app_channel is not None:
+            tasks.append(asyncio.create_task(app_channel.sweep(), name="app-delivery"))
         if long_connection is not None:
             tasks.append(asyncio.create_task(long_connection.run(), name="aibot-long-connection"))
         if checkpoints.needed:
             tasks.append(asyncio.create_task(checkpoints.run(), name="sqlite-checkpoints"))
         scheduler = SchedulerService(runtime)
         scheduler.start()
-        log.info("zsbot serving: group pushes via %s", sender.group_route)
+        log.info("zsbot serving: group pushes via %s; messages handled %s", sender.group_route,
+                 "here" if worker is not None else f"by {workers or 'other'} worker processes")
         try:
             yield
         finally:
             scheduler.shutdown()
             grace = settings.inbox.shutdown_grace_s
-            await inbox.stop(grace)  # intake closed; what is queued is handled within the grace period
-            aibot.stop()
+            inbox.close()  # intake closed; what is queued is handled within the grace period
+            if worker is not None:
+                await worker.stop(grace)
+            if processes is not None:
+                await processes.stop(grace)
+            await aibot.stop(grace)
+            if app_channel is not None:
+                app_channel.stop()
             sender.stop()
             checkpoints.stop()
             if long_connection is not None:
@@ -112,12 +157,14 @@ def create_app(runtime: Runtime, *, ws_backoff_s: float = 1.0, long_lived: bool 
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
+            if listener is not None:
+                await run_in_threadpool(listener.stop)
             await sender.aclose()
             feed.close()
 
     app = FastAPI(title="招商助手 zsbot", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.runtime, app.state.feed, app.state.sender = runtime, feed, sender
-    app.state.inbox, app.state.long_connection = inbox, long_connection
+    app.state.inbox, app.state.long_connection, app.state.worker = inbox, long_connection, worker
     app.state.checkpoints = checkpoints
     _short_errors(app)
 
@@ -178,25 +225,3 @@ def _short_errors(app: FastAPI) -> None:
     async def crashed(request: Request, exc: Exception) -> PlainTextResponse:
         log.error("unhandled error on %s", request.url.path, exc_info=exc)
         return PlainTextResponse("internal error", status_code=500)
-
-
-def warm_up(runtime: Runtime, freeze: bool = False) -> None:
-    """Load now what the first message would otherwise pay for: jieba's dictionary and the
-    parser's lazy tables (a full parse of a real report), and a pooled database connection.
-
-    `freeze`: what is loaded by now lives as long as the process; moved out of the collector's
-    sight (CPython's `gc.freeze`), a full collection no longer walks it. It took ~110 ms, holding
-    every acknowledgement in flight: the p99 of a burst of callbacks."""
-    from nlp import parse
-
-    today = datetime.now(runtime.settings.schedule.tz).date()
-    started = time.perf_counter()
-    for text in ("线索：江苏恒润新材料有限公司拟投资8000万元建设可降解塑料项目，联系人张三",
-                 "签约：苏州某某科技有限公司5亿元智能制造项目3月10日签约", "本月排名"):
-        parse(text, today)
-    ping(runtime.engine)
-    if freeze:
-        gc.collect()
-        gc.freeze()
-    log.info("warmed up in %.0f ms (%d objects frozen)", (time.perf_counter() - started) * 1000,
-             gc.get_freeze_count())

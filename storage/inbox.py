@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, or_, update
+from sqlalchemy import Engine, and_, func, or_, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -17,11 +18,17 @@ from sqlmodel import Session, col, select
 from storage.clock import utcnow
 from storage.db import writer_if_free
 from storage.models import InboxItem
+from storage.states import Delivery, InboxState, ReplyVia
 
-PENDING, DONE, FAILED = "pending", "done", "failed"
-#: Rows per INSERT: 13 values each stays well inside SQLite's bound-variable limit (32,766).
+#: Rows per INSERT: 14 values each stays well inside SQLite's bound-variable limit (32,766).
 BATCH = 500
-OWED, SENT = "owed", "sent"
+#: PostgreSQL notification channels (LISTEN/NOTIFY), sent inside the writing transaction so they
+#: arrive only once it committed: new rows to handle; a row handled (payload: its id and flags).
+#: Channels are database-wide, so each payload starts with the schema (`schema/…`): deployments
+#: sharing a database in separate schemas do not hear each other.
+NEW_WORK, HANDLED = "zsbot_inbox_new", "zsbot_inbox_handled"
+#: Flags in a HANDLED payload: its answer is owed on a long connection; it queued an outbox push.
+OWED_ON_WS, QUEUED_PUSH = "w", "q"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +44,31 @@ class Envelope:
     stream_id: str | None = None
     response_url: str | None = None
     req_id: str | None = None
+    #: Until when the request that brought it waits for the answer (None: nobody waits).
+    answer_by: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """How a handled message's answer stands when its handling commits (the row's two columns)."""
+
+    via: ReplyVia | None
+    delivery: Delivery | None
+
+    @classmethod
+    def kept(cls) -> Settled:
+        """Kept on the row only: the answer goes in a response (a redelivery gets it again)."""
+        return cls(None, None)
+
+    @classmethod
+    def owed(cls) -> Settled:
+        """To be sent by whichever path claims it first (`InboxRows.take_delivery`)."""
+        return cls(None, Delivery.OWED)
+
+    @classmethod
+    def sent(cls, via: ReplyVia) -> Settled:
+        """Already on its way inside the handling transaction (an outbox push)."""
+        return cls(via, Delivery.SENT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,46 +80,60 @@ class InboxRow:
     msg_id: str
     user_id: str
     chat_id: str | None
-    state: str
+    state: InboxState
     reply: str | None
     stream_id: str | None
     response_url: str | None
     req_id: str | None
-    reply_via: str | None
-    delivery: str | None
+    reply_via: ReplyVia | None
+    delivery: Delivery | None
     received_at: datetime
     done_at: datetime | None
+    answer_by: datetime | None = None
 
     @classmethod
     def of(cls, item: InboxItem) -> InboxRow:
         return cls(id=item.id or 0, channel=item.channel, msg_id=item.msg_id, user_id=item.user_id,
-                   chat_id=item.chat_id, state=item.state, reply=item.reply, stream_id=item.stream_id,
-                   response_url=item.response_url, req_id=item.req_id, reply_via=item.reply_via,
-                   delivery=item.delivery, received_at=item.received_at, done_at=item.done_at)
+                   chat_id=item.chat_id, state=InboxState(item.state), reply=item.reply, stream_id=item.stream_id,
+                   response_url=item.response_url, req_id=item.req_id,
+                   reply_via=ReplyVia(item.reply_via) if item.reply_via else None,
+                   delivery=Delivery(item.delivery) if item.delivery else None,
+                   received_at=item.received_at, done_at=item.done_at, answer_by=item.answer_by)
 
     @classmethod
     def pending(cls, row_id: int, envelope: Envelope, received_at: datetime) -> InboxRow:
         """The row just stored for `envelope`, without reading it back."""
         return cls(id=row_id, channel=envelope.channel, msg_id=envelope.msg_id, user_id=envelope.user_id,
-                   chat_id=envelope.chat_id, state=PENDING, reply=None, stream_id=envelope.stream_id,
+                   chat_id=envelope.chat_id, state=InboxState.PENDING, reply=None, stream_id=envelope.stream_id,
                    response_url=envelope.response_url, req_id=envelope.req_id, reply_via=None, delivery=None,
-                   received_at=received_at, done_at=None)
+                   received_at=received_at, done_at=None, answer_by=envelope.answer_by)
 
     @property
     def handled(self) -> bool:
-        return self.state in (DONE, FAILED)
+        return self.state.handled
+
+    @property
+    def unclaimed(self) -> bool:
+        """Handled, its answer owed, and no path has claimed it yet."""
+        return self.delivery is Delivery.OWED and self.reply_via is None
+
+    def stored_reply(self) -> str | None:
+        """What a redelivery of this handled message gets in its response: the answer, when it
+        goes (or went) only in a response, since a redelivery means WeCom did not get the first
+        one; nothing when it went or goes another way (pushed, or owed to a stream or a URL)."""
+        return self.reply if self.delivery is None or self.reply_via is ReplyVia.PASSIVE else None
 
 
 #: What a new row is stored with; the other columns keep their defaults (no reply, no delivery).
 _NEW_COLUMNS = ("channel", "msg_id", "user_id", "chat_id", "text", "at", "received_at", "due_at", "state",
-                "attempts", "stream_id", "response_url", "req_id")
+                "attempts", "stream_id", "response_url", "req_id", "answer_by")
 
 
 def _pending(envelope: Envelope, now: datetime) -> tuple[Any, ...]:
     """A new inbox row's values, in `_NEW_COLUMNS` order: pending, due at once."""
     e = envelope
-    return (e.channel, e.msg_id, e.user_id, e.chat_id, e.text, e.at, now, now, PENDING, 0, e.stream_id,
-            e.response_url, e.req_id)
+    return (e.channel, e.msg_id, e.user_id, e.chat_id, e.text, e.at, now, now, InboxState.PENDING.value, 0,
+            e.stream_id, e.response_url, e.req_id, e.answer_by)
 
 
 class QuickIntake:
@@ -242,7 +288,7 @@ class InboxRows:
         """
         query = (
             select(InboxItem)
-            .where(InboxItem.state == PENDING, col(InboxItem.due_at) <= now)
+            .where(InboxItem.state == InboxState.PENDING, col(InboxItem.due_at) <= now)
             .order_by(col(InboxItem.due_at), col(InboxItem.id))
             .limit(1)
         )
@@ -253,15 +299,16 @@ class InboxRows:
     def next_due(self) -> datetime | None:
         """When the earliest pending row becomes due (a retry backs off), or None."""
         return self.session.exec(
-            select(InboxItem.due_at).where(InboxItem.state == PENDING).order_by(col(InboxItem.due_at)).limit(1)
+            select(InboxItem.due_at).where(InboxItem.state == InboxState.PENDING).order_by(col(InboxItem.due_at)).limit(1)
         ).first()
 
     def pending_count(self) -> int:
-        return len(self.session.exec(select(InboxItem.id).where(InboxItem.state == PENDING)).all())
+        return len(self.session.exec(select(InboxItem.id).where(InboxItem.state == InboxState.PENDING)).all())
 
-    def finish(self, item: InboxItem, reply: str, state: str, via: str | None, delivery: str | None) -> None:
-        item.state, item.reply, item.done_at = state, reply, utcnow()
-        item.reply_via, item.delivery = via, delivery
+    def finish(self, item: InboxItem, reply: str, state: InboxState, settled: Settled) -> None:
+        item.state, item.reply, item.done_at = state.value, reply, utcnow()
+        item.reply_via = settled.via.value if settled.via else None
+        item.delivery = settled.delivery.value if settled.delivery else None
         self.session.add(item)
 
     def postpone(self, item: InboxItem, error: str, delay: timedelta) -> None:
@@ -273,27 +320,53 @@ class InboxRows:
 
     def wake(self, item: InboxItem) -> None:
         """A redelivery of a row that is waiting out a retry: try it now."""
-        if item.state == PENDING and item.due_at > utcnow():
+        if item.state == InboxState.PENDING and item.due_at > utcnow():
             item.due_at = utcnow()
             self.session.add(item)
 
-    def take_delivery(self, item_id: int, via: str, sent: bool = False) -> bool:
+    # The delivery columns after handling have these two writers only (and `finish` before them).
+
+    def take_delivery(self, item_id: int, via: ReplyVia, sent: bool = False) -> bool:
         """Claim the one delivery of an owed answer; False when another path has it already.
 
-        `sent` when the claim is the delivery itself (a stream refresh answers in its response).
+        One conditional UPDATE: of any number of paths racing in any number of processes, the
+        database lets exactly one change the row. `sent` when the claim is the delivery itself
+        (a response that carries the answer).
         """
         result = self.session.execute(
             update(InboxItem)
-            .where(col(InboxItem.id) == item_id, col(InboxItem.delivery) == OWED,
+            .where(col(InboxItem.id) == item_id, col(InboxItem.delivery) == Delivery.OWED.value,
                    col(InboxItem.reply_via).is_(None))
-            .values(reply_via=via, **({"delivery": SENT} if sent else {}))
+            .values(reply_via=via.value, **({"delivery": Delivery.SENT.value} if sent else {}))
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    def delivered(self, item_id: int, via: str) -> None:
+    def delivered(self, item_id: int, via: ReplyVia) -> None:
+        """The claimed answer went out (or, for `PUSH`, is in the outbox in this transaction)."""
         self.session.execute(
-            update(InboxItem).where(col(InboxItem.id) == item_id).values(delivery=SENT, reply_via=via)
+            update(InboxItem).where(col(InboxItem.id) == item_id)
+            .values(delivery=Delivery.SENT.value, reply_via=via.value)
         )
+
+    # Notifications to other processes (PostgreSQL LISTEN/NOTIFY; SQLite has one process).
+
+    def announce_new(self) -> None:
+        """Rows were stored: workers waiting elsewhere look now rather than at their next poll."""
+        if self._postgresql:
+            self.session.execute(text("SELECT pg_notify(:channel, current_schema())"), {"channel": NEW_WORK})
+
+    def announce_handled(self, row: InboxRow, queued_push: bool) -> None:
+        """A row was handled: the process whose request waits for it, or that holds the long
+        connection its answer is owed on, or whose outbox sender should look, hears it. The
+        payload is `id:flags:pid`; the handling process itself has heard it already."""
+        if self._postgresql:
+            flags = (OWED_ON_WS if row.req_id and row.unclaimed else "") + (QUEUED_PUSH if queued_push else "")
+            self.session.execute(text("SELECT pg_notify(:channel, current_schema() || '/' || :payload)"),
+                                 {"channel": HANDLED, "payload": f"{row.id}:{flags}:{os.getpid()}"})
+
+    @property
+    def _postgresql(self) -> bool:
+        return self.session.get_bind().dialect.name == "postgresql"
 
     def set_req_id(self, item: InboxItem, req_id: str) -> None:
         """A long-connection redelivery comes with a new req_id: answer that one."""
@@ -306,9 +379,21 @@ class InboxRows:
         receipts, waiting for WeCom's stream refresh, are not read again every round."""
         return self.session.exec(
             select(InboxItem)
-            .where(InboxItem.delivery == OWED, InboxItem.channel == channel,
+            .where(InboxItem.delivery == Delivery.OWED, InboxItem.channel == channel,
                    or_(col(InboxItem.done_at) <= url_before,
                        and_(col(InboxItem.req_id).is_not(None), col(InboxItem.done_at) <= ws_before)))
+            .order_by(col(InboxItem.id))
+            .limit(limit)
+        ).all()
+
+    def unclaimed(self, channel: str, waited_before: datetime, limit: int = 50) -> Sequence[InboxItem]:
+        """Answers owed on `channel` that no path claimed although the request that could have
+        carried them stopped waiting before `waited_before` (or none waited)."""
+        return self.session.exec(
+            select(InboxItem)
+            .where(InboxItem.delivery == Delivery.OWED, InboxItem.channel == channel,
+                   col(InboxItem.reply_via).is_(None),
+                   func.coalesce(col(InboxItem.answer_by), col(InboxItem.done_at)) <= waited_before)
             .order_by(col(InboxItem.id))
             .limit(limit)
         ).all()

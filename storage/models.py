@@ -117,7 +117,7 @@ class InboxItem(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     at: datetime = _ts(nullable=False)
     received_at: datetime = _ts(nullable=False)
-    #: "pending" (to handle), "done", "failed" (gave up after repeated errors; the user was told)
+    #: `InboxState`: pending (to handle), done, failed (gave up after repeated errors; the user was told)
     state: str = "pending"
     due_at: datetime = _ts(nullable=False)
     attempts: int = 0
@@ -129,11 +129,13 @@ class InboxItem(SQLModel, table=True):
     response_url: str | None = Field(default=None, sa_column=Column(Text))
     #: Long connection: the callback frame's req_id, echoed by the answer
     req_id: str | None = None
-    #: How the answer went or goes out: passive, stream, response_url, push, ws
+    #: `ReplyVia`: how the answer went or goes out (passive, stream, ws, response_url, push)
     reply_via: str | None = None
     #: "owed" while an answer must still be sent after handling, then "sent"; None when the
     #: channel answers only passively (redeliveries get the stored reply)
     delivery: str | None = Field(default=None, index=True)
+    #: Until when the request that brought it waits to carry the answer (None: nobody waits)
+    answer_by: datetime | None = _ts(nullable=True)
 
 
 class Project(SQLModel, table=True):

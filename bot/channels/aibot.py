@@ -15,25 +15,27 @@ import contextlib
 import itertools
 import logging
 import os
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from starlette.concurrency import run_in_threadpool
 
+from bot.background import Background
 from bot.channels.http import params, read_body, verify
 from bot.inbox import Closed, Inbox
-from bot.runtime import Runtime
+from bot.settings import Settings
 from bot.wecom import aibot_wire
 from bot.wecom.aibot_wire import AibotMessage, json_depth_within
 from bot.wecom.crypto import AibotCrypto, DecryptError, SignatureError
 from bot.wecom.webhook import Rejected, Transient
 from bot.wecom.ws_client import LongConnection
-from storage.inbox import OWED, Envelope
+from storage.inbox import Envelope, Settled
 from storage.inbox import InboxRow as Row
 from storage.models import InboxItem
+from storage.states import ReplyVia
 from storage.store import Store, unit_of_work
 
 log = logging.getLogger(__name__)
@@ -65,15 +67,57 @@ class BadMessage(Exception):
     """A message without msgid or sender."""
 
 
+@dataclass(frozen=True, slots=True)
+class StreamAnswer:
+    """The stream as it stands: "working" (not finished) or the answer (finished)."""
+
+    stream_id: str
+    text: str
+    finish: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Welcome:
+    """A plain text answer to someone opening the chat."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Silence:
+    """Nothing to send (an event we do not answer, an empty answer, or another path sends it)."""
+
+
+Answer = StreamAnswer | Welcome | Silence
+
+
+def to_json(answer: Answer) -> dict[str, Any] | None:
+    """The one place an answer becomes WeCom's JSON (both channels carry the same); None: nothing."""
+    if isinstance(answer, StreamAnswer):
+        if answer.finish and not answer.text:
+            return None
+        return aibot_wire.stream_reply(answer.stream_id, answer.text, finish=answer.finish)
+    if isinstance(answer, Welcome):
+        return aibot_wire.text_reply(answer.text)
+    return None
+
+
+def settle(store: Store, item: InboxItem, reply: str) -> Settled:
+    """Inside the handling: the answer is owed, to the waiting request, a stream refresh, the long
+    connection or response_url, whichever claims it first."""
+    return Settled.owed()
+
+
 class AibotChannel:
-    def __init__(self, runtime: Runtime, inbox: Inbox, http: httpx.AsyncClient | None = None) -> None:
-        self.runtime = runtime
-        self.settings = runtime.settings
+    def __init__(self, settings: Settings, inbox: Inbox, http: httpx.AsyncClient | None = None) -> None:
+        self.settings = settings
         self.inbox = inbox
+        self.rows = inbox.rows
         self.long_connection: LongConnection | None = None
         self._http = http
         self._delivering: set[int] = set()
         self._stopping = asyncio.Event()
+        self._background = Background("AI-bot delivery")
         aibot = self.settings.aibot
         self.crypto = (
             AibotCrypto(aibot.token.get_secret_value(), aibot.encoding_aes_key.get_secret_value())
@@ -87,14 +131,14 @@ class AibotChannel:
         a busy bot acknowledges at once ("working") and never keeps WeCom waiting behind a queue."""
         return 0.0 if self.inbox.busy else self.settings.inbox.first_answer_s
 
-    async def answer(self, message: AibotMessage, req_id: str | None = None) -> dict[str, Any] | None:
-        """The immediate answer to a callback (either channel); None for no answer."""
+    async def answer(self, message: AibotMessage, req_id: str | None = None) -> Answer:
+        """The immediate answer to a callback (either channel)."""
         if message.kind == "event":
-            return aibot_wire.text_reply(WELCOME) if message.event_type == "enter_chat" else None
+            return Welcome(WELCOME) if message.event_type == "enter_chat" else Silence()
         if message.kind == "stream_refresh":
             return await self.refresh(message.stream_id)
         if message.kind != "message":
-            return aibot_wire.stream_reply(new_stream_id(), TEXT_ONLY, finish=True) if message.user_id else None
+            return StreamAnswer(new_stream_id(), TEXT_ONLY, finish=True) if message.user_id else Silence()
         if not message.msgid or not message.user_id:
             raise BadMessage
         envelope = Envelope(
@@ -103,46 +147,48 @@ class AibotChannel:
             response_url=message.response_url or None, req_id=req_id,
         )
         submitted = await self.inbox.submit(envelope, self.wait_s())
-        if submitted.reply is not None:
-            return self._stream(submitted.row, submitted.reply) if submitted.reply else None
-        return await self._state(submitted.row, "ws" if req_id else "stream")
+        return await self._state(submitted.row, ReplyVia.WS if req_id else ReplyVia.STREAM)
 
-    async def refresh(self, stream_id: str) -> dict[str, Any]:
-        row = await run_in_threadpool(self.inbox.row_by_stream, stream_id) if stream_id else None
+    async def refresh(self, stream_id: str) -> Answer:
+        row = await self.rows.by_stream(stream_id) if stream_id else None
         if row is None:
-            return aibot_wire.stream_reply(stream_id, UNKNOWN_STREAM, finish=True)
+            return StreamAnswer(stream_id, UNKNOWN_STREAM, finish=True)
         row = await self.inbox.wait_handled(row, REFRESH_WAIT_S)
-        return await self._state(row, "stream") or aibot_wire.stream_reply(stream_id, WORKING, finish=False)
+        answer = await self._state(row, ReplyVia.STREAM)
+        return StreamAnswer(stream_id, WORKING, finish=False) if isinstance(answer, Silence) else answer
 
-    async def _state(self, row: Row, via: str) -> dict[str, Any] | None:
+    async def _state(self, row: Row, via: ReplyVia) -> Answer:
         """The stream as the stored row has it: working, or the receipt (claimed for this path)."""
         if not row.handled:
-            return aibot_wire.stream_reply(row.stream_id or "", WORKING, finish=False)
-        if row.delivery == OWED and row.reply_via is None:
-            if await run_in_threadpool(self.inbox.take_delivery, row.id, via, True):
-                return self._stream(row, row.reply or "")
-            row = await run_in_threadpool(self.inbox.reread, row.id)
-            if row.reply_via == via == "ws":
-                return None  # the long connection is sending it on this req_id right now
-        if row.reply_via in ("response_url", "push"):
-            return self._stream(row, ELSEWHERE)
-        return self._stream(row, row.reply or "")
+            return StreamAnswer(row.stream_id or "", WORKING, finish=False)
+        if row.unclaimed:
+            if await self.rows.take(row.id, via, sent=True):
+                return self._finished(row, row.reply or "")
+            row = await self.rows.reread(row.id)
+            if row.reply_via is via is ReplyVia.WS:
+                return Silence()  # the long connection is sending it on this req_id right now
+        if row.reply_via in (ReplyVia.RESPONSE_URL, ReplyVia.PUSH):
+            return self._finished(row, ELSEWHERE)
+        return self._finished(row, row.reply or "")
 
     @staticmethod
-    def _stream(row: Row, text: str) -> dict[str, Any]:
-        return aibot_wire.stream_reply(row.stream_id or new_stream_id(), text, finish=True)
-
-    def settle(self, store: Store, item: InboxItem, reply: str) -> tuple[str | None, str | None]:
-        """No request waited: the receipt is owed, to a stream refresh, the long connection or response_url."""
-        return None, OWED
+    def _finished(row: Row, text: str) -> Answer:
+        return StreamAnswer(row.stream_id or new_stream_id(), text, finish=True) if text else Silence()
 
     # --- answers owed -----------------------------------------------------------------------
 
-    async def deliver_owed(self, row: Row) -> None:
+    def deliver_soon(self, row: Row) -> None:
         """Right after handling: a long-connection message gets its stream finished now; a
         callback's waits for WeCom's refresh (the sweep sends it by response_url later)."""
         if row.req_id and row.id not in self._delivering:
-            await self._over_long_connection(row)
+            self._background.spawn(self._over_long_connection(row))
+
+    def deliver_soon_by_id(self, row_id: int) -> None:
+        """The same for a row a worker in another process handled (heard through PostgreSQL)."""
+        async def deliver() -> None:
+            self.deliver_soon(await self.rows.reread(row_id))
+
+        self._background.spawn(deliver())
 
     async def _over_long_connection(self, row: Row) -> None:
         connection = self.long_connection
@@ -152,15 +198,17 @@ class AibotChannel:
         try:
             if row.reply_via is None:
                 # The first answer may have carried the receipt already (handled while it looked).
-                if not await run_in_threadpool(self.inbox.take_delivery, row.id, "ws"):
+                if not await self.rows.take(row.id, ReplyVia.WS):
                     return
-            elif row.reply_via != "ws":
+            elif row.reply_via is not ReplyVia.WS:
                 return
-            await connection.respond(row.req_id or "", self._stream(row, row.reply or ""))
-            await run_in_threadpool(self.inbox.delivered, row.id, "ws")
+            payload = to_json(self._finished(row, row.reply or ""))
+            if payload is not None:
+                await connection.respond(row.req_id or "", payload)
+            await self.rows.delivered(row.id, ReplyVia.WS)
         except Rejected as exc:
             log.warning("long connection refused the answer to %s (%s); pushing it to the group", row.msg_id, exc)
-            await run_in_threadpool(self._push, row)
+            await self.rows.run(self._push, row)
         except (Transient, TimeoutError):
             pass  # the sweep tries again once the connection is back
         finally:
@@ -172,31 +220,37 @@ class AibotChannel:
         grace = self.settings.inbox.response_url_after_s
         while not self._stopping.is_set():
             try:
-                rows = await run_in_threadpool(self.inbox.owed, CHANNEL, min(grace, WS_RETRY_AFTER_S), grace)
-                now = datetime.now(UTC)
-                for row in rows:
-                    if row.id in self._delivering:
-                        continue
-                    if row.req_id:
-                        await self._over_long_connection(row)
-                    elif row.done_at is not None and now - row.done_at >= timedelta(seconds=grace):
-                        await self._by_response_url(row)
+                await self.sweep_once(grace)
             except Exception:
                 log.exception("AI-bot delivery sweep failed; trying again")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), min(1.0, max(grace / 4, 0.05)))
 
-    def stop(self) -> None:
+    async def sweep_once(self, grace_s: float) -> None:
+        """One round of the sweep: what is owed and due, by long connection or response_url."""
+        rows = await self.rows.owed(CHANNEL, min(grace_s, WS_RETRY_AFTER_S), grace_s)
+        now = datetime.now(UTC)
+        for row in rows:
+            if row.id in self._delivering:
+                continue
+            if row.req_id:
+                await self._over_long_connection(row)
+            elif row.done_at is not None and now - row.done_at >= timedelta(seconds=grace_s):
+                await self._by_response_url(row)
+
+    async def stop(self, grace_s: float) -> None:
+        """Stop sweeping; let deliveries under way finish within `grace_s`."""
         self._stopping.set()
+        await self._background.wait(grace_s)
 
     async def _by_response_url(self, row: Row) -> None:
-        if row.reply_via is None and not await run_in_threadpool(self.inbox.take_delivery, row.id, "response_url"):
+        if row.reply_via is None and not await self.rows.take(row.id, ReplyVia.RESPONSE_URL):
             return
-        if row.reply_via not in (None, "response_url"):
+        if row.reply_via not in (None, ReplyVia.RESPONSE_URL):
             return
         fresh = datetime.now(UTC) - row.received_at < RESPONSE_URL_TTL
         if not (row.response_url and fresh):
-            await run_in_threadpool(self._push, row)
+            await self.rows.run(self._push, row)
             return
         self._delivering.add(row.id)
         try:
@@ -213,9 +267,9 @@ class AibotChannel:
             if errcode != 0:
                 log.warning("response_url refused the receipt for %s (errcode %s); pushing it to the group",
                             row.msg_id, errcode)
-                await run_in_threadpool(self._push, row)
+                await self.rows.run(self._push, row)
                 return
-            await run_in_threadpool(self.inbox.delivered, row.id, "response_url")
+            await self.rows.delivered(row.id, ReplyVia.RESPONSE_URL)
         except httpx.HTTPError as exc:
             log.warning("response_url for %s not reached (%s); trying again", row.msg_id, type(exc).__name__)
         finally:
@@ -223,17 +277,17 @@ class AibotChannel:
 
     def _push(self, row: Row) -> None:
         """The last way back: the receipt as a group push naming the sender (through the outbox)."""
-        with unit_of_work(self.runtime.engine) as store:
+        with unit_of_work(self.rows.engine) as store:
             store.outbox.push(f"reply:{CHANNEL}:{row.msg_id}", row.reply or "", target="group",
                               mentions=[row.user_id])
-            store.inbox.delivered(row.id, "push")
+            store.inbox.delivered(row.id, ReplyVia.PUSH)
 
     # --- the wire ---------------------------------------------------------------------------
 
     async def on_long_connection(self, message: AibotMessage, req_id: str) -> dict[str, Any] | None:
         """A long-connection frame's answer; None sends nothing (WeCom delivers it again later)."""
         try:
-            return await self.answer(message, req_id)
+            return to_json(await self.answer(message, req_id))
         except (BadMessage, Closed):
             return None
 
@@ -262,13 +316,12 @@ class AibotChannel:
             except DecryptError:
                 raise HTTPException(400, "malformed callback") from None
             try:
-                payload = await self.answer(message)
+                payload = to_json(await self.answer(message))
             except BadMessage:
                 raise HTTPException(400, "message without msgid or sender") from None
             except Closed:
                 raise HTTPException(503, "shutting down") from None
-            if payload is None or (payload.get("msgtype") == "stream" and payload["stream"]["finish"]
-                                   and not payload["stream"]["content"]):
+            if payload is None:
                 return PlainTextResponse("")
             return JSONResponse(crypto.seal_json(payload, nonce))
 

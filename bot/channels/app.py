@@ -2,11 +2,15 @@
 
 Without the app secret the passive reply is the only way back, so the callback waits for the
 receipt (a redelivery after WeCom's 5 s gets the stored one). With the secret a busy bot
-acknowledges at once and the receipt follows through the outbox (the message API).
+acknowledges at once and the receipt follows through the outbox (the message API); a request
+that waited but was not answered in time leaves it to `sweep`, which pushes it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import time
 from datetime import datetime
 from typing import Any
@@ -16,34 +20,81 @@ from fastapi.responses import PlainTextResponse, Response
 
 from bot.channels.http import params, read_body, verify
 from bot.inbox import Closed, Inbox
-from bot.runtime import Runtime
-from bot.settings import Route, private_route
+from bot.inbox.worker import Settle
+from bot.settings import Route, Settings, private_route
 from bot.wecom import app_wire
 from bot.wecom.crypto import AppCrypto, DecryptError, SignatureError
-from storage.inbox import SENT, Envelope
+from storage.clock import utcnow
+from storage.inbox import Envelope, Settled
+from storage.inbox import InboxRow as Row
 from storage.models import InboxItem
 from storage.outbox import Target
-from storage.store import Store
+from storage.states import ReplyVia
+from storage.store import Store, unit_of_work
 
+log = logging.getLogger(__name__)
 CHANNEL = "wecom_app"
 TEXT_ONLY = "目前只能处理文字消息，请用文字报送，例如「线索：XX公司拟投资5000万元建设XX项目」。"
+#: An answer its request did not carry is pushed this long after the request stopped waiting.
+LATE_AFTER_S = 0.5
+
+
+def settler(settings: Settings) -> Settle:
+    """Inside the handling: without the secret the answer is kept for a response (a redelivery
+    fetches it); with it, owed while its request still waits, else pushed through the outbox."""
+    can_push = private_route(settings) is Route.APP
+
+    def settle(store: Store, item: InboxItem, reply: str) -> Settled:
+        if not can_push:
+            return Settled.kept()
+        if item.answer_by is not None and utcnow() < item.answer_by:
+            return Settled.owed()
+        _push(store, item.msg_id, item.user_id, reply)
+        return Settled.sent(ReplyVia.PUSH)
+
+    return settle
+
+
+def _push(store: Store, msg_id: str, user_id: str, reply: str) -> None:
+    store.outbox.push(f"reply:{CHANNEL}:{msg_id}", reply, target=Target.user(user_id), kind="text")
 
 
 class AppChannel:
-    def __init__(self, runtime: Runtime, inbox: Inbox) -> None:
-        wecom = runtime.settings.wecom
+    def __init__(self, settings: Settings, inbox: Inbox) -> None:
+        wecom = settings.wecom
         self.inbox = inbox
-        self.settings = runtime.settings
+        self.settings = settings
         self.crypto = AppCrypto(wecom.token.get_secret_value(), wecom.encoding_aes_key.get_secret_value(),
                                 wecom.corp_id)
-        self.can_push = private_route(runtime.settings) is Route.APP
+        self.can_push = private_route(settings) is Route.APP
+        self._stopping = asyncio.Event()
 
-    def settle(self, store: Store, item: InboxItem, reply: str) -> tuple[str | None, str | None]:
-        """No request waited for the answer: push it with the secret; else a redelivery fetches it."""
+    async def reply_for(self, row: Row) -> str | None:
+        """The answer this response carries: one owed and claimed here, or one kept for responses."""
+        if row.unclaimed and await self.inbox.rows.take(row.id, ReplyVia.PASSIVE, sent=True):
+            return row.reply
+        return row.stored_reply() if row.handled else None
+
+    async def sweep(self) -> None:
+        """Push the answers owed to requests that stopped waiting before the handling ended."""
         if not self.can_push:
-            return None, None
-        store.outbox.push(f"reply:{CHANNEL}:{item.msg_id}", reply, target=Target.user(item.user_id), kind="text")
-        return "push", SENT
+            return
+        while not self._stopping.is_set():
+            try:
+                for row in await self.inbox.rows.unclaimed(CHANNEL, LATE_AFTER_S):
+                    await self.inbox.rows.run(self._push_late, row)
+            except Exception:
+                log.exception("app delivery sweep failed; trying again")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self.settings.inbox.poll_s)
+
+    def _push_late(self, row: Row) -> None:
+        with unit_of_work(self.inbox.rows.engine) as store:
+            if store.inbox.take_delivery(row.id, ReplyVia.PUSH, sent=True):
+                _push(store, row.msg_id, row.user_id, row.reply or "")
+
+    def stop(self) -> None:
+        self._stopping.set()
 
     def wait_s(self) -> float:
         """The wait/ack policy: wait for the receipt unless it can follow by push and we are busy."""
@@ -82,9 +133,10 @@ class AppChannel:
                 submitted = await self.inbox.submit(envelope, self.wait_s())
             except Closed:
                 raise HTTPException(503, "shutting down") from None
-            if not submitted.reply:
+            reply = await self.reply_for(submitted.row)
+            if not reply:
                 return PlainTextResponse("")
-            return self._reply(message, submitted.reply, nonce)
+            return self._reply(message, reply, nonce)
 
         return router
 

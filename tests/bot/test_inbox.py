@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from bot.channels.aibot import UNKNOWN_STREAM, WORKING
-from bot.inbox import HOLD_MAX_S, QUIET_S, holds_back
+from bot.inbox.worker import HOLD_MAX_S, QUIET_S, holds_back
 from bot.runtime import Runtime
 from bot.settings import InboxSettings
 from bot.web import create_app
@@ -65,7 +65,7 @@ def test_a_savepoint_released_inside_a_failed_unit_of_work_commits_nothing(roste
 def test_a_failure_mid_handling_keeps_nothing_and_wecoms_retry_stores_the_report(
     wecom: Runtime, aibot_signer: CallbackSigner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.inbox.RETRY_AFTER", (timedelta(hours=1), timedelta(hours=1)))  # only the retry wakes it
+    monkeypatch.setattr("bot.inbox.worker.RETRY_AFTER", (timedelta(hours=1), timedelta(hours=1)))  # only the retry wakes it
     failures = [RuntimeError("parser fell over")]
 
     def flaky(text: str, today: date) -> Parsed:
@@ -215,7 +215,11 @@ def test_a_burst_is_stored_in_one_go_and_a_message_twice_in_it_is_one_row(roster
 
 def test_the_sweep_reads_only_answers_that_are_due(roster: Runtime) -> None:
     """A burst's receipts wait for WeCom's stream refresh; the sweep must not read them every round."""
-    from storage.inbox import DONE, OWED
+    import asyncio
+
+    from bot.inbox.rows import Rows
+    from storage.inbox import Settled
+    from storage.states import InboxState
 
     now = datetime.now(TZ)
     with unit_of_work(roster.engine) as store:
@@ -224,18 +228,19 @@ def test_the_sweep_reads_only_answers_that_are_due(roster: Runtime) -> None:
                                                  at=now, req_id=req_id))
             item = store.inbox.get(row.id)
             assert item is not None
-            store.inbox.finish(item, "回执", DONE, None, OWED)
+            store.inbox.finish(item, "回执", InboxState.DONE, Settled.owed())
             if msg_id == "old-callback":
                 store.session.flush()
                 item.done_at = item.done_at - timedelta(seconds=30)  # type: ignore[operator]
                 store.session.add(item)
-    from bot.inbox import Inbox
+    rows = Rows(roster.engine)
 
-    inbox = Inbox(roster)
-    assert [r.msg_id for r in inbox.owed("aibot", ws_after_s=0, url_after_s=20)] == ["fresh-ws", "old-callback"]
-    assert [r.msg_id for r in inbox.owed("aibot", ws_after_s=5, url_after_s=20)] == ["old-callback"]
-    assert [r.msg_id for r in inbox.owed("aibot", ws_after_s=0, url_after_s=0)] == [
-        "fresh-callback", "fresh-ws", "old-callback"]
+    def owed(ws_after_s: float, url_after_s: float) -> list[str]:
+        return [r.msg_id for r in asyncio.run(rows.owed("aibot", ws_after_s, url_after_s))]
+
+    assert owed(ws_after_s=0, url_after_s=20) == ["fresh-ws", "old-callback"]
+    assert owed(ws_after_s=5, url_after_s=20) == ["old-callback"]
+    assert owed(ws_after_s=0, url_after_s=0) == ["fresh-callback", "fresh-ws", "old-callback"]
 
 
 def test_a_long_lived_server_freezes_what_start_up_loaded_out_of_the_collectors_sweeps(roster: Runtime) -> None:
@@ -276,37 +281,48 @@ def test_a_burst_is_acknowledged_first_but_no_receipt_waits_more_than_a_second_f
 
 def test_the_outbox_sender_is_woken_only_by_a_message_that_queued_a_push(roster: Runtime) -> None:
     """Waking the sender costs it a round of queries; a receipt that went back in the HTTP answer
-    queued nothing, one that nobody waited for is pushed (here: the route queues it)."""
+    queued nothing, one that nobody waited for is pushed (here: the channel's `Settle` queues it)."""
     import asyncio
 
     from bot.inbox import Inbox
-    from storage.inbox import InboxRow
+    from bot.inbox.worker import Handled, Worker
+    from storage.inbox import InboxRow, Settled
     from storage.models import InboxItem as Item
     from storage.outbox import Target
+    from storage.states import ReplyVia
     from storage.store import Store
 
-    class PushReceipts:
-        def settle(self, store: Store, item: Item, reply: str) -> tuple[str | None, str | None]:
-            store.outbox.push(f"receipt:{item.id}", reply, Target.user(item.user_id))
-            return "push", None
+    def push_unless_awaited(store: Store, item: Item, reply: str) -> Settled:
+        if item.answer_by is not None:
+            return Settled.owed()
+        store.outbox.push(f"receipt:{item.id}", reply, Target.user(item.user_id))
+        return Settled.sent(ReplyVia.PUSH)
 
     woken: list[str] = []
-    inbox = Inbox(roster, after_handle=lambda: woken.append("sender"), routes={"app": PushReceipts()}, poll_s=0.05)
+    inbox = Inbox(roster.engine)
+
+    def handled(done: Handled) -> None:
+        inbox.handled(done.row.id, done.row)
+        if done.queued:
+            woken.append("sender")
+
+    worker = Worker(roster.engine, roster.bot, TZ, {"app": push_unless_awaited}, doorbell=inbox.doorbell,
+                    poll_s=0.05, on_handled=handled)
     now = datetime.now(TZ)
 
-    async def story() -> tuple[str | None, InboxRow]:
-        worker = asyncio.ensure_future(inbox.run())
+    async def story() -> tuple[InboxRow, InboxRow]:
+        working = asyncio.ensure_future(worker.run())
         waited = await inbox.submit(Envelope(channel="app", msg_id="w-1", user_id="wz_liu", text=LEAD, at=now), 30)
-        assert woken == []  # the receipt went back in the answer: no push, no round of queries
+        assert woken == []  # the receipt waits for its request to claim it: no push, no round of queries
         pushed = await inbox.submit(Envelope(channel="app", msg_id="p-1", user_id="hs_li", text=LEAD, at=now), 0)
         row = await inbox.wait_handled(pushed.row, 30)
-        await inbox.stop(5)
-        await worker
-        return waited.reply, row
+        await worker.stop(5)
+        await working
+        return waited.row, row
 
-    reply, row = asyncio.run(story())
-    assert reply is not None and "已登记" in reply
-    assert row.handled and row.reply_via == "push"
+    waited, row = asyncio.run(story())
+    assert waited.unclaimed and waited.reply is not None and "已登记" in waited.reply
+    assert row.handled and row.reply_via is ReplyVia.PUSH
     assert woken == ["sender"]
     assert [item.key for item in outbox(roster)] == [f"receipt:{row.id}"]
 
@@ -419,7 +435,7 @@ def test_while_another_process_holds_the_database_the_bot_still_answers_and_stor
         sender.start()
         inbox = app.state.inbox
         deadline = time.monotonic() + 10
-        while inbox.accepting == 0:  # the callback is in, being stored
+        while inbox.intake.accepting == 0:  # the callback is in, being stored
             assert time.monotonic() < deadline and sender.is_alive()
             time.sleep(0.01)
         try:
