@@ -165,6 +165,7 @@ def create_app(runtime: Runtime, *, ws_backoff_s: float = 1.0, long_lived: bool 
     app = FastAPI(title="招商助手 zsbot", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.runtime, app.state.feed, app.state.sender = runtime, feed, sender
     app.state.inbox, app.state.long_connection, app.state.worker = inbox, long_connection, worker
+    app.state.aibot, app.state.app_channel = aibot, app_channel
     app.state.checkpoints = checkpoints
     _short_errors(app)
 

@@ -181,7 +181,7 @@ class AibotChannel:
         """Right after handling: a long-connection message gets its stream finished now; a
         callback's waits for WeCom's refresh (the sweep sends it by response_url later)."""
         if row.req_id and row.id not in self._delivering:
-            self._background.spawn(self._over_long_connection(row))
+            self._background.spawn(self.over_long_connection(row))
 
     def deliver_soon_by_id(self, row_id: int) -> None:
         """The same for a row a worker in another process handled (heard through PostgreSQL)."""
@@ -190,7 +190,8 @@ class AibotChannel:
 
         self._background.spawn(deliver())
 
-    async def _over_long_connection(self, row: Row) -> None:
+    async def over_long_connection(self, row: Row) -> None:
+        """The owed answer as an update of the long-connection stream, if this path claims it."""
         connection = self.long_connection
         if connection is None or not connection.connected or row.id in self._delivering:
             return
@@ -234,16 +235,18 @@ class AibotChannel:
             if row.id in self._delivering:
                 continue
             if row.req_id:
-                await self._over_long_connection(row)
+                await self.over_long_connection(row)
             elif row.done_at is not None and now - row.done_at >= timedelta(seconds=grace_s):
-                await self._by_response_url(row)
+                await self.by_response_url(row)
 
     async def stop(self, grace_s: float) -> None:
         """Stop sweeping; let deliveries under way finish within `grace_s`."""
         self._stopping.set()
         await self._background.wait(grace_s)
 
-    async def _by_response_url(self, row: Row) -> None:
+    async def by_response_url(self, row: Row) -> None:
+        """The owed answer posted once to the message's response_url, if this path claims it
+        (past the URL's hour, or refused, it goes as a group push)."""
         if row.reply_via is None and not await self.rows.take(row.id, ReplyVia.RESPONSE_URL):
             return
         if row.reply_via not in (None, ReplyVia.RESPONSE_URL):

@@ -82,13 +82,14 @@ class AppChannel:
         while not self._stopping.is_set():
             try:
                 for row in await self.inbox.rows.unclaimed(CHANNEL, LATE_AFTER_S):
-                    await self.inbox.rows.run(self._push_late, row)
+                    await self.inbox.rows.run(self.push_late, row)
             except Exception:
                 log.exception("app delivery sweep failed; trying again")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), self.settings.inbox.poll_s)
 
-    def _push_late(self, row: Row) -> None:
+    def push_late(self, row: Row) -> None:
+        """Push an answer no request carried, if this path claims it."""
         with unit_of_work(self.inbox.rows.engine) as store:
             if store.inbox.take_delivery(row.id, ReplyVia.PUSH, sent=True):
                 _push(store, row.msg_id, row.user_id, row.reply or "")
