@@ -86,3 +86,39 @@ def test_the_first_report_after_start_is_answered_within_a_second_of_ready(tmp_p
     assert amount_token(7) in (signer.open_app_reply(answer.text, "n1").findtext("Content") or "")
     # Measured: 0.14 s warmed up, 0.8 s when the parser loads on this message; the promise is 1 s.
     assert took < 0.5, f"first report answered in {took:.2f} s"
+
+
+@pytest.mark.parametrize("fault", ["kill", "term"])
+def test_on_postgresql_worker_processes_handle_and_one_killed_mid_burst_loses_nothing(
+    fault: str, db_url: str, tmp_path: Path
+) -> None:
+    """`serve --workers 0` only stores and acknowledges; two `zsbot worker` processes handle. The
+    first worker is killed (-9) right after the last acknowledgement, while the burst is being
+    handled, or stopped (SIGTERM) half-way; it is started again. The row it held is handled by a
+    worker, once; every receipt reaches the sender once (stream, response_url or push)."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("worker processes share the inbox on PostgreSQL; SQLite handles in the serve process")
+    result = run_drill("aibot", fault, 60, 20, db_url, tmp_path, workers=2, timeout_s=90)
+    print(result.line())
+    assert result.settled, "reports still pending or answers owed after 90 s"
+    assert result.restarts == 1
+    assert result.acknowledged == 60
+    assert (result.stored, result.messages) == (60, 60)
+    assert result.without_receipt == 0 and result.doubled == 0, result.sources
+    logs = {log.name: log.read_text(encoding="utf-8") for log in tmp_path.glob("*worker*.log")}
+    assert len(logs) == 2 and all("handling messages" in text for text in logs.values())
+
+
+def test_on_postgresql_serve_runs_its_worker_processes_and_they_leave_with_it(db_url: str, tmp_path: Path) -> None:
+    """`serve --workers 2` killed (-9) after the last acknowledgement: its workers notice their parent
+    is gone and stop; the restarted serve starts two more, which handle what is left, once."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("worker processes share the inbox on PostgreSQL")
+    result = run_drill("aibot", "kill", REPORTS, 20, db_url, tmp_path, serve_workers=2, timeout_s=90)
+    print(result.line())
+    assert result.settled and result.restarts == 1
+    assert (result.acknowledged, result.stored, result.messages) == (REPORTS, REPORTS, REPORTS)
+    assert result.without_receipt == 0 and result.doubled == 0, result.sources
+    log = next(tmp_path.glob("aibot-kill.log")).read_text(encoding="utf-8")
+    assert log.count("started 2 worker processes") == 2, "each start of serve starts its two workers"
+    assert "messages handled by 2 worker processes" in log

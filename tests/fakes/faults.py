@@ -85,10 +85,14 @@ def config_text(mode: str, db_url: str, standin: WecomStandIn) -> str:
 class Serve:
     """One `zsbot serve` process on a loopback port; its output goes to a log file."""
 
-    def __init__(self, config: Path, port: int, log: Path) -> None:
-        self.config, self.port, self.log = config, port, log
+    def __init__(self, config: Path, port: int, log: Path, workers: int | None = None) -> None:
+        self.config, self.port, self.log, self.workers = config, port, log, workers
         self.process: subprocess.Popen[bytes] | None = None
         self.starts = 0
+
+    def command(self) -> list[str]:
+        extra = [] if self.workers is None else ["--workers", str(self.workers)]
+        return ["serve", "--port", str(self.port), *extra]
 
     def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ZSBOT_")}
@@ -96,7 +100,7 @@ class Serve:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-c", "from bot.cli import main; main()", "--config", str(self.config),
-                 "serve", "--port", str(self.port)],
+                 *self.command()],
                 stdout=out, stderr=subprocess.STDOUT, env=env, cwd=self.config.parent,
             )
         self.starts += 1
@@ -139,6 +143,27 @@ class Serve:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+class WorkerProcess(Serve):
+    """One `zsbot worker` process (PostgreSQL) beside a `serve --workers 0`."""
+
+    def __init__(self, config: Path, log: Path) -> None:
+        super().__init__(config, 0, log)
+
+    def command(self) -> list[str]:
+        return ["worker"]
+
+    def wait_ready(self, timeout_s: float = 60.0) -> float:
+        started = time.monotonic()
+        while "handling messages" not in (self.log.read_text(encoding="utf-8") if self.log.exists() else ""):
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise RuntimeError(f"zsbot worker exited ({self.process.returncode}); see {self.log}")
+            if time.monotonic() - started > timeout_s:
+                raise RuntimeError(f"zsbot worker did not come up; see {self.log}")
+            time.sleep(0.05)
+        return time.monotonic() - started
 
 
 @dataclass
@@ -194,13 +219,20 @@ def prepare(db_url: str) -> None:
 
 class Drill:
     def __init__(self, mode: str, fault: str, reports: int, concurrency: int, db_url: str, workdir: Path,
-                 standin: WecomStandIn, extra_serves: int = 0) -> None:
+                 standin: WecomStandIn, extra_serves: int = 0, workers: int = 0,
+                 serve_workers: int | None = None) -> None:
+        """`workers` (PostgreSQL): `serve --workers 0` beside that many `zsbot worker` processes, and
+        the fault is the first worker's (kill -9 or SIGTERM), the web process staying up.
+        `serve_workers`: `serve --workers N` (its own worker processes, which leave with it)."""
         assert mode in MODES and fault in ("kill", "term")
         self.mode, self.fault, self.reports, self.concurrency = mode, fault, reports, concurrency
         self.db_url, self.standin = db_url, standin
         config = workdir / f"{mode}-{fault}.toml"
         config.write_text(config_text(mode, db_url, standin), encoding="utf-8")
-        self.serve = Serve(config, free_port(), workdir / f"{mode}-{fault}.log")
+        self.serve = Serve(config, free_port(), workdir / f"{mode}-{fault}.log", workers=0 if workers else serve_workers)
+        self.workers = [WorkerProcess(config, workdir / f"{mode}-{fault}-worker{i}.log") for i in range(workers)]
+        #: The process the fault hits: the first worker, or the web process
+        self.victim: Serve = self.workers[0] if self.workers else self.serve
         #: Other processes on the same database (PostgreSQL) that share the inbox, not killed.
         self.others = [Serve(config, free_port(), workdir / f"{mode}-{fault}-{i}.log") for i in range(extra_serves)]
         self.signer = CallbackSigner(TOKEN, AES_KEY, CORP_ID if mode.startswith("app") else "")
@@ -223,14 +255,14 @@ class Drill:
                 self._faulted.set()
         if due:
             if self.fault == "kill":
-                self.serve.kill()
+                self.victim.kill()
             threading.Thread(target=self._restart, daemon=True).start()
 
     def _restart(self) -> None:
         if self.fault == "term":
-            self.serve.terminate()
-        self.serve.start()
-        self.serve.wait_ready()
+            self.victim.terminate()
+        self.victim.start()
+        self.victim.wait_ready()
         self._restarted.set()
 
     # --- playing WeCom over HTTP ---------------------------------------------------------------
@@ -242,6 +274,8 @@ class Drill:
             while True:
                 servers = [self.serve, *self.others]
                 server = servers[n % len(servers)] if not self._faulted.is_set() or not self.others else self.others[0]
+                if self.workers:
+                    server = self.serve  # the web process stays up; a worker is killed
                 nonce = uuid.uuid4().hex[:10]
                 if self.mode == "aibot":
                     payload = aibot_text(msgid(n), user, report(n))
@@ -305,10 +339,11 @@ class Drill:
     def run(self, timeout_s: float = 180.0) -> Result:
         started = time.monotonic()
         prepare(self.db_url)
-        for serve in (self.serve, *self.others):
+        processes = (self.serve, *self.others, *self.workers)
+        for serve in processes:
             serve.start()
         try:
-            for serve in (self.serve, *self.others):
+            for serve in processes:
                 serve.wait_ready()
             if self.mode == "ws":
                 self._drive_ws()
@@ -317,12 +352,12 @@ class Drill:
             assert self._restarted.wait(120), "the killed process did not come back"
             settled = self._settle(started + timeout_s)
         finally:
-            for serve in (self.serve, *self.others):
+            for serve in processes:
                 serve.stop()
         stored, messages = self._stored()
         self._count_pushed()
         return Result(self.mode, self.fault, self.reports, len(self.acked), stored, messages,
-                      Counter(self.receipts), dict(self.sources), restarts=self.serve.starts - 1, seconds=time.monotonic() - started,
+                      Counter(self.receipts), dict(self.sources), restarts=self.victim.starts - 1, seconds=time.monotonic() - started,
                       settled=settled)
 
     def _settle(self, deadline: float) -> bool:
@@ -384,8 +419,9 @@ def _reports_named(content: str, reports: int) -> list[int]:
 
 def run_drill(mode: str, fault: str, reports: int, concurrency: int, db_url: str, workdir: Path,
               extra_serves: int = 0, on_standin: Callable[[WecomStandIn], Any] | None = None,
-              timeout_s: float = 180.0) -> Result:
+              timeout_s: float = 180.0, workers: int = 0, serve_workers: int | None = None) -> Result:
     with WecomStandIn() as standin:
         if on_standin is not None:
             on_standin(standin)
-        return Drill(mode, fault, reports, concurrency, db_url, workdir, standin, extra_serves).run(timeout_s)
+        return Drill(mode, fault, reports, concurrency, db_url, workdir, standin, extra_serves,
+                     workers, serve_workers).run(timeout_s)
