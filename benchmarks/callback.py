@@ -64,7 +64,7 @@ def ours(db: str, secret: bool = True, workers: int | None = None) -> Any:
     from bot.runtime import build_runtime
     from bot.simulator import DEMO_ROSTER
     from bot.web import create_app
-    from handlers.roster import import_roster
+    from handlers.core.roster import import_roster
     from storage.store import unit_of_work
 
     runtime = build_runtime(_settings(db, secret))

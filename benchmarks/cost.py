@@ -38,9 +38,9 @@ from sqlmodel import Session  # noqa: E402
 
 from bot.runtime import Runtime, build_runtime  # noqa: E402
 from bot.settings import DatabaseSettings, Settings  # noqa: E402
+from handlers.core.messages import Incoming  # noqa: E402
+from handlers.core.rules import Rules  # noqa: E402
 from handlers.demo import fill_demo, report_texts  # noqa: E402
-from handlers.messages import Incoming  # noqa: E402
-from handlers.rules import Rules  # noqa: E402
 from storage import projects as projects_module  # noqa: E402
 from storage.db import make_engine  # noqa: E402
 from storage.models import Member  # noqa: E402

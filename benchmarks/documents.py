@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from handlers.charts import pipeline_chart, ranking_chart  # noqa: E402
-from handlers.official_doc import build_bulletin_docx  # noqa: E402
-from handlers.rules import DocumentRules  # noqa: E402
-from handlers.stats_view import Extras, Stage, parse_stats  # noqa: E402
+from handlers.assessment.stats_view import Extras, Stage, parse_stats  # noqa: E402
+from handlers.core.rules import DocumentRules  # noqa: E402
+from handlers.publishing.charts import pipeline_chart, ranking_chart  # noqa: E402
+from handlers.publishing.official_doc import build_bulletin_docx  # noqa: E402
 
 
 def county(units: int) -> dict[str, object]:

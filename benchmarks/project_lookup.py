@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import Engine, insert, text  # noqa: E402
 
+from handlers.core.messages import Incoming  # noqa: E402
+from handlers.core.rules import Rules  # noqa: E402
 from handlers.dispatch import Bot  # noqa: E402
-from handlers.messages import Incoming  # noqa: E402
-from handlers.rules import Rules  # noqa: E402
 from storage.db import make_engine, migrate  # noqa: E402
 from storage.keys import core_company_name, project_keys, text_hash  # noqa: E402
 from storage.models import Member, Project, ProjectKey, Record, Unit  # noqa: E402

@@ -1,7 +1,7 @@
 """Time of one month's ranking (one SQL aggregate) with 500 units, from 100k to 1,000,000 records.
 
 Also times the month's ranking as a job round mid-month sees it (only records reported by then:
-`ranking(..., until=)`), and the whole assessment (`handlers.stats.compute_stats`, what `zsbot stats
+`ranking(..., until=)`), and the whole assessment (`handlers.assessment.stats.compute_stats`, what `zsbot stats
 --json` runs: the month's ranking, every unit's year so far against its targets, the pipeline rates over the projects signed this year) for March and for the
 year; records of projects point at one of 40 projects per unit. Target for stats of a month (the default
 period): ≤ 500 ms on PostgreSQL at 1M records.
@@ -33,10 +33,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import Engine, insert, text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from handlers.periods import period  # noqa: E402
-from handlers.rules import Rules, ScoringRules  # noqa: E402
-from handlers.scoring import weights  # noqa: E402
-from handlers.stats import compute_stats  # noqa: E402
+from handlers.assessment.scoring import weights  # noqa: E402
+from handlers.assessment.stats import compute_stats  # noqa: E402
+from handlers.core.periods import period  # noqa: E402
+from handlers.core.rules import Rules, ScoringRules  # noqa: E402
 from storage.bulk import refresh_statistics  # noqa: E402
 from storage.db import make_engine, migrate  # noqa: E402
 from storage.models import Member, Project, Record, Target, Unit  # noqa: E402

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from bot.settings import Settings
+from handlers.core.rules import Rules
 from handlers.dispatch import Bot
-from handlers.rules import Rules
 from storage.db import make_engine, migrate
 from storage.store import derive_projects
 

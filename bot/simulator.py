@@ -28,10 +28,10 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.outbox_sender import push_event
 from bot.runtime import Runtime
+from handlers.core.messages import Incoming
+from handlers.core.roster import import_roster
 from handlers.demo import DemoRefused, fill_demo
 from handlers.jobs import job_named, jobs, run_job
-from handlers.messages import Incoming
-from handlers.roster import import_roster
 from storage.models import Role
 from storage.store import unit_of_work
 

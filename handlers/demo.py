@@ -26,10 +26,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
-from handlers.intake import parsed_to_json
-from handlers.periods import Month, deadline_of, is_late, month_bounds, month_of, period_label
-from handlers.receipts import kind_name
-from handlers.rules import Rules
+from handlers.core.periods import Month, deadline_of, is_late, month_bounds, month_of, period_label
+from handlers.core.receipts import kind_name
+from handlers.core.rules import Rules
+from handlers.project_base.intake import parsed_to_json
 from nlp import Intent, Parsed
 from storage.bulk import after_bulk_load, insert_rows, refresh_statistics, rows_in_use
 from storage.db import session_scope

@@ -12,12 +12,12 @@ from datetime import date
 
 from sqlalchemy import Engine
 
-from handlers.context import Context
-from handlers.drafts import answer_draft
+from handlers.core.context import Context
+from handlers.core.messages import Incoming, Reply
+from handlers.core.registry import Router
+from handlers.core.rules import Rules
 from handlers.features import router as default_router
-from handlers.messages import Incoming, Reply
-from handlers.registry import Router
-from handlers.rules import Rules
+from handlers.reporting.drafts import answer_draft
 from nlp import Cleaned, Parsed, clean
 from nlp import parse as nlp_parse
 from storage.store import Store, unit_of_work

@@ -19,9 +19,9 @@ from sqlalchemy import text
 
 from bot.runtime import Runtime, build_runtime
 from bot.settings import DatabaseSettings, Settings
-from handlers.messages import Incoming, Reply
-from handlers.roster import import_roster, read_rows
-from handlers.rules import DocumentRules, ScheduleRules
+from handlers.core.messages import Incoming, Reply
+from handlers.core.roster import import_roster, read_rows
+from handlers.core.rules import DocumentRules, ScheduleRules
 from storage.db import make_engine
 from storage.store import Store, unit_of_work
 

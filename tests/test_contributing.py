@@ -29,15 +29,15 @@ from bot.inbox.worker import Worker
 from bot.runtime import Runtime
 from bot.settings import InboxSettings
 from bot.web import create_app
-from handlers.context import Context
+from handlers.core.context import Context
+from handlers.core.messages import Incoming, Reply
+from handlers.core.periods import month_of
+from handlers.core.registry import Router
+from handlers.core.rules import Rules
+from handlers.core.workdays import Workdays
 from handlers.dispatch import Bot
 from handlers.jobs import JobContext, Push, Round, Trigger, job, job_named, run_job
 from handlers.jobs import base as job_base
-from handlers.messages import Incoming, Reply
-from handlers.periods import month_of
-from handlers.registry import Router
-from handlers.rules import Rules
-from handlers.workdays import Workdays
 from nlp import Intent, Parsed
 from storage.inbox import Envelope
 from storage.models import InboxItem, Role

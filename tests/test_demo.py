@@ -12,9 +12,9 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from bot.cli import app
+from handlers.core.periods import month_of
+from handlers.core.rules import Rules
 from handlers.demo import fill_demo
-from handlers.periods import month_of
-from handlers.rules import Rules
 from nlp import parse
 from storage.db import make_engine, migrate
 from storage.models import Member, Message, Project, Record, Unit

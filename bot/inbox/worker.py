@@ -23,8 +23,8 @@ from datetime import timedelta, tzinfo
 from sqlalchemy import Engine
 
 from bot.inbox.rows import Rows
+from handlers.core.messages import Incoming, Reply
 from handlers.dispatch import Bot
-from handlers.messages import Incoming, Reply
 from nlp import Parsed
 from storage.clock import utcnow
 from storage.inbox import InboxRow as Row

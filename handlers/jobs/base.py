@@ -18,8 +18,8 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Engine
 
-from handlers.rules import Rules, ScheduleRules
-from handlers.workdays import Workdays
+from handlers.core.rules import Rules, ScheduleRules
+from handlers.core.workdays import Workdays
 from storage.media import Media
 from storage.outbox import Target
 from storage.states import RoundStatus

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from handlers.documents import follow_ups
+from handlers.assessment.ranking import Table, table
+from handlers.assessment.stats import compute_stats, schedule_of
+from handlers.core.periods import Month, deadline_of, month_of, period
+from handlers.core.receipts import format_amount
+from handlers.core.rules import Rules, ScheduleRules
+from handlers.core.workdays import Workdays
 from handlers.jobs.base import JobContext, Push, Round, Trigger, job
 from handlers.jobs.calendar import due_on, month_day, nominal
 from handlers.jobs.tables import bottom_text, county_line, standing_lines, top_text
-from handlers.periods import Month, deadline_of, month_of, period
-from handlers.ranking import Table, table
-from handlers.receipts import format_amount
-from handlers.rules import Rules, ScheduleRules
-from handlers.stats import compute_stats, schedule_of
-from handlers.workdays import Workdays
+from handlers.publishing.documents import follow_ups
 
 #: The first bulletin after a deadline is that month's final 通报 when it falls within this many days
 #: of the deadline (the 1st after the 20th); later ones report on the month in progress.

@@ -6,8 +6,8 @@ import calendar
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
+from handlers.core.periods import Month, Period, deadline_of
 from handlers.jobs.base import JobContext
-from handlers.periods import Month, Period, deadline_of
 from storage.models import Role
 
 

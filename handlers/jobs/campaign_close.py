@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from handlers.campaigns import base_task, campaign_named, campaign_span, period_of, task_lines
-from handlers.documents import follow_ups
+from handlers.assessment.campaigns import base_task, campaign_named, campaign_span, period_of, task_lines
+from handlers.assessment.ranking import table
+from handlers.core.rules import Rules
+from handlers.core.workdays import Workdays
 from handlers.jobs.base import JobContext, Push, Round, Trigger, job
 from handlers.jobs.tables import bottom_text, standing_lines, top_text
-from handlers.ranking import table
-from handlers.rules import Rules
-from handlers.workdays import Workdays
+from handlers.publishing.documents import follow_ups
 
 
 def _due(day: date, rules: Rules, workdays: Workdays) -> list[Round]:

@@ -9,13 +9,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from handlers.campaigns import base_task, campaign_named, campaign_span, period_of, task_lines, task_text
+from handlers.assessment.campaigns import (
+    base_task,
+    campaign_named,
+    campaign_span,
+    period_of,
+    task_lines,
+    task_text,
+)
+from handlers.assessment.ranking import table
+from handlers.core.rules import Campaign, Phase, Rules
+from handlers.core.workdays import Workdays
 from handlers.jobs.base import JobContext, Push, Round, Trigger, job
 from handlers.jobs.calendar import month_day
 from handlers.jobs.tables import top_text
-from handlers.ranking import table
-from handlers.rules import Campaign, Phase, Rules
-from handlers.workdays import Workdays
 
 WEEKDAYS = "一二三四五六日"
 

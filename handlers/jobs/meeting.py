@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from handlers.campaigns import base_task, campaign_named, period_of
+from handlers.assessment.campaigns import base_task, campaign_named, period_of
+from handlers.assessment.ranking import BOTTOM, Table, number, table
+from handlers.core.periods import Period, period, settled_month
+from handlers.core.receipts import format_amount
+from handlers.core.rules import Campaign, Rules
+from handlers.core.workdays import Workdays
 from handlers.jobs.base import JobContext, Push, Round, Trigger, job
 from handlers.jobs.calendar import mentions, month_day, nominal
 from handlers.jobs.tables import pipeline_lines, standing_lines
-from handlers.periods import Period, period, settled_month
-from handlers.ranking import BOTTOM, Table, number, table
-from handlers.receipts import format_amount
-from handlers.rules import Campaign, Rules
-from handlers.workdays import Workdays
 
 #: Stale projects listed in one meeting table (the rest are counted).
 MAX_PROJECTS = 10

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from handlers.core.periods import month_of, period
+from handlers.core.rules import Rules
+from handlers.core.workdays import Workdays
 from handlers.jobs.base import JobContext, Push, Round, Trigger, job
 from handlers.jobs.calendar import due_on, due_text, mentions, nominal, seen_until
-from handlers.periods import month_of, period
-from handlers.rules import Rules
-from handlers.workdays import Workdays
 from storage.ranking import not_reported
 
 

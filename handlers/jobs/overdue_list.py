@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from handlers.core.periods import month_of, period
+from handlers.core.rules import Rules
+from handlers.core.workdays import Workdays
 from handlers.jobs.base import JobContext, Push, Round, Trigger, job
 from handlers.jobs.calendar import due_text, mentions, seen_until
-from handlers.periods import month_of, period
-from handlers.rules import Rules
-from handlers.workdays import Workdays
 from storage.ranking import not_reported
 
 

@@ -1,19 +1,19 @@
 """季度策划包装: "每季度精心策划包装3-5个拟投资5000万元以上" projects per unit, due by the quarter's last deadline.
 
 The reminder counts each unit's packaged projects (`策划包装：…` records that pass the checks, see
-handlers/packaging.py) in the quarter against `[packaging] per_quarter`, and @-mentions the units short of it."""
+handlers/project_base/packaging.py) in the quarter against `[packaging] per_quarter`, and @-mentions the units short of it."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from handlers.core.periods import Month, Period, deadline_of, month_of, period, quarter_key
+from handlers.core.receipts import format_amount
+from handlers.core.rules import Rules
+from handlers.core.workdays import Workdays
 from handlers.jobs.base import JobContext, Push, Round, Trigger, job
 from handlers.jobs.calendar import due_text, mentions, months_around
-from handlers.packaging import packaged_in
-from handlers.periods import Month, Period, deadline_of, month_of, period, quarter_key
-from handlers.receipts import format_amount
-from handlers.rules import Rules
-from handlers.workdays import Workdays
+from handlers.project_base.packaging import packaged_in
 from storage.models import saved_id
 
 #: The quarterly planning reminder goes out this many days before the deadline of the quarter's last month.

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from handlers.core.periods import month_of
+from handlers.core.receipts import format_amount
+from handlers.core.rules import Rules
+from handlers.core.workdays import Workdays
 from handlers.jobs.base import JobContext, Push, Round, Trigger, job
 from handlers.jobs.calendar import mentions, month_day
-from handlers.periods import month_of
-from handlers.receipts import format_amount
-from handlers.rules import Rules
-from handlers.workdays import Workdays
 from storage.models import Project, saved_id
 from storage.outbox import Target
 

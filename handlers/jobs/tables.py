@@ -2,16 +2,16 @@
 
 "对全县排名前三位的单位给予适当奖励，对排名后三位的进行警诫约谈": the bottom three name units that
 reported and ranked low; units that did not report are counted as such (ties at 0 would otherwise
-name every unit). `target_lines` is where a bulletin reads yearly targets (from `handlers.stats`).
+name every unit). `target_lines` is where a bulletin reads yearly targets (from `handlers.assessment.stats`).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from handlers.ranking import BOTTOM, TOP, Table, figures, number
-from handlers.rules import Rules
-from handlers.stats import COUNTY, Stats, compute_stats
+from handlers.assessment.ranking import BOTTOM, TOP, Table, figures, number
+from handlers.assessment.stats import COUNTY, Stats, compute_stats
+from handlers.core.rules import Rules
 from storage.models import saved_id
 from storage.store import Store
 

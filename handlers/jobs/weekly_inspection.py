@@ -8,14 +8,14 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 
-from handlers.documents import extras_for, follow_ups
+from handlers.core.periods import current_period, month_of, period
+from handlers.core.receipts import format_amount
+from handlers.core.rules import Rules
+from handlers.core.workdays import Workdays
 from handlers.jobs.base import JobContext, Push, Round, Trigger, job
 from handlers.jobs.calendar import month_day
 from handlers.jobs.tables import pipeline_lines
-from handlers.periods import current_period, month_of, period
-from handlers.receipts import format_amount
-from handlers.rules import Rules
-from handlers.workdays import Workdays
+from handlers.publishing.documents import extras_for, follow_ups
 from storage.kinds import RecordKind
 from storage.models import saved_id
 

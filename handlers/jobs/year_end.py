@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from handlers.documents import follow_ups
+from handlers.assessment.ranking import table
+from handlers.core.periods import Month, deadline_of, period
+from handlers.core.rules import Rules
+from handlers.core.workdays import Workdays
 from handlers.jobs.base import JobContext, Push, Round, Trigger, job
 from handlers.jobs.tables import bottom_text, standing_lines, target_lines, top_text
-from handlers.periods import Month, deadline_of, period
-from handlers.ranking import table
-from handlers.rules import Rules
-from handlers.workdays import Workdays
+from handlers.publishing.documents import follow_ups
 
 
 def _after_last_deadline(year: int, rules: Rules) -> date:

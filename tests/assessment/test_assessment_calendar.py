@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import DatabaseSettings, Settings
-from handlers.rules import DocumentRules, ScheduleRules, ScoringRules, UnitTarget
+from handlers.core.rules import DocumentRules, ScheduleRules, ScoringRules, UnitTarget
 from storage.media import Media
 from tests.assessment.conftest import Group
 from tests.conftest import Chat

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import DatabaseSettings, Settings
-from handlers.rules import Campaign, DocumentRules, ScheduleRules
+from handlers.core.rules import Campaign, DocumentRules, ScheduleRules
 from tests.conftest import Chat
 
 FDI = Campaign(name="外资攻坚", start=date(2026, 5, 1), end=date(2026, 6, 30),

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.settings import DatabaseSettings, Settings
-from handlers.periods import period
-from handlers.rules import Campaign, DocumentRules, ScheduleRules
-from handlers.stats import compute_stats
+from handlers.assessment.stats import compute_stats
+from handlers.core.periods import period
+from handlers.core.rules import Campaign, DocumentRules, ScheduleRules
 from storage.store import unit_of_work
 from storage.targets import TargetRow
 from tests.conftest import Chat, local

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.settings import DatabaseSettings, Settings
-from handlers.rules import Campaign, DocumentRules, Phase, ScheduleRules
+from handlers.core.rules import Campaign, DocumentRules, Phase, ScheduleRules
 from tests.assessment.conftest import Group
 from tests.conftest import Chat
 

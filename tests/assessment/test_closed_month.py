@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 from bot.cli import app
 from bot.runtime import build_runtime
 from bot.settings import DatabaseSettings, Settings
-from handlers.roster import import_roster, read_rows
-from handlers.rules import DocumentRules, ScheduleRules
+from handlers.core.roster import import_roster, read_rows
+from handlers.core.rules import DocumentRules, ScheduleRules
 from storage.store import unit_of_work
 from tests.assessment.conftest import Group
 from tests.conftest import FIXTURES, Chat, Clock

@@ -17,9 +17,9 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.runtime import Runtime
-from handlers.periods import period
-from handlers.ranking import table
-from handlers.stats import compute_stats, not_started
+from handlers.assessment.ranking import table
+from handlers.assessment.stats import compute_stats, not_started
+from handlers.core.periods import period
 from storage.store import unit_of_work
 from storage.targets import TargetRow
 from tests.assessment.conftest import Group
@@ -149,7 +149,7 @@ def test_a_replayed_quarterly_reminder_counts_the_packaged_projects_reported_by_
 
 
 def test_a_target_line_prints_amounts_as_a_bulletin_does_not_as_a_receipt() -> None:
-    from handlers.metrics import Metric
+    from handlers.core.metrics import Metric
 
     signed = Metric.parse("signed_wan")
     # 760,315万元 = 76.0315亿 → 76.03亿元; 3,712.4万元 → 3,712万元; 12,000万元 → 1.2亿元.

@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 from bot.cli import app
 from bot.runtime import Runtime, build_runtime
 from bot.settings import DatabaseSettings, Settings
-from handlers.periods import period
-from handlers.ranking import table
-from handlers.roster import import_roster, read_rows
-from handlers.rules import ScoringRules, UnitTarget
+from handlers.assessment.ranking import table
+from handlers.core.periods import period
+from handlers.core.roster import import_roster, read_rows
+from handlers.core.rules import ScoringRules, UnitTarget
 from storage.store import unit_of_work
 from tests.assessment.conftest import add_record
 from tests.conftest import FIXTURES, Chat

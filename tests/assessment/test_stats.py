@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.runtime import Runtime
-from handlers.metrics import Metric
-from handlers.periods import period
-from handlers.stats import compute_stats
+from handlers.assessment.stats import compute_stats
+from handlers.core.metrics import Metric
+from handlers.core.periods import period
 from storage.models import ProjectStage
 from storage.store import unit_of_work
 from storage.targets import TargetRow
@@ -318,8 +318,8 @@ def test_a_bad_metric_key_is_refused_with_a_reason(text: str) -> None:
 
 def test_a_rate_target_keeps_the_rate_done_to_four_places_in_the_json() -> None:
     """1 of 9 signed projects performing is 11.11 %, not 11 %: a rate is a fraction, not a count."""
-    from handlers.metrics import Metric
-    from handlers.stats import TargetProgress
+    from handlers.assessment.stats import TargetProgress
+    from handlers.core.metrics import Metric
 
     done = TargetProgress(Metric.parse("rate:履约率"), 0.4, 1 / 9, 0.25).to_json()
     # rate = (1/9) / 0.4 = 0.27778; ahead = (0.1111 − 0.4) × 100 = −28.9 points below the bar

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from handlers.core.rules import Rules, ScheduleRules
+from handlers.core.workdays import Workdays
 from handlers.jobs import job_named
-from handlers.rules import Rules, ScheduleRules
-from handlers.workdays import Workdays
 from tests.conftest import Chat
 
 from .conftest import Group

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from handlers import workdays as workdays_module
-from handlers.rules import ScheduleRules
-from handlers.workdays import Workdays
+from handlers.core import workdays as workdays_module
+from handlers.core.rules import ScheduleRules
+from handlers.core.workdays import Workdays
 
 
 def test_spring_festival_is_off_and_its_make_up_saturday_is_a_workday() -> None:
@@ -25,7 +25,7 @@ def test_a_year_the_package_does_not_know_falls_back_to_weekdays_and_config_and_
     monkeypatch.setattr(workdays_module, "_warned", set())
     rules = ScheduleRules(holidays=[date(2027, 2, 8)], workdays=[date(2027, 2, 20)])
     days = Workdays(rules)
-    with caplog.at_level(logging.WARNING, logger="handlers.workdays"):
+    with caplog.at_level(logging.WARNING, logger="handlers.core.workdays"):
         assert not days.is_workday(date(2027, 2, 8))  # Monday, a configured holiday
         assert days.is_workday(date(2027, 2, 20))  # Saturday, a configured make-up day
         assert days.is_workday(date(2027, 2, 9)) and not days.is_workday(date(2027, 2, 13))

@@ -70,8 +70,8 @@ def test_importing_the_command_line_loads_no_command(tmp_path: Path) -> None:
     ended = _run("import bot.cli\n", tmp_path)
     assert ended.done.returncode == 0, ended.done.stderr
     modules = ended.modules
-    assert "bot.cli_serve" in modules and "typer" in modules
-    assert {"bot.settings", "bot.runtime", "handlers.rules", "storage.models", "storage.db"} & modules == set()
+    assert "bot.cli.serve" in modules and "typer" in modules
+    assert {"bot.settings", "bot.runtime", "handlers.core.rules", "storage.models", "storage.db"} & modules == set()
     assert {"sqlalchemy", "sqlmodel", "pydantic_settings", "nlp", "jieba", *OTHER_COMMANDS} & _top_level(modules) == set()
 
 
@@ -101,7 +101,7 @@ def test_say_on_a_current_database_imports_no_other_command_nor_the_migrations(
     ended = _run(_zsbot("say", "--as", "wz_liu", "--at", "2026-03-10T10:00", LEAD), tmp_path, db_url)
     assert ended.done.returncode == 0, ended.done.stderr
     assert ended.done.stdout.startswith("✅ 已登记线索 #1（卫庄镇") and ended.quick
-    assert {"handlers.dispatch", "handlers.chart_queries", "handlers.documents"} <= ended.modules
+    assert {"handlers.dispatch", "handlers.office.chart_queries", "handlers.publishing.documents"} <= ended.modules
     assert set(OTHER_COMMANDS) & _top_level(ended.modules) == set()
     assert not (sqlite and wal.exists())
 

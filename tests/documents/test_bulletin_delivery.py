@@ -25,9 +25,9 @@ from bot.outbox_sender import OutboxSender
 from bot.runtime import Runtime
 from bot.settings import OutboxSettings
 from bot.web import create_app
+from handlers.assessment.stats_view import contract_stats
+from handlers.core.periods import period
 from handlers.jobs import job_named, run_job
-from handlers.periods import period
-from handlers.stats_view import contract_stats
 from storage.media import Media
 from storage.store import unit_of_work
 from tests.bot.conftest import app_section, configured, long_connection_section, outbox

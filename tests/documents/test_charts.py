@@ -10,8 +10,8 @@ from contextlib import contextmanager
 import pytest
 from PIL import Image
 
-from handlers.charts import font_path, pipeline_chart, ranking_chart, ranking_figure
-from handlers.stats_view import Stage, parse_stats
+from handlers.assessment.stats_view import Stage, parse_stats
+from handlers.publishing.charts import font_path, pipeline_chart, ranking_chart, ranking_figure
 from tests.documents.contract import many, unit
 
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
-from handlers.ledger import write_ledger
-from handlers.ledger_stats import STATS_HEADER, add_statistics
-from handlers.periods import period
-from handlers.stats_view import parse_stats
+from handlers.assessment.stats_view import parse_stats
+from handlers.core.periods import period
+from handlers.publishing.ledger import write_ledger
+from handlers.publishing.ledger_stats import STATS_HEADER, add_statistics
 from tests.conftest import Chat
 from tests.documents.contract import unit
 

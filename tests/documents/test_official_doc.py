@@ -12,9 +12,9 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
-from handlers.official_doc import RANKING_HEADER, build_bulletin_docx
-from handlers.rules import DocumentRules
-from handlers.stats_view import Extras, ProjectLine, Stage, parse_stats
+from handlers.assessment.stats_view import Extras, ProjectLine, Stage, parse_stats
+from handlers.core.rules import DocumentRules
+from handlers.publishing.official_doc import RANKING_HEADER, build_bulletin_docx
 from tests.documents.contract import many
 
 

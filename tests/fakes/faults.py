@@ -208,7 +208,7 @@ def prepare(db_url: str) -> None:
     """Migrate and load the standard roster into the drill's database."""
     from bot.runtime import build_runtime
     from bot.settings import DatabaseSettings, Settings
-    from handlers.roster import import_roster, read_rows
+    from handlers.core.roster import import_roster, read_rows
     from storage.store import unit_of_work
 
     runtime = build_runtime(Settings(database=DatabaseSettings(url=db_url)))

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.runtime import Runtime
+from handlers.core.messages import Incoming
 from handlers.dispatch import FAILED
-from handlers.messages import Incoming
 from storage.store import unit_of_work
 
 from ..conftest import TZ

@@ -10,7 +10,7 @@ import pytest
 
 import nlp.parser
 from bot.settings import DatabaseSettings, Settings
-from handlers.rules import ReportingRules
+from handlers.core.rules import ReportingRules
 from nlp import Intent, parse
 
 from ..conftest import Chat

@@ -11,10 +11,10 @@ import pytest
 
 from bot.runtime import Runtime, build_runtime
 from bot.settings import DatabaseSettings, Settings
+from handlers.core.roster import import_roster, read_rows
+from handlers.core.rules import PackagingRules, ScoringRules
+from handlers.core.workdays import Workdays
 from handlers.jobs import job_named, run_job
-from handlers.roster import import_roster, read_rows
-from handlers.rules import PackagingRules, ScoringRules
-from handlers.workdays import Workdays
 from storage.models import Record
 from storage.store import unit_of_work
 

@@ -6,9 +6,9 @@ from datetime import datetime
 
 import pytest
 
-from handlers.periods import Month, month_of, period, period_asked, quarter_key
-from handlers.receipts import kind_name
-from handlers.rules import Rules
+from handlers.core.periods import Month, month_of, period, period_asked, quarter_key
+from handlers.core.receipts import kind_name
+from handlers.core.rules import Rules
 from storage.kinds import ProjectStage, RecordKind
 from tests.conftest import local
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from handlers.core.registry import Router
 from handlers.features import router
-from handlers.registry import Router
 from nlp import Intent
 
 

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from bot.runtime import Runtime
-from handlers.roster import RosterFileError, import_roster, read_rows
+from handlers.core.roster import RosterFileError, import_roster, read_rows
 from storage.store import unit_of_work
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bot.runtime import Runtime
-from handlers.context import Context
+from handlers.core.context import Context
+from handlers.core.messages import Incoming, Reply
+from handlers.core.registry import Router
 from handlers.dispatch import Bot
 from handlers.features import router
-from handlers.messages import Incoming, Reply
-from handlers.registry import Router
 from nlp import Intent, Parsed
 from storage.models import Role
 from storage.store import unit_of_work

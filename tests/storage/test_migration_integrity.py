@@ -10,7 +10,7 @@ from sqlalchemy import Engine, inspect, text
 
 from bot.runtime import build_runtime
 from bot.settings import DatabaseSettings, Settings
-from handlers.messages import Incoming
+from handlers.core.messages import Incoming
 from storage.db import make_engine, migrate
 
 AT = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)

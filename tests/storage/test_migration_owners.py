@@ -9,7 +9,7 @@ from sqlalchemy import inspect, text
 
 from bot.runtime import build_runtime
 from bot.settings import DatabaseSettings, Settings
-from handlers.messages import Incoming
+from handlers.core.messages import Incoming
 from storage.db import make_engine, migrate
 
 from .test_migration_integrity import PROJECT_COLUMNS, RECORD_COLUMNS, _rows, _seed

@@ -10,9 +10,9 @@ from sqlalchemy import inspect, text
 
 from bot.runtime import build_runtime
 from bot.settings import DatabaseSettings, Settings
-from handlers.messages import Incoming
-from handlers.periods import period
-from handlers.stats import compute_stats
+from handlers.assessment.stats import compute_stats
+from handlers.core.messages import Incoming
+from handlers.core.periods import period
 from storage.db import make_engine, migrate
 from storage.keys import project_keys
 from storage.store import unit_of_work

@@ -2,7 +2,7 @@
 
 The plan is the spec here: on a year of demo data, the month's aggregate is answered from
 `ix_record_period_unit_kind` alone (SQLite: COVERING INDEX; PostgreSQL: Index Only Scan), so its cost
-follows the period asked, not the history. (Targets are `handlers.stats`; benchmarks/ranking.py times them.)
+follows the period asked, not the history. (Targets are `handlers.assessment.stats`; benchmarks/ranking.py times them.)
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import event
 from sqlmodel import Session
 
+from handlers.assessment.scoring import weights
+from handlers.core.rules import Rules, ScoringRules
 from handlers.demo import fill_demo
-from handlers.rules import Rules, ScoringRules
-from handlers.scoring import weights
 from storage.db import make_engine, migrate
 from storage.ranking import ranking
 

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from bot.cli import app
 from bot.runtime import Runtime, build_runtime
 from bot.settings import load_settings
-from handlers.messages import Incoming, Reply
+from handlers.core.messages import Incoming, Reply
 from tests.conftest import FIXTURES, local
 
 #: The standard roster's units are 卫庄镇, 南樊镇, 横水镇 (towns of 绛县), 开发区 and 商务局.

@@ -445,7 +445,7 @@ def test_march_pipeline_of_a_county_agrees_everywhere(db_url: str, tmp_path: Pat
     # The messages, handled exactly as `zsbot say --as USER --at T TEXT` handles them (one runtime, for speed).
     from bot.runtime import build_runtime
     from bot.settings import load_settings
-    from handlers.messages import Incoming
+    from handlers.core.messages import Incoming
 
     runtime = build_runtime(load_settings(config))
     kept: dict[str, int] = {}
