@@ -325,7 +325,7 @@ class Target(SQLModel, table=True):
     """A yearly (or quarterly) task of a unit, or of the county (`unit_id` None): `zsbot targets import`.
 
     `metric` is the metric's text key (`signed_wan`, `signings_over:10000`, `rate:履约率`), parsed by
-    `handlers.metrics`; a re-import replaces the year's rows (the audit trail keeps what they were).
+    `handlers.core.metrics`; a re-import replaces the year's rows (the audit trail keeps what they were).
     """
 
     __table_args__ = (Index("ix_target_year_unit", "year", "unit_id"),)

@@ -3,7 +3,7 @@
 Records are never looped over in Python: the database sums them per unit, units with nothing still
 appear (outer join), and ties share a rank (`RANK()` over the score rounded to 0.01). Only the months
 asked are read, from a covering index (`ix_record_period_unit_kind`): a month costs what it holds.
-Weights come in as plain values; what they mean is decided by `handlers.scoring`.
+Weights come in as plain values; what they mean is decided by `handlers.assessment.scoring`.
 """
 
 from __future__ import annotations
