@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.runtime import Runtime
-from bot.settings import Route, group_route, private_route
+from bot.settings import PushRoute, group_route, private_route
 from storage.clock import utcnow
 from storage.media import MEDIA_KINDS, Media
 from storage.outbox import Target
@@ -16,8 +16,8 @@ def flush_pushes_to_console(runtime: Runtime, echo: Callable[[str], None]) -> in
     """Print and mark sent every due push that nothing else would carry: group pushes with no webhook or AI bot,
     private pushes with no app that can send them (those wait in the outbox for `zsbot serve`'s sender)."""
     settings = runtime.settings
-    console_group = group_route(settings) is Route.CONSOLE
-    console_private = private_route(settings) is Route.CONSOLE
+    console_group = group_route(settings) is PushRoute.CONSOLE
+    console_private = private_route(settings) is PushRoute.CONSOLE
     if not (console_group or console_private):
         return 0
     count = 0

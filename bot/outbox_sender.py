@@ -40,7 +40,7 @@ from sqlalchemy import Connection, text
 from starlette.concurrency import run_in_threadpool
 
 from bot.runtime import Runtime
-from bot.settings import Route, group_route, private_route
+from bot.settings import PushRoute, group_route, private_route
 from bot.wecom.webhook import (
     TEXT_MAX_BYTES,
     AppMessenger,
@@ -68,7 +68,7 @@ AIBOT_CHANNEL = "aibot"
 TEMPORARY = (RateLimited, Transient, TimeoutError, ConnectionError)
 
 
-class Outcome(Enum):
+class SendOutcome(Enum):
     SENT = "sent"
     #: This push waits (rejected, backing off); other pushes on its route may go.
     WAITS = "waits"
@@ -77,7 +77,7 @@ class Outcome(Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class Push:
+class QueuedPush:
     """A detached copy of an outbox row, safe to use outside its session."""
 
     id: int
@@ -183,27 +183,27 @@ class OutboxSender:
         self._owns_http = http is None
         self._messenger: AppMessenger | None = None
         self._sent_at: deque[datetime] = deque()
-        self._pauses: dict[Route, Pause] = {}
+        self._pauses: dict[PushRoute, Pause] = {}
         self._wake: asyncio.Event | None = None
         self._stopping = False
         #: Why group pushes stopped (93000), or None.
         self.halted: str | None = None
 
     @property
-    def group_route(self) -> Route:
+    def group_route(self) -> PushRoute:
         route = group_route(self.settings)
-        if route is Route.CONSOLE and self.long_connection is not None:
-            return Route.AIBOT  # a long connection handed in by its owner (the web service, a test) carries the group
+        if route is PushRoute.CONSOLE and self.long_connection is not None:
+            return PushRoute.AIBOT  # a long connection handed in by its owner (the web service, a test) carries the group
         return route
 
     @property
-    def private_route(self) -> Route:
+    def private_route(self) -> PushRoute:
         return private_route(self.settings)
 
-    def route_of(self, push: Push) -> Route:
+    def route_of(self, push: QueuedPush) -> PushRoute:
         return self.group_route if push.target.is_group else self.private_route
 
-    def paused_until(self, route: Route) -> datetime | None:
+    def paused_until(self, route: PushRoute) -> datetime | None:
         pause = self._pauses.get(route)
         return pause.until if pause else None
 
@@ -250,7 +250,7 @@ class OutboxSender:
                 if not self._open(route, utcnow()):
                     continue
                 outcome = await self._send(push, route)
-                sent += outcome is Outcome.SENT
+                sent += outcome is SendOutcome.SENT
             return sent
 
     # --- one sender per database ------------------------------------------------------------
@@ -298,7 +298,7 @@ class OutboxSender:
 
     def _seed_window(self, now: datetime) -> None:
         """Count the group messages sent in the last minute (by any process), to keep WeCom's limit."""
-        if self.group_route is Route.CONSOLE:
+        if self.group_route is PushRoute.CONSOLE:
             return
         sent_at: list[datetime] = []
         with unit_of_work(self.runtime.engine) as store:
@@ -309,7 +309,7 @@ class OutboxSender:
                 sent_at += [row.sent_at] * parts
         self._sent_at = deque(sorted(sent_at))
 
-    def _due(self, now: datetime) -> list[Push]:
+    def _due(self, now: datetime) -> list[QueuedPush]:
         """Due pushes, oldest first; a row naming no valid target (written by hand?) is failed, not retried."""
         pushes = []
         with unit_of_work(self.runtime.engine) as store:
@@ -320,19 +320,19 @@ class OutboxSender:
                     log.error("push %s failed: %s", item.key, exc)
                     store.outbox.mark_failed(item, str(exc))
                     continue
-                pushes.append(Push(id=item.id or 0, key=item.key, target=target, kind=item.kind, body=item.body,
+                pushes.append(QueuedPush(id=item.id or 0, key=item.key, target=target, kind=item.kind, body=item.body,
                                    mentions=tuple(item.mentions or ()), attempts=item.attempts,
                                    parts_sent=item.parts_sent))
         return pushes
 
     # --- sending ----------------------------------------------------------------------------
 
-    def _open(self, route: Route, now: datetime) -> bool:
-        if route is Route.CONSOLE:
+    def _open(self, route: PushRoute, now: datetime) -> bool:
+        if route is PushRoute.CONSOLE:
             return True
-        if route is Route.WEBHOOK and self.halted:
+        if route is PushRoute.WEBHOOK and self.halted:
             return False
-        if route is Route.AIBOT and not (self.long_connection and self.long_connection.connected):
+        if route is PushRoute.AIBOT and not (self.long_connection and self.long_connection.connected):
             return False
         pause = self._pauses.get(route)
         return pause is None or now >= pause.until
@@ -345,57 +345,57 @@ class OutboxSender:
         self._sent_at.append(now)
         return True
 
-    async def _send(self, push: Push, route: Route) -> Outcome:
-        if route is Route.CONSOLE:
+    async def _send(self, push: QueuedPush, route: PushRoute) -> SendOutcome:
+        if route is PushRoute.CONSOLE:
             return await self._to_console(push)
         chat_id = ""
-        if route is Route.AIBOT:
+        if route is PushRoute.AIBOT:
             chat_id = await run_in_threadpool(self._group_chat_id)
             if not chat_id:
                 log.warning("AI bot group pushes wait: no group chat id yet (set [aibot] group_chatid, "
                             "or @ the bot once in the group)")
                 self._pauses[route] = Pause(utcnow() + NO_CHAT_PAUSE, 0)
-                return Outcome.PAUSED
+                return SendOutcome.PAUSED
         try:
             if push.kind in MEDIA_KINDS:
-                if route is Route.APP:
+                if route is PushRoute.APP:
                     raise ValueError("images and files go to the group only")
                 parts = render_parts(push.kind, push.body, ())
-            elif route is Route.APP:
+            elif route is PushRoute.APP:
                 parts = render_parts("text", push.body, (), markdown_max_bytes=TEXT_MAX_BYTES)
             else:
-                parts = render_parts(push.kind if route is Route.WEBHOOK else "markdown", push.body, push.mentions)
+                parts = render_parts(push.kind if route is PushRoute.WEBHOOK else "markdown", push.body, push.mentions)
         except ValueError as exc:
             await run_in_threadpool(self._fail, push, str(exc))
-            return Outcome.WAITS
+            return SendOutcome.WAITS
         done = push.parts_sent
         for payload in parts[done:]:
-            if route is not Route.APP and not self._take_token(utcnow()):
-                return Outcome.PAUSED
+            if route is not PushRoute.APP and not self._take_token(utcnow()):
+                return SendOutcome.PAUSED
             try:
                 await self._deliver(route, push, payload, chat_id)
             except BadKey:
                 self.halted = "93000"
                 log.error("群机器人 webhook 返回 93000（key 无效或机器人已被移出群）：已停止群推送，未发出的消息保留在 "
                           "outbox 中。请检查 config.toml [wecom] webhook_url，然后重启 zsbot serve。")
-                return Outcome.PAUSED
+                return SendOutcome.PAUSED
             except TEMPORARY as exc:
                 await self._pause(route, push, exc)
-                return Outcome.PAUSED
+                return SendOutcome.PAUSED
             except Rejected as exc:
                 await self._rejected(push, exc)
-                return Outcome.WAITS
+                return SendOutcome.WAITS
             done += 1
             if done < len(parts):
                 await self._mark_parts_sent(push, done)
         await self._mark_sent(push)
         self._pauses.pop(route, None)
-        return Outcome.SENT
+        return SendOutcome.SENT
 
-    async def _deliver(self, route: Route, push: Push, payload: dict[str, Any], chat_id: str) -> None:
-        if route is Route.WEBHOOK:
+    async def _deliver(self, route: PushRoute, push: QueuedPush, payload: dict[str, Any], chat_id: str) -> None:
+        if route is PushRoute.WEBHOOK:
             await WebhookClient(self.settings.wecom.webhook_url.get_secret_value(), self._client()).send(payload)
-        elif route is Route.AIBOT:
+        elif route is PushRoute.AIBOT:
             if self.long_connection is None:
                 raise RuntimeError("the AI-bot route was chosen without a long connection")
             if isinstance(payload.get("media"), Media):
@@ -405,7 +405,7 @@ class OutboxSender:
         else:
             await self._app().send(push.target.userid or "", payload)
 
-    async def _pause(self, route: Route, push: Push, exc: BaseException) -> None:
+    async def _pause(self, route: PushRoute, push: QueuedPush, exc: BaseException) -> None:
         """A temporary failure: the route waits (longer each time in a row), the push keeps its attempts."""
         outbox = self.settings.outbox
         failures = (self._pauses[route].failures if route in self._pauses else 0) + 1
@@ -430,7 +430,7 @@ class OutboxSender:
 
         await run_in_threadpool(note)
 
-    async def _rejected(self, push: Push, exc: Rejected) -> None:
+    async def _rejected(self, push: QueuedPush, exc: Rejected) -> None:
         outbox = self.settings.outbox
         delay = min(timedelta(seconds=outbox.backoff_s * 2**push.attempts), timedelta(seconds=outbox.max_backoff_s))
 
@@ -449,7 +449,7 @@ class OutboxSender:
 
         await run_in_threadpool(mark)
 
-    async def _to_console(self, push: Push) -> Outcome:
+    async def _to_console(self, push: QueuedPush) -> SendOutcome:
         now = utcnow()
         label = "群推送" if push.target.is_group else f"私信 {push.target.userid}"
         mentions = " ".join(f"@{m}" for m in push.mentions)
@@ -457,9 +457,9 @@ class OutboxSender:
         log.info("[%s %s] %s%s", label, push.key, event["text"], f"\n{mentions}" if mentions else "")
         self._publish(event)
         await self._mark_sent(push)
-        return Outcome.SENT
+        return SendOutcome.SENT
 
-    def _fail(self, push: Push, error: str) -> None:
+    def _fail(self, push: QueuedPush, error: str) -> None:
         """A push no route can ever carry (a damaged media row, media to one member): failed, not retried."""
         log.error("push %s failed: %s", push.key, error)
         with unit_of_work(self.runtime.engine) as store:
@@ -474,7 +474,7 @@ class OutboxSender:
         with unit_of_work(self.runtime.engine) as store:
             return store.messages.last_chat_id(AIBOT_CHANNEL) or ""
 
-    async def _mark_parts_sent(self, push: Push, done: int) -> None:
+    async def _mark_parts_sent(self, push: QueuedPush, done: int) -> None:
         """Commit progress through a split push at once: a kill after this never resends these parts."""
 
         def mark() -> None:
@@ -485,7 +485,7 @@ class OutboxSender:
 
         await run_in_threadpool(mark)
 
-    async def _mark_sent(self, push: Push) -> None:
+    async def _mark_sent(self, push: QueuedPush) -> None:
         def mark() -> None:
             with unit_of_work(self.runtime.engine) as store:
                 item = store.outbox.get(push.id)

@@ -112,7 +112,7 @@ class OutboxSettings(Section):
     rate_limit_pause_s: float = Field(60.0, gt=0)
 
 
-class Route(StrEnum):
+class PushRoute(StrEnum):
     """The way a push leaves; each pauses on its own (a webhook outage does not stop private pushes)."""
 
     WEBHOOK = "webhook"
@@ -251,16 +251,16 @@ def redacted(settings: Settings) -> dict[str, object]:
     return settings.model_dump(mode="json")
 
 
-def group_route(settings: Settings) -> Route:
+def group_route(settings: Settings) -> PushRoute:
     """Where group pushes go: the group robot's webhook, else the AI bot's long connection, else the console.
     The one place this is decided (the sender, the console and the channels ask it)."""
     if settings.wecom.webhook_url.get_secret_value():
-        return Route.WEBHOOK
+        return PushRoute.WEBHOOK
     if settings.aibot.websocket_enabled:
-        return Route.AIBOT
-    return Route.CONSOLE
+        return PushRoute.AIBOT
+    return PushRoute.CONSOLE
 
 
-def private_route(settings: Settings) -> Route:
+def private_route(settings: Settings) -> PushRoute:
     """Where a push to one member goes: the self-built app when it can send, else the console."""
-    return Route.APP if settings.wecom.can_push_privately else Route.CONSOLE
+    return PushRoute.APP if settings.wecom.can_push_privately else PushRoute.CONSOLE

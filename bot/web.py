@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from bot.channels import settlers
 from bot.channels.aibot import AibotChannel
 from bot.channels.app import AppChannel
+from bot.channels.simulator import Feed, Simulator
 from bot.checkpoints import Checkpoints
 from bot.inbox import Inbox
 from bot.inbox.signals import Listener
@@ -34,7 +35,6 @@ from bot.inbox.worker import Doorbell, Handled, Worker
 from bot.outbox_sender import OutboxSender
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.simulator import Feed, simulator_router
 from bot.warm import warm_up
 from bot.wecom.ws_client import LongConnection
 from bot.workers import WorkerProcesses, handles_elsewhere
@@ -183,7 +183,7 @@ def create_app(runtime: Runtime, *, ws_backoff_s: float = 1.0, long_lived: bool 
     for path in ("/wecom/callback", "/wecom/aibot"):
         _not_configured(app, path)
     if simulator_enabled(settings):
-        app.include_router(simulator_router(runtime, feed, wake=sender.wake))
+        app.include_router(Simulator(runtime, feed, wake=sender.wake).router())
     else:
         @app.get("/", response_class=HTMLResponse, include_in_schema=False)
         async def home() -> HTMLResponse:

@@ -30,7 +30,7 @@ STRANGER = (
 )
 TOO_LONG = "消息太长了（超过{limit}字），请分成几条发送，每条一项或几项。本条未登记。"
 EMPTY = "没有收到文字内容。报送请发送文字，例如「线索：XX公司拟投资5000万元建设XX项目」。"
-FAILED = "抱歉，处理这条消息时出了问题，已记录，请稍后再试或联系招商办。已登记的内容不受影响。"
+APOLOGY = "抱歉，处理这条消息时出了问题，已记录，请稍后再试或联系招商办。已登记的内容不受影响。"
 
 
 class Bot:
@@ -56,7 +56,7 @@ class Bot:
         except Exception:
             log.exception("handling failed for %s/%s", incoming.channel, incoming.msg_id)
             self._log_failed(incoming)
-            return Reply(FAILED)
+            return Reply(APOLOGY)
 
     def answer(self, store: Store, incoming: Incoming, parsed: Parsed | None = None) -> Reply:
         """Handle the message inside the caller's transaction, so the durable inbox can mark its
@@ -86,8 +86,8 @@ class Bot:
                 incoming.channel, incoming.msg_id, incoming.user_id, incoming.text, incoming.at, incoming.chat_id
             )
             if message is not None:
-                store.messages.answer(message, "error", FAILED)
-        return Reply(FAILED)
+                store.messages.answer(message, "error", APOLOGY)
+        return Reply(APOLOGY)
 
     def _handle(self, store: Store, cleaned: Cleaned, incoming: Incoming, preparsed: Parsed | None = None) -> Reply:
         """`incoming.text` is `cleaned` as a plain string (what the log keeps); the parser reads `cleaned`."""

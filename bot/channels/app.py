@@ -21,7 +21,7 @@ from fastapi.responses import PlainTextResponse, Response
 from bot.channels.http import params, read_body, verify
 from bot.inbox import Closed, Inbox
 from bot.inbox.worker import Settle
-from bot.settings import Route, Settings, private_route
+from bot.settings import PushRoute, Settings, private_route
 from bot.wecom import app_wire
 from bot.wecom.crypto import AppCrypto, DecryptError, SignatureError
 from storage.clock import utcnow
@@ -42,7 +42,7 @@ LATE_AFTER_S = 0.5
 def settler(settings: Settings) -> Settle:
     """Inside the handling: without the secret the answer is kept for a response (a redelivery
     fetches it); with it, owed while its request still waits, else pushed through the outbox."""
-    can_push = private_route(settings) is Route.APP
+    can_push = private_route(settings) is PushRoute.APP
 
     def settle(store: Store, item: InboxItem, reply: str) -> Settled:
         if not can_push:
@@ -66,7 +66,7 @@ class AppChannel:
         self.settings = settings
         self.crypto = AppCrypto(wecom.token.get_secret_value(), wecom.encoding_aes_key.get_secret_value(),
                                 wecom.corp_id)
-        self.can_push = private_route(settings) is Route.APP
+        self.can_push = private_route(settings) is PushRoute.APP
         self._stopping = asyncio.Event()
 
     async def reply_for(self, row: Row) -> str | None:

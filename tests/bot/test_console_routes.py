@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.console import flush_pushes_to_console
 from bot.runtime import Runtime
-from bot.settings import Route, group_route, private_route
+from bot.settings import PushRoute, group_route, private_route
 from storage.outbox import Target
 from storage.store import unit_of_work
 
@@ -26,7 +26,7 @@ def _states(runtime: Runtime) -> dict[str, str]:
 
 def test_an_app_that_can_send_keeps_private_pushes_for_the_sender(roster: Runtime) -> None:
     runtime = configured(roster, wecom=app_section(secret=True))
-    assert (group_route(runtime.settings), private_route(runtime.settings)) == (Route.CONSOLE, Route.APP)
+    assert (group_route(runtime.settings), private_route(runtime.settings)) == (PushRoute.CONSOLE, PushRoute.APP)
     _queue(runtime)
     printed: list[str] = []
     assert flush_pushes_to_console(runtime, printed.append) == 1
@@ -43,4 +43,4 @@ def test_with_nothing_configured_the_console_carries_every_push(roster: Runtime)
 
 def test_an_app_without_its_corp_cannot_send_privately(roster: Runtime) -> None:
     section = app_section(secret=True).model_copy(update={"corp_id": ""})
-    assert private_route(configured(roster, wecom=section).settings) is Route.CONSOLE
+    assert private_route(configured(roster, wecom=section).settings) is PushRoute.CONSOLE

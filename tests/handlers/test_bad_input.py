@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.dispatch import FAILED
+from handlers.dispatch import APOLOGY
 
 from ..conftest import Chat
 from .test_reporting import records
@@ -30,7 +30,7 @@ def one_lead(chat: Chat) -> Chat:
 )
 def test_odd_messages_get_a_reply_and_keep_earlier_records(one_lead: Chat, text: str) -> None:
     reply = one_lead.send("wz_liu", text, at="2026-03-10 11:00")
-    assert reply.text and reply.text != FAILED and "Traceback" not in reply.text
+    assert reply.text and reply.text != APOLOGY and "Traceback" not in reply.text
     assert len([r for r in records(one_lead) if r.status == "active"]) == 1
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlmodel import select
 
-from handlers.dispatch import FAILED
+from handlers.dispatch import APOLOGY
 from storage.models import Message, Record
 
 from ..conftest import Chat
@@ -127,7 +127,7 @@ def test_usd_amount_keeps_currency_and_is_valued_in_cny(chat: Chat) -> None:
 
 def test_chit_chat_stores_nothing(chat: Chat) -> None:
     reply = chat.send("wz_liu", "收到[抱拳]", at="2026-03-10 10:00")
-    assert not reply.stored and reply.text != FAILED and len(reply.text) < 60
+    assert not reply.stored and reply.text != APOLOGY and len(reply.text) < 60
     assert records(chat) == []
 
 

@@ -101,75 +101,87 @@ def page_html() -> str:
     return resources.files("bot").joinpath("static/simulator.html").read_text(encoding="utf-8")
 
 
-def simulator_router(runtime: Runtime, feed: Feed, wake: Callable[[], None] = lambda: None) -> APIRouter:
-    """The page and its API; `wake` tells the outbox sender that a job queued pushes."""
-    router = APIRouter()
-    tz = runtime.settings.schedule.tz
+class Simulator:
+    """The simulator's page and API, like a channel: what it needs is given at construction, and
+    `router()` lists its routes; each route is one method below. `wake` tells the outbox sender that a
+    job queued pushes."""
 
-    def clock(asked: Clocked) -> datetime:
+    def __init__(self, runtime: Runtime, feed: Feed, wake: Callable[[], None] = lambda: None) -> None:
+        self.runtime, self.feed, self.wake = runtime, feed, wake
+        self.tz = runtime.settings.schedule.tz
+
+    def router(self) -> APIRouter:
+        router = APIRouter()
+        router.add_api_route("/", self.page, methods=["GET"], response_class=HTMLResponse, include_in_schema=False)
+        router.add_api_route("/simulator/members", self.members, methods=["GET"])
+        router.add_api_route("/simulator/demo-roster", self.demo_roster, methods=["POST"])
+        router.add_api_route("/simulator/messages", self.send, methods=["POST"])
+        router.add_api_route("/simulator/history", self.history, methods=["GET"])
+        router.add_api_route("/simulator/jobs", self.job_list, methods=["GET"])
+        router.add_api_route("/simulator/jobs/{name}/run", self.job_run, methods=["POST"])
+        router.add_api_route("/simulator/demo-data", self.demo_data, methods=["POST"])
+        router.add_api_websocket_route("/simulator/live", self.live)
+        return router
+
+    def clock(self, asked: Clocked) -> datetime:
+        """The page's clock (each page keeps its own), or now."""
         if asked.at is None:
-            return datetime.now(tz)
+            return datetime.now(self.tz)
         if not CLOCK_YEARS[0] <= asked.at.year <= CLOCK_YEARS[1]:
             # The workday calendar, periods and the demo's year are meant for these years only.
             raise HTTPException(422, f"模拟时间应在{CLOCK_YEARS[0]}年到{CLOCK_YEARS[1]}年之间")
-        return asked.at if asked.at.tzinfo else asked.at.replace(tzinfo=tz)
+        return asked.at if asked.at.tzinfo else asked.at.replace(tzinfo=self.tz)
 
-    @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-    async def page() -> HTMLResponse:
+    async def page(self) -> HTMLResponse:
         return HTMLResponse(page_html())
 
-    @router.get("/simulator/members")
-    async def members() -> dict[str, Any]:
+    async def members(self) -> dict[str, Any]:
         """Roster members with their unit and role, for the 'speak as' picker."""
-        return await run_in_threadpool(_members, runtime)
+        return await run_in_threadpool(_members, self.runtime)
 
-    @router.post("/simulator/demo-roster")
-    async def demo_roster() -> dict[str, Any]:
+    async def demo_roster(self) -> dict[str, Any]:
         """Load the demo roster into an empty roster only: never re-point real people."""
 
         def load() -> str:
             rows = csv.DictReader(io.StringIO(DEMO_ROSTER))
-            with unit_of_work(runtime.engine) as store:
+            with unit_of_work(self.runtime.engine) as store:
                 if store.roster.members():
                     return "名册已有成员，未加载示例名册。"
                 return import_roster(((n + 2, row) for n, row in enumerate(rows)), store).summary()
 
         summary = await run_in_threadpool(load)
-        return {"summary": summary, **(await run_in_threadpool(_members, runtime))}
+        return {"summary": summary, **(await run_in_threadpool(_members, self.runtime))}
 
-    @router.post("/simulator/messages")
-    async def send(message: SimulatedMessage) -> dict[str, Any]:
-        at = clock(message)
+    async def send(self, message: SimulatedMessage) -> dict[str, Any]:
+        """A message typed on the page goes through the same core as every channel; the reply comes back here."""
+        at = self.clock(message)
         incoming = Incoming(channel=CHANNEL, msg_id=uuid.uuid4().hex, user_id=message.user_id,
                             text=message.text, at=at)
-        reply = await run_in_threadpool(runtime.bot.handle, incoming)
+        reply = await run_in_threadpool(self.runtime.bot.handle, incoming)
         return {"msg_id": incoming.msg_id, "reply": reply.text, "mentions": list(reply.mentions),
                 "stored": reply.stored, "at": at.isoformat()}
 
-    @router.get("/simulator/history")
-    async def history() -> dict[str, Any]:
+    async def history(self) -> dict[str, Any]:
         """The recent conversation (messages, replies, pushes) in the order it happened, for a reload."""
-        return {"events": await run_in_threadpool(_history, runtime)}
+        return {"events": await run_in_threadpool(_history, self.runtime)}
 
-    @router.get("/simulator/jobs")
-    async def job_list() -> dict[str, Any]:
+    async def job_list(self) -> dict[str, Any]:
         return {"jobs": [{"name": job.name, "summary": job.summary} for job in jobs()]}
 
-    @router.post("/simulator/jobs/{name}/run")
-    async def job_run(name: str, asked: Clocked) -> dict[str, Any]:
+    async def job_run(self, name: str, asked: Clocked) -> dict[str, Any]:
         """Run a job now for the page's clock, as `zsbot job run NAME --at T` does; a round runs once."""
         job = job_named(name)
         if job is None:
             raise HTTPException(404, f"没有这个任务：{name}")
-        at = clock(asked)
-        outcomes = await run_in_threadpool(run_job, runtime.engine, job, at, runtime.rules, True)
-        wake()
+        at = self.clock(asked)
+        outcomes = await run_in_threadpool(run_job, self.runtime.engine, job, at, self.runtime.rules, True)
+        self.wake()
         return {"at": at.isoformat(), "outcomes": [o.describe() for o in outcomes]}
 
-    @router.post("/simulator/demo-data")
-    async def demo_data(asked: Clocked) -> dict[str, Any]:
+    async def demo_data(self, asked: Clocked) -> dict[str, Any]:
         """`zsbot demo` with a modest size, up to the page's clock; a database with data is refused."""
-        at = clock(asked)
+        at = self.clock(asked)
+        runtime = self.runtime
         try:
             result = await run_in_threadpool(
                 lambda: fill_demo(runtime.engine, runtime.rules, units=DEMO_UNITS, records=DEMO_RECORDS,
@@ -178,10 +190,10 @@ def simulator_router(runtime: Runtime, feed: Feed, wake: Callable[[], None] = la
             raise HTTPException(409, str(exc)) from None
         return {"summary": result.summary(), **(await run_in_threadpool(_members, runtime))}
 
-    @router.websocket("/simulator/live")
-    async def live(websocket: WebSocket) -> None:
+    async def live(self, websocket: WebSocket) -> None:
+        """The group's pushes as they happen (after the recent history), until the page or the server closes."""
         await websocket.accept()
-        queue = feed.subscribe()
+        queue = self.feed.subscribe()
 
         async def until_closed() -> None:
             """The page closing, or the server shutting down, ends the feed."""
@@ -192,7 +204,7 @@ def simulator_router(runtime: Runtime, feed: Feed, wake: Callable[[], None] = la
 
         watcher = asyncio.create_task(until_closed())
         try:
-            for past in feed.history():
+            for past in self.feed.history():
                 await websocket.send_json(past)
             while (event := await queue.get()) is not None:
                 await websocket.send_json(event)
@@ -200,11 +212,9 @@ def simulator_router(runtime: Runtime, feed: Feed, wake: Callable[[], None] = la
             pass
         finally:
             watcher.cancel()
-            feed.unsubscribe(queue)
+            self.feed.unsubscribe(queue)
             with contextlib.suppress(Exception):
                 await websocket.close()
-
-    return router
 
 
 def _members(runtime: Runtime) -> dict[str, Any]:
