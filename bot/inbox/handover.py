@@ -23,9 +23,6 @@ class Handover:
     def someone_waits(self) -> bool:
         return bool(self._waiting)
 
-    def waits_for(self, row_id: int) -> bool:
-        return row_id in self._waiting
-
     async def wait(self, row_id: int, timeout_s: float) -> Row | None:
         """The handled row when this process hears of it within `timeout_s` (None when heard
         without the row, or not at all: read it)."""
