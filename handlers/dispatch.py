@@ -18,7 +18,7 @@ from handlers.core.registry import Router
 from handlers.core.rules import Rules
 from handlers.features import router as default_router
 from handlers.reporting.drafts import answer_draft
-from nlp import Cleaned, Parsed, clean
+from nlp import Cleaned, Parsed, clean, parse_reply
 from nlp import parse as nlp_parse
 from storage.store import Store, unit_of_work
 
@@ -76,7 +76,13 @@ class Bot:
         message = clean(incoming.text)
         if message.too_long(self.rules.reporting.max_message_chars) or message.empty:
             return None
-        return self.parse(message, incoming.at.astimezone(self.rules.schedule.tz).date())
+        return self._read(message, incoming, incoming.at.astimezone(self.rules.schedule.tz).date())
+
+    def _read(self, cleaned: Cleaned, incoming: Incoming, today: date) -> Parsed:
+        """The parse of a message; a reply that quotes a receipt acts on the record it names."""
+        if incoming.quote is not None and incoming.quote.text:
+            return parse_reply(str(cleaned), today, quoted=incoming.quote.text)
+        return self.parse(cleaned, today)
 
     def give_up(self, store: Store, incoming: Incoming) -> Reply:
         """Repeated failures: keep the message in the log (if the sender is known) and say so."""
@@ -102,7 +108,7 @@ class Bot:
             return Reply(earlier.reply or "" if earlier else "", duplicate=True)
         unit = store.roster.unit(member.unit_id) if member.unit_id is not None else None
         ctx = Context(store=store, member=member, unit=unit, incoming=incoming, rules=self.rules, message_id=message.id)
-        parsed = preparsed if preparsed is not None else self.parse(cleaned, ctx.today)
+        parsed = preparsed if preparsed is not None else self._read(cleaned, incoming, ctx.today)
         reply = answer_draft(parsed, ctx) or self._route(parsed, ctx)
         store.messages.answer(message, str(parsed.intent), reply.text)
         return reply

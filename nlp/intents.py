@@ -602,6 +602,12 @@ def quoted_reply(text: Text) -> Quoted | None:
     return Quoted(int(ref.group("ref")) if ref else None, text.sub(m.end(), len(text.key)).strip())
 
 
+def receipt_refs(quoted: str) -> tuple[int, ...]:
+    """The record numbers a quoted message names (`✅ 已登记 #15 …`), each once, in order."""
+    refs = [int(m.group("ref")) for m in _REF_ANY.finditer(quoted)]
+    return tuple(dict.fromkeys(refs))
+
+
 def withdraws(key: str) -> bool:
     """`这条撤回`, `删掉吧`: a withdrawal of the record meant."""
     return bool(_RETRACT_ANY.search(key))

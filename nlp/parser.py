@@ -20,6 +20,7 @@ from nlp.intents import (
     keyword_intent,
     label_of,
     quoted_reply,
+    receipt_refs,
     record_intent,
     report_parts,
     says_nothing,
@@ -337,26 +338,35 @@ def refine(text: Text, intent: Intent, today: date) -> Intent:
     return intent
 
 
-def _parse(message: Cleaned, today: date) -> Parsed:
+#: Commands that act on one record: a reply quoting that record's receipt need not name it.
+_ON_A_RECORD = frozenset({Intent.RETRACT, Intent.CORRECTION, Intent.ATTACH})
+
+
+def _parse(message: Cleaned, today: date, quote_ref: int | None = None) -> Parsed:
+    """`quote_ref`: the record a quoted receipt names, when WeCom delivered the quote apart from the text."""
     raw = str(message)
     text = message.text
     if not text.key:
         return Parsed(intent=Intent.UNKNOWN, source_text=raw)
     text = Text(text.orig, repair(text.key, tokens))  # 拜放了 -> 拜访了 (the original keeps the slip)
+    whole = text.orig
     quoted = quoted_reply(text)
     if quoted is not None:
-        reply = quoted.reply
-        if quoted.ref is not None and "#" not in reply.key:
-            # Quoting the bot's receipt `#58 已记录 …` names the record the reply is about.
-            if withdraws(reply.key):
-                return Parsed(intent=Intent.RETRACT, ref=quoted.ref, body=reply.orig, source_text=text.orig)
-            if fixes(reply.key):
-                fixed = _parse(clean(f"更正 #{quoted.ref} {reply.orig}"), today)
-                return replace(fixed, source_text=text.orig)
-        if not reply.key:
+        if quoted.ref is not None:
+            quote_ref = quoted.ref
+        if not quoted.reply.key:
             return Parsed(intent=Intent.UNKNOWN, source_text=text.orig)
-        text = reply  # the quote is context; the reply is the message
+        text = quoted.reply  # the quote is context; the reply is the message
+    if quote_ref is not None and "#" not in text.key:
+        # Quoting the bot's receipt `#58 已记录 …` names the record the reply is about.
+        if withdraws(text.key):
+            return Parsed(intent=Intent.RETRACT, ref=quote_ref, body=text.orig, source_text=whole)
+        if fixes(text.key):
+            fixed = _parse(clean(f"更正 #{quote_ref} {text.orig}"), today)
+            return replace(fixed, source_text=whole)
     command = command_of(text)
+    if command is not None and command.ref is None and quote_ref is not None and command.intent in _ON_A_RECORD:
+        command = replace(command, ref=quote_ref)  # `归入P2` quoting `#15`'s receipt: #15 归入 P2
     if command is not None:
         if command.intent is Intent.CORRECTION and command.body is not None:
             fields = _record(command.body, Intent.CORRECTION, today, named_record=command.ref is not None)
@@ -447,6 +457,25 @@ def parse(text: str, today: date) -> Parsed:
     except Exception:  # a chat message must never crash the bot, but a parser bug must be seen
         logging.getLogger(__name__).exception("parse failed; answered as chit-chat: %r", str(text)[:200])
         return Parsed(intent=Intent.UNKNOWN, source_text=str(text)[:1000])
+
+
+def parse_reply(text: str, today: date, *, quoted: str) -> Parsed:
+    """Read a reply to a quoted message (WeCom delivers the quote beside the text). A quoted receipt that
+    names one record (`✅ 已登记 #15 …`) is the record a reply acting on a record means: `撤回`,
+    `金额改为9000万`, `归入P2` act on #15 as `撤回 #15`, `更正 #15 金额改为9000万`, `#15 归入 P2` would. A quote
+    naming several records names none (the reply must say which); anything else reads as it would alone.
+    Never raises."""
+    refs = receipt_refs(quoted)
+    if len(refs) != 1:
+        return parse(text, today)
+    try:
+        message = clean(text if isinstance(text, str) else str(text))
+        parsed = _parse(message, today, quote_ref=refs[0])
+        key = message.text.key
+        return replace(parsed, label=written_label(key), question=asks(key, parsed.amount_wan))
+    except Exception:  # as parse(): a chat message must never crash the bot
+        logging.getLogger(__name__).exception("parse_reply failed; read alone: %r", str(text)[:200])
+        return parse(text, today)
 
 
 #: Words a project's name holds (`建设肉鸡养殖项目`): an answer naming none is not taken for one as written.

@@ -46,6 +46,8 @@ class Envelope:
     req_id: str | None = None
     #: Until when the request that brought it waits for the answer (None: nobody waits).
     answer_by: datetime | None = None
+    #: A quote, media references or a card click, as JSON (`Extra.to_json`); None for plain text.
+    extra: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,14 +128,14 @@ class InboxRow:
 
 #: What a new row is stored with; the other columns keep their defaults (no reply, no delivery).
 _NEW_COLUMNS = ("channel", "msg_id", "user_id", "chat_id", "text", "at", "received_at", "due_at", "state",
-                "attempts", "stream_id", "response_url", "req_id", "answer_by")
+                "attempts", "stream_id", "response_url", "req_id", "answer_by", "extra")
 
 
 def _pending(envelope: Envelope, now: datetime) -> tuple[Any, ...]:
     """A new inbox row's values, in `_NEW_COLUMNS` order: pending, due at once."""
     e = envelope
     return (e.channel, e.msg_id, e.user_id, e.chat_id, e.text, e.at, now, now, InboxState.PENDING.value, 0,
-            e.stream_id, e.response_url, e.req_id, e.answer_by)
+            e.stream_id, e.response_url, e.req_id, e.answer_by, e.extra)
 
 
 class QuickIntake:

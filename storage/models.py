@@ -136,6 +136,9 @@ class InboxItem(SQLModel, table=True):
     delivery: str | None = Field(default=None, index=True)
     #: Until when the request that brought it waits to carry the answer (None: nobody waits)
     answer_by: datetime | None = _ts(nullable=True)
+    #: What the message carries besides its text, as the adapter read it (JSON; None for plain text):
+    #: the quoted message, attached media references, a card click. See `storage.inbox.Extra`.
+    extra: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class Project(SQLModel, table=True):

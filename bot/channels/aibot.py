@@ -144,7 +144,7 @@ class AibotChannel:
         envelope = Envelope(
             channel=CHANNEL, msg_id=message.msgid, user_id=message.user_id, text=message.text,
             at=datetime.now(self.settings.schedule.tz), chat_id=message.chat_id, stream_id=new_stream_id(),
-            response_url=message.response_url or None, req_id=req_id,
+            response_url=message.response_url or None, req_id=req_id, extra=message.extras.to_json(),
         )
         submitted = await self.inbox.submit(envelope, self.wait_s())
         return await self._state(submitted.row, ReplyVia.WS if req_id else ReplyVia.STREAM)

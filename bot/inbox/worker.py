@@ -16,14 +16,14 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta, tzinfo
 
 from sqlalchemy import Engine
 
 from bot.inbox.rows import Rows
-from handlers.core.messages import Incoming, Reply
+from handlers.core.messages import Attachment, Extras, Incoming, MediaRef, Reply
 from handlers.dispatch import Bot
 from nlp import Parsed
 from storage.clock import utcnow
@@ -93,15 +93,23 @@ class Handled:
     queued: bool = False
 
 
+def unfetched(refs: Sequence[MediaRef]) -> tuple[Attachment, ...]:
+    """Where nothing is configured to fetch media: each attachment says it was not received."""
+    return tuple(Attachment(kind=ref.kind, name=ref.name, problem="文件未能接收（未配置文件接收）") for ref in refs)
+
+
 class Worker:
     def __init__(self, engine: Engine, bot: Bot, tz: tzinfo, settlers: Mapping[str, Settle], *,
                  doorbell: Doorbell | None = None, poll_s: float = 1.0, on_handled: Callable[[Handled], None] = lambda handled: None,
                  on_idle: Callable[[], None] = lambda: None,
-                 hold_back: Callable[[float], bool] | None = None) -> None:
+                 hold_back: Callable[[float], bool] | None = None,
+                 fetch_media: Callable[[Sequence[MediaRef]], tuple[Attachment, ...]] | None = None) -> None:
         """`hold_back(started)`: whether to leave the next row for a moment (`holds_back`), for a
-        worker that shares its process with the intake."""
+        worker that shares its process with the intake. `fetch_media` fetches, checks and stores a
+        message's images and files before it is handled (their links live five minutes)."""
         self.engine, self.bot, self.tz, self.settlers = engine, bot, tz, settlers
         self.poll_s, self.on_handled, self.on_idle, self.hold_back = poll_s, on_handled, on_idle, hold_back
+        self.fetch_media = fetch_media or unfetched
         self.rows = Rows(engine)
         self.doorbell = doorbell or Doorbell()
         self._sqlite = engine.dialect.name == "sqlite"
@@ -141,8 +149,10 @@ class Worker:
         return Handled(row, queued)
 
     def _incoming(self, item: InboxItem) -> Incoming:
+        extras = Extras.from_json(item.extra)
         return Incoming(channel=item.channel, msg_id=item.msg_id, user_id=item.user_id, text=item.text,
-                        at=item.at.astimezone(self.tz), chat_id=item.chat_id)
+                        at=item.at.astimezone(self.tz), chat_id=item.chat_id, quote=extras.quote,
+                        attachments=self.fetch_media(extras.media) if extras.media else (), choice=extras.choice)
 
     def _peek_and_parse(self) -> tuple[int, Parsed | None, Exception | None] | None:
         """SQLite: parse the next due row before the transaction that claims it. Parsing is the

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from handlers.core.messages import Choice, Extras, MediaRef, Quote
+
 #: stream.content is at most 20480 UTF-8 bytes
 STREAM_MAX_BYTES = 20480
 _MENTION = re.compile(r"^\s*@\S+\s+")
@@ -14,7 +16,12 @@ _OPEN, _CLOSE, _QUOTE, _ESCAPE = frozenset(b"[{"), frozenset(b"]}"), 0x22, 0x5C
 
 @dataclass(frozen=True, slots=True)
 class AibotMessage:
-    """One callback. `kind` is "message", "stream_refresh", "event" or "unknown"."""
+    """One callback. `kind` is "message", "stream_refresh", "event" or "unknown".
+
+    A message may quote another (`quote`) and carry images or files (`media`: in 1:1 chat only, each
+    a URL valid five minutes, encrypted; on the long connection with its own `aeskey`). An event of
+    type `template_card_event` is a click on one of the bot's cards (`choice`).
+    """
 
     kind: str
     msgid: str
@@ -24,6 +31,13 @@ class AibotMessage:
     stream_id: str
     event_type: str
     response_url: str
+    quote: Quote | None = None
+    media: tuple[MediaRef, ...] = ()
+    choice: Choice | None = None
+
+    @property
+    def extras(self) -> Extras:
+        return Extras(quote=self.quote, media=self.media, choice=self.choice)
 
 
 def strip_mention(text: str) -> str:
@@ -49,6 +63,52 @@ def _content(body: dict[str, Any], msgtype: str) -> str:
     return ""
 
 
+def _media(body: dict[str, Any], msgtype: str) -> tuple[MediaRef, ...]:
+    """The images and files of a message (an `image`, a `file`, the images of a `mixed`)."""
+    if msgtype in ("image", "file"):
+        items: list[Any] = [{"msgtype": msgtype, msgtype: _field(body, msgtype)}]
+    elif msgtype == "mixed":
+        found = _field(_field(body, "mixed"), "msg_item")
+        items = found if isinstance(found, list) else []
+    else:
+        return ()
+    refs = []
+    for item in items:
+        kind = str(_field(item, "msgtype") or "")
+        if kind not in ("image", "file"):
+            continue
+        media = _object(_field(item, kind))
+        url = str(media.get("url") or "")
+        if url:
+            refs.append(MediaRef(kind=kind, url=url, key=str(media.get("aeskey") or ""),
+                                 name=str(media.get("filename") or media.get("name") or "")))
+    return tuple(refs)
+
+
+def _quote(body: dict[str, Any]) -> Quote | None:
+    """The quoted message: its kind and text (a quoted `mixed` gives its text parts)."""
+    quote = _object(body.get("quote"))
+    kind = str(quote.get("msgtype") or "")
+    if not kind:
+        return None
+    return Quote(kind=kind, text=_content(quote, kind) if kind in ("text", "voice", "mixed")
+                 else str(_field(_field(quote, "markdown"), "content") or ""))
+
+
+def _choice(event: dict[str, Any]) -> Choice | None:
+    """A card click: the button's key (or the options chosen on a vote card) and the card's task_id."""
+    card = _object(event.get("template_card_event"))
+    if not card:
+        return None
+    selected: list[str] = []
+    items = _field(_field(card, "selected_items"), "selected_item")
+    for item in items if isinstance(items, list) else []:
+        options = _field(_field(item, "option_ids"), "option_id")
+        selected += [str(o) for o in (options if isinstance(options, list) else [])]
+    return Choice(key=str(card.get("event_key") or ""), task_id=str(card.get("task_id") or ""),
+                  card_type=str(card.get("card_type") or ""), selected=tuple(selected))
+
+
 def _object(value: Any) -> dict[str, Any]:
     """A JSON object field, or an empty one when WeCom sent something else (odd input never raises)."""
     return value if isinstance(value, dict) else {}
@@ -64,7 +124,7 @@ def parse_callback(body: dict[str, Any]) -> AibotMessage:
         kind = "stream_refresh"
     elif msgtype == "event":
         kind = "event"
-    elif msgtype in ("text", "mixed", "voice"):
+    elif msgtype in ("text", "mixed", "voice", "image", "file"):
         kind = "message"
     else:
         kind = "unknown"
@@ -78,6 +138,9 @@ def parse_callback(body: dict[str, Any]) -> AibotMessage:
         stream_id=str(stream.get("id") or ""),
         event_type=str(event.get("eventtype") or ""),
         response_url=str(body.get("response_url") or ""),
+        quote=_quote(body) if kind == "message" else None,
+        media=_media(body, msgtype) if kind == "message" else (),
+        choice=_choice(event) if kind == "event" else None,
     )
 
 
