@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import Engine
 
 from handlers.core.context import Context
-from handlers.core.messages import Incoming, Reply
+from handlers.core.messages import Choice, Incoming, Reply
 from handlers.core.registry import Router
 from handlers.core.rules import Rules
 from handlers.features import router as default_router
@@ -63,6 +63,8 @@ class Bot:
         row done in the same commit as everything the message stored. Raises on failure; the
         caller rolls back, and nothing of this message is kept. `parsed` is `preparse`'s result,
         computed before the transaction so the (single SQLite) writer is held only briefly."""
+        if incoming.choice is not None:
+            return self._click(store, incoming, incoming.choice)
         message = clean(incoming.text)
         limit = self.rules.reporting.max_message_chars
         if message.too_long(limit):
@@ -111,6 +113,29 @@ class Bot:
         parsed = preparsed if preparsed is not None else self._read(cleaned, incoming, ctx.today)
         reply = answer_draft(parsed, ctx) or self._route(parsed, ctx)
         store.messages.answer(message, str(parsed.intent), reply.text)
+        return reply
+
+    def _click(self, store: Store, incoming: Incoming, choice: Choice) -> Reply:
+        """A click on one of the bot's cards: logged like a message (a redelivered click is answered once),
+        allowed or refused by its route as the typed command would be."""
+        member = store.roster.member(incoming.user_id)
+        if member is None:
+            return Reply(STRANGER)
+        message = store.messages.record(incoming.channel, incoming.msg_id, incoming.user_id,
+                                        f"[按钮] {choice.key}", incoming.at, incoming.chat_id)
+        if message is None:
+            earlier = store.messages.seen(incoming.channel, incoming.msg_id)
+            return Reply(earlier.reply or "" if earlier else "", duplicate=True)
+        unit = store.roster.unit(member.unit_id) if member.unit_id is not None else None
+        ctx = Context(store=store, member=member, unit=unit, incoming=incoming, rules=self.rules, message_id=message.id)
+        route = self.router.click_route(choice)
+        if route is None:
+            reply = Reply("这个按钮已失效，请直接发送文字指令（发送「帮助」查看用法）。")
+        elif not route.allows(ctx.role):
+            reply = Reply(route.refusal)
+        else:
+            reply = route.fn(choice, ctx)
+        store.messages.answer(message, "click", reply.text)
         return reply
 
     def _route(self, parsed: Parsed, ctx: Context) -> Reply:

@@ -92,6 +92,8 @@ class InboxRow:
     received_at: datetime
     done_at: datetime | None
     answer_by: datetime | None = None
+    #: The answer's buttons (JSON), shown by channels that can.
+    reply_card: str | None = None
 
     @classmethod
     def of(cls, item: InboxItem) -> InboxRow:
@@ -100,7 +102,8 @@ class InboxRow:
                    response_url=item.response_url, req_id=item.req_id,
                    reply_via=ReplyVia(item.reply_via) if item.reply_via else None,
                    delivery=Delivery(item.delivery) if item.delivery else None,
-                   received_at=item.received_at, done_at=item.done_at, answer_by=item.answer_by)
+                   received_at=item.received_at, done_at=item.done_at, answer_by=item.answer_by,
+                   reply_card=item.reply_card)
 
     @classmethod
     def pending(cls, row_id: int, envelope: Envelope, received_at: datetime) -> InboxRow:
@@ -307,8 +310,8 @@ class InboxRows:
     def pending_count(self) -> int:
         return len(self.session.exec(select(InboxItem.id).where(InboxItem.state == InboxState.PENDING)).all())
 
-    def finish(self, item: InboxItem, reply: str, state: InboxState, settled: Settled) -> None:
-        item.state, item.reply, item.done_at = state.value, reply, utcnow()
+    def finish(self, item: InboxItem, reply: str, state: InboxState, settled: Settled, card: str | None = None) -> None:
+        item.state, item.reply, item.done_at, item.reply_card = state.value, reply, utcnow(), card
         item.reply_via = settled.via.value if settled.via else None
         item.delivery = settled.delivery.value if settled.delivery else None
         self.session.add(item)

@@ -139,6 +139,8 @@ class InboxItem(SQLModel, table=True):
     #: What the message carries besides its text, as the adapter read it (JSON; None for plain text):
     #: the quoted message, attached media references, a card click. See `storage.inbox.Extra`.
     extra: str | None = Field(default=None, sa_column=Column(Text))
+    #: Buttons that go with the reply (a card: `handlers.core.messages.Card` as JSON), where the channel shows them.
+    reply_card: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class Project(SQLModel, table=True):

@@ -32,6 +32,7 @@ from bot.wecom.aibot_wire import AibotMessage, json_depth_within
 from bot.wecom.crypto import AibotCrypto, DecryptError, SignatureError
 from bot.wecom.webhook import Rejected, Transient
 from bot.wecom.ws_client import LongConnection
+from handlers.core.messages import Card
 from storage.inbox import Envelope, Settled
 from storage.inbox import InboxRow as Row
 from storage.models import InboxItem
@@ -50,6 +51,8 @@ WELCOME = "您好，我是招商助手。报送请 @我 并发送文字，例如
 RESPONSE_URL_TTL = timedelta(minutes=55)
 #: A stream refresh that finds the message still queued waits this long for it before "working".
 REFRESH_WAIT_S = 1.0
+#: A click waits this long for its handling: WeCom drops a card update later than 5 s.
+CLICK_WAIT_S = 4.0
 #: Long-connection answers owed (the connection was down) are retried this long after handling.
 WS_RETRY_AFTER_S = 2.0
 
@@ -74,6 +77,16 @@ class StreamAnswer:
     stream_id: str
     text: str
     finish: bool
+    #: Buttons under the finished answer (a review card in the office's 1:1 chat).
+    card: Card | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CardUpdate:
+    """The clicked card as it now stands, for the one who clicked."""
+
+    card: Card
+    user_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +101,7 @@ class Silence:
     """Nothing to send (an event we do not answer, an empty answer, or another path sends it)."""
 
 
-Answer = StreamAnswer | Welcome | Silence
+Answer = StreamAnswer | CardUpdate | Welcome | Silence
 
 
 def to_json(answer: Answer) -> dict[str, Any] | None:
@@ -96,7 +109,11 @@ def to_json(answer: Answer) -> dict[str, Any] | None:
     if isinstance(answer, StreamAnswer):
         if answer.finish and not answer.text:
             return None
+        if answer.finish and answer.card is not None:
+            return aibot_wire.stream_with_card(answer.stream_id, answer.text, answer.card)
         return aibot_wire.stream_reply(answer.stream_id, answer.text, finish=answer.finish)
+    if isinstance(answer, CardUpdate):
+        return aibot_wire.card_update(answer.card, answer.user_id)
     if isinstance(answer, Welcome):
         return aibot_wire.text_reply(answer.text)
     return None
@@ -104,8 +121,10 @@ def to_json(answer: Answer) -> dict[str, Any] | None:
 
 def settle(store: Store, item: InboxItem, reply: str) -> Settled:
     """Inside the handling: the answer is owed, to the waiting request, a stream refresh, the long
-    connection or response_url, whichever claims it first."""
-    return Settled.owed()
+    connection or response_url, whichever claims it first. A click (no stream) has one way back, the
+    card update in the click's own response within WeCom's 5 s; past that the decision stands and the
+    card shows it at the next click, so nothing is owed."""
+    return Settled.owed() if item.stream_id else Settled.kept()
 
 
 class AibotChannel:
@@ -134,6 +153,8 @@ class AibotChannel:
     async def answer(self, message: AibotMessage, req_id: str | None = None) -> Answer:
         """The immediate answer to a callback (either channel)."""
         if message.kind == "event":
+            if message.choice is not None and message.msgid and message.user_id:
+                return await self._click(message, req_id)
             return Welcome(WELCOME) if message.event_type == "enter_chat" else Silence()
         if message.kind == "stream_refresh":
             return await self.refresh(message.stream_id)
@@ -148,6 +169,18 @@ class AibotChannel:
         )
         submitted = await self.inbox.submit(envelope, self.wait_s())
         return await self._state(submitted.row, ReplyVia.WS if req_id else ReplyVia.STREAM)
+
+    async def _click(self, message: AibotMessage, req_id: str | None) -> Answer:
+        """A click is stored like a message (persist before acknowledging; a redelivered click is one row)
+        and answered with the card update when handled within WeCom's 5 s."""
+        envelope = Envelope(
+            channel=CHANNEL, msg_id=message.msgid, user_id=message.user_id, text="",
+            at=datetime.now(self.settings.schedule.tz), chat_id=message.chat_id, req_id=req_id,
+            extra=message.extras.to_json(),
+        )
+        submitted = await self.inbox.submit(envelope, CLICK_WAIT_S)
+        card = Card.from_json(submitted.row.reply_card) if submitted.row.handled else None
+        return CardUpdate(card, message.user_id) if card is not None else Silence()
 
     async def refresh(self, stream_id: str) -> Answer:
         row = await self.rows.by_stream(stream_id) if stream_id else None
@@ -173,7 +206,8 @@ class AibotChannel:
 
     @staticmethod
     def _finished(row: Row, text: str) -> Answer:
-        return StreamAnswer(row.stream_id or new_stream_id(), text, finish=True) if text else Silence()
+        card = Card.from_json(row.reply_card) if text == row.reply else None
+        return StreamAnswer(row.stream_id or new_stream_id(), text, finish=True, card=card) if text else Silence()
 
     # --- answers owed -----------------------------------------------------------------------
 

@@ -143,7 +143,8 @@ class Worker:
                 item.attempts += 1
                 reply, state = self.bot.give_up(store, incoming), InboxState.FAILED
             settle = self.settlers.get(item.channel, kept) if reply.text else kept
-            store.inbox.finish(item, reply.text, state, settle(store, item, reply.text))
+            store.inbox.finish(item, reply.text, state, settle(store, item, reply.text),
+                               card=reply.card.to_json() if reply.card is not None else None)
             row, queued = Row.of(item), store.outbox.queued > 0
             store.inbox.announce_handled(row, queued)
         return Handled(row, queued)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.core.messages import Choice, Extras, MediaRef, Quote
+from handlers.core.messages import Card, Choice, Extras, MediaRef, Quote
 
 #: stream.content is at most 20480 UTF-8 bytes
 STREAM_MAX_BYTES = 20480
@@ -155,6 +155,33 @@ def stream_reply(stream_id: str, content: str, finish: bool) -> dict[str, Any]:
     """A `stream` reply: content is the full text so far (markdown)."""
     return {"msgtype": "stream",
             "stream": {"id": stream_id, "finish": finish, "content": clip_utf8(content, STREAM_MAX_BYTES)}}
+
+
+def template_card(card: Card) -> dict[str, Any]:
+    """A `button_interaction` card (≤ 6 buttons; style 1 is the main action, 2 a secondary one); a card
+    without buttons (after a click) says where it stands in its subtitle."""
+    body: dict[str, Any] = {
+        "card_type": "button_interaction",
+        "main_title": {"title": clip_utf8(card.title, 120)},
+        "sub_title_text": clip_utf8(card.text, 1000),
+        "task_id": card.task_id,
+        "button_list": [{"text": clip_utf8(b.text, 30), "style": 1 if b.primary else 2, "key": b.key}
+                        for b in card.buttons[:6]],
+    }
+    return body
+
+
+def stream_with_card(stream_id: str, content: str, card: Card) -> dict[str, Any]:
+    """The finished answer with its buttons under it (`stream_with_template_card`)."""
+    return {"msgtype": "stream_with_template_card",
+            "stream": {"id": stream_id, "finish": True, "content": clip_utf8(content, STREAM_MAX_BYTES)},
+            "template_card": template_card(card)}
+
+
+def card_update(card: Card, user_id: str) -> dict[str, Any]:
+    """The answer to a click: the clicked card (same task_id) as it now stands, for the one who clicked
+    (callback: the passive reply; long connection: `aibot_respond_update_msg`). Must leave within 5 s."""
+    return {"response_type": "update_template_card", "userids": [user_id], "template_card": template_card(card)}
 
 
 def text_reply(content: str) -> dict[str, Any]:

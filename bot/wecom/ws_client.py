@@ -205,7 +205,9 @@ class LongConnection:
         reply = await self._on_message(message, req_id)
         if reply is None:
             return
-        cmd = "aibot_respond_welcome_msg" if message.kind == "event" else "aibot_respond_msg"
+        # A click's card is updated on its req_id (a stream reply there is refused, errcode 846605).
+        cmd = ("aibot_respond_update_msg" if reply.get("response_type") == "update_template_card"
+               else "aibot_respond_welcome_msg" if message.kind == "event" else "aibot_respond_msg")
         try:
             await ws.send(_frame(cmd, req_id, reply))
         except WebSocketException:

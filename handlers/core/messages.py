@@ -59,6 +59,42 @@ class Choice:
 
 
 @dataclass(frozen=True, slots=True)
+class Button:
+    """One button of a card: what it says, and the key its click comes back with (`confirm:15`)."""
+
+    key: str
+    text: str
+    #: The main action (highlighted) or a secondary one.
+    primary: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """Buttons under an answer (WeCom's template card, where the channel can show one); the answer's text
+    says the same in words, so typed commands always work where cards are not shown."""
+
+    task_id: str
+    title: str
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+    def to_json(self) -> str:
+        return json.dumps({"task_id": self.task_id, "title": self.title, "text": self.text,
+                           "buttons": [[b.key, b.text, b.primary] for b in self.buttons]}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, raw: str | None) -> Card | None:
+        if not raw:
+            return None
+        try:
+            data = json.loads(raw)
+            return cls(str(data["task_id"]), str(data["title"]), str(data["text"]),
+                       tuple(Button(str(k), str(t), bool(p)) for k, t, p in data.get("buttons") or ()))
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+@dataclass(frozen=True, slots=True)
 class Extras:
     """What a message carries besides its text; stored with it in the inbox as JSON before the acknowledgement."""
 
@@ -142,3 +178,5 @@ class Reply:
     #: Whether anything was stored (a record, a draft, a correction …).
     stored: bool = False
     records: tuple[int, ...] = field(default=())
+    #: Buttons that go with the answer (shown where the channel can), or a card updated after a click.
+    card: Card | None = None

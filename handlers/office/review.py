@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, timedelta
 
 from handlers.core.commands import LIST_DRAFTS, LIST_REVIEW
 from handlers.core.context import Context
-from handlers.core.messages import Reply
+from handlers.core.messages import Button, Card, Choice, Reply
 from handlers.core.receipts import kind_name, one_line
-from handlers.core.registry import router
+from handlers.core.registry import action_of, router
 from nlp import Intent, Parsed
 from storage.kinds import MILESTONE_VALUES, RecordKind
-from storage.models import Record, Role
+from storage.models import Record, Review, Role
 from storage.outbox import Target
 from storage.records import counts
 from storage.states import DraftState
@@ -107,6 +108,66 @@ def _decide(ctx: Context, confirmed: bool, record_id: int, note: str) -> Reply:
     return Reply(f"已{verdict}：{one_line(record)}。已通知报送人。", stored=True)
 
 
+#: The verdicts a review card offers, by button action: (confirmed, the note `_decide` reads).
+_VERDICTS = {"confirm": (True, ""), "both": (True, "两家都计"), "first": (False, "计入先报单位")}
+_DONE = {Review.CONFIRMED.value: "已确认计入", Review.REJECTED.value: "已驳回，不计入"}
+
+
+def review_card(record: Record, units: dict[int | None, str], ctx: Context) -> Card:
+    """The first item waiting for review as buttons (确认计入 / 驳回; for a repeat of another unit's report
+    计入先报单位 / 两家都计). A card id is unique per bot: the record and the message that asked for it."""
+    why = record.not_counting or "金额待核"
+    buttons: tuple[Button, ...]
+    first = ctx.store.records.get(record.repeat_of) if record.repeat_of else None
+    if first is not None and first.unit_id != record.unit_id:
+        theirs = units.get(first.unit_id, "")
+        buttons = (Button(f"first:{record.id}", f"计入先报单位{theirs}"), Button(f"both:{record.id}", "两家都计"),
+                   Button(f"reject:{record.id}", "驳回", primary=False))
+    else:
+        buttons = (Button(f"confirm:{record.id}", "确认计入"), Button(f"reject:{record.id}", "驳回", primary=False))
+    return Card(task_id=f"review-{record.id}-{ctx.message_id}", title=f"审核 #{record.id}",
+                text=f"{one_line(record)}｜{units.get(record.unit_id, '')}｜{why}", buttons=buttons)
+
+
+@router.on_click("confirm", "both", "first", "reject", allow=Role.ADMIN,
+                 refusal="审核由县招商办（管理员）操作，按钮未生效。如对某条记录有疑问，请联系招商办。")
+def review_click(choice: Choice, ctx: Context) -> Reply:
+    """A click on a review card does what the typed 确认/驳回 does, once: a record already decided is left as
+    it is, and the card then says by whom and when. 驳回 asks for the reason in one line."""
+    action, subject = action_of(choice)
+    record = ctx.store.records.get(int(subject)) if subject.isdigit() else None
+    if record is None:
+        return Reply(f"没有找到记录 #{subject}。", card=_decided_card(choice, f"#{subject}", "记录不存在"))
+    if record.review != Review.PENDING.value:
+        return Reply(f"#{record.id} {_who_decided(record, ctx)}，未重复处理。",
+                     card=_decided_card(choice, f"#{record.id}", _who_decided(record, ctx)))
+    if action == "reject":
+        return Reply(f"请回复驳回原因（一句话），例如「驳回 #{record.id} 与南樊镇 #12 为同一项目」。",
+                     card=_decided_card(choice, f"#{record.id}", "待填写驳回原因", keep=choice))
+    confirmed, note = _VERDICTS[action]
+    reply = _decide(ctx, confirmed, record.id or 0, note)
+    return replace(reply, card=_decided_card(choice, f"#{record.id}", _who_decided(record, ctx)))
+
+
+def _who_decided(record: Record, ctx: Context) -> str:
+    """`已确认计入 · 李主任 · 03-10 10:22`, from the audit trail's last verdict on the record."""
+    verdicts = [a for a in ctx.store.audit.history("record", record.id or 0) if a.action in ("confirm", "reject")]
+    done = _DONE.get(record.review, "已处理")
+    if not verdicts:
+        return done
+    last = verdicts[-1]
+    names = {m.userid: m.name for m in ctx.store.roster.members()}
+    at = last.at if last.at.tzinfo else last.at.replace(tzinfo=UTC)
+    return f"{done} · {names.get(last.actor, last.actor)} · {at.astimezone(ctx.rules.schedule.tz):%m-%d %H:%M}"
+
+
+def _decided_card(choice: Choice, title: str, state: str, keep: Choice | None = None) -> Card:
+    """The clicked card as it now stands: the same task_id (WeCom updates that card), the decision in
+    place of the buttons; `keep` leaves a reject card's other buttons (the reason is still to come)."""
+    buttons = () if keep is None else (Button(f"confirm:{action_of(keep)[1]}", "改为确认计入"),)
+    return Card(task_id=choice.task_id, title=f"审核 {title}", text=state, buttons=buttons)
+
+
 def _review_list(ctx: Context) -> Reply:
     refused = _office_only(ctx)
     if refused:
@@ -124,7 +185,9 @@ def _review_list(ctx: Context) -> Reply:
             lines.append(f"{one_line(r)}｜{units.get(r.unit_id, '')}｜{why}")
     if waiting:
         lines.append(_unattached_lines(waiting, units, office=True))
-    return Reply("\n".join(lines))
+    # In the office's 1:1 chat with the bot the first item comes as buttons too (where the channel shows cards).
+    card = review_card(pending[0], units, ctx) if pending and ctx.incoming.chat_id is None else None
+    return Reply("\n".join(lines), card=card)
 
 
 def _unattached_lines(waiting: Sequence[Record], units: dict[int | None, str], office: bool) -> str:
