@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from handlers.core.context import Context
+from handlers.core.messages import Button, Card
 from handlers.core.periods import Month, deadline_of, is_late, month_of, period_label
 from handlers.core.receipts import describe, fix_hint, format_amount, kind_name, one_line
 from handlers.core.rules import CountyRules, Rules
@@ -70,6 +71,8 @@ class Stored:
     resent: bool = False
     #: A question to ask about the record's project (`是 P5 …吗？`), if any.
     question: str | None = None
+    #: The same question as buttons (the candidates and 新项目), for channels that show cards in 1:1 chat.
+    choices: Card | None = None
     #: Plans the same message named beside its event (stored as plan records of the project).
     plans: tuple[Record, ...] = ()
 
@@ -155,10 +158,11 @@ def store_record(parsed: Parsed, ctx: Context, reported_at: datetime | None = No
     if link.project is not None:
         plans = _store_plans(parsed, record, link.project, ctx)
         ctx.store.projects.refresh(link.project)
-    question = None
+    question, choices = None, None
     if link.project is None and awaits_project(record):
         question = ask_project(record, link.candidates, ctx)
-    return Stored(record, link.note, tuple(notes), question=question, plans=tuple(plans))
+        choices = project_card(record, link.candidates, ctx)
+    return Stored(record, link.note, tuple(notes), question=question, choices=choices, plans=tuple(plans))
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,6 +308,22 @@ def ask_project(record: Record, candidates: tuple[Project, ...], ctx: Context) -
                 "（也可稍后回复「#编号 归入 P编号」）")
     return (f"❓ #{record.id} 本单位没有找到对应的项目档案，暂未归入项目（不计入开工率等项目指标）。"
             "回复「新项目」建档，或回复「P编号」归入已有项目（也可稍后回复「#编号 归入 P编号」）。")
+
+
+#: Projects offered as buttons (a card has at most 6: these and 新项目).
+_CARD_CANDIDATES = 5
+
+
+def project_card(record: Record, candidates: tuple[Project, ...], ctx: Context) -> Card | None:
+    """「属于哪个项目？」as buttons, one per candidate and 新项目: a click does what `#N 归入 P2` or `#N 新项目`
+    does. Only in a 1:1 chat (WeCom shows interactive cards there); the group keeps the typed question."""
+    if ctx.incoming.chat_id is not None:
+        return None
+    buttons = [Button(f"project:{record.id}:{c.id}", f"P{c.id} {c.company or c.name or ''}".strip())
+               for c in candidates[:_CARD_CANDIDATES]]
+    buttons.append(Button(f"project:{record.id}:new", "新项目", primary=not buttons))
+    return Card(task_id=f"project-{record.id}-{ctx.message_id}", title=f"#{record.id} 属于哪个项目？",
+                text=one_line(record), buttons=tuple(buttons))
 
 
 def county_own(company: str | None, text: str, county: CountyRules, towns: Sequence[str]) -> str | None:

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from handlers.core.context import Context
-from handlers.core.messages import Reply
+from handlers.core.messages import Card, Choice, Reply
 from handlers.core.periods import Month, deadline_of, month_of, period_label
 from handlers.core.receipts import one_line
-from handlers.core.registry import router
+from handlers.core.registry import action_of, router
 from handlers.core.roster import read_keyed
 from handlers.core.rules import Rules
 from handlers.project_base.intake import attach, link_project, public_or_local
@@ -60,6 +60,24 @@ def attach_record(parsed: Parsed, ctx: Context) -> Reply:
 
         ctx.store.drafts.close(open_draft, DraftState.COMPLETED)
     return attached_reply(record, project, ctx)
+
+
+@router.on_click("project")
+def project_click(choice: Choice, ctx: Context) -> Reply:
+    """A click on 「属于哪个项目？」 does what `#N 归入 P2` or `#N 新项目` does, once: a record already on a
+    project stays there, and the card says where."""
+    record_ref, _, project_ref = action_of(choice)[1].partition(":")
+    record = ctx.store.records.get(int(record_ref)) if record_ref.isdigit() else None
+    if record is None:
+        return Reply(f"没有找到记录 #{record_ref}。", card=Card(choice.task_id, f"#{record_ref}", "记录不存在"))
+    title = f"#{record.id} 属于哪个项目？"
+    if record.project_id is not None:
+        return Reply(f"#{record.id} 已在项目 P{record.project_id} 中。",
+                     card=Card(choice.task_id, title, f"已归入 P{record.project_id}"))
+    parsed = Parsed(intent=Intent.ATTACH, ref=record.id,
+                    project_ref=int(project_ref) if project_ref.isdigit() else None)
+    reply = attach_record(parsed, ctx)
+    return replace(reply, card=Card(choice.task_id, title, reply.text.splitlines()[0] if reply.text else ""))
 
 
 def _record_meant(parsed: Parsed, ctx: Context) -> Record | str:

@@ -81,7 +81,8 @@ def answer_draft(parsed: Parsed, ctx: Context) -> Reply | None:
     said = receipt(stored, ctx)
     if not stored.resent:
         copy_to_owner(stored.record, said, ctx)
-    return Reply(said, stored=not stored.resent, records=() if stored.resent else (stored.record.id or 0,))
+    return Reply(said, stored=not stored.resent, records=() if stored.resent else (stored.record.id or 0,),
+                 card=stored.choices)
 
 
 #: A milestone, a plan or a problem is news of its own, never the missing 建设内容 of a lead.

@@ -55,7 +55,8 @@ def record_report(parsed: Parsed, ctx: Context) -> Reply:
     text = receipt(stored, ctx)
     if not stored.resent:
         copy_to_owner(stored.record, text, ctx)
-    return Reply(text, stored=not stored.resent, records=() if stored.resent else (stored.record.id or 0,))
+    return Reply(text, stored=not stored.resent, records=() if stored.resent else (stored.record.id or 0,),
+                 card=stored.choices)
 
 
 @router.on(Intent.PACKAGING, title="策划包装", examples=("策划包装：年产5万吨新型建材项目，拟投资8000万元，面向县外客商招商",))

@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import select
 
 from bot.runtime import Runtime
 from bot.settings import InboxSettings
 from bot.web import create_app
-from storage.models import Audit, Record, Review
+from storage.models import Audit, Project, Record, Review
 from storage.store import unit_of_work
 from tests.fakes.wecom import BOT_ID, CallbackSigner, WecomStandIn, aibot_text
 
@@ -144,3 +145,37 @@ def test_a_click_over_the_long_connection_updates_the_card_on_its_req_id(
         assert update["body"]["response_type"] == "update_template_card"
         assert update["body"]["template_card"]["task_id"] == f"review-{record.id}-5"
         assert review_of(runtime, PUBLIC).review == Review.CONFIRMED.value
+
+
+def test_which_project_comes_as_buttons_in_1_1_and_a_click_attaches_the_start_once(
+    client: TestClient, wecom: Runtime, aibot_signer: CallbackSigner
+) -> None:
+    post(client, aibot_signer, aibot_text("k-1", "nf_wang", FIRST, chat_id=None))
+    post(client, aibot_signer, aibot_text("k-2", "nf_wang", "签约：湖南邦普循环科技有限公司锂电池回收项目正式签约，总投资3亿元",
+                                          chat_id=None))
+    asked = post(client, aibot_signer, aibot_text("k-3", "nf_wang", "开工：锂电池回收项目今日开工", chat_id=None))
+    assert asked is not None and asked["msgtype"] == "stream_with_template_card"
+    start = review_of(wecom, "锂电池回收项目今日开工")
+    keys = [b["key"] for b in asked["template_card"]["button_list"]]
+    with unit_of_work(wecom.engine) as store:
+        signed = sorted(p.id for p in store.session.exec(select(Project)).all())
+    assert sorted(keys) == sorted([f"project:{start.id}:{pid}" for pid in signed] + [f"project:{start.id}:new"])
+    chosen = signed[1]
+    task = asked["template_card"]["task_id"]
+    update = post(client, aibot_signer, click("k-4", "nf_wang", f"project:{start.id}:{chosen}", task))
+    assert update is not None and update["template_card"]["task_id"] == task
+    assert review_of(wecom, "锂电池回收项目今日开工").project_id == chosen
+    again = post(client, aibot_signer, click("k-5", "nf_wang", f"project:{start.id}:new", task))
+    assert again is not None and f"已归入 P{chosen}" in again["template_card"]["sub_title_text"]
+    with unit_of_work(wecom.engine) as store:
+        assert sorted(p.id for p in store.session.exec(select(Project)).all()) == signed  # no project opened by the second click
+    assert review_of(wecom, "锂电池回收项目今日开工").project_id == chosen
+
+
+def test_which_project_stays_a_typed_question_in_the_group(
+    client: TestClient, wecom: Runtime, aibot_signer: CallbackSigner
+) -> None:
+    post(client, aibot_signer, aibot_text("m-1", "nf_wang", FIRST))
+    post(client, aibot_signer, aibot_text("m-2", "nf_wang", "签约：湖南邦普循环科技有限公司锂电池回收项目正式签约，总投资3亿元"))
+    asked = post(client, aibot_signer, aibot_text("m-3", "nf_wang", "开工：锂电池回收项目今日开工"))
+    assert asked is not None and asked["msgtype"] == "stream" and "属于哪个项目" in asked["stream"]["content"]
