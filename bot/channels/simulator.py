@@ -3,7 +3,9 @@
 Mounted only when asked for ([simulator] enabled or `zsbot serve --simulator`): it lets anyone
 speak as any roster member.
 Messages go through the same core as every transport (channel "simulator"); replies come back
-in the POST's answer, and everything pushed to the group arrives over the live feed.
+in the POST's answer, with their buttons (cards) when they have some, and everything pushed to the group
+arrives over the live feed. A click on a button and a reply quoting a bubble are sent as WeCom sends them
+(a card click, a quote), so a new user can try both without WeCom.
 Each page keeps its own simulated clock and sends it with every message and job run (`at`), so
 trying March on one page never moves the server's time or another page's.
 """
@@ -28,7 +30,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.outbox_sender import push_event
 from bot.runtime import Runtime
-from handlers.core.messages import Incoming
+from handlers.core.messages import Card, Choice, Incoming, Quote
 from handlers.core.roster import import_roster
 from handlers.demo import DemoRefused, fill_demo
 from handlers.jobs import job_named, jobs, run_job
@@ -92,9 +94,27 @@ class Clocked(BaseModel):
     at: datetime | None = None
 
 
+class SimulatedChoice(BaseModel):
+    """A click on a card's button, as WeCom's template_card_event carries it."""
+
+    key: str = Field(min_length=1, max_length=200)
+    task_id: str = Field(min_length=1, max_length=200)
+
+
 class SimulatedMessage(Clocked):
     user_id: str = Field(min_length=1, max_length=64)
-    text: str = Field(max_length=20000)
+    text: str = Field(default="", max_length=20000)
+    #: The text of the message this one quotes (WeCom's 引用), if any.
+    quote: str | None = Field(default=None, max_length=20000)
+    choice: SimulatedChoice | None = None
+
+
+def card_json(card: Card | None) -> dict[str, Any] | None:
+    """A card for the page to draw (title, text, buttons with the keys their clicks send back)."""
+    if card is None:
+        return None
+    return {"task_id": card.task_id, "title": card.title, "text": card.text,
+            "buttons": [{"key": b.key, "text": b.text, "primary": b.primary} for b in card.buttons]}
 
 
 def page_html() -> str:
@@ -155,11 +175,13 @@ class Simulator:
     async def send(self, message: SimulatedMessage) -> dict[str, Any]:
         """A message typed on the page goes through the same core as every channel; the reply comes back here."""
         at = self.clock(message)
+        choice = Choice(key=message.choice.key, task_id=message.choice.task_id) if message.choice else None
         incoming = Incoming(channel=CHANNEL, msg_id=uuid.uuid4().hex, user_id=message.user_id,
-                            text=message.text, at=at)
+                            text=message.text, at=at, quote=Quote("text", message.quote) if message.quote else None,
+                            choice=choice)
         reply = await run_in_threadpool(self.runtime.bot.handle, incoming)
         return {"msg_id": incoming.msg_id, "reply": reply.text, "mentions": list(reply.mentions),
-                "stored": reply.stored, "at": at.isoformat()}
+                "stored": reply.stored, "at": at.isoformat(), "card": card_json(reply.card)}
 
     async def history(self) -> dict[str, Any]:
         """The recent conversation (messages, replies, pushes) in the order it happened, for a reload."""

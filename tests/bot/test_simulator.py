@@ -38,6 +38,24 @@ def test_the_simulator_lists_the_roster_and_answers_as_the_bot(roster: Runtime) 
     assert len(records(roster)) == 1
 
 
+PUBLIC = "线索：县城投公司拟投资2亿元建设标准化厂房项目"  # stored for the office's review
+
+
+def test_the_simulator_sends_cards_clicks_and_quotes_as_wecom_does(roster: Runtime) -> None:
+    with TestClient(create_app(simulating(roster))) as client:
+        said = client.post("/simulator/messages", json={"user_id": "hs_li", "text": PUBLIC}).json()
+        listed = client.post("/simulator/messages", json={"user_id": "office", "text": "审核"}).json()
+        card = listed["card"]
+        [confirm] = [b for b in card["buttons"] if b["key"].startswith("confirm:")]
+        clicked = client.post("/simulator/messages", json={
+            "user_id": "office", "choice": {"key": confirm["key"], "task_id": card["task_id"]}}).json()
+        assert clicked["card"]["task_id"] == card["task_id"] and "已确认计入" in clicked["card"]["text"]
+        quoted = client.post("/simulator/messages", json={"user_id": "hs_li", "text": "金额改为3亿", "quote": said["reply"]})
+        assert quoted.status_code == 200 and "已更正" in quoted.json()["reply"]
+    [record] = records(roster)
+    assert record.amount_cny_wan == 30000 and record.review == "confirmed"
+
+
 def test_a_broadcast_in_the_simulator_is_pushed_to_the_live_feed(roster: Runtime) -> None:
     with TestClient(create_app(simulating(roster))) as client, client.websocket_connect("/simulator/live") as live:
         answer = client.post("/simulator/messages", json={"user_id": "office", "text": "通报：本周五前完成报送"})
@@ -159,3 +177,33 @@ def test_in_chromium_an_empty_database_loads_demo_data_in_one_click(runtime: Run
         chosen = page.input_value("#member")
         assert "联络员" in page.locator(f".person[data-userid='{chosen}']").inner_text()
     assert len(records(runtime)) == 2000
+
+
+@pytest.mark.browser
+def test_in_chromium_the_office_clicks_a_review_card_and_a_liaison_quotes_a_receipt(roster: Runtime, browser) -> None:  # type: ignore[no-untyped-def]
+    if "sqlite" not in roster.settings.database.url:
+        pytest.skip("one database is enough for the browser")
+    with served(create_app(simulating(roster))) as url:
+        page = browser.new_page()
+        page.goto(url + "/")
+        page.wait_for_selector("text=· 实时推送已连接")
+        page.select_option("#member", "hs_li")
+        page.fill("#text", PUBLIC)
+        page.click("#send")
+        page.wait_for_selector(".msg.bot >> text=城投")
+        page.select_option("#member", "office")
+        page.fill("#text", "审核")
+        page.click("#send")
+        page.wait_for_selector(".card >> text=确认计入")
+        page.click(".card button:has-text('确认计入')")
+        page.wait_for_selector(".card >> text=已确认计入")
+        assert page.locator(".card button").count() == 0  # decided: the buttons are gone
+        page.select_option("#member", "hs_li")
+        page.locator(".msg.bot").first.locator(".quote-link").click()
+        assert page.locator("#quote-bar").is_visible()
+        page.fill("#text", "金额改为3亿")
+        page.click("#send")
+        page.wait_for_selector(".msg.bot >> text=已更正")
+        assert page.locator(".msg.mine .quoted").count() == 1
+    [record] = records(roster)
+    assert record.amount_cny_wan == 30000 and record.review == "confirmed"
