@@ -61,8 +61,8 @@ def ours(db: str, secret: bool = True, workers: int | None = None) -> Any:
     import csv
     import io
 
-    from bot.channels.simulator import DEMO_ROSTER
     from bot.runtime import build_runtime
+    from bot.simulator import DEMO_ROSTER
     from bot.web import create_app
     from handlers.core.roster import import_roster
     from storage.store import unit_of_work

@@ -27,7 +27,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from bot.channels import settlers
 from bot.channels.aibot import AibotChannel
 from bot.channels.app import AppChannel
-from bot.channels.simulator import Feed, Simulator
 from bot.checkpoints import Checkpoints
 from bot.inbox import Inbox
 from bot.inbox.signals import Listener
@@ -35,6 +34,7 @@ from bot.inbox.worker import Doorbell, Handled, Worker
 from bot.outbox_sender import OutboxSender
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.simulator import Feed, Simulator
 from bot.warm import warm_up
 from bot.wecom.ws_client import LongConnection
 from bot.workers import WorkerProcesses, handles_elsewhere
