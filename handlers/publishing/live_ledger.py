@@ -13,14 +13,16 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from handlers.core.periods import Period
-from handlers.core.rules import Rules
-from handlers.publishing.ledger import Sheet, ledger_data, projects_sheet, records_sheet
 from storage.fields import FIELDS
 from storage.models import SheetProposal
 from storage.store import Store
+
+if TYPE_CHECKING:
+    from handlers.core.periods import Period
+    from handlers.core.rules import Rules
+    from handlers.publishing.ledger import Sheet
 
 PROJECTS, RECORDS = "项目", "台账"
 Cell = str | float | None
@@ -66,7 +68,10 @@ def digest(cells: Mapping[str, Cell]) -> str:
 
 
 def live_tables(store: Store, period: Period, rules: Rules) -> list[Table]:
-    """The 项目 and 台账 tables of `period`, from the same queries as the Excel ledger."""
+    """The 项目 and 台账 tables of `period`, from the same queries as the Excel ledger (imported here: the
+    workbook's libraries are not what 审核 in chat, which reads the proposals, should load)."""
+    from handlers.publishing.ledger import ledger_data, projects_sheet, records_sheet
+
     data = ledger_data(store, period, rules)
     return [
         _pick(projects_sheet(data), PROJECTS, _PROJECT_COLUMNS, lambda first: str(first)),
