@@ -112,6 +112,24 @@ class OutboxSettings(Section):
     rate_limit_pause_s: float = Field(60.0, gt=0)
 
 
+class SheetSettings(Section):
+    """The live ledger (智能表格), off by default: `zsbot sheet sync` writes the 项目 and 台账 sheets through the
+    self-built app's document API (its corp_id and secret), and members' edits come back to the app's callback."""
+
+    enabled: bool = False
+    #: The document's name when the first sync creates it.
+    doc_name: str = "招商台账"
+    #: Members (userids) made administrators of the new document, so it appears in their 文档 list.
+    admin_users: list[str] = Field(default_factory=list)
+    #: Fallback when the app may not call the document API: the key of the 台账 sheet's webhook
+    #: (智能表格 → 接收外部数据), which can add rows only.
+    webhook_key: SecretStr = SecretStr("")
+
+    @property
+    def webhook_set(self) -> bool:
+        return bool(self.webhook_key.get_secret_value())
+
+
 class PushRoute(StrEnum):
     """The way a push leaves; each pauses on its own (a webhook outage does not stop private pushes)."""
 
@@ -142,6 +160,7 @@ class Settings(BaseSettings):
     inbox: InboxSettings = Field(default_factory=InboxSettings)
     documents: DocumentRules = Field(default_factory=DocumentRules)
     county: CountyRules = Field(default_factory=CountyRules)
+    sheet: SheetSettings = Field(default_factory=SheetSettings)
 
     @model_validator(mode="after")
     def _whole_wecom_configuration(self) -> Settings:
@@ -200,6 +219,22 @@ def wecom_problems(settings: Settings) -> list[str]:
             out.append("缺少 aibot.token 和 aibot.encoding_aes_key（aibot.mode = \"callback\"）")
     elif has(a.token) or has(a.encoding_aes_key):
         out.append('设置了 aibot.token/encoding_aes_key 但 aibot.mode 不是 "callback"')
+    out += _sheet_problems(settings)
+    return out
+
+
+def _sheet_problems(settings: Settings) -> list[str]:
+    """[sheet] uses the self-built app's credentials; its other keys mean nothing while it is off."""
+    sheet, w = settings.sheet, settings.wecom
+    if not sheet.enabled:
+        stray = [k for k, set_ in (("sheet.webhook_key", sheet.webhook_set), ("sheet.admin_users", sheet.admin_users))
+                 if set_]
+        return [f"设置了 {k} 但 sheet.enabled 不是 true" for k in stray]
+    out = []
+    if not w.corp_id:
+        out.append("缺少 wecom.corp_id（sheet.enabled = true：智能表格用自建应用的企业ID和 Secret 调用文档接口）")
+    if not w.secret.get_secret_value():
+        out.append("缺少 wecom.secret（sheet.enabled = true：智能表格用自建应用的 Secret 调用文档接口）")
     return out
 
 

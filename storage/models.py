@@ -409,6 +409,64 @@ class JobRun(SQLModel, table=True):
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
+class SheetDoc(SQLModel, table=True):
+    """The live ledger (智能表格) the app created once: WeCom returns its docid only then."""
+
+    __tablename__ = "sheet_doc"
+
+    id: int | None = Field(default=None, primary_key=True)
+    docid: str = Field(unique=True)
+    url: str = ""
+    created_at: datetime = _ts(nullable=False)
+
+
+class SheetTab(SQLModel, table=True):
+    """One sheet of the live ledger (项目, 台账), and the fields already added to it."""
+
+    __tablename__ = "sheet_tab"
+    __table_args__ = (UniqueConstraint("docid", "title", name="uq_sheet_tab"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    docid: str
+    title: str
+    sheet_id: str
+    fields: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class SheetRow(SQLModel, table=True):
+    """One ledger row as last written to a sheet: its key (#N, P3), the sheet's record_id (none for a
+    row the webhook added), and a hash of its cells, so a sync sends only what changed."""
+
+    __tablename__ = "sheet_row"
+    __table_args__ = (UniqueConstraint("target", "tab", "key", name="uq_sheet_row"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    #: Where it was written: a docid, or "webhook" for the smart sheet's webhook.
+    target: str
+    tab: str
+    key: str
+    remote_id: str | None = Field(default=None, index=True)
+    digest: str
+    cells: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    synced_at: datetime = _ts(nullable=False)
+
+
+class SheetProposal(SQLModel, table=True):
+    """A member's edit of a ledger row in the smart sheet: a correction the office reviews (审核), never
+    applied by itself. `changes` maps a record column to [the ledger's value, the sheet's value]."""
+
+    __tablename__ = "sheet_proposal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: int = Field(index=True)
+    editor: str
+    at: datetime = _ts(nullable=False)
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    #: pending, applied (确认) or dismissed (驳回).
+    status: str = Field(default="pending", index=True)
+    decided_by: str | None = None
+
+
 __all__ = [
     "Audit",
     "Draft",
@@ -428,6 +486,10 @@ __all__ = [
     "RecordStatus",
     "Review",
     "Role",
+    "SheetDoc",
+    "SheetProposal",
+    "SheetRow",
+    "SheetTab",
     "Target",
     "Unit",
 ]

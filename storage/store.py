@@ -18,6 +18,7 @@ from storage.outbox import Outbox
 from storage.projects import Projects
 from storage.records import Records
 from storage.roster import Roster
+from storage.sheet import LiveSheet
 from storage.targets import Targets
 
 
@@ -36,6 +37,7 @@ class Store:
         self.outbox = Outbox(session)
         self.jobruns = JobRuns(session)
         self.targets = Targets(session)
+        self.sheet = LiveSheet(session)
 
 
 @contextmanager

@@ -75,6 +75,11 @@ AES = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
     ('[wecom]\ncorp_id = "ww1"\nagent_id = 1000002\nsecret = "s"\n', "wecom.token"),
     (f'[wecom]\ntoken = "t"\nencoding_aes_key = "{AES}"\n', "wecom.corp_id"),
     (f'[wecom]\ncorp_id = "ww1"\ntoken = "t"\nencoding_aes_key = "{AES}"\nsecret = "s"\n', "wecom.agent_id"),
+    # the live ledger (智能表格) on, with an app that cannot call APIs (no secret)
+    (f'[wecom]\ncorp_id = "ww1"\ntoken = "t"\nencoding_aes_key = "{AES}"\n[sheet]\nenabled = true\n', "wecom.secret"),
+    ('[sheet]\nenabled = true\n', "wecom.corp_id"),
+    # a webhook key for a live ledger left off
+    ('[sheet]\nwebhook_key = "k"\n', "sheet.enabled"),
 ])
 def test_a_half_finished_wecom_configuration_stops_start_up_naming_the_key(
     tmp_path: Path, toml: str, named: str

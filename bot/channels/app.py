@@ -15,6 +15,7 @@ import time
 from datetime import datetime
 from typing import Any
 
+import httpx
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import PlainTextResponse, Response
 
@@ -97,6 +98,24 @@ class AppChannel:
     def stop(self) -> None:
         self._stopping.set()
 
+    async def sheet_changed(self, message: app_wire.AppMessage) -> None:
+        """A member edited the live ledger: `bot.sheet_sync` makes the edits correction proposals (审核).
+        A failure answers 503, so WeCom delivers the event again (a proposal is made once)."""
+        change = message.sheet_change
+        if change is None or not self.settings.sheet.enabled:
+            return
+        from bot.runtime import rules_of
+        from bot.sheet_sync import LiveLedger
+
+        try:
+            async with httpx.AsyncClient(timeout=self.settings.outbox.timeout_s, trust_env=False) as client:
+                ledger = LiveLedger(self.inbox.rows.engine, self.settings, rules_of(self.settings), client)
+                await ledger.sheet_changed(change.doc_id, change.sheet_id, change.change_type, list(change.record_ids),
+                                           message.from_user, _sent_at(message.create_time, self.settings.schedule.tz))
+        except Exception:
+            log.exception("smart sheet change not taken; WeCom will deliver it again")
+            raise HTTPException(503, "try again") from None
+
     def wait_s(self) -> float:
         """The wait/ack policy: wait for the receipt unless it can follow by push and we are busy."""
         if self.can_push and self.inbox.busy:
@@ -123,6 +142,8 @@ class AppChannel:
             except (DecryptError, app_wire.MalformedXml):
                 raise HTTPException(400, "malformed callback") from None
             if message.msg_type == "event":
+                if message.sheet_change is not None:
+                    await self.sheet_changed(message)
                 return PlainTextResponse("")
             if not message.is_text:
                 return self._reply(message, TEXT_ONLY, nonce)

@@ -17,6 +17,20 @@ class MalformedXml(Exception):
     """Not the XML WeCom sends: answer 400."""
 
 
+#: The event a member's edit of a smart sheet the app created sends to the app's callback.
+SMART_SHEET_CHANGE = "smart_sheet_change"
+
+
+@dataclass(frozen=True, slots=True)
+class SheetChange:
+    """`update_record`/`add_record`/`delete_record` (and field changes) on one sheet of one document."""
+
+    change_type: str
+    doc_id: str
+    sheet_id: str
+    record_ids: tuple[str, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class AppMessage:
     """One decrypted app callback. Unknown types keep `msg_type` and carry no text."""
@@ -29,6 +43,8 @@ class AppMessage:
     content: str
     agent_id: str
     event: str
+    #: A smart sheet event (`smart_sheet_change`): what changed where (ChangeType, DocId, SheetId, RecordId…).
+    sheet_change: SheetChange | None = None
 
     @property
     def is_text(self) -> bool:
@@ -70,6 +86,12 @@ def parse_message(xml: str) -> AppMessage:
     except ValueError:
         raise MalformedXml("CreateTime is not a number") from None
     node = root.find("Content")
+    event = _text(root, "Event")
+    sheet_change = None
+    if msg_type == "event" and event == SMART_SHEET_CHANGE:
+        sheet_change = SheetChange(
+            change_type=_text(root, "ChangeType"), doc_id=_text(root, "DocId"), sheet_id=_text(root, "SheetId"),
+            record_ids=tuple(t for t in ((n.text or "").strip() for n in root.findall("RecordId")) if t))
     return AppMessage(
         msg_type=msg_type,
         to_user=_text(root, "ToUserName"),
@@ -78,7 +100,8 @@ def parse_message(xml: str) -> AppMessage:
         msg_id=_text(root, "MsgId"),
         content=(node.text or "") if node is not None else "",
         agent_id=_text(root, "AgentID"),
-        event=_text(root, "Event"),
+        event=event,
+        sheet_change=sheet_change,
     )
 
 

@@ -189,20 +189,19 @@ class WebhookClient:
         return media_id
 
 
-class AppMessenger:
-    """The self-built app's message/send, for private pushes (target "user:<userid>")."""
+class AppToken:
+    """The self-built app's access_token (gettoken with the corp id and the app secret), kept until shortly
+    before it expires; `get(refresh=True)` after WeCom called it expired (40014, 42001)."""
 
-    def __init__(self, api_base: str, corp_id: str, secret: str, agent_id: int,
-                 client: httpx.AsyncClient) -> None:
+    def __init__(self, api_base: str, corp_id: str, secret: str, client: httpx.AsyncClient) -> None:
         self._base = api_base.rstrip("/")
         self._corp_id = corp_id
         self._secret = secret
-        self._agent_id = agent_id
         self._client = client
         self._token: str | None = None
         self._token_expires = 0.0
 
-    async def _access_token(self, refresh: bool = False) -> str:
+    async def get(self, refresh: bool = False) -> str:
         if self._token and not refresh and time.monotonic() < self._token_expires:
             return self._token
         try:
@@ -219,14 +218,29 @@ class AppMessenger:
         self._token_expires = time.monotonic() + max(60, int(data.get("expires_in", 7200)) - 300)
         return self._token
 
+
+async def call_app_api(token: AppToken, client: httpx.AsyncClient, url: str, body: dict[str, Any]) -> dict[str, Any]:
+    """POST `body` to one of the app's APIs with its access_token, once more with a fresh token if WeCom
+    called it expired; WeCom's answer, whatever its errcode (the caller judges it)."""
+    data: dict[str, Any] = {}
+    for attempt in range(2):
+        data = await _post_json(client, url, body, params={"access_token": await token.get(refresh=attempt > 0)})
+        if int(data.get("errcode", -1)) not in _TOKEN_EXPIRED:
+            break
+    return data
+
+
+class AppMessenger:
+    """The self-built app's message/send, for private pushes (target "user:<userid>")."""
+
+    def __init__(self, api_base: str, corp_id: str, secret: str, agent_id: int,
+                 client: httpx.AsyncClient) -> None:
+        self._base = api_base.rstrip("/")
+        self._agent_id = agent_id
+        self._client = client
+        self._token = AppToken(api_base, corp_id, secret, client)
+
     async def send(self, user_id: str, payload: dict[str, Any]) -> None:
         body = {"touser": user_id, "agentid": self._agent_id, **payload}
-        for attempt in range(2):
-            token = await self._access_token(refresh=attempt > 0)
-            data = await _post_json(self._client, f"{self._base}/cgi-bin/message/send", body,
-                                    params={"access_token": token})
-            errcode = int(data.get("errcode", -1))
-            if errcode in _TOKEN_EXPIRED and attempt == 0:
-                continue
-            _raise_for(errcode, str(data.get("errmsg", "")))
-            return
+        data = await call_app_api(self._token, self._client, f"{self._base}/cgi-bin/message/send", body)
+        _raise_for(int(data.get("errcode", -1)), str(data.get("errmsg", "")))

@@ -16,9 +16,12 @@ from handlers.core.context import Context
 from handlers.core.messages import Button, Card, Choice, Reply
 from handlers.core.receipts import kind_name, one_line
 from handlers.core.registry import action_of, router
+from handlers.publishing.live_ledger import describe_change
+from handlers.reporting.corrections import apply_correction
 from nlp import Intent, Parsed
+from storage.fields import BY_COLUMN
 from storage.kinds import MILESTONE_VALUES, RecordKind
-from storage.models import Record, Review, Role
+from storage.models import Record, Review, Role, SheetProposal
 from storage.outbox import Target
 from storage.records import counts
 from storage.states import DraftState
@@ -62,6 +65,9 @@ def _decide(ctx: Context, confirmed: bool, record_id: int, note: str) -> Reply:
     record = store.records.get(record_id)
     if record is None:
         return Reply(f"没有找到记录 #{record_id}，请核对编号（发送「审核」查看待审核记录）。")
+    edits = store.sheet.pending_for(record_id)
+    if edits and _SHEET.search(note):
+        return _decide_sheet_edit(ctx, record, edits, confirmed)
     if not confirmed and not note:
         return Reply(f"请写明驳回原因，例如「驳回 #{record_id} 与南樊镇 #12 为同一项目」。")
     first = store.records.get(record.repeat_of) if record.repeat_of else None
@@ -168,13 +174,39 @@ def _decided_card(choice: Choice, title: str, state: str, keep: Choice | None = 
     return Card(task_id=choice.task_id, title=f"审核 {title}", text=state, buttons=buttons)
 
 
+#: `确认 #12 表格` / `驳回 #12 表格`: the office's verdict on a member's edit of #12 in the live ledger.
+_SHEET = re.compile(r"表格")
+
+
+def _decide_sheet_edit(ctx: Context, record: Record, edits: Sequence[SheetProposal], confirmed: bool) -> Reply:
+    """Apply the latest edit of the record made in the smart sheet as a correction (its audit trail, its project
+    derived again), or dismiss it; either way every waiting edit of the record is settled, the editor told."""
+    store, latest = ctx.store, edits[-1]
+    what = "；".join(describe_change(c, v) for c, v in latest.changes.items())
+    for edit in edits:
+        store.sheet.decide(edit, confirmed and edit is latest, ctx.member.userid)
+    if not confirmed:
+        verdict = f"未采纳智能表格中对 #{record.id} 的修改（{what}），台账不变，表格下次同步时恢复。"
+        reply = Reply(verdict, stored=True)
+    else:
+        stated = {BY_COLUMN[c].parsed: new for c, (_old, new) in latest.changes.items() if BY_COLUMN[c].parsed}
+        parsed = Parsed(intent=Intent.CORRECTION, ref=record.id, stated=frozenset(stated), **stated)  # type: ignore[arg-type]
+        applied = apply_correction(record, parsed, ctx)
+        verdict = f"已采纳智能表格中对 #{record.id} 的修改（{what}）。"
+        reply = Reply(f"{verdict}\n{applied.text}", stored=True)
+    store.outbox.push(f"sheet-edit:{latest.id}:{'applied' if confirmed else 'dismissed'}", f"招商办审核：{verdict}",
+                      target=Target.user(latest.editor), kind="text")
+    return reply
+
+
 def _review_list(ctx: Context) -> Reply:
     refused = _office_only(ctx)
     if refused:
         return refused
     pending = ctx.store.records.in_review()
     waiting = ctx.store.records.unattached(MILESTONE_VALUES)
-    if not pending and not waiting:
+    edits = ctx.store.sheet.pending()
+    if not pending and not waiting and not edits:
         return Reply("✅ 没有待审核的记录，也没有待归入项目的进展。")
     units = {u.id: u.name for u in ctx.store.roster.units()}
     lines = []
@@ -183,6 +215,12 @@ def _review_list(ctx: Context) -> Reply:
         for r in pending[:30]:
             why = r.not_counting or "金额待核"
             lines.append(f"{one_line(r)}｜{units.get(r.unit_id, '')}｜{why}")
+    if edits:
+        names = {m.userid: m.name for m in ctx.store.roster.members()}
+        lines.append(f"**智能表格修改 {len(edits)} 条**（回复「确认 #编号 表格」采纳为更正，「驳回 #编号 表格」不采纳）")
+        for e in edits[:30]:
+            what = "；".join(describe_change(c, v) for c, v in e.changes.items())
+            lines.append(f"#{e.record_id} {what}｜{names.get(e.editor, e.editor)}在表格中修改")
     if waiting:
         lines.append(_unattached_lines(waiting, units, office=True))
     # In the office's 1:1 chat with the bot the first item comes as buttons too (where the channel shows cards).

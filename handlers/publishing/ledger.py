@@ -188,15 +188,20 @@ SHEETS: list[Callable[[LedgerData], Sheet]] = [records_sheet, projects_sheet, su
                                                audit_sheet]
 
 
-def write_ledger(store: Store, period: Period, rules: Rules, out: Path) -> int:
-    """Write the ledger for `period` to `out`; returns how many records it lists."""
-    data = LedgerData(
+def ledger_data(store: Store, period: Period, rules: Rules) -> LedgerData:
+    """What the ledger of `period` is built from (the workbook and the live smart sheet alike)."""
+    return LedgerData(
         store=store, period=period, rules=rules,
         units={saved_id(u): u.name for u in store.roster.units()},
         names={m.userid: m.name for m in store.roster.members()},
         records=list(store.records.in_periods(period.keys, include_retracted=True)),
         stats=compute_stats(store, rules, period),
     )
+
+
+def write_ledger(store: Store, period: Period, rules: Rules, out: Path) -> int:
+    """Write the ledger for `period` to `out`; returns how many records it lists."""
+    data = ledger_data(store, period, rules)
     book = Workbook()
     for index, build in enumerate(SHEETS):
         _write(book, build(data), first=index == 0)

@@ -8,7 +8,10 @@
   `response_url` (one use: a second POST with the same code is refused). It records everything and
   image messages (md5 and the 2 MB limit checked), `webhook/upload_media` + file messages, and the
   long connection's media upload (aibot_upload_media_init → _chunk → _finish, then aibot_send_msg
-  with msgtype image|file), recorded in `record.media`. It has switchable failure modes: scripted errcodes / HTTP statuses / gateway pages / slow answers
+  with msgtype image|file), recorded in `record.media`. The smart sheet (智能表格): `wedoc/create_doc`,
+  `smartsheet/add_sheet`, `add_fields`, `add_records`/`update_records` (≤ 500, cells checked against the
+  fields), `get_records`, the sheet's webhook, `edit_cell` for a member's edit, `sheet_change_xml` for its event,
+  and `sheet_no_authority` (851003). It has switchable failure modes: scripted errcodes / HTTP statuses / gateway pages / slow answers
   (for `webhook/send` and `message/send`), outage, bad key, and a gate that holds one send
   before or after WeCom accepts it (to kill the sender at an exact moment).
 """
@@ -167,6 +170,10 @@ class Recorded:
     media: list[Media] = field(default_factory=list)
     #: Files uploaded (webhook upload_media or the long connection's upload), by media_id.
     uploads: dict[str, Media] = field(default_factory=dict)
+    #: Smart sheet API calls WeCom answered, in order: (path after /cgi-bin/, request body).
+    sheet_calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    #: Rows the smart sheet's webhook accepted (their values), in order.
+    sheet_webhook_rows: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -244,6 +251,10 @@ class WecomStandIn:
         self.bad_key = False
         #: Close the long connection when the next aibot_respond_msg arrives, without taking it.
         self.drop_on_next_respond = False
+        #: The app is not among the document API's 可调用应用: every wedoc call answers 851003.
+        self.sheet_no_authority = False
+        #: Smart sheet documents: docid -> {"name", "admins", "sheets": {sheet_id: SheetState}}.
+        self.docs: dict[str, dict[str, Any]] = {}
         self._sends: dict[str, deque[float]] = {}
         self._ws: WebSocket | None = None
         self._unanswered: dict[str, dict[str, Any]] = {}
@@ -344,6 +355,104 @@ class WecomStandIn:
                 return value
             time.sleep(0.01)
         raise AssertionError("stand-in: condition not met in time")
+
+    # --- the smart sheet ---------------------------------------------------------------------
+
+    def sheet_calls(self, path: str) -> list[dict[str, Any]]:
+        """The bodies of the smart sheet calls to `path` (e.g. "wedoc/smartsheet/add_records") WeCom answered."""
+        return [body for called, body in list(self.record.sheet_calls) if called == path]
+
+    def sheet_named(self, title: str) -> tuple[str, str, dict[str, Any]]:
+        """(docid, sheet_id, sheet) of the one sheet titled `title`."""
+        [found] = [(d, sid, sh) for d, doc in self.docs.items() for sid, sh in doc["sheets"].items() if sh["title"] == title]
+        return found
+
+    def edit_cell(self, title: str, record_id: str, field_title: str, text: str) -> None:
+        """A member types `text` into one cell of a sheet, as in the WeCom client."""
+        _, _, sheet = self.sheet_named(title)
+        kind = sheet["fields"][field_title]
+        sheet["records"][record_id][field_title] = float(text) if kind == "FIELD_TYPE_NUMBER" else [
+            {"type": "text", "text": text}]
+
+    @staticmethod
+    def sheet_change_xml(editor: str, docid: str, sheet_id: str, record_ids: list[str], create_time: int,
+                         change: str = "update_record", corp_id: str = CORP_ID) -> str:
+        """The app callback's smart_sheet_change event, as WeCom sends it after a member's edit."""
+        ids = "".join(f"<RecordId><![CDATA[{r}]]></RecordId>" for r in record_ids)
+        return (f"<xml><ToUserName><![CDATA[{corp_id}]]></ToUserName><FromUserName><![CDATA[{editor}]]></FromUserName>"
+                f"<CreateTime>{create_time}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+                f"<Event><![CDATA[smart_sheet_change]]></Event><ChangeType><![CDATA[{change}]]></ChangeType>"
+                f"<DocId><![CDATA[{docid}]]></DocId><SheetId><![CDATA[{sheet_id}]]></SheetId>{ids}</xml>")
+
+    def _sheet_call(self, path: str, body: dict[str, Any], access_token: str) -> dict[str, Any]:
+        """WeCom's answer to one smart sheet call (checked as WeCom checks it)."""
+        if access_token != "standin-token":
+            return {"errcode": 42001, "errmsg": "access_token expired"}
+        if self.sheet_no_authority:
+            return {"errcode": 851003, "errmsg": "no authority"}
+        if path == "wedoc/create_doc":
+            if body.get("doc_type") != 10 or not body.get("doc_name"):
+                return {"errcode": 40058, "errmsg": "invalid doc_type or doc_name"}
+            docid = f"dc{uuid.uuid4().hex}"
+            self.docs[docid] = {"name": body["doc_name"], "admins": body.get("admin_users", []), "sheets": {}}
+            return {"errcode": 0, "errmsg": "ok", "url": f"https://doc.weixin.qq.com/smartsheet/{docid}", "docid": docid}
+        doc = self.docs.get(str(body.get("docid")))
+        if doc is None:
+            return {"errcode": 851001, "errmsg": "invalid docid"}
+        if path == "wedoc/smartsheet/add_sheet":
+            sheet_id = uuid.uuid4().hex[:6]
+            doc["sheets"][sheet_id] = {"title": body["properties"]["title"], "fields": {}, "records": {}}
+            return {"errcode": 0, "errmsg": "ok", "properties": {"sheet_id": sheet_id, "title": body["properties"]["title"],
+                                                                  "index": len(doc["sheets"]) - 1}}
+        sheet = doc["sheets"].get(str(body.get("sheet_id")))
+        if sheet is None:
+            return {"errcode": 851002, "errmsg": "invalid sheet_id"}
+        if path == "wedoc/smartsheet/add_fields":
+            for f in body.get("fields") or []:
+                if f.get("field_title") in sheet["fields"] or f.get("field_type") not in ("FIELD_TYPE_TEXT", "FIELD_TYPE_NUMBER"):
+                    return {"errcode": 40058, "errmsg": "field exists or bad type"}
+                sheet["fields"][f["field_title"]] = f["field_type"]
+            return {"errcode": 0, "errmsg": "ok", "fields": [
+                {"field_id": uuid.uuid4().hex[:6], **f} for f in body.get("fields") or []]}
+        records = body.get("records") or []
+        if path in ("wedoc/smartsheet/add_records", "wedoc/smartsheet/update_records"):
+            if body.get("key_type") != "CELL_VALUE_KEY_TYPE_FIELD_TITLE" or len(records) > 500 or not records:
+                return {"errcode": 40058, "errmsg": "bad key_type or 1..500 records a call"}
+            for r in records:
+                problem = self._bad_values(sheet, r.get("values") or {})
+                if problem:
+                    return {"errcode": 40058, "errmsg": problem}
+            out = []
+            for r in records:
+                if path.endswith("add_records"):
+                    rid = f"r{uuid.uuid4().hex[:8]}"
+                    sheet["records"][rid] = dict(r["values"])
+                else:
+                    rid = str(r.get("record_id"))
+                    if rid not in sheet["records"]:
+                        return {"errcode": 851004, "errmsg": "invalid record_id"}
+                    sheet["records"][rid].update(r["values"])
+                out.append({"record_id": rid, "values": sheet["records"][rid]})
+            return {"errcode": 0, "errmsg": "ok", "records": out}
+        if path == "wedoc/smartsheet/get_records":
+            wanted = body.get("record_ids") or list(sheet["records"])
+            return {"errcode": 0, "errmsg": "ok", "total": len(wanted), "has_more": False, "next": 0,
+                    "records": [{"record_id": rid, "values": sheet["records"][rid]} for rid in wanted
+                                if rid in sheet["records"]]}
+        return {"errcode": 40008, "errmsg": "unknown api"}
+
+    @staticmethod
+    def _bad_values(sheet: dict[str, Any], values: dict[str, Any]) -> str:
+        for title, value in values.items():
+            kind = sheet["fields"].get(title)
+            if kind is None:
+                return f"no field titled {title}"
+            if kind == "FIELD_TYPE_NUMBER" and not isinstance(value, int | float):
+                return f"{title}: a number field takes a number"
+            if kind == "FIELD_TYPE_TEXT" and not (isinstance(value, list) and all(
+                    isinstance(v, dict) and v.get("type") == "text" and isinstance(v.get("text"), str) for v in value)):
+                return f"{title}: a text field takes [{{type: text, text}}]"
+        return ""
 
     # --- driving the long connection ------------------------------------------------------
 
@@ -507,6 +616,27 @@ class WecomStandIn:
                                                       hashlib.md5(found[1]).hexdigest())
             return JSONResponse({"errcode": 0, "errmsg": "ok", "type": type, "media_id": media_id,
                                  "created_at": str(int(time.time()))})
+
+        @app.post("/cgi-bin/wedoc/smartsheet/webhook")
+        async def sheet_webhook(request: Request, key: str) -> JSONResponse:
+            body = await request.json()
+            with self._lock:
+                if key != self.webhook_key:
+                    return JSONResponse({"errcode": 93000, "errmsg": "invalid webhook url"})
+                rows = body.get("add_records") or []
+                if not rows or len(rows) > 500:
+                    return JSONResponse({"errcode": 40058, "errmsg": "1..500 records a call"})
+                self.record.sheet_webhook_rows.extend(r.get("values") or {} for r in rows)
+            return JSONResponse({"errcode": 0, "errmsg": "ok"})
+
+        @app.post("/cgi-bin/wedoc/{path:path}")
+        async def wedoc(request: Request, path: str, access_token: str) -> JSONResponse:
+            body = await request.json()
+            with self._lock:
+                answer = self._sheet_call(f"wedoc/{path}", body, access_token)
+                if answer.get("errcode") == 0:
+                    self.record.sheet_calls.append((f"wedoc/{path}", body))
+            return JSONResponse(answer)
 
         @app.post("/cgi-bin/aibot/response")
         async def aibot_response(request: Request, response_code: str) -> JSONResponse:
