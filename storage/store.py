@@ -11,6 +11,7 @@ from sqlmodel import Session
 from storage.audit import AuditTrail
 from storage.db import session_scope
 from storage.drafts import Drafts
+from storage.evidence import EvidenceFiles
 from storage.inbox import InboxRows
 from storage.jobruns import JobRuns
 from storage.messages import MessageLog
@@ -36,6 +37,7 @@ class Store:
         self.outbox = Outbox(session)
         self.jobruns = JobRuns(session)
         self.targets = Targets(session)
+        self.evidence = EvidenceFiles(session)
 
 
 @contextmanager
