@@ -40,7 +40,7 @@ def may_hang_on(record: Record, ctx: Context) -> str | None:
     return f"#{record.id} 不是本单位的记录，佐证只能挂在本单位的记录上。"
 
 
-def _record_for(ctx: Context, parsed: Parsed, answered: Reply | None) -> tuple[Record | None, str]:
+def _record_for(ctx: Context, answered: Reply | None) -> tuple[Record | None, str]:
     """The record the files prove, or None with the reason to tell the sender."""
     store = ctx.store
     if answered is not None and answered.stored and answered.records:
@@ -71,7 +71,7 @@ def receive_attachments(parsed: Parsed, ctx: Context, answer: Callable[[Parsed],
     kept = [a for a in ctx.incoming.attachments if not a.problem]
     lines = [answered.text] if answered is not None and answered.text else []
     if kept:
-        record, why = _record_for(ctx, parsed, answered)
+        record, why = _record_for(ctx, answered)
         for a in kept:
             ctx.store.evidence.add(Evidence(
                 record_id=record.id if record is not None else None, kind=a.kind, name=a.name, bytes=a.size,
