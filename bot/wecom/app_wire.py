@@ -19,7 +19,8 @@ class MalformedXml(Exception):
 
 @dataclass(frozen=True, slots=True)
 class AppMessage:
-    """One decrypted app callback. Unknown types keep `msg_type` and carry no text."""
+    """One decrypted app callback. Unknown types keep `msg_type` and carry no text; an image (or a file)
+    carries its `MediaId`, which the app's token fetches (`media/get`, plain bytes) for 佐证."""
 
     msg_type: str
     to_user: str
@@ -29,10 +30,17 @@ class AppMessage:
     content: str
     agent_id: str
     event: str
+    media_id: str = ""
+    file_name: str = ""
 
     @property
     def is_text(self) -> bool:
         return self.msg_type == "text"
+
+    @property
+    def media_kind(self) -> str:
+        """"image" or "file" when the message carries one with its MediaId, else ""."""
+        return self.msg_type if self.msg_type in ("image", "file") and self.media_id else ""
 
 
 def _parse(data: bytes | str) -> Element:
@@ -79,6 +87,8 @@ def parse_message(xml: str) -> AppMessage:
         content=(node.text or "") if node is not None else "",
         agent_id=_text(root, "AgentID"),
         event=_text(root, "Event"),
+        media_id=_text(root, "MediaId"),
+        file_name=_text(root, "FileName") or _text(root, "Title"),
     )
 
 

@@ -202,15 +202,16 @@ class MediaFetcher:
             log.warning("media fetch failed (%s): %s", ref.kind, type(exc).__name__)
             return Attachment(kind=ref.kind, name=ref.name, problem=FAILED)
 
-    def _opener(self, ref: MediaRef) -> tuple[str, dict[str, str], _Plain | _Decrypting]:
-        """The URL to get, its query, and what turns its bytes into the file."""
+    def _opener(self, ref: MediaRef) -> tuple[str, _Plain | _Decrypting]:
+        """The URL to get, and what turns its bytes into the file."""
         if self.app is not None and ref.url.startswith(self.app.prefix):
-            return ref.url, {"access_token": self._app_token()}, _Plain()
+            # httpx's `params` would replace the URL's own query (the media_id): merge them into the URL.
+            return str(httpx.URL(ref.url).copy_merge_params({"access_token": self._app_token()})), _Plain()
         if ref.key:
-            return ref.url, {}, _Decrypting(media_key(ref.key))
+            return ref.url, _Decrypting(media_key(ref.key))
         if self.callback_key is None:
             raise Refused(UNREADABLE)
-        return ref.url, {}, _Decrypting(self.callback_key)
+        return ref.url, _Decrypting(self.callback_key)
 
     def _app_token(self) -> str:
         assert self.app is not None
@@ -227,13 +228,13 @@ class MediaFetcher:
         return token
 
     def _fetch(self, client: httpx.Client, ref: MediaRef) -> Attachment:
-        url, query, opener = self._opener(ref)
+        url, opener = self._opener(ref)
         if urlsplit(url).scheme not in ("http", "https"):
             raise Refused(FAILED)
         self.folder.mkdir(parents=True, exist_ok=True)
         temp = self.folder / f".incoming-{uuid.uuid4().hex}"
         try:
-            with client.stream("GET", url, params=query) as response, temp.open("wb") as out:
+            with client.stream("GET", url) as response, temp.open("wb") as out:
                 if response.status_code >= 500:
                     raise Refused(FAILED)
                 if response.status_code >= 400 or _is_json(response):

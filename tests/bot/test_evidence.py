@@ -9,6 +9,7 @@ import base64
 import hashlib
 import json
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,10 +28,12 @@ from handlers.core.messages import MediaRef
 from storage.models import Evidence
 from storage.store import unit_of_work
 from tests.fakes.wecom import (
+    CORP_ID,
     CallbackSigner,
     WecomStandIn,
     aibot_media,
     aibot_text,
+    app_text_xml,
     callback_media_key,
     encrypt_media,
 )
@@ -238,3 +241,24 @@ def test_a_declared_size_over_the_limit_is_refused_before_downloading(standin: W
     url = standin.serve_media(encrypt_media(b"MZ" + os.urandom(LIMIT + 100), callback_media_key()))
     [got] = MediaFetcher(tmp_path / "evidence", LIMIT, callback_key=callback_media_key())([MediaRef("file", url)])
     assert "文件超过256KB" in got.problem and files_in(tmp_path / "evidence") == []
+
+
+def test_an_image_sent_to_the_app_is_fetched_with_the_apps_token_and_kept(
+    client: TestClient, bot: Runtime, standin: WecomStandIn, app_signer: CallbackSigner
+) -> None:
+    """The self-built app's 1:1 session: an image's MediaId, fetched by `media/get` with the app's token (plain)."""
+    now = int(time.time())
+    params, body = app_signer.app_callback(app_text_xml("wz_liu", LEAD, "a-1", now), "1")
+    client.post("/wecom/callback", params=params, content=body)
+    [lead] = records(bot)
+    plain = jpeg(90_000)
+    media_id = standin.serve_media(plain, app=True).split("media_id=")[1]
+    xml = (f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName><FromUserName><![CDATA[wz_liu]]></FromUserName>"
+           f"<CreateTime>{now}</CreateTime><MsgType><![CDATA[image]]></MsgType>"
+           f"<PicUrl><![CDATA[https://example.invalid/pic]]></PicUrl><MediaId><![CDATA[{media_id}]]></MediaId>"
+           f"<MsgId>a-2</MsgId><AgentID>1000002</AgentID></xml>")
+    params, body = app_signer.app_callback(xml, "2")
+    reply = app_signer.open_app_reply(client.post("/wecom/callback", params=params, content=body).text, "2")
+    sha = hashlib.sha256(plain).hexdigest()
+    assert (reply.findtext("Content") or "").startswith(f"📎 已存为 #{lead.id} 的佐证（图片-{sha[:8]}.jpg，88KB）")
+    assert (evidence_folder(bot.settings) / sha[:2] / f"{sha}.jpg").read_bytes() == plain
