@@ -66,3 +66,14 @@ def test_a_file_that_could_not_be_received_gets_its_reason_and_nothing_is_kept(c
     reply = send_files(chat, "wz_liu", expired)
     assert reply.text == "⚠️ 图片未接收：文件链接已过期（企业微信的文件链接5分钟内有效），请重新发送一次。"
     assert on_records(chat) == []
+
+
+def test_归入_a_record_while_the_bot_waits_for_a_missing_amount_moves_the_file_not_the_draft(chat: Chat) -> None:
+    chat.send("wz_liu", LEAD, at="2026-03-10 10:00")
+    chat.send("wz_liu", "拜访：今天赴苏州拜访企业3家", at="2026-03-10 10:10")
+    asked = chat.send("wz_liu", "线索：浙江华瑞智能装备有限公司拟投资建设智能装备产业园项目", at="2026-03-10 10:20")
+    assert "金额" in asked.text or "投资额" in asked.text, asked.text
+    send_files(chat, "wz_liu", CONTRACT, at="2026-03-10 10:21")
+    moved = chat.send("wz_liu", "归入 #1", at="2026-03-10 10:22")
+    assert moved.text.startswith("📎 已改挂为 #1 的佐证"), moved.text
+    assert on_records(chat) == [1]
