@@ -201,6 +201,9 @@ class MediaFetcher:
         except (httpx.HTTPError, OSError) as exc:
             log.warning("media fetch failed (%s): %s", ref.kind, type(exc).__name__)
             return Attachment(kind=ref.kind, name=ref.name, problem=FAILED)
+        except Exception:  # a fault here must not keep the worker from the message itself
+            log.exception("media fetch failed unexpectedly (%s)", ref.kind)
+            return Attachment(kind=ref.kind, name=ref.name, problem=FAILED)
 
     def _opener(self, ref: MediaRef) -> tuple[str, _Plain | _Decrypting]:
         """The URL to get, and what turns its bytes into the file."""

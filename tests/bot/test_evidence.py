@@ -262,3 +262,10 @@ def test_an_image_sent_to_the_app_is_fetched_with_the_apps_token_and_kept(
     sha = hashlib.sha256(plain).hexdigest()
     assert (reply.findtext("Content") or "").startswith(f"📎 已存为 #{lead.id} 的佐证（图片-{sha[:8]}.jpg，88KB）")
     assert (evidence_folder(bot.settings) / sha[:2] / f"{sha}.jpg").read_bytes() == plain
+
+
+def test_a_link_that_cannot_even_be_read_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    """Whatever goes wrong with one file, the worker still handles the message (and answers it)."""
+    fetch = MediaFetcher(tmp_path / "evidence", LIMIT, callback_key=callback_media_key())
+    [got] = fetch([MediaRef("image", "http://[::1")])
+    assert got.problem and not got.path
