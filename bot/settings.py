@@ -130,6 +130,27 @@ class SheetSettings(Section):
         return bool(self.webhook_key.get_secret_value())
 
 
+class EvidenceSettings(Section):
+    """佐证: the images and files liaisons send the bot in 1:1 chat, kept as files named by their hash."""
+
+    #: Where the files lie; empty: an `evidence` folder beside the SQLite database (`./evidence` on PostgreSQL).
+    folder: str = ""
+    #: The largest file accepted (bytes); a larger download is cut off as soon as it passes this.
+    max_bytes: int = Field(20 * 1024 * 1024, ge=1)
+    #: How long one download may stall (WeCom's links live five minutes).
+    timeout_s: float = Field(30.0, gt=0)
+
+
+def evidence_folder(settings: Settings) -> Path:
+    """`[evidence] folder`, else beside the SQLite database file, else `./evidence` (PostgreSQL, in-memory)."""
+    if settings.evidence.folder:
+        return Path(settings.evidence.folder)
+    url = settings.database.url
+    if url.startswith("sqlite:///") and url not in ("sqlite:///:memory:",):
+        return Path(url.removeprefix("sqlite:///").split("?")[0]).parent / "evidence"
+    return Path("evidence")
+
+
 class PushRoute(StrEnum):
     """The way a push leaves; each pauses on its own (a webhook outage does not stop private pushes)."""
 
@@ -161,6 +182,7 @@ class Settings(BaseSettings):
     documents: DocumentRules = Field(default_factory=DocumentRules)
     county: CountyRules = Field(default_factory=CountyRules)
     sheet: SheetSettings = Field(default_factory=SheetSettings)
+    evidence: EvidenceSettings = Field(default_factory=EvidenceSettings)
 
     @model_validator(mode="after")
     def _whole_wecom_configuration(self) -> Settings:

@@ -36,6 +36,7 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.simulator import Feed, Simulator
 from bot.warm import warm_up
+from bot.wecom.media import MediaFetcher
 from bot.wecom.ws_client import LongConnection
 from bot.workers import WorkerProcesses, handles_elsewhere
 from storage.db import ping
@@ -103,7 +104,7 @@ def create_app(runtime: Runtime, *, ws_backoff_s: float = 1.0, long_lived: bool 
     worker = None if remote else Worker(
         engine, runtime.bot, settings.schedule.tz, settlers(settings), doorbell=doorbell,
         poll_s=settings.inbox.poll_s, on_handled=after_handled, on_idle=inbox.intake.forget_all,
-        hold_back=inbox.holds_back)
+        hold_back=inbox.holds_back, fetch_media=MediaFetcher.from_settings(settings))
     processes = WorkerProcesses(settings, workers) if remote and workers else None
     listener = Listener(engine, {NEW_WORK: lambda _: doorbell.ring(), HANDLED: heard_handled}) \
         if engine.dialect.name == "postgresql" else None

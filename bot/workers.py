@@ -24,6 +24,7 @@ from bot.inbox.worker import Doorbell, Worker
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
 from bot.warm import warm_up
+from bot.wecom.media import MediaFetcher
 from storage.inbox import NEW_WORK
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ async def _work(runtime: Runtime, parent_pid: int | None) -> None:
     settings, loop = runtime.settings, asyncio.get_running_loop()
     doorbell = Doorbell()
     worker = Worker(runtime.engine, runtime.bot, settings.schedule.tz, settlers(settings),
-                    doorbell=doorbell, poll_s=settings.inbox.poll_s)
+                    doorbell=doorbell, poll_s=settings.inbox.poll_s, fetch_media=MediaFetcher.from_settings(settings))
     listener = Listener(runtime.engine, {NEW_WORK: lambda _: doorbell.ring()})
     listener.start(loop)
     stop = asyncio.Event()

@@ -18,6 +18,7 @@ from handlers.core.registry import Router
 from handlers.core.rules import Rules
 from handlers.features import router as default_router
 from handlers.reporting.drafts import answer_draft
+from handlers.reporting.evidence import receive_attachments
 from nlp import Cleaned, Parsed, clean, parse_reply
 from nlp import parse as nlp_parse
 from storage.store import Store, unit_of_work
@@ -69,7 +70,7 @@ class Bot:
         limit = self.rules.reporting.max_message_chars
         if message.too_long(limit):
             return Reply(TOO_LONG.format(limit=limit))
-        if message.empty:
+        if message.empty and not incoming.attachments:
             return Reply(EMPTY)
         return self._handle(store, message, replace(incoming, text=str(message)), parsed)
 
@@ -111,7 +112,10 @@ class Bot:
         unit = store.roster.unit(member.unit_id) if member.unit_id is not None else None
         ctx = Context(store=store, member=member, unit=unit, incoming=incoming, rules=self.rules, message_id=message.id)
         parsed = preparsed if preparsed is not None else self._read(cleaned, incoming, ctx.today)
-        reply = answer_draft(parsed, ctx) or self._route(parsed, ctx)
+        if incoming.attachments:  # 佐证: kept on its record; a caption that is a report is handled too
+            reply = receive_attachments(parsed, ctx, lambda p: answer_draft(p, ctx) or self._route(p, ctx))
+        else:
+            reply = answer_draft(parsed, ctx) or self._route(parsed, ctx)
         store.messages.answer(message, str(parsed.intent), reply.text)
         return reply
 

@@ -5,11 +5,12 @@ parser reads); `parse` reads a message, `parse_answer` an answer to the bot's qu
 that quotes an earlier message (a receipt's #N is the record it acts on).
 """
 
+from nlp.intents import receipt_refs
 from nlp.parser import parse, parse_answer, parse_reply
 from nlp.text import MAX_CHARS, Cleaned, clean
 from nlp.types import MESSAGE_FIELDS, MILESTONE_INTENTS, RECORD_INTENTS, REQUIRED_FIELDS, Intent, Parsed
 
 __all__ = [
     "MAX_CHARS", "MESSAGE_FIELDS", "MILESTONE_INTENTS", "RECORD_INTENTS", "REQUIRED_FIELDS", "Cleaned", "Intent",
-    "Parsed", "clean", "parse", "parse_answer", "parse_reply",
+    "Parsed", "clean", "parse", "parse_answer", "parse_reply", "receipt_refs",
 ]

@@ -336,8 +336,16 @@ _CORRECTED_VALUE = re.compile(
     r"是[^;。\n]{1,12}?不是|不是[^;。\n]{1,12}?是|应该?是|应为|应改为|改为|改成|更正为|更正成|修正为|正确的是")
 
 
+#: The sender's latest 佐证 hung on another record: `归入 #15`, `改挂到第15条` (a record, not a project `P2`).
+_EVIDENCE_TO = re.compile(r"^\s*(?:佐证|附件|文件|图片|照片)?\s*(?:归入|归到|改挂到?|挂到|移到|放到)\s*"
+                          r"(?:#|第|编号)\s*(?P<ref>\d{1,9})\s*(?:号|条)?\s*(?:记录)?\s*[。.!]?\s*$")
+
+
 def command_of(text: Text) -> Command | None:
     key = text.key
+    evidence = _EVIDENCE_TO.match(key)
+    if evidence:
+        return Command(Intent.EVIDENCE, ref=int(evidence.group("ref")))
     review = _REVIEW.match(key)
     if review:
         return Command(Intent.REVIEW, ref=int(review.group("ref") or review.group("bare")),

@@ -42,6 +42,8 @@ class Intent(StrEnum):
     ATTACH = "attach"
     #: A project's problem closed: `解决 问题3`.
     SOLVE = "solve"
+    #: The sender's latest 佐证 (image or file) moved to another record: `归入 #15`.
+    EVIDENCE = "evidence"
     CORRECTION = "correction"
     RETRACT = "retract"
     HELP = "help"
@@ -71,7 +73,7 @@ MILESTONE_INTENTS = frozenset(
 )
 
 #: The office's commands (extensions of the contract's intents): `zsbot parse` prints them as `unknown`.
-COMMAND_INTENTS = frozenset({Intent.REVIEW, Intent.ATTACH, Intent.SOLVE})
+COMMAND_INTENTS = frozenset({Intent.REVIEW, Intent.ATTACH, Intent.SOLVE, Intent.EVIDENCE})
 
 #: Required fields per intent, in the contract's order.
 REQUIRED_FIELDS: dict[Intent, tuple[str, ...]] = {

@@ -22,7 +22,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 #: this is current: `migrate` returns after that one query, without importing Alembic or reading a
 #: migration script (that cost every `zsbot` command ~0.2 s). A new migration must change it;
 #: tests/storage/test_migration_check.py fails until it does.
-HEAD_REVISION = "0013_sheet"
+HEAD_REVISION = "0014_evidence"
 #: Pages of WAL after which the committing connection copies it back into the database file itself
 #: (SQLite's default is 1,000). That copy ends in an fsync inside the commit: measured, it held an
 #: acknowledgement ~140 ms. `zsbot serve` checkpoints in the background (`checkpoint`) long before

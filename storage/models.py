@@ -343,6 +343,27 @@ class Target(SQLModel, table=True):
     imported_at: datetime = _ts(nullable=False)
 
 
+class Evidence(SQLModel, table=True):
+    """佐证: an image or file a member sent the bot, kept under `[evidence] folder` and hung on a record.
+
+    `path` is relative to the folder (files are named by their SHA-256, so the same file sent twice lies
+    there once); `record_id` is None while the bot could not tell which record it proves.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: int | None = Field(default=None, foreign_key="record.id", index=True)
+    #: "image" or "file".
+    kind: str
+    name: str
+    bytes: int
+    sha256: str
+    path: str
+    #: The sender's userid.
+    sender: str = Field(index=True)
+    at: datetime = _ts(nullable=False)
+    message_id: int | None = Field(default=None, foreign_key="message.id")
+
+
 class Draft(SQLModel, table=True):
     """A report waiting for a missing field; the sender's next message may complete it."""
 
@@ -470,6 +491,7 @@ class SheetProposal(SQLModel, table=True):
 __all__ = [
     "Audit",
     "Draft",
+    "Evidence",
     "InboxItem",
     "JobRun",
     "Member",

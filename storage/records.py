@@ -152,6 +152,13 @@ class Records:
         newest = self.session.exec(select(Record).where(*where).order_by(col(Record.id).desc()).limit(limit)).all()
         return int(total), list(reversed(newest))
 
+    def latest_by(self, reporter: str, unit_id: int) -> Record | None:
+        """The reporter's newest record for the unit that still stands (what a 佐证 proves by default)."""
+        return self.session.exec(
+            select(Record).where(Record.reporter == reporter, Record.unit_id == unit_id,
+                                 Record.status != RecordStatus.RETRACTED.value)
+            .order_by(col(Record.id).desc()).limit(1)).first()
+
     def in_periods(self, periods: Iterable[str], include_retracted: bool = False) -> Sequence[Record]:
         query = select(Record).where(col(Record.period).in_(list(periods)))
         if not include_retracted:

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from storage.audit import AuditTrail
 from storage.db import session_scope
 from storage.drafts import Drafts
+from storage.evidence import EvidenceFiles
 from storage.inbox import InboxRows
 from storage.jobruns import JobRuns
 from storage.messages import MessageLog
@@ -38,6 +39,7 @@ class Store:
         self.jobruns = JobRuns(session)
         self.targets = Targets(session)
         self.sheet = LiveSheet(session)
+        self.evidence = EvidenceFiles(session)
 
 
 @contextmanager

@@ -14,6 +14,7 @@ import logging
 import time
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from fastapi import APIRouter, HTTPException, Request
@@ -25,6 +26,7 @@ from bot.inbox.worker import Settle
 from bot.settings import PushRoute, Settings, private_route
 from bot.wecom import app_wire
 from bot.wecom.crypto import AppCrypto, DecryptError, SignatureError
+from handlers.core.messages import Extras, MediaRef
 from storage.clock import utcnow
 from storage.inbox import Envelope, Settled
 from storage.inbox import InboxRow as Row
@@ -145,11 +147,13 @@ class AppChannel:
                 if message.sheet_change is not None:
                     await self.sheet_changed(message)
                 return PlainTextResponse("")
-            if not message.is_text:
+            media = self._media(message)
+            if not message.is_text and not media:
                 return self._reply(message, TEXT_ONLY, nonce)
             envelope = Envelope(
                 channel=CHANNEL, msg_id=message.msg_id or f"{message.from_user}:{message.create_time}",
-                user_id=message.from_user, text=message.content, at=_sent_at(message.create_time, tz),
+                user_id=message.from_user, text=message.content if message.is_text else "",
+                at=_sent_at(message.create_time, tz), extra=Extras(media=media).to_json(),
             )
             try:
                 submitted = await self.inbox.submit(envelope, self.wait_s())
@@ -161,6 +165,15 @@ class AppChannel:
             return self._reply(message, reply, nonce)
 
         return router
+
+    def _media(self, message: app_wire.AppMessage) -> tuple[MediaRef, ...]:
+        """An image or file sent to the app (佐证), as a ref the worker fetches with the app's token
+        (`media/get`, plain bytes); none when the app has no secret to get a token with."""
+        wecom = self.settings.wecom
+        if not message.media_kind or not wecom.can_push_privately:
+            return ()
+        url = f"{wecom.api_base.rstrip('/')}/cgi-bin/media/get?media_id={quote(message.media_id, safe='')}"
+        return (MediaRef(kind=message.media_kind, url=url, name=message.file_name),)
 
     def _reply(self, message: app_wire.AppMessage, text: str, nonce: str) -> Response:
         plain = app_wire.text_reply(message, text, int(time.time()))

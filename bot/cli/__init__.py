@@ -1,6 +1,6 @@
 """The `zsbot` command line: the root typer app (parse, say, chat, roster, owners); each submodule of
 `bot.cli` registers one office's group of commands (serve and worker, assessment, outbox, demo, stats,
-documents, projects, sheet), and `context` holds what they share (the runtime, periods, `--at`)."""
+documents, projects, sheet, evidence), and `context` holds what they share (the runtime, periods, `--at`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.cli import assessment, demo, documents, outbox, projects, serve, sheet, stats
+from bot.cli import assessment, demo, documents, evidence, outbox, projects, serve, sheet, stats
 from bot.cli.context import State, import_file, parse_at, period_arg, runtime_of
 from handlers.core.messages import Incoming
 
@@ -146,3 +146,4 @@ stats.register(app)
 documents.register(app)
 projects.register(app)
 sheet.register(app)
+evidence.register(app)

@@ -127,8 +127,9 @@ class Worker:
             item = store.inbox.claim_next(utcnow())
             if item is None:
                 return None
-            incoming = self._incoming(item)
-            parsed, failed = ahead[1:] if ahead is not None and ahead[0] == item.id else (None, None)
+            peeked = ahead is not None and ahead[0] == item.id
+            incoming = self._incoming(item, ahead[3] if ahead is not None and peeked else None)
+            parsed, failed = ahead[1:3] if ahead is not None and peeked else (None, None)
             state = InboxState.DONE
             try:
                 with store.session.begin_nested():
@@ -149,26 +150,29 @@ class Worker:
             store.inbox.announce_handled(row, queued)
         return Handled(row, queued)
 
-    def _incoming(self, item: InboxItem) -> Incoming:
+    def _incoming(self, item: InboxItem, fetched: tuple[Attachment, ...] | None = None) -> Incoming:
+        """The row as the core reads it; its media fetched now unless `fetched` already (SQLite's peek)."""
         extras = Extras.from_json(item.extra)
+        if fetched is None:
+            fetched = self.fetch_media(extras.media) if extras.media else ()
         return Incoming(channel=item.channel, msg_id=item.msg_id, user_id=item.user_id, text=item.text,
                         at=item.at.astimezone(self.tz), chat_id=item.chat_id, quote=extras.quote,
-                        attachments=self.fetch_media(extras.media) if extras.media else (), choice=extras.choice)
+                        attachments=fetched, choice=extras.choice)
 
-    def _peek_and_parse(self) -> tuple[int, Parsed | None, Exception | None] | None:
+    def _peek_and_parse(self) -> tuple[int, Parsed | None, Exception | None, tuple[Attachment, ...]] | None:
         """SQLite: parse the next due row before the transaction that claims it. Parsing is the
         slow part, and that transaction holds the one writer every acknowledgement needs. (On
         PostgreSQL the claim locks only the row, so workers parse inside it: a peek there would let
-        two workers parse the same row.)"""
+        two workers parse the same row.) Its media are fetched here too, outside the write transaction."""
         with unit_of_work(self.engine) as store:
             item = store.inbox.claim_next(utcnow())
             if item is None:
                 return None
-            incoming = self._incoming(item)
+        incoming = self._incoming(item)
         try:
-            return item.id or 0, self.bot.preparse(incoming), None
+            return item.id or 0, self.bot.preparse(incoming), None, incoming.attachments
         except Exception as exc:
-            return item.id or 0, None, exc  # the handling failed: counted inside the transaction
+            return item.id or 0, None, exc, incoming.attachments  # the handling failed: counted inside the transaction
 
     # --- the loop -------------------------------------------------------------------------
 

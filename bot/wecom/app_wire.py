@@ -33,7 +33,8 @@ class SheetChange:
 
 @dataclass(frozen=True, slots=True)
 class AppMessage:
-    """One decrypted app callback. Unknown types keep `msg_type` and carry no text."""
+    """One decrypted app callback. Unknown types keep `msg_type` and carry no text; an image (or a file)
+    carries its `MediaId`, which the app's token fetches (`media/get`, plain bytes) for 佐证."""
 
     msg_type: str
     to_user: str
@@ -45,10 +46,17 @@ class AppMessage:
     event: str
     #: A smart sheet event (`smart_sheet_change`): what changed where (ChangeType, DocId, SheetId, RecordId…).
     sheet_change: SheetChange | None = None
+    media_id: str = ""
+    file_name: str = ""
 
     @property
     def is_text(self) -> bool:
         return self.msg_type == "text"
+
+    @property
+    def media_kind(self) -> str:
+        """"image" or "file" when the message carries one with its MediaId, else ""."""
+        return self.msg_type if self.msg_type in ("image", "file") and self.media_id else ""
 
 
 def _parse(data: bytes | str) -> Element:
@@ -102,6 +110,8 @@ def parse_message(xml: str) -> AppMessage:
         agent_id=_text(root, "AgentID"),
         event=event,
         sheet_change=sheet_change,
+        media_id=_text(root, "MediaId"),
+        file_name=_text(root, "FileName") or _text(root, "Title"),
     )
 
 

@@ -16,7 +16,7 @@ LIST_DRAFTS = re.compile(r"^\s*(?:草稿|未完成草稿|草稿列表|未补全)
 _COMMAND_INTENTS = frozenset({
     Intent.CORRECTION, Intent.RETRACT, Intent.HELP, Intent.QUERY_RANK, Intent.QUERY_MISSING,
     Intent.QUERY_SUMMARY, Intent.BULLETIN, Intent.QUERY_RANK_CHART, Intent.REVIEW, Intent.ATTACH, Intent.SOLVE,
-    Intent.OWNERS,
+    Intent.OWNERS, Intent.EVIDENCE,
 })
 
 

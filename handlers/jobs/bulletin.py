@@ -85,7 +85,7 @@ def bulletin_text(t: Table, at: datetime, ctx: JobContext, final: bool = False) 
         f"> 已报送 {len(rows) - len(missing)}/{len(rows)} 个单位"
         + (f"，未报送：{'、'.join(r.unit for r in missing)}" if missing else ""),
         f"**新增线索** {sum(r.leads for r in rows)}个（{tiers}）",
-        f"**签约** {sum(r.signings for r in rows)}个 {format_amount(sum(r.signed_wan for r in rows))}"
+        f"**签约** {sum(r.signings for r in rows)}个{_with_contracts(ctx, t)} {format_amount(sum(r.signed_wan for r in rows))}"
         f"｜**开工** {sum(r.starts for r in rows)}个"
         f"｜**资金到位** {format_amount(sum(r.funds_wan for r in rows))}"
         f"｜**竣工投产** {sum(r.completions for r in rows)}个",
@@ -96,6 +96,12 @@ def bulletin_text(t: Table, at: datetime, ctx: JobContext, final: bool = False) 
     lines += ["**各单位**", *standing_lines(t)]
     lines += [line for line in (top_text(t), bottom_text(t)) if line]
     return "\n".join(lines)
+
+
+def _with_contracts(ctx: JobContext, t: Table) -> str:
+    """`（其中2个附合同佐证）`: how many of the signings carry a file (said only when some do)."""
+    with_files = ctx.store.evidence.signings_with_files(t.period.keys, as_of=t.as_of)
+    return f"（其中{with_files}个附合同佐证）" if with_files else ""
 
 
 @job("bulletin", "半月通报（bulletin_days，遇节假日顺延到下一个工作日；截止后的第一期为上月最终通报）",

@@ -75,6 +75,8 @@ class LedgerData:
     names: dict[str, str]
     records: list[Record]
     stats: Stats
+    #: record id -> names of its 佐证 files (contracts, photos).
+    evidence: dict[int, list[str]]
 
 
 def _write(book: Workbook, sheet: Sheet, first: bool) -> None:
@@ -96,17 +98,18 @@ def _write(book: Workbook, sheet: Sheet, first: bool) -> None:
 
 
 def records_sheet(d: LedgerData) -> Sheet:
-    """台账: every record of the period, retracted ones too, with whether and why it counts."""
+    """台账: every record of the period, retracted ones too, with whether and why it counts, and its 佐证 files."""
     tz = d.rules.schedule.tz
     return Sheet(
         "台账",
         ["编号", "单位", "类型", *[f.header for f in _COLUMNS if f.header], "报送时间", "计入期间", "逾期", "状态",
-         "政府投资(不计分)", "计分", "不计原因", "审核", "报送人", "原文"],
+         "政府投资(不计分)", "计分", "不计原因", "审核", "报送人", "原文", "佐证"],
         [
             [r.id, d.units.get(r.unit_id, ""), kind_name(r.kind), *[_cell(getattr(r, f.column)) for f in _COLUMNS],
              r.reported_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), period_label(r.period),
              "是" if r.late else "", _STATUS.get(r.status, r.status), "是" if r.government_funded else "",
-             "是" if counts(r) else "否", r.not_counting or "", _review(r), d.names.get(r.reporter, r.reporter), r.text]
+             "是" if counts(r) else "否", r.not_counting or "", _review(r), d.names.get(r.reporter, r.reporter), r.text,
+             "、".join(d.evidence.get(r.id or 0, []))]
             for r in d.records
         ],
     )
@@ -190,12 +193,14 @@ SHEETS: list[Callable[[LedgerData], Sheet]] = [records_sheet, projects_sheet, su
 
 def ledger_data(store: Store, period: Period, rules: Rules) -> LedgerData:
     """What the ledger of `period` is built from (the workbook and the live smart sheet alike)."""
+    records = list(store.records.in_periods(period.keys, include_retracted=True))
     return LedgerData(
         store=store, period=period, rules=rules,
         units={saved_id(u): u.name for u in store.roster.units()},
         names={m.userid: m.name for m in store.roster.members()},
-        records=list(store.records.in_periods(period.keys, include_retracted=True)),
+        records=records,
         stats=compute_stats(store, rules, period),
+        evidence=store.evidence.names_by_record(saved_id(r) for r in records),
     )
 
 

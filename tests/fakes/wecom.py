@@ -11,7 +11,9 @@
   with msgtype image|file), recorded in `record.media`. The smart sheet (智能表格): `wedoc/create_doc`,
   `smartsheet/add_sheet`, `add_fields`, `add_records`/`update_records` (≤ 500, cells checked against the
   fields), `get_records`, the sheet's webhook, `edit_cell` for a member's edit, `sheet_change_xml` for its event,
-  and `sheet_no_authority` (851003). It has switchable failure modes: scripted errcodes / HTTP statuses / gateway pages / slow answers
+  and `sheet_no_authority` (851003). It serves the media members send (`serve_media`):
+  AES-256-CBC encrypted as WeCom encrypts them (or plain, the app's `media/get`), at a URL that expires after
+  five minutes (`expire_media` ages it), streamed in chunks and counting what it sent. It has switchable failure modes: scripted errcodes / HTTP statuses / gateway pages / slow answers
   (for `webhook/send` and `message/send`), outage, bad key, and a gate that holds one send
   before or after WeCom accepts it (to kill the sender at an exact moment).
 """
@@ -38,7 +40,7 @@ from xml.etree import ElementTree
 import uvicorn
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from fastapi import FastAPI, Request, WebSocket, WebSocketDisconnect
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 
 WEBHOOK_KEY = "standin-webhook-key-0001"
 BOT_ID = "aibot-standin"
@@ -126,6 +128,46 @@ def aibot_text(msgid: str, user: str, text: str, chat_id: str | None = "wrkSFfCg
     if chat_id:
         body["chatid"] = chat_id
     return body
+
+
+def encrypt_media(plain: bytes, key: bytes) -> bytes:
+    """A media file as WeCom serves it: AES-256-CBC, IV = key[:16], PKCS#7 padded to 32 bytes."""
+    pad = 32 - len(plain) % 32
+    enc = Cipher(algorithms.AES(key), modes.CBC(key[:16])).encryptor()
+    return enc.update(plain + bytes([pad]) * pad) + enc.finalize()
+
+
+def callback_media_key() -> bytes:
+    """The AI bot's EncodingAESKey as bytes: what opens media in callback mode."""
+    return base64.b64decode(AES_KEY + "=")
+
+
+def aibot_media(msgid: str, user: str, kind: str, url: str, aeskey: str | None = None) -> dict[str, Any]:
+    """An image or file sent to the bot in 1:1 chat (only there does WeCom deliver media)."""
+    media: dict[str, Any] = {"url": url}
+    if aeskey is not None:
+        media["aeskey"] = aeskey
+    return {"msgid": msgid, "aibotid": BOT_ID, "chattype": "single", "from": {"userid": user},
+            "response_url": "https://example.invalid/response", "msgtype": kind, kind: media}
+
+
+#: How long WeCom's media URLs live.
+MEDIA_LIFETIME_S = 300.0
+
+
+@dataclass
+class ServedMedia:
+    """One media URL: its body (encrypted, or plain for the app), padded with filler up to `total`
+    bytes when given (an oversized file the stand-in never holds whole), and what it has sent so far."""
+
+    body: bytes
+    issued: float
+    total: int | None = None
+    #: "status": an expired URL answers HTTP 403; "errcode": 200 with WeCom's JSON error body.
+    expired_as: str = ""
+    sent: int = 0
+    finished: bool = False
+    requests: int = 0
 
 
 def free_port() -> int:
@@ -259,6 +301,8 @@ class WecomStandIn:
         self._ws: WebSocket | None = None
         self._unanswered: dict[str, dict[str, Any]] = {}
         self._uploads: dict[str, dict[str, Any]] = {}
+        #: Media members sent, by token (see `serve_media`).
+        self.media_files: dict[str, ServedMedia] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()
         self._server = uvicorn.Server(uvicorn.Config(self._app(), host="127.0.0.1", port=self.port,
@@ -280,6 +324,55 @@ class WecomStandIn:
     def response_url(self, code: str) -> str:
         """A message's one-use response_url (WeCom's carries a response_code like this)."""
         return f"{self.base_url}/cgi-bin/aibot/response?response_code={code}"
+
+    def serve_media(self, body: bytes, total: int | None = None, app: bool = False) -> str:
+        """A URL serving `body` (already encrypted, or plain for the app) for five minutes; with `total`, the
+        body is followed by filler up to that many bytes, streamed without a Content-Length. The app's
+        media are fetched as `media/get?media_id=…` with its access token."""
+        token = uuid.uuid4().hex
+        self.media_files[token] = ServedMedia(body, time.time(), total)
+        if app:
+            return f"{self.base_url}/cgi-bin/media/get?media_id={token}"
+        return f"{self.base_url}/media/{token}?sign=standin"
+
+    def media_of(self, url: str) -> ServedMedia:
+        token = url.split("media_id=")[-1] if "media_id=" in url else url.rsplit("/", 1)[-1].split("?")[0]
+        return self.media_files[token]
+
+    def expire_media(self, url: str, how: str = "status") -> None:
+        """Age a media URL past its five minutes (`how` WeCom says so: "status" or "errcode")."""
+        served = self.media_of(url)
+        served.issued -= MEDIA_LIFETIME_S + 1
+        served.expired_as = how
+
+    def _media_response(self, token: str) -> Response:
+        served = self.media_files.get(token)
+        if served is None:
+            return JSONResponse({"errcode": 40007, "errmsg": "invalid media_id"})
+        served.requests += 1
+        if time.time() - served.issued > MEDIA_LIFETIME_S:
+            if served.expired_as == "errcode":
+                return JSONResponse({"errcode": 40007, "errmsg": "media url expired"})
+            return Response(b"<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>",
+                            status_code=403, media_type="application/xml")
+
+        def chunks() -> Any:
+            size = 64 * 1024
+            for start in range(0, len(served.body), size):
+                served.sent += len(served.body[start:start + size])
+                yield served.body[start:start + size]
+            filler = bytes(size)
+            while served.total is not None and served.sent < served.total:
+                part = filler[: served.total - served.sent]
+                served.sent += len(part)
+                yield part
+            served.finished = True
+
+        if served.total is None:
+            served.sent = len(served.body)
+            served.finished = True
+            return Response(served.body, media_type="application/octet-stream")
+        return StreamingResponse(chunks(), media_type="application/octet-stream")
 
     def start(self) -> WecomStandIn:
         self._thread.start()
@@ -511,6 +604,16 @@ class WecomStandIn:
             if (corpid, corpsecret) != (CORP_ID, CORP_SECRET):
                 return JSONResponse({"errcode": 40001, "errmsg": "invalid credential"})
             return JSONResponse({"errcode": 0, "errmsg": "ok", "access_token": "standin-token", "expires_in": 7200})
+
+        @app.get("/media/{token}")
+        async def media(token: str) -> Response:
+            return self._media_response(token)
+
+        @app.get("/cgi-bin/media/get")
+        async def media_get(access_token: str, media_id: str) -> Response:
+            if access_token != "standin-token":
+                return JSONResponse({"errcode": 42001, "errmsg": "access_token expired"})
+            return self._media_response(media_id)
 
         @app.post("/cgi-bin/message/send")
         async def message_send(request: Request, access_token: str) -> Response:
