@@ -23,13 +23,15 @@ from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, HTTPException, Query, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from bot.channels.http import read_body
 from bot.outbox_sender import push_event
 from bot.runtime import Runtime
+from bot.wecom.media import MediaFetcher
 from handlers.core.messages import Card, Choice, Incoming, Quote
 from handlers.core.roster import import_roster
 from handlers.demo import DemoRefused, fill_demo
@@ -136,6 +138,7 @@ class Simulator:
         router.add_api_route("/simulator/members", self.members, methods=["GET"])
         router.add_api_route("/simulator/demo-roster", self.demo_roster, methods=["POST"])
         router.add_api_route("/simulator/messages", self.send, methods=["POST"])
+        router.add_api_route("/simulator/files", self.upload, methods=["POST"])
         router.add_api_route("/simulator/history", self.history, methods=["GET"])
         router.add_api_route("/simulator/jobs", self.job_list, methods=["GET"])
         router.add_api_route("/simulator/jobs/{name}/run", self.job_run, methods=["POST"])
@@ -182,6 +185,23 @@ class Simulator:
         reply = await run_in_threadpool(self.runtime.bot.handle, incoming)
         return {"msg_id": incoming.msg_id, "reply": reply.text, "mentions": list(reply.mentions),
                 "stored": reply.stored, "at": at.isoformat(), "card": card_json(reply.card)}
+
+    async def upload(self, request: Request, user_id: str = Query(min_length=1, max_length=64),
+                     name: str = Query(min_length=1, max_length=200), at: datetime | None = None,
+                     quote: str | None = Query(default=None, max_length=20000)) -> dict[str, Any]:
+        """A photo or file sent in the 1:1 chat (the body is its bytes): kept as WeCom's would be after its
+        download (checked, stored by its hash under `[evidence] folder`), then handled as 佐证."""
+        limit = self.runtime.settings.evidence.max_bytes
+        body = await read_body(request, limit + 1)  # bounded: past the limit it is refused, never held whole
+        kind = "image" if (request.headers.get("content-type") or "").startswith("image/") else "file"
+        fetcher = MediaFetcher.from_settings(self.runtime.settings)
+        attachment = await run_in_threadpool(fetcher.keep, [body], kind, name)
+        clocked = self.clock(Clocked(at=at))
+        incoming = Incoming(channel=CHANNEL, msg_id=uuid.uuid4().hex, user_id=user_id, text="", at=clocked,
+                            quote=Quote("text", quote) if quote else None, attachments=(attachment,))
+        reply = await run_in_threadpool(self.runtime.bot.handle, incoming)
+        return {"msg_id": incoming.msg_id, "reply": reply.text, "mentions": list(reply.mentions),
+                "stored": reply.stored, "at": clocked.isoformat(), "card": card_json(reply.card)}
 
     async def history(self) -> dict[str, Any]:
         """The recent conversation (messages, replies, pushes) in the order it happened, for a reload."""

@@ -22,7 +22,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -234,20 +234,33 @@ class MediaFetcher:
         url, opener = self._opener(ref)
         if urlsplit(url).scheme not in ("http", "https"):
             raise Refused(FAILED)
+        with client.stream("GET", url) as response:
+            if response.status_code >= 500:
+                raise Refused(FAILED)
+            if response.status_code >= 400 or _is_json(response):
+                if isinstance(opener, _Plain):
+                    self._token = None  # the app's token may be what expired: fetch a new one next time
+                raise Refused(EXPIRED)  # WeCom answers an expired link with an error, not bytes
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > self.max_bytes + _PAD_BLOCK:
+                raise Refused(too_large(self.max_bytes))  # told in advance: nothing downloaded
+            return self._keep(response.iter_bytes(_CHUNK), opener, ref)
+
+    def keep(self, chunks: Iterable[bytes], kind: str, name: str) -> Attachment:
+        """Bytes that arrived some other way (the simulator's upload): checked and stored like a download."""
+        ref = MediaRef(kind=kind, url="", name=name)
+        try:
+            return self._keep(chunks, _Plain(), ref)
+        except Refused as refused:
+            return Attachment(kind=kind, name=name, problem=str(refused))
+
+    def _keep(self, chunks: Iterable[bytes], opener: _Plain | _Decrypting, ref: MediaRef) -> Attachment:
+        """Write the stream to a temporary file (checked, hashed), then move it into place by its hash."""
         self.folder.mkdir(parents=True, exist_ok=True)
         temp = self.folder / f".incoming-{uuid.uuid4().hex}"
         try:
-            with client.stream("GET", url) as response, temp.open("wb") as out:
-                if response.status_code >= 500:
-                    raise Refused(FAILED)
-                if response.status_code >= 400 or _is_json(response):
-                    if isinstance(opener, _Plain):
-                        self._token = None  # the app's token may be what expired: fetch a new one next time
-                    raise Refused(EXPIRED)  # WeCom answers an expired link with an error, not bytes
-                declared = response.headers.get("content-length", "")
-                if declared.isdigit() and int(declared) > self.max_bytes + _PAD_BLOCK:
-                    raise Refused(too_large(self.max_bytes))  # told in advance: nothing downloaded
-                size, digest, ext = self._copy(response.iter_bytes(_CHUNK), opener, out, ref)
+            with temp.open("wb") as out:
+                size, digest, ext = self._copy(chunks, opener, out, ref)
             final = Path(digest[:2]) / f"{digest}.{ext}"
             target = self.folder / final
             target.parent.mkdir(parents=True, exist_ok=True)

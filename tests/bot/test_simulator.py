@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import select
 
 from bot.runtime import Runtime
-from bot.settings import SimulatorSettings
+from bot.settings import EvidenceSettings, SimulatorSettings
 from bot.web import create_app
+from storage.models import Evidence
+from storage.store import unit_of_work
 from tests.fakes.wecom import WecomStandIn
 
 from .conftest import LEAD, app_section, configured, messages, records, served
@@ -54,6 +59,29 @@ def test_the_simulator_sends_cards_clicks_and_quotes_as_wecom_does(roster: Runti
         assert quoted.status_code == 200 and "已更正" in quoted.json()["reply"]
     [record] = records(roster)
     assert record.amount_cny_wan == 30000 and record.review == "confirmed"
+
+
+#: The smallest PNG there is (a 1×1 pixel): the simulator checks an upload's kind as it checks a download's.
+PIXEL = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                      "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+def test_an_upload_in_the_simulator_is_kept_as_evidence_of_the_quoted_receipt(roster: Runtime, tmp_path: Path) -> None:
+    runtime = configured(simulating(roster), evidence=EvidenceSettings(folder=str(tmp_path / "evidence")))
+    with TestClient(create_app(runtime)) as client:
+        said = client.post("/simulator/messages", json={"user_id": "wz_liu", "text": LEAD}).json()
+        client.post("/simulator/messages", json={"user_id": "wz_liu", "text": "线索：苏州某电池公司拟投资1亿元建设储能电池项目"})
+        sent = client.post("/simulator/files", params={"user_id": "wz_liu", "name": "合同.png", "quote": said["reply"]},
+                           content=PIXEL, headers={"content-type": "image/png"})
+        assert sent.status_code == 200 and "佐证" in sent.json()["reply"]
+        huge = client.post("/simulator/files", params={"user_id": "wz_liu", "name": "大.pdf"},
+                           content=b"%PDF-" + bytes(runtime.settings.evidence.max_bytes + 1))
+        assert huge.status_code == 413
+    with unit_of_work(roster.engine) as store:
+        [kept] = store.session.exec(select(Evidence)).all()
+    first = min(r.id for r in records(roster))
+    assert kept.record_id == first and kept.sha256 == hashlib.sha256(PIXEL).hexdigest()
+    assert (tmp_path / "evidence" / kept.path).read_bytes() == PIXEL
 
 
 def test_a_broadcast_in_the_simulator_is_pushed_to_the_live_feed(roster: Runtime) -> None:
@@ -207,3 +235,26 @@ def test_in_chromium_the_office_clicks_a_review_card_and_a_liaison_quotes_a_rece
         assert page.locator(".msg.mine .quoted").count() == 1
     [record] = records(roster)
     assert record.amount_cny_wan == 30000 and record.review == "confirmed"
+
+
+@pytest.mark.browser
+def test_in_chromium_a_liaison_sends_a_photo_as_evidence(roster: Runtime, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    if "sqlite" not in roster.settings.database.url:
+        pytest.skip("one database is enough for the browser")
+    picture = tmp_path / "营业执照.png"
+    picture.write_bytes(PIXEL)
+    runtime = configured(simulating(roster), evidence=EvidenceSettings(folder=str(tmp_path / "evidence")))
+    with served(create_app(runtime)) as url:
+        page = browser.new_page()
+        page.goto(url + "/")
+        page.wait_for_selector("text=· 实时推送已连接")
+        page.select_option("#member", "wz_liu")
+        page.fill("#text", LEAD)
+        page.click("#send")
+        page.wait_for_selector(".msg.bot >> text=8,000万元")
+        page.set_input_files("#file", str(picture))
+        page.wait_for_selector(".msg.bot >> text=佐证")
+        assert "营业执照.png" in page.locator(".msg.mine").last.inner_text()
+    with unit_of_work(roster.engine) as store:
+        [kept] = store.session.exec(select(Evidence)).all()
+    assert kept.name == "营业执照.png" and kept.record_id == records(roster)[0].id
