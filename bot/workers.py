@@ -29,6 +29,8 @@ from storage.inbox import NEW_WORK
 log = logging.getLogger(__name__)
 #: A worker whose parent (`zsbot serve`) is gone stops within this long.
 ORPHAN_CHECK_S = 1.0
+#: How much a worker process lowers its CPU priority (see `run_worker`).
+WORKER_NICE = 10
 
 
 def handles_elsewhere(settings: Settings, workers: int | None) -> bool:
@@ -46,6 +48,11 @@ def work(settings: Settings, parent_pid: int | None = None) -> None:
 
 
 def run_worker(runtime: Runtime, parent_pid: int | None = None) -> None:
+    """Handle messages until stopped, at a lower CPU priority (WORKER_NICE) than the process that
+    acknowledges: on a machine they share, a burst is acknowledged first, as `holds_back` does for a
+    worker inside that process; an idle machine gives the worker all it asks for."""
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICE)
     try:
         warm_up(runtime, freeze=True)
         asyncio.run(_work(runtime, parent_pid))
