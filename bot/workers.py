@@ -29,7 +29,7 @@ from storage.inbox import NEW_WORK
 log = logging.getLogger(__name__)
 #: A worker whose parent (`zsbot serve`) is gone stops within this long.
 ORPHAN_CHECK_S = 1.0
-#: How much a worker process lowers its CPU priority (see `run_worker`).
+#: How much a worker process started by `serve` lowers its CPU priority (see `work`).
 WORKER_NICE = 10
 
 
@@ -44,15 +44,16 @@ def work(settings: Settings, parent_pid: int | None = None) -> None:
     from bot.logs import configure_logging
 
     configure_logging(settings, json=False)
+    # Started by `serve --workers N`, so on the machine that acknowledges: at a lower CPU priority
+    # (WORKER_NICE), a burst is acknowledged first, as `holds_back` does for a worker inside that
+    # process; an otherwise idle machine still gives the worker all it asks for. (`zsbot worker`,
+    # perhaps on a machine of its own, keeps its priority.)
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICE)
     run_worker(build_runtime(settings), parent_pid)
 
 
 def run_worker(runtime: Runtime, parent_pid: int | None = None) -> None:
-    """Handle messages until stopped, at a lower CPU priority (WORKER_NICE) than the process that
-    acknowledges: on a machine they share, a burst is acknowledged first, as `holds_back` does for a
-    worker inside that process; an idle machine gives the worker all it asks for."""
-    with contextlib.suppress(OSError):
-        os.nice(WORKER_NICE)
     try:
         warm_up(runtime, freeze=True)
         asyncio.run(_work(runtime, parent_pid))
