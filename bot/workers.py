@@ -30,6 +30,8 @@ from storage.inbox import NEW_WORK
 log = logging.getLogger(__name__)
 #: A worker whose parent (`zsbot serve`) is gone stops within this long.
 ORPHAN_CHECK_S = 1.0
+#: How much a worker process started by `serve` lowers its CPU priority (see `work`).
+WORKER_NICE = 10
 
 
 def handles_elsewhere(settings: Settings, workers: int | None) -> bool:
@@ -43,6 +45,12 @@ def work(settings: Settings, parent_pid: int | None = None) -> None:
     from bot.logs import configure_logging
 
     configure_logging(settings, json=False)
+    # Started by `serve --workers N`, so on the machine that acknowledges: at a lower CPU priority
+    # (WORKER_NICE), a burst is acknowledged first, as `holds_back` does for a worker inside that
+    # process; an otherwise idle machine still gives the worker all it asks for. (`zsbot worker`,
+    # perhaps on a machine of its own, keeps its priority.)
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICE)
     run_worker(build_runtime(settings), parent_pid)
 
 

@@ -100,7 +100,7 @@ class Bot:
 
     def _handle(self, store: Store, cleaned: Cleaned, incoming: Incoming, preparsed: Parsed | None = None) -> Reply:
         """`incoming.text` is `cleaned` as a plain string (what the log keeps); the parser reads `cleaned`."""
-        member = store.roster.member(incoming.user_id)
+        member, unit = store.roster.member_with_unit(incoming.user_id)
         if member is None:
             return Reply(STRANGER)
         message = store.messages.record(
@@ -109,7 +109,6 @@ class Bot:
         if message is None:
             earlier = store.messages.seen(incoming.channel, incoming.msg_id)
             return Reply(earlier.reply or "" if earlier else "", duplicate=True)
-        unit = store.roster.unit(member.unit_id) if member.unit_id is not None else None
         ctx = Context(store=store, member=member, unit=unit, incoming=incoming, rules=self.rules, message_id=message.id)
         parsed = preparsed if preparsed is not None else self._read(cleaned, incoming, ctx.today)
         if incoming.attachments:  # 佐证: kept on its record; a caption that is a report is handled too

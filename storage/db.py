@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, event, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
@@ -28,6 +29,8 @@ HEAD_REVISION = "0014_evidence"
 #: acknowledgement ~140 ms. `zsbot serve` checkpoints in the background (`checkpoint`) long before
 #: this; short commands still checkpoint here and when they close.
 WAL_AUTOCHECKPOINT_PAGES = 10_000
+#: A pooled PostgreSQL connection idle at least this long is checked before it is used again.
+PING_IDLE_S = 5.0
 
 
 def make_engine(url: str, echo: bool = False) -> Engine:
@@ -37,9 +40,9 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         if url in ("sqlite://", "sqlite:///:memory:"):
             kwargs["poolclass"] = StaticPool
-    else:
-        kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)
+    if engine.dialect.name != "sqlite":
+        _ping_when_idle(engine)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
@@ -63,6 +66,29 @@ def make_engine(url: str, echo: bool = False) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection before use only when it sat idle for PING_IDLE_S.
+
+    `pool_pre_ping` cost a round trip on every checkout: on a busy worker or intake, one more per
+    unit of work, for a connection used a moment ago. A connection that dies while in use (the
+    server restarted) still fails its statement; SQLAlchemy then drops the pool's connections, and
+    the inbox's callers try again (the intake stores each message on its own, the worker polls)."""
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < PING_IDLE_S:
+            return  # just connected, or used a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:
+            raise DisconnectionError(f"pooled connection idle {time.monotonic() - since:.0f} s is gone") from exc
 
 
 def checkpoint(engine: Engine) -> int:

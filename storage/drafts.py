@@ -43,12 +43,19 @@ class Drafts:
     def newest_open(self, user_id: str, now: datetime, asking: bool = True) -> Draft | None:
         """The draft the sender is answering: their newest one still open at `now` (without `asking`, not one
         of the bot's questions about a record's project)."""
-        self.expire_due(now, user_id)
+        # One read of the sender's open drafts, on every message: those whose time is up are closed
+        # here (as `expire_due` would), the newest of the others answered.
         drafts = self.session.exec(
             select(Draft).where(Draft.user_id == user_id, Draft.state == DraftState.OPEN).order_by(col(Draft.id).desc())
-            .limit(20)
         ).all()
-        return next((d for d in drafts if asking or d.parsed.get("ask") != "project"), None)
+        live: list[Draft] = []
+        for draft in drafts:
+            if draft.expires_at < now:
+                draft.state = DraftState.EXPIRED
+                self.session.add(draft)
+            else:
+                live.append(draft)
+        return next((d for d in live[:20] if asking or d.parsed.get("ask") != "project"), None)
 
     def oldest_open(self, user_id: str) -> Draft | None:
         return self.session.exec(

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Engine, and_, func, or_, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from storage.clock import utcnow
@@ -226,6 +227,12 @@ class QuickIntake:
             connection.close()
 
 
+def _handled_payload(row: InboxRow | InboxItem, unclaimed: bool, queued_push: bool) -> str:
+    """A HANDLED notification's payload after the schema: `id:flags:pid`."""
+    flags = (OWED_ON_WS if row.req_id and unclaimed else "") + (QUEUED_PUSH if queued_push else "")
+    return f"{row.id}:{flags}:{os.getpid()}"
+
+
 class InboxRows:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -234,7 +241,7 @@ class InboxRows:
         """Store the message as pending; (the existing row, False) when it was stored before."""
         return self.accept_many([envelope])[0]
 
-    def accept_many(self, envelopes: Sequence[Envelope]) -> list[tuple[InboxRow, bool]]:
+    def accept_many(self, envelopes: Sequence[Envelope], *, announce: bool = False) -> list[tuple[InboxRow, bool]]:
         """Store a burst as pending in one statement; per envelope (row, new), in order.
 
         The unique key decides (INSERT … ON CONFLICT DO NOTHING), so two deliveries racing in two
@@ -242,6 +249,8 @@ class InboxRows:
         the stored row. A redelivery of a row waiting out a retry makes it due now, and one that
         came with a new long-connection req_id is answered on that one. One multi-row statement
         and no ORM objects for new rows, because this runs before every acknowledgement.
+        `announce`: tell workers elsewhere (`announce_new`), on PostgreSQL from the same INSERT
+        (`RETURNING pg_notify(…)`: identical notifications of one transaction arrive once).
         """
         now = utcnow()
         rows = [dict(zip(_NEW_COLUMNS, _pending(e, now), strict=True)) for e in envelopes]
@@ -250,13 +259,17 @@ class InboxRows:
         table = InboxItem.__table__  # type: ignore[attr-defined]
         # Core, not the ORM, and the rows as parameters: one cached statement that SQLAlchemy sends
         # as multi-row VALUES ("insertmanyvalues"), compiled once rather than per burst size.
-        statement = insert(table).on_conflict_do_nothing(index_elements=["channel", "msg_id"]).returning(
-            table.c.id, table.c.channel, table.c.msg_id)
+        returned = [table.c.id, table.c.channel, table.c.msg_id]
+        if announce and dialect == "postgresql":
+            returned.append(func.pg_notify(NEW_WORK, func.current_schema()))
+        statement = insert(table).on_conflict_do_nothing(index_elements=["channel", "msg_id"]).returning(*returned)
         if len(rows) > BATCH:  # pragma: no cover - callers chunk; SQLite's bound-variable limit
             raise ValueError(f"accept at most {BATCH} at once")
         # RETURNING gives no order on SQLite: match by key.
         stored = self.session.connection().execute(statement, rows)
-        ids = {(channel, msg_id): new_id for new_id, channel, msg_id in stored}
+        ids = {(row[1], row[2]): row[0] for row in stored}
+        if announce and len(ids) < len(envelopes):
+            self.announce_new()  # a redelivery may have made a waiting row due
         out: list[tuple[InboxRow, bool]] = []
         for envelope, values in zip(envelopes, rows, strict=True):
             new_id = ids.pop((envelope.channel, envelope.msg_id), None)
@@ -301,6 +314,14 @@ class InboxRows:
             query = query.with_for_update(skip_locked=True)
         return self.session.exec(query).first()
 
+    def lock_pending(self, item_id: int) -> InboxItem | None:
+        """The row, locked for this transaction, if it is still pending (after a failed handling
+        let go of it: another worker may have handled it since)."""
+        query = select(InboxItem).where(col(InboxItem.id) == item_id, InboxItem.state == InboxState.PENDING)
+        if self._postgresql:
+            query = query.with_for_update()
+        return self.session.exec(query.execution_options(populate_existing=True)).first()
+
     def next_due(self) -> datetime | None:
         """When the earliest pending row becomes due (a retry backs off), or None."""
         return self.session.exec(
@@ -310,11 +331,29 @@ class InboxRows:
     def pending_count(self) -> int:
         return len(self.session.exec(select(InboxItem.id).where(InboxItem.state == InboxState.PENDING)).all())
 
-    def finish(self, item: InboxItem, reply: str, state: InboxState, settled: Settled, card: str | None = None) -> None:
-        item.state, item.reply, item.done_at, item.reply_card = state.value, reply, utcnow(), card
-        item.reply_via = settled.via.value if settled.via else None
-        item.delivery = settled.delivery.value if settled.delivery else None
-        self.session.add(item)
+    def finish(self, item: InboxItem, reply: str, state: InboxState, settled: Settled, *, card: str | None = None,
+               announce: bool = False, queued_push: bool = False) -> None:
+        """Mark the row handled with its answer; with `announce`, tell other processes too
+        (`announce_handled`), on PostgreSQL in the same statement: the handling's last write and its
+        notification are one round trip (`UPDATE … RETURNING pg_notify(…)`), still sent only on commit."""
+        values = {"state": state.value, "reply": reply, "done_at": utcnow(), "reply_card": card,
+                  "reply_via": settled.via.value if settled.via else None,
+                  "delivery": settled.delivery.value if settled.delivery else None}
+        if not (announce and self._postgresql):
+            for key, value in values.items():
+                setattr(item, key, value)
+            self.session.add(item)
+            if announce:
+                self.announce_handled(InboxRow.of(item), queued_push)
+            return
+        unclaimed = settled.delivery is Delivery.OWED and settled.via is None
+        table = InboxItem.__table__  # type: ignore[attr-defined]
+        self.session.execute(
+            update(table).where(table.c.id == item.id).values(**values)
+            .returning(func.pg_notify(HANDLED, func.current_schema() + "/" + _handled_payload(item, unclaimed, queued_push)))
+        )
+        for key, value in values.items():  # the row as written, without a second UPDATE at the flush
+            set_committed_value(item, key, value)
 
     def postpone(self, item: InboxItem, error: str, delay: timedelta) -> None:
         """Handling failed: count the attempt and try again later (the handling itself rolled back)."""
@@ -365,9 +404,8 @@ class InboxRows:
         connection its answer is owed on, or whose outbox sender should look, hears it. The
         payload is `id:flags:pid`; the handling process itself has heard it already."""
         if self._postgresql:
-            flags = (OWED_ON_WS if row.req_id and row.unclaimed else "") + (QUEUED_PUSH if queued_push else "")
             self.session.execute(text("SELECT pg_notify(:channel, current_schema() || '/' || :payload)"),
-                                 {"channel": HANDLED, "payload": f"{row.id}:{flags}:{os.getpid()}"})
+                                 {"channel": HANDLED, "payload": _handled_payload(row, row.unclaimed, queued_push)})
 
     @property
     def _postgresql(self) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.audit import AuditTrail
 from storage.keys import company_words, core_company_name, pairs, project_core, project_keys, same_investor
@@ -27,7 +28,7 @@ from storage.models import (
     saved_id,
 )
 from storage.project_state import DERIVATION, PLANNED_COLUMNS, Baseline, Fact, State, derive
-from storage.records import CHANGED_PROJECTS, Records, counts
+from storage.records import CHANGED_PROJECTS, Records, counts, inherits
 
 #: At most this many candidates (those sharing the most keys) are compared in Python.
 _CANDIDATES = 8
@@ -154,9 +155,9 @@ class Projects:
         core = core_company_name(company)
         # A report without a company often starts its project name with one (`赣锋锂业回收项目`).
         brand = core or project_core(name)
-        ids = self._by_core(unit_id, brand, extended=bool(core)) or self._by_brand(unit_id, brand)
-        if ids:
-            return [p for p in (self.session.get(Project, pid) for pid in ids) if p is not None]
+        known = self._by_core(unit_id, brand, extended=bool(core)) or self._by_brand(unit_id, brand)
+        if known:
+            return known
         if company and _REGISTERED.search(company):
             # A registered firm the unit does not follow is a new investor: never another's project by its
             # words; only the projects known by their project name alone may be it.
@@ -176,32 +177,41 @@ class Projects:
             .order_by(hits.desc(), col(ProjectKey.project_id).desc())
             .limit(_CANDIDATES)
         ).all()
-        found = [self.session.get(Project, pid) for pid, _ in rows]
-        return [p for p in found if p is not None]
+        return self._in_order([pid for pid, _ in rows])
 
-    def _by_core(self, unit_id: int, core: str, extended: bool) -> list[int]:
-        """Projects whose core company name is a beginning of `core` (or, if `extended`, begins with it).
+    def _in_order(self, ids: Sequence[int]) -> list[Project]:
+        """These projects, in this order, read in one query (not one each)."""
+        if not ids:
+            return []
+        by_id = {p.id: p for p in self.session.exec(select(Project).where(col(Project.id).in_(list(ids)))).all()}
+        return [by_id[pid] for pid in ids if pid in by_id]
+
+    def _by_core(self, unit_id: int, core: str, extended: bool) -> list[Project]:
+        """Projects whose core company name is a beginning of `core` (or, if `extended`, begins with it),
+        newest first.
 
         Equality on (unit_id, key) only: prefixes are stored as keys, so no collation-dependent ranges."""
         if len(core) < 2:
             return []
         wanted = [f"c:{core[:n]}" for n in range(2, len(core) + 1)] + ([f"p:{core}"] if extended else [])
-        return list(self.session.exec(
-            select(ProjectKey.project_id).where(ProjectKey.unit_id == unit_id, col(ProjectKey.key).in_(wanted))
-            .distinct().order_by(col(ProjectKey.project_id).desc()).limit(_CANDIDATES)
-        ).all())
+        return self._keyed(select(ProjectKey.project_id).where(
+            ProjectKey.unit_id == unit_id, col(ProjectKey.key).in_(wanted)).distinct())
 
-    def _by_brand(self, unit_id: int, core: str) -> list[int]:
+    def _by_brand(self, unit_id: int, core: str) -> list[Project]:
         """Projects whose core begins as this one does (`安踏运动鞋服` for 安踏体育用品集团), longest shared
         beginning first: only when no core matched, as a brand of two characters is shared by many."""
         for n in range(min(len(core) - 1, 4), 1, -1):
-            found = list(self.session.exec(
-                select(ProjectKey.project_id).where(ProjectKey.unit_id == unit_id, ProjectKey.key == f"p:{core[:n]}")
-                .order_by(col(ProjectKey.project_id).desc()).limit(_CANDIDATES)
-            ).all())
+            found = self._keyed(select(ProjectKey.project_id).where(
+                ProjectKey.unit_id == unit_id, ProjectKey.key == f"p:{core[:n]}"))
             if found:
                 return found
         return []
+
+    def _keyed(self, ids: SelectOfScalar[int]) -> list[Project]:
+        """The newest _CANDIDATES projects of these keys' ids, keys and projects in one query."""
+        newest = ids.order_by(col(ProjectKey.project_id).desc()).limit(_CANDIDATES)
+        return list(self.session.exec(
+            select(Project).where(col(Project.id).in_(newest)).order_by(col(Project.id).desc())).all())
 
     def matches(self, unit_id: int, company: str | None, name: str | None, threshold: float,
                 text: str | None = None) -> list[Match]:
@@ -253,11 +263,8 @@ class Projects:
                  for n in range(2, 7) for i in range(len(run) - n + 1)}
         if not grams:
             return []
-        ids = self.session.exec(
-            select(ProjectKey.project_id).where(ProjectKey.unit_id == unit_id, col(ProjectKey.key).in_(sorted(grams)))
-            .distinct().order_by(col(ProjectKey.project_id).desc()).limit(_CANDIDATES)
-        ).all()
-        return [p for p in (self.session.get(Project, pid) for pid in ids) if p is not None]
+        return self._keyed(select(ProjectKey.project_id).where(
+            ProjectKey.unit_id == unit_id, col(ProjectKey.key).in_(sorted(grams))).distinct())
 
     def index(self, project: Project) -> None:
         """(Re)write the keys the project is found by."""
@@ -303,9 +310,9 @@ class Projects:
         a change is in the audit trail under `actor` (None: a derivation nobody asked for, not logged)."""
         (self.session.info.get(CHANGED_PROJECTS) or set()).discard(project.id)
         before = project.model_dump(mode="json") if actor else None
-        facts = self.facts_of([saved_id(project)]).get(saved_id(project), [])
-        state = derive(facts, Baseline.of(project.baseline), project.created_at)
-        if self._keep_in_step(project, state, actor or "system"):
+        rows = self._fact_rows([saved_id(project)])
+        state = derive([fact_of(row) for row in rows], Baseline.of(project.baseline), project.created_at)
+        if self._keep_in_step(project, state, actor or "system", rows):
             facts = self.facts_of([saved_id(project)]).get(saved_id(project), [])
             state = derive(facts, Baseline.of(project.baseline), project.created_at)
         write_state(project, state)
@@ -318,18 +325,17 @@ class Projects:
                 self.audit.log(actor, "derive", "project", project.id, before, after)
         return project
 
-    def _keep_in_step(self, project: Project, state: State, actor: str) -> bool:
-        """Its milestones count as the project does (`Records.inherit`); whether any changed. Only a project
-        that does not count, or one with such milestones, reads its records here."""
+    def _keep_in_step(self, project: Project, state: State, actor: str, rows: Sequence[Any]) -> bool:
+        """Its milestones count as the project does (`Records.inherit`); whether any changed. The
+        project's fact rows say which records would change (`inherits`): usually none, and then no
+        record is read."""
         pid = saved_id(project)
-        if state.counted and not self.session.exec(
-                select(func.count()).select_from(Record).where(
-                    col(Record.project_id) == pid, col(Record.not_counting).like("项目 P%"))).one():
-            return False
+        ids = [row.id for row in rows if inherits(row, pid, state.counted, state.not_counted_reason)]
         records = Records(self.session)
         changed = False
-        for record in self.session.exec(select(Record).where(col(Record.project_id) == pid).order_by(col(Record.id))):
-            changed |= records.inherit(record, pid, state.counted, state.not_counted_reason, actor)
+        if ids:
+            for record in self.session.exec(select(Record).where(col(Record.id).in_(ids)).order_by(col(Record.id))).all():
+                changed |= records.inherit(record, pid, state.counted, state.not_counted_reason, actor)
         (self.session.info.get(CHANGED_PROJECTS) or set()).discard(pid)
         return changed
 
@@ -339,15 +345,21 @@ class Projects:
         Plain rows of the columns `fact_of` reads, not ORM objects: deriving a whole base at start reads
         every record once."""
         out: dict[int, list[Fact]] = {pid: [] for pid in project_ids}
+        for row in self._fact_rows(project_ids, until):
+            out.setdefault(row.project_id or 0, []).append(fact_of(row))
+        return out
+
+    def _fact_rows(self, project_ids: Sequence[int], until: datetime | None = None) -> list[Any]:
+        """The rows of `_FACT_COLUMNS` of these projects' records (reported by `until`, when given)."""
         columns = [col(getattr(Record, name)) for name in _FACT_COLUMNS]
+        rows: list[Any] = []
         for chunk in range(0, len(project_ids), 500):
             ids = list(project_ids[chunk: chunk + 500])
             query = select(*columns).where(col(Record.project_id).in_(ids))
             if until is not None:
                 query = query.where(col(Record.reported_at) <= until)
-            for row in self.session.execute(query):
-                out.setdefault(row.project_id or 0, []).append(fact_of(row))
-        return out
+            rows.extend(self.session.execute(query))
+        return rows
 
     def refresh_underived(self, batch: int = 2000) -> int:
         """Derive every project derived by an older `DERIVATION` (or never: after an upgrade, a demo fill);

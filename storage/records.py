@@ -46,6 +46,26 @@ class Countable(Protocol):
     not_counting: str | None
 
 
+class Inheriting(Countable, Protocol):
+    """What decides whether a milestone follows its project (a Record, or a row of those columns)."""
+
+    kind: str
+
+
+def inherits(record: Inheriting, project_id: int, counted: bool, reason: str | None) -> bool:
+    """Whether `Records.inherit` changes this record: a milestone (not a lead, a plan or a retracted
+    record) counted again as its project is, or marked as not counting because its project does not,
+    unless it has a reason of its own or the office decided it."""
+    if record.kind in (RecordKind.LEAD.value, RecordKind.PLAN.value) or record.status == RecordStatus.RETRACTED.value:
+        return False
+    mine = inherited(record.not_counting)
+    if counted:
+        return mine
+    wanted = f"{INHERITED.format(id=project_id)}（{reason or '不计'}）"
+    free = record.not_counting is None and record.review not in (Review.CONFIRMED.value, Review.REJECTED.value)
+    return (free or mine) and record.not_counting != wanted
+
+
 def counts(record: Countable) -> bool:
     """`counted()` for one record in hand."""
     return (
@@ -326,22 +346,17 @@ class Records:
         either (`项目 P5 不计入考核（…）`), and is counted again once the project is (the office confirmed it,
         the record moved). A lead or a plan, a record with a reason of its own, a decided record: untouched.
         Returns whether the record changed."""
-        if record.kind in (RecordKind.LEAD.value, RecordKind.PLAN.value) or record.status == RecordStatus.RETRACTED.value:
+        if not inherits(record, project_id, counted, reason):
             return False
-        mine = inherited(record.not_counting)
-        if counted and mine:
+        if counted:
             self.unflag(record, actor)
             return True
-        wanted = f"{INHERITED.format(id=project_id)}（{reason or '不计'}）"
-        free = record.not_counting is None and record.review not in (Review.CONFIRMED.value, Review.REJECTED.value)
-        if not counted and (free or mine) and record.not_counting != wanted:
-            before = snapshot(record)
-            record.not_counting = wanted
-            self.session.add(record)
-            self.session.flush()
-            self.audit.log(actor, "flag", "record", record.id, before, snapshot(record))
-            return True
-        return False
+        before = snapshot(record)
+        record.not_counting = f"{INHERITED.format(id=project_id)}（{reason or '不计'}）"
+        self.session.add(record)
+        self.session.flush()
+        self.audit.log(actor, "flag", "record", record.id, before, snapshot(record))
+        return True
 
     def unflag(self, record: Record, actor: str) -> Record:
         """The reason a record did not count no longer holds (its project counts, it moved): it counts."""

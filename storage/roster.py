@@ -13,9 +13,18 @@ from storage.models import Member, Role, Unit
 class Roster:
     def __init__(self, session: Session) -> None:
         self.session = session
+        #: The units as this unit of work read them (a report's checks ask more than once).
+        self._units: Sequence[Unit] | None = None
 
     def member(self, userid: str) -> Member | None:
         return self.session.get(Member, userid)
+
+    def member_with_unit(self, userid: str) -> tuple[Member | None, Unit | None]:
+        """The sender and their unit in one read (every handled message needs both)."""
+        found = self.session.exec(
+            select(Member, Unit).outerjoin(Unit, col(Member.unit_id) == col(Unit.id)).where(Member.userid == userid)
+        ).first()
+        return (None, None) if found is None else (found[0], found[1])
 
     def unit(self, unit_id: int) -> Unit | None:
         return self.session.get(Unit, unit_id)
@@ -24,7 +33,10 @@ class Roster:
         return self.session.exec(select(Unit).where(Unit.name == name)).first()
 
     def units(self) -> Sequence[Unit]:
-        return self.session.exec(select(Unit).order_by(col(Unit.id))).all()
+        """Every unit, by id; read once per unit of work (`ensure_unit` reads them again)."""
+        if self._units is None:
+            self._units = self.session.exec(select(Unit).order_by(col(Unit.id))).all()
+        return self._units
 
     def members(self) -> Sequence[Member]:
         return self.session.exec(select(Member).order_by(col(Member.userid))).all()
@@ -53,6 +65,7 @@ class Roster:
             unit = Unit(name=name, created_at=utcnow())
             self.session.add(unit)
             self.session.flush()
+            self._units = None
         return unit
 
     def upsert_member(

@@ -5,7 +5,7 @@
   channel's `Settle` decides there how the answer stands (kept, owed, or pushed).
 - `handover.py`: a request that waits for its answer rereads the row and claims it there, so any
   worker in any process can answer it; the local worker, or `signals.Listener`, only wakes it.
-- `rows.py`: the reads and the two delivery writes the channels need, each a short unit of work.
+- `rows.py`: the reads and the two delivery writes the channels need, each one statement.
 - `process.py`: `zsbot worker` and the worker processes of `zsbot serve --workers N` (PostgreSQL).
 
 An owed answer is claimed by exactly one path (`InboxRows.take_delivery`, one conditional UPDATE):

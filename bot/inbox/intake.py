@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from bot.inbox.rows import Rows
 from storage.inbox import BATCH, Envelope, QuickIntake
 from storage.inbox import InboxRow as Row
-from storage.store import unit_of_work
+from storage.store import autocommit
 
 log = logging.getLogger(__name__)
 #: A row accepted here and never heard of as handled (a worker elsewhere crashed, a notification
@@ -129,8 +129,8 @@ class Intake:
                 return  # SQLite: the next batch is the event loop's again
 
     def _accept_all(self, envelopes: list[Envelope]) -> list[tuple[Row, bool]]:
-        with unit_of_work(self.engine) as store:
-            accepted = [pair for at in range(0, len(envelopes), BATCH)
-                        for pair in store.inbox.accept_many(envelopes[at:at + BATCH])]
-            store.inbox.announce_new()
-        return accepted
+        """Each INSERT is whole on its own and commits as it runs (`autocommit`): on PostgreSQL the
+        batch costs one round trip, its notification to the workers included."""
+        with autocommit(self.engine) as store:
+            return [pair for at in range(0, len(envelopes), BATCH)
+                    for pair in store.inbox.accept_many(envelopes[at:at + BATCH], announce=True)]

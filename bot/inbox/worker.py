@@ -98,6 +98,14 @@ def unfetched(refs: Sequence[MediaRef]) -> tuple[Attachment, ...]:
     return tuple(Attachment(kind=ref.kind, name=ref.name, problem="文件未能接收（未配置文件接收）") for ref in refs)
 
 
+class _Failure(Exception):
+    """The handling of one row raised: its unit of work rolls back, then the attempt is counted."""
+
+    def __init__(self, row_id: int, incoming: Incoming, error: Exception) -> None:
+        super().__init__(row_id)
+        self.row_id, self.incoming, self.error = row_id, incoming, error
+
+
 class Worker:
     def __init__(self, engine: Engine, bot: Bot, tz: tzinfo, settlers: Mapping[str, Settle], *,
                  doorbell: Doorbell | None = None, poll_s: float = 1.0, on_handled: Callable[[Handled], None] = lambda handled: None,
@@ -119,36 +127,60 @@ class Worker:
     # --- one message ----------------------------------------------------------------------
 
     def handle_next(self) -> Handled | None:
-        """Handle the oldest due row, if any (blocking: run it on a thread)."""
+        """Handle the oldest due row, if any (blocking: run it on a thread).
+
+        The handling, its answer and the row marked done are one transaction. A failing handling
+        rolls all of it back (no savepoint: one costs two round trips on every message that does
+        not fail), and the attempt is counted in a transaction of its own (`_failed`)."""
         ahead = self._peek_and_parse() if self._sqlite else None
         if self._sqlite and ahead is None:
             return None
-        with unit_of_work(self.engine) as store:
-            item = store.inbox.claim_next(utcnow())
-            if item is None:
-                return None
-            peeked = ahead is not None and ahead[0] == item.id
-            incoming = self._incoming(item, ahead[3] if ahead is not None and peeked else None)
-            parsed, failed = ahead[1:3] if ahead is not None and peeked else (None, None)
-            state = InboxState.DONE
-            try:
-                with store.session.begin_nested():
+        failure: _Failure | None = None
+        try:
+            with unit_of_work(self.engine) as store:
+                item = store.inbox.claim_next(utcnow())
+                if item is None:
+                    return None
+                peeked = ahead is not None and ahead[0] == item.id
+                incoming = self._incoming(item, ahead[3] if ahead is not None and peeked else None)
+                parsed, failed = ahead[1:3] if ahead is not None and peeked else (None, None)
+                try:
                     if failed is not None:
                         raise failed
                     reply: Reply = self.bot.answer(store, incoming, parsed)
-            except Exception as exc:
-                log.exception("handling failed for %s/%s (attempt %d)", item.channel, item.msg_id, item.attempts + 1)
-                if item.attempts + 1 < MAX_ATTEMPTS:
-                    store.inbox.postpone(item, f"{type(exc).__name__}: {exc}", RETRY_AFTER[min(item.attempts, 1)])
-                    return Handled(Row.of(item))
-                item.attempts += 1
-                reply, state = self.bot.give_up(store, incoming), InboxState.FAILED
-            settle = self.settlers.get(item.channel, kept) if reply.text else kept
-            store.inbox.finish(item, reply.text, state, settle(store, item, reply.text),
-                               card=reply.card.to_json() if reply.card is not None else None)
-            row, queued = Row.of(item), store.outbox.queued > 0
-            store.inbox.announce_handled(row, queued)
-        return Handled(row, queued)
+                except Exception as exc:
+                    log.exception("handling failed for %s/%s (attempt %d)", item.channel, item.msg_id,
+                                  item.attempts + 1)
+                    failure = _Failure(item.id or 0, incoming, exc)
+                    raise failure from exc
+                return self._finish(store, item, reply, InboxState.DONE)
+        except _Failure:
+            pass
+        assert failure is not None
+        return self._failed(failure)
+
+    def _failed(self, failure: _Failure) -> Handled | None:
+        """After a failed handling rolled back: retry it later, or after MAX_ATTEMPTS answer with
+        an apology. The row is locked again first; None if meanwhile it was handled elsewhere."""
+        exc = failure.error
+        with unit_of_work(self.engine) as store:
+            item = store.inbox.lock_pending(failure.row_id)
+            if item is None:
+                return None
+            if item.attempts + 1 < MAX_ATTEMPTS:
+                store.inbox.postpone(item, f"{type(exc).__name__}: {exc}", RETRY_AFTER[min(item.attempts, 1)])
+                return Handled(Row.of(item))
+            item.attempts += 1
+            return self._finish(store, item, self.bot.give_up(store, failure.incoming), InboxState.FAILED)
+
+    def _finish(self, store: Store, item: InboxItem, reply: Reply, state: InboxState) -> Handled:
+        """Settle the answer (the channel's `Settle`) and mark the row handled, telling other processes."""
+        settle = self.settlers.get(item.channel, kept) if reply.text else kept
+        settled = settle(store, item, reply.text)
+        queued = store.outbox.queued > 0
+        store.inbox.finish(item, reply.text, state, settled, card=reply.card.to_json() if reply.card is not None else None,
+                           announce=True, queued_push=queued)
+        return Handled(Row.of(item), queued)
 
     def _incoming(self, item: InboxItem, fetched: tuple[Attachment, ...] | None = None) -> Incoming:
         """The row as the core reads it; its media fetched now unless `fetched` already (SQLite's peek)."""

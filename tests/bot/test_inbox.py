@@ -86,6 +86,36 @@ def test_a_failure_mid_handling_keeps_nothing_and_wecoms_retry_stores_the_report
     assert len(messages(runtime)) == 1 and len(records(runtime)) == 1
 
 
+def test_a_message_failing_every_attempt_is_answered_once_with_the_apology_and_logged(
+    wecom: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each failed attempt rolls its handling back and is counted on its own; the last one answers."""
+    from bot.channels import settlers
+    from bot.inbox.worker import MAX_ATTEMPTS, Worker
+    from handlers.dispatch import FAILED
+
+    monkeypatch.setattr("bot.inbox.worker.RETRY_AFTER", (timedelta(0), timedelta(0)))  # due again at once
+
+    def broken(text: str, today: date) -> Parsed:
+        raise RuntimeError("parser fell over")
+
+    runtime = with_parse(wecom, broken)
+    worker = Worker(runtime.engine, runtime.bot, TZ, settlers(runtime.settings))
+    with unit_of_work(runtime.engine) as store:
+        store.inbox.accept(Envelope(channel="aibot", msg_id="doomed-1", user_id="wz_liu", text=LEAD,
+                                    at=datetime.now(TZ), stream_id="s-doomed"))
+    seen = []
+    for _ in range(MAX_ATTEMPTS):
+        handled = worker.handle_next()
+        assert handled is not None
+        [row] = inbox_rows(runtime)
+        seen.append((row.state, row.attempts))
+    assert seen == [("pending", 1), ("pending", 2), ("failed", 3)]
+    assert (row.reply, row.delivery) == (FAILED, "owed")
+    assert worker.handle_next() is None
+    assert [(m.msg_id, m.reply) for m in messages(runtime)] == [("doomed-1", FAILED)] and records(runtime) == []
+
+
 def test_after_a_restart_a_stream_refresh_answers_from_the_stored_row(
     wecom: Runtime, aibot_signer: CallbackSigner
 ) -> None:
