@@ -170,6 +170,18 @@ class ServedMedia:
     requests: int = 0
 
 
+def eventually(condition: Callable[[], Any], timeout_s: float = 10.0) -> Any:
+    """Poll (tiny waits) until `condition()` is truthy: what another thread or process does is awaited by
+    its visible effect, never by a fixed sleep. Its value, or AssertionError on timeout."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.01)
+    raise AssertionError("condition not met in time")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -441,13 +453,7 @@ class WecomStandIn:
 
     def wait_for(self, condition: Callable[[], Any], timeout_s: float = 10.0) -> Any:
         """Poll (tiny waits) until `condition()` is truthy; its value, or AssertionError on timeout."""
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            value = condition()
-            if value:
-                return value
-            time.sleep(0.01)
-        raise AssertionError("stand-in: condition not met in time")
+        return eventually(condition, timeout_s)
 
     # --- the smart sheet ---------------------------------------------------------------------
 
