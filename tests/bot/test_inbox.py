@@ -93,7 +93,7 @@ def test_a_message_failing_every_attempt_is_answered_once_with_the_apology_and_l
     """Each failed attempt rolls its handling back and is counted on its own; the last one answers."""
     from bot.channels import settlers
     from bot.inbox.worker import MAX_ATTEMPTS, Worker
-    from handlers.dispatch import FAILED
+    from handlers.dispatch import APOLOGY
 
     monkeypatch.setattr("bot.inbox.worker.RETRY_AFTER", (timedelta(0), timedelta(0)))  # due again at once
 
@@ -112,9 +112,9 @@ def test_a_message_failing_every_attempt_is_answered_once_with_the_apology_and_l
         [row] = inbox_rows(runtime)
         seen.append((row.state, row.attempts))
     assert seen == [("pending", 1), ("pending", 2), ("failed", 3)]
-    assert (row.reply, row.delivery) == (FAILED, "owed")
+    assert (row.reply, row.delivery) == (APOLOGY, "owed")
     assert worker.handle_next() is None
-    assert [(m.msg_id, m.reply) for m in messages(runtime)] == [("doomed-1", FAILED)] and records(runtime) == []
+    assert [(m.msg_id, m.reply) for m in messages(runtime)] == [("doomed-1", APOLOGY)] and records(runtime) == []
 
 
 def test_after_a_restart_a_stream_refresh_answers_from_the_stored_row(
